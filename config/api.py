@@ -1,0 +1,39 @@
+"""The JSON API at /api/v1/: one NinjaAPI mounting a router per app."""
+
+from ninja import NinjaAPI
+
+from tandem.accounts.api import router as accounts_router
+from tandem.agreements.api import router as agreements_router
+from tandem.alerts.api import router as alerts_router
+from tandem.bookings.api import router as bookings_router
+from tandem.core.api import API_AUTH, install_error_handlers
+from tandem.cultivation.api import router as cultivation_router
+from tandem.funds.api import router as funds_router
+from tandem.institutions.api import router as institutions_router
+from tandem.meetings.api import router as meetings_router
+from tandem.plans.api import router as plans_router
+from tandem.publications.api import router as publications_router
+from tandem.residency.api import router as residency_router
+from tandem.resources.api import router as resources_router
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description="Joint training of medical postgraduates and residents across institutions.",
+    urls_namespace="api-v1",
+    auth=API_AUTH,
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/institutions/", institutions_router)
+api.add_router("/agreements/", agreements_router)
+api.add_router("/resources/", resources_router)
+api.add_router("/cultivation/", cultivation_router)
+api.add_router("/plans/", plans_router)
+api.add_router("/residency/", residency_router)
+api.add_router("/funds/", funds_router)
+api.add_router("/publications/", publications_router)
+api.add_router("/bookings/", bookings_router)
+api.add_router("/meetings/", meetings_router)
+api.add_router("/alerts/", alerts_router)

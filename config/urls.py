@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from tandem.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tandem.accounts.auth_urls")),
+    path("people/", include("tandem.accounts.urls")),
+    path("institutions/", include("tandem.institutions.urls")),
+    path("agreements/", include("tandem.agreements.urls")),
+    path("resources/", include("tandem.resources.urls")),
+    path("cultivation/", include("tandem.cultivation.urls")),
+    path("plans/", include("tandem.plans.urls")),
+    path("residency/", include("tandem.residency.urls")),
+    path("funds/", include("tandem.funds.urls")),
+    path("publications/", include("tandem.publications.urls")),
+    path("bookings/", include("tandem.bookings.urls")),
+    path("meetings/", include("tandem.meetings.urls")),
+    path("alerts/", include("tandem.alerts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "tandem.core.views.bad_request"
+handler403 = "tandem.core.views.permission_denied"
+handler404 = "tandem.core.views.page_not_found"
+handler500 = "tandem.core.views.server_error"

@@ -1,0 +1,160 @@
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from tandem.accounts.models import (
+    MAX_ANNUAL_QUOTA,
+    Role,
+    SupervisorQualification,
+    TraineeKind,
+    User,
+)
+from tandem.institutions.models import Institution, Unit
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or password is not correct."),
+        "locked": _(
+            "Too many failed attempts: this account is locked until %(until)s. "
+            "Try again later or reset your password."
+        ),
+    }
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            user = User.objects.filter(username__iexact=username).first()
+            if user and user.locked_until and user.locked_until > timezone.now():
+                until = formats.date_format(
+                    timezone.localtime(user.locked_until), "DATETIME_FORMAT"
+                )
+                raise ValidationError(
+                    self.error_messages["locked"], code="locked", params={"until": until}
+                ) from None
+            raise
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "preferred_language"]
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=80,
+        help_text=_("What the token is for, e.g. “hospital HR sync”."),
+    )
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Any role"))] + Role.choices, required=False
+    )
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"].queryset = institutions
+
+
+class _PlaceForm(forms.Form):
+    """Role, institution and unit; the view narrows the institutions to the user's reach."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.all(), required=False,
+        help_text=_("Leave empty only for a consortium admin."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.select_related("institution"), required=False,
+        help_text=_("Optional: a school, department, laboratory or training base."),
+    )
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"].queryset = institutions
+            self.fields["unit"].queryset = Unit.objects.filter(
+                institution__in=institutions
+            ).select_related("institution")
+
+
+class InviteForm(_PlaceForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        choices=[("en", "English"), ("zh-hans", "简体中文")],
+    )
+    field_order = ["full_name", "email", "language", "role", "institution", "unit"]
+
+
+class MembershipAddForm(_PlaceForm):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class MembershipEndForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class TraineeProfileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Trainee kind"), choices=TraineeKind.choices)
+    cohort = forms.IntegerField(label=_("Cohort (year of entry)"), min_value=1950, max_value=2100)
+    specialty = forms.CharField(label=_("Specialty or discipline"), required=False, max_length=120)
+
+    def __init__(self, *args: Any, institutions: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.number_fields: dict[str, int] = {}
+        for institution in institutions:
+            name = f"number_{institution.pk}"
+            self.fields[name] = forms.CharField(
+                label=_("Student number at %(institution)s") % {"institution": institution},
+                required=False, max_length=40,
+            )
+            self.number_fields[name] = institution.pk
+
+    def student_numbers(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for name, pk in self.number_fields.items()}
+
+
+class TutorProfileForm(forms.Form):
+    title = forms.CharField(label=_("Title"), required=False, max_length=80)
+    qualification = forms.ChoiceField(
+        label=_("Supervisor qualification"), choices=SupervisorQualification.choices
+    )
+    research_areas = forms.CharField(
+        label=_("Research areas"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    annual_quota = forms.IntegerField(
+        label=_("Annual quota of new trainees"), min_value=0, max_value=MAX_ANNUAL_QUOTA
+    )
+
+
+class PeopleImportForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all())
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        help_text=_("Use the template: one person per row, the headers in the first row."),
+    )
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"].queryset = institutions

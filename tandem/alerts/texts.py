@@ -1,0 +1,43 @@
+"""What a warning or a notification says, built when shown so it is in the reader's language."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tandem.alerts.models import EarlyWarning, Notification, Rule
+
+
+def warning_text(warning: EarlyWarning) -> str:
+    d: dict[str, Any] = warning.detail or {}
+    if warning.rule == Rule.NO_REPORT:
+        if d.get("since"):
+            return _("No progress report from %(trainee)s since %(since)s.") % d
+        return _("No progress report from %(trainee)s yet.") % d
+    if warning.rule == Rule.MILESTONE:
+        if d.get("overdue"):
+            return _("Milestone “%(milestone)s” of %(trainee)s is overdue (due %(due)s).") % d
+        return _("Milestone “%(milestone)s” of %(trainee)s is due on %(due)s.") % d
+    if warning.rule == Rule.TUTORS_SILENT:
+        if d.get("since"):
+            return _("The tutors of %(trainee)s have logged no contact since %(since)s.") % d
+        return _("The tutors of %(trainee)s have logged no contact yet.") % d
+    if warning.rule == Rule.ACTION_OVERDUE:
+        return _("Action “%(title)s” (%(owner)s) was due on %(due)s.") % d
+    if warning.rule == Rule.ABSENCES:
+        return _("%(trainee)s was absent from %(count)s meetings in a row of “%(series)s”.") % d
+    if warning.rule == Rule.LOW_FUNDS:
+        return _(
+            "Fund %(fund)s for %(trainee)s: %(remaining)s CNY left, below %(warn_below)s CNY."
+        ) % d
+    return str(warning)
+
+
+def notification_text(notification: Notification) -> str:
+    if notification.kind == "warning" and notification.warning is not None:
+        return warning_text(notification.warning)
+    p: dict[str, Any] = notification.params or {}
+    if notification.kind == "action_assigned":
+        return _("You have a new action item: “%(title)s”, due %(due)s.") % p
+    if notification.kind == "report_commented":
+        return _("%(tutor)s commented on your report for %(meeting)s.") % p
+    return notification.get_kind_display()

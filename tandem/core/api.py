@@ -1,0 +1,108 @@
+"""Shared pieces of the JSON API: authentication, error bodies and their handlers."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+
+from tandem.accounts.models import ApiToken
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _user_for_token(request: HttpRequest, token: str) -> Any:
+    token_row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token_row is None:
+        return None
+    # Record use at most once a minute, so that reads stay reads.
+    now = timezone.now()
+    if token_row.last_used_at is None or (now - token_row.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=now)
+    request.user = token_row.user
+    return token_row.user
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>` with a personal API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return _user_for_token(request, token)
+
+
+class TokenHeaderAuth(APIKeyHeader):
+    """`X-API-Token: <token>`, for clients that cannot set a bearer header."""
+
+    param_name = "X-API-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _user_for_token(request, key) if key else None
+
+
+API_AUTH = [SessionAuth(), TokenAuth(), TokenHeaderAuth()]
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def validation_error_body(exc: ValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    first = next(iter(errors.values()))[0] if errors else _("Invalid input.")
+    return {"detail": first, "errors": errors}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ValidationError)
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        return api.create_response(request, validation_error_body(exc), status=400)
+
+    @api.exception_handler(NinjaValidationError)
+    def on_schema_validation(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            loc = [str(part) for part in error.get("loc", []) if part not in ("body", "payload")]
+            errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+        detail = _("Invalid input.")
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+    @api.exception_handler(PermissionDenied)
+    def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        detail = str(exc) or _("You do not have permission to do this.")
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=403)
+
+    @api.exception_handler(OverflowError)
+    def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # An id too large for the database cannot name any row.
+        return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)
+
+    @api.exception_handler(Http404)
+    def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        detail = _("Authentication required: sign in or send a personal API token.")
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=401)
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset pagination with bounds the databases accept (at most 200 rows a page)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=2_000_000_000)

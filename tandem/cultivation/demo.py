@@ -1,0 +1,185 @@
+"""Joint cultivations of the demo consortium, one in every state, built through the services.
+
+On top of `tandem.core.demo`: Zhang (doctoral, WMU) is active at EMU with Prof. Li first in
+charge and Prof. Chen as theoretical tutor, responsibilities signed; Liu is proposed; Song has
+completed; Yang (EMU) is approved and waits for a second tutor; Wu (WMU) is suspended at CIBR;
+Zhou (EMU) was terminated. Tutors have training records.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+
+from tandem.accounts.models import Membership, Role, StudentNumber, TraineeProfile, User
+from tandem.agreements.models import Agreement, AgreementStatus
+from tandem.core.demo import DEMO_PASSWORD
+from tandem.cultivation import responsibility_services, services, tutor_services
+from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
+from tandem.institutions.models import Institution
+
+EXTRA_TRAINEES = [
+    # username, full name, institution, kind, cohort, specialty, number
+    ("trainee.wu", "Wu Tong", "wmu", "academic_master", 2025, "Molecular imaging", "W2025M131"),
+    ("trainee.zhou", "Zhou Yi", "emu", "academic_master", 2024, "Physiology", "E2024M077"),
+]
+
+
+def _d(year: int, month: int, day: int) -> datetime.date:
+    return datetime.date(year, month, day)
+
+
+def _add_trainees(institutions: dict[str, Institution]) -> None:
+    hashed = User(username="x")
+    hashed.set_password(DEMO_PASSWORD)
+    for username, name, code, kind, cohort, specialty, number in EXTRA_TRAINEES:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"full_name": name, "email": f"{username}@demo.tandem.invalid",
+                      "password": hashed.password, "preferred_language": "zh-hans"},
+        )
+        if not created:
+            continue
+        Membership.objects.create(user=user, role=Role.TRAINEE, institution=institutions[code])
+        profile = TraineeProfile.objects.create(
+            user=user, kind=kind, cohort=cohort, specialty=specialty
+        )
+        StudentNumber.objects.create(trainee=profile, institution=institutions[code],
+                                     number=number)
+
+
+@transaction.atomic
+def load_demo() -> None:
+    """Create the demo joint cultivations. Call once, after `tandem.core.demo.load_demo()`."""
+    if JointCultivation.objects.exists():
+        return
+    institutions = {i.code: i for i in Institution.objects.all()}
+    _add_trainees(institutions)
+    people = {u.username: u for u in User.objects.all()}
+    wmu, emu, cibr = institutions["wmu"], institutions["emu"], institutions["cibr"]
+    wmu_emu = Agreement.objects.get(
+        title="WMU–EMU joint cultivation of medical postgraduates",
+        status=AgreementStatus.ACTIVE,
+    )
+    wmu_cibr = Agreement.objects.get(title="WMU–CIBR research training agreement")
+    coord = {code: people[f"coord.{code}"] for code in ("wmu", "emu", "cibr")}
+
+    def propose(trainee, agreement, home, host, start, end, topic, stays, mode="sequential"):
+        return services.cultivation_propose(
+            actor=coord[home.code], trainee=people[trainee], agreement=agreement, home=home,
+            host=host, planned_start=start, planned_end=end, stay_mode=mode,
+            research_topic=topic,
+            stays=[{"institution": site, "start": a, "end": b, "purpose": purpose}
+                   for site, a, b, purpose in stays],
+        )
+
+    def approve_both(cultivation):
+        for institution in (cultivation.home, cultivation.host):
+            services.cultivation_approve(
+                actor=coord[institution.code], cultivation=cultivation, institution=institution
+            )
+
+    def pair(cultivation, experimental, theoretical):
+        actor = coord[cultivation.home.code]
+        if experimental:
+            tutor_services.tutor_assign(actor=actor, cultivation=cultivation,
+                                        tutor=people[experimental], role="experimental")
+        if theoretical:
+            tutor_services.tutor_assign(actor=actor, cultivation=cultivation,
+                                        tutor=people[theoretical], role="theoretical")
+
+    def divide_and_sign(cultivation, tutors):
+        responsibility_services.responsibilities_divide(
+            actor=coord[cultivation.home.code], cultivation=cultivation,
+            items=[{"key": key.value, "title": "", "role": role.value}
+                   for key, role in DEFAULT_RESPONSIBILITIES.items()],
+        )
+        for username in tutors:
+            responsibility_services.responsibilities_sign(actor=people[username],
+                                                          cultivation=cultivation)
+
+    def decide(cultivation, action, code, reason=""):
+        services.cultivation_decide(actor=coord[code], cultivation=cultivation, action=action,
+                                    reason=reason)
+
+    # Zhang: active at EMU, complete (pair and signed division).
+    zhang = propose(
+        "trainee.zhang", wmu_emu, wmu, emu, _d(2024, 9, 1), _d(2027, 6, 30),
+        "Radiotherapy resistance of hypoxic tumour cells",
+        [(emu, _d(2024, 9, 1), _d(2026, 8, 31), "Experiments at the State Key Laboratory"),
+         (wmu, _d(2026, 9, 1), _d(2027, 6, 30), "Thesis writing and defence")],
+    )
+    approve_both(zhang)
+    pair(zhang, "tutor.li", "tutor.chen")
+    divide_and_sign(zhang, ("tutor.li", "tutor.chen"))
+    decide(zhang, "activate", "wmu")
+
+    # Song: completed at EMU.
+    song = propose(
+        "trainee.song", wmu_emu, wmu, emu, _d(2023, 9, 1), _d(2025, 6, 30),
+        "Cardiopulmonary adaptation to hypoxia",
+        [(emu, _d(2023, 9, 1), _d(2025, 6, 30), "Research at EMU"),
+         (wmu, _d(2024, 3, 1), _d(2024, 6, 30), "Field work on the plateau")],
+        mode="concurrent",
+    )
+    approve_both(song)
+    pair(song, "tutor.li", "tutor.chen")
+    divide_and_sign(song, ("tutor.li", "tutor.chen"))
+    decide(song, "activate", "wmu")
+    decide(song, "complete", "emu", "Thesis defended in June 2025.")
+
+    # Liu: proposed, approved by WMU only.
+    liu = propose(
+        "trainee.liu", wmu_emu, wmu, emu, _d(2026, 9, 1), _d(2028, 6, 30),
+        "Pharmacokinetics of antibody–drug conjugates",
+        [(emu, _d(2026, 9, 1), _d(2028, 6, 30), "Mass spectrometry platform")],
+    )
+    services.cultivation_approve(actor=coord["wmu"], cultivation=liu, institution=wmu)
+
+    # Yang (EMU): approved by both, only the experimental tutor paired (incomplete).
+    yang = propose(
+        "trainee.yang", wmu_emu, emu, wmu, _d(2026, 3, 1), _d(2028, 2, 28),
+        "Imaging of pulmonary hypertension at altitude",
+        [(wmu, _d(2026, 3, 1), _d(2027, 8, 31), "Key Laboratory of Plateau Medicine"),
+         (emu, _d(2027, 9, 1), _d(2028, 2, 28), "Thesis")],
+    )
+    approve_both(yang)
+    pair(yang, "tutor.ma", None)
+
+    # Wu: suspended at CIBR.
+    wu = propose(
+        "trainee.wu", wmu_cibr, wmu, cibr, _d(2025, 9, 1), _d(2027, 6, 30),
+        "PET probes for hypoxic tissue",
+        [(cibr, _d(2025, 9, 1), _d(2027, 6, 30), "Laboratory of Molecular Imaging")],
+    )
+    approve_both(wu)
+    pair(wu, "tutor.he", "tutor.ma")
+    divide_and_sign(wu, ("tutor.he", "tutor.ma"))
+    decide(wu, "activate", "cibr")
+    decide(wu, "suspend", "wmu", "Medical leave for one semester.")
+
+    # Zhou (EMU): terminated at WMU; stays enrolled at EMU.
+    zhou = propose(
+        "trainee.zhou", wmu_emu, emu, wmu, _d(2025, 3, 1), _d(2027, 2, 28),
+        "Hypoxia and sleep", [(wmu, _d(2025, 3, 1), _d(2027, 2, 28), "Sleep laboratory")],
+    )
+    approve_both(zhou)
+    pair(zhou, "tutor.ma", "tutor.li")
+    decide(zhou, "activate", "emu")
+    decide(zhou, "terminate", "emu", "The trainee returned to the home laboratory for family "
+           "reasons; the enrolment at EMU continues.")
+
+    for username, course, provider, hours, date in (
+        ("tutor.li", "Supervising doctoral candidates", "EMU Graduate School", "16",
+         _d(2025, 3, 14)),
+        ("tutor.li", "Research integrity and ethics review", "Provincial Health Commission",
+         "8", _d(2024, 11, 2)),
+        ("tutor.chen", "Dual-tutor collaboration workshop", "WMU Graduate School", "12",
+         _d(2025, 6, 20)),
+        ("tutor.ma", "New supervisors' induction", "WMU Graduate School", "24",
+         _d(2024, 9, 10)),
+    ):
+        tutor_services.tutor_training_record(
+            actor=people[username], tutor=people[username], course=course, provider=provider,
+            hours=Decimal(hours), date=date,
+        )

@@ -1,0 +1,220 @@
+"""Forms of the joint cultivation pages. They only shape input; the services decide."""
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from tandem.accounts.models import Membership, Role, TraineeKind, User
+from tandem.agreements.models import AgreementStatus
+from tandem.agreements.selectors import agreement_list_visible_to
+from tandem.core import tenancy
+from tandem.core.forms import apply_validation_error
+from tandem.cultivation.models import CultivationStatus, StayMode, TutorRole
+from tandem.institutions.models import Institution
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CultivationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search trainee or topic"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("Any status")), *CultivationStatus.choices],
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Home or host"), required=False, empty_label=_("Any institution"),
+        queryset=Institution.objects.filter(is_active=True),
+    )
+    agreement = forms.TypedChoiceField(label=_("Agreement"), required=False, coerce=int,
+                                       empty_value=None)
+    incomplete = forms.BooleanField(label=_("Incomplete only"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agreements = agreement_list_visible_to(user).only("pk", "title", "version")[:200]
+        field = self.fields["agreement"]
+        field.choices = [("", _("Any agreement")),  # type: ignore[attr-defined]
+                         *((a.pk, str(a)) for a in agreements)]
+
+
+def trainees_for(user: Any) -> Any:
+    """Postgraduates (not residents) enrolled at an institution this person coordinates."""
+    enrolled = Membership.objects.filter(user=OuterRef("pk"), role=Role.TRAINEE, is_active=True)
+    if not tenancy.is_consortium_admin(user):
+        # The host's coordinator proposes too: trainees of partner institutions are offered;
+        # the service checks the trainee is enrolled at the home.
+        reach = tenancy.reach_institution_ids(user) if tenancy.coordinated_institution_ids(
+            user) else set()
+        enrolled = enrolled.filter(institution_id__in=reach)
+    return User.objects.filter(Exists(enrolled), trainee_profile__isnull=False).exclude(
+        trainee_profile__kind=TraineeKind.RESIDENT
+    )
+
+
+class ProposeForm(forms.Form):
+    trainee = forms.ModelChoiceField(label=_("Trainee"), queryset=User.objects.none())
+    agreement = forms.TypedChoiceField(label=_("Agreement"), coerce=int)
+    home = forms.ModelChoiceField(
+        label=_("Home institution (enrolment)"),
+        queryset=Institution.objects.filter(is_active=True),
+    )
+    host = forms.ModelChoiceField(
+        label=_("Host institution (research)"),
+        queryset=Institution.objects.filter(is_active=True),
+    )
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    planned_end = forms.DateField(label=_("Planned end"), widget=DATE)
+    stay_mode = forms.ChoiceField(label=_("Stays"), choices=StayMode.choices)
+    research_topic = forms.CharField(label=_("Research topic"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trainee"].queryset = trainees_for(user)  # type: ignore[attr-defined]
+        agreements = agreement_list_visible_to(user).filter(status=AgreementStatus.ACTIVE)
+        self.agreements = {a.pk: a for a in agreements}
+        self.fields["agreement"].choices = [  # type: ignore[attr-defined]
+            (a.pk, f"{a} ({a.get_form_display()}, {a.start_date} – {a.end_date})")
+            for a in self.agreements.values()
+        ]
+
+
+class StayForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Site"), required=False, queryset=Institution.objects.filter(is_active=True)
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=200)
+
+
+MIN_STAY_ROWS = 3
+
+
+def stay_formset(data: Any = None) -> Any:
+    return formset_factory(StayForm, extra=MIN_STAY_ROWS, max_num=20)(data, prefix="stays")
+
+
+def filled_stays(formset: Any) -> list[tuple[int, dict]]:
+    rows = []
+    for index, form in enumerate(formset.forms):
+        data = getattr(form, "cleaned_data", {}) or {}
+        if any(data.get(key) not in (None, "") for key in ("institution", "start", "end")):
+            rows.append((index, data))
+    return rows
+
+
+ROW_ERROR = re.compile(r"^stays\[(?P<row>\d+)\]\.(?P<field>\w+)$")
+
+
+def apply_stay_error(form: forms.BaseForm, formset: Any, indexes: list[int],
+                     exc: ValidationError) -> None:
+    """Show a service error on the stay row and field it names (`stays[1].end`)."""
+    if not hasattr(exc, "error_dict"):
+        apply_validation_error(form, exc)
+        return
+    rest: dict[str, list] = {}
+    for key, errors in exc.error_dict.items():
+        match = ROW_ERROR.match(key)
+        if match and int(match["row"]) < len(indexes):
+            target = formset.forms[indexes[int(match["row"])]]
+            for error in errors:
+                for message in error.messages:
+                    target.add_error(match["field"], message)
+            continue
+        rest[key] = errors
+    if rest:
+        apply_validation_error(form, ValidationError(rest))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        required=False, help_text=_("Recorded with the decision."),
+    )
+
+
+class ApproveForm(ReasonForm):
+    institution = forms.TypedChoiceField(label=_("Approve for"), coerce=int, required=False)
+
+    def __init__(self, *args: Any, institutions: list[Institution], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        field.choices = [(i.pk, str(i)) for i in institutions]  # type: ignore[attr-defined]
+        if institutions:
+            field.initial = institutions[0].pk
+
+
+class TutorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        profile = getattr(obj, "tutor_profile", None)
+        return f"{obj} — {profile.get_qualification_display()}" if profile else str(obj)
+
+
+class AssignForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=TutorRole.choices)
+    tutor = TutorChoiceField(label=_("Tutor"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, tutors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tutor"].queryset = tutors  # type: ignore[attr-defined]
+
+
+class ChangeRequestForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=TutorRole.choices)
+    new_tutor = TutorChoiceField(label=_("New tutor"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             max_length=2000)
+
+    def __init__(self, *args: Any, tutors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_tutor"].queryset = tutors  # type: ignore[attr-defined]
+
+
+class DivisionForm(forms.Form):
+    """One role choice per item; the items come from the division or the template."""
+
+    def __init__(self, *args: Any, items: list[Any], initial_roles: list[str],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for index, (item, role) in enumerate(zip(items, initial_roles, strict=True)):
+            self.fields[f"role_{index}"] = forms.ChoiceField(
+                label=item.label, choices=TutorRole.choices, initial=role or None,
+                widget=forms.RadioSelect,
+            )
+
+    def payload(self) -> list[dict[str, str]]:
+        return [
+            {"key": item.key, "title": item.title, "role": self.cleaned_data[f"role_{index}"]}
+            for index, item in enumerate(self.items)
+        ]
+
+
+class TemplateItemForm(forms.Form):
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Wording"), required=False, max_length=200)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+
+def template_formset(data: Any = None, initial: list[dict] | None = None) -> Any:
+    return formset_factory(TemplateItemForm, extra=2, max_num=30)(
+        data, initial=initial or [], prefix="items"
+    )
+
+
+class TrainingForm(forms.Form):
+    course = forms.CharField(label=_("Course"), max_length=200)
+    provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    certificate = forms.FileField(label=_("Certificate"), required=False,
+                                  help_text=_("PDF or image."))
+
+
+class LoadForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2200)

@@ -1,0 +1,162 @@
+"""Who may do what with a joint cultivation. Views and the API ask these; the services ask again.
+
+The two sides of a joint cultivation are its home institution (where the trainee is enrolled)
+and its host (where the research is done). Their coordinators decide; a consortium admin may
+decide too, except where an institution gives its own approval (approving a proposal or a tutor
+change), which only that institution's coordinator can do.
+"""
+
+from typing import Any
+
+from tandem.core import tenancy
+from tandem.cultivation.models import (
+    ChangeRequestStatus,
+    CultivationStatus,
+    DecisionKind,
+    JointCultivation,
+    TutorAssignment,
+    TutorChangeRequest,
+)
+
+OPEN_STATUSES = (
+    CultivationStatus.PROPOSED,
+    CultivationStatus.APPROVED,
+    CultivationStatus.ACTIVE,
+    CultivationStatus.SUSPENDED,
+)
+
+# action: (statuses it may start from, status it leads to, decision kind)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "activate": ((CultivationStatus.APPROVED,), CultivationStatus.ACTIVE),
+    "suspend": ((CultivationStatus.ACTIVE,), CultivationStatus.SUSPENDED),
+    "resume": ((CultivationStatus.SUSPENDED,), CultivationStatus.ACTIVE),
+    "complete": ((CultivationStatus.ACTIVE,), CultivationStatus.COMPLETED),
+    "terminate": (OPEN_STATUSES, CultivationStatus.TERMINATED),
+}
+ACTIONS_NEEDING_REASON = ("suspend", "terminate")
+
+
+def side_ids(cultivation: JointCultivation) -> set[int]:
+    return {cultivation.home_id, cultivation.host_id}
+
+
+def coordinated_sides(user: Any, cultivation: JointCultivation) -> set[int]:
+    return tenancy.coordinated_institution_ids(user) & side_ids(cultivation)
+
+
+def can_propose_cultivation(user: Any) -> bool:
+    return tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
+
+
+def can_manage_cultivation(user: Any, cultivation: JointCultivation) -> bool:
+    return tenancy.is_consortium_admin(user) or bool(coordinated_sides(user, cultivation))
+
+
+def approved_institution_ids(cultivation: JointCultivation) -> set[int]:
+    return {
+        d.institution_id
+        for d in cultivation.decisions.all()
+        if d.kind == DecisionKind.APPROVE and d.institution_id is not None
+    }
+
+
+def institutions_user_may_approve_for(user: Any, cultivation: JointCultivation) -> set[int]:
+    if cultivation.status != CultivationStatus.PROPOSED:
+        return set()
+    return coordinated_sides(user, cultivation) - approved_institution_ids(cultivation)
+
+
+def may_approve_as_side(user: Any, cultivation: JointCultivation) -> bool:
+    """A coordinator of the home or the host: the only kind of person who approves."""
+    return bool(coordinated_sides(user, cultivation))
+
+
+def can_approve_cultivation(user: Any, cultivation: JointCultivation) -> bool:
+    return bool(institutions_user_may_approve_for(user, cultivation))
+
+
+def can_decide_cultivation(user: Any, cultivation: JointCultivation, action: str) -> bool:
+    if action not in TRANSITIONS:
+        return False
+    starts, _target = TRANSITIONS[action]
+    return cultivation.status in starts and can_manage_cultivation(user, cultivation)
+
+
+def is_open(cultivation: JointCultivation) -> bool:
+    return cultivation.status in OPEN_STATUSES
+
+
+def can_assign_tutor(user: Any, cultivation: JointCultivation) -> bool:
+    return is_open(cultivation) and can_manage_cultivation(user, cultivation)
+
+
+def can_decide_tutor_change(user: Any, change: TutorChangeRequest) -> bool:
+    return change.status == ChangeRequestStatus.REQUESTED and can_manage_cultivation(
+        user, change.cultivation
+    )
+
+
+def sides_user_may_approve_change_for(user: Any, change: TutorChangeRequest) -> set[int]:
+    if change.status != ChangeRequestStatus.REQUESTED:
+        return set()
+    cultivation = change.cultivation
+    pending = set()
+    if change.home_approved_by_id is None:
+        pending.add(cultivation.home_id)
+    if change.host_approved_by_id is None:
+        pending.add(cultivation.host_id)
+    return coordinated_sides(user, cultivation) & pending
+
+
+def current_assignment_of(
+    user: Any, pair: dict[str, TutorAssignment]
+) -> TutorAssignment | None:
+    for assignment in pair.values():
+        if assignment.tutor_id == getattr(user, "pk", None):
+            return assignment
+    return None
+
+
+def can_edit_responsibilities(
+    user: Any, cultivation: JointCultivation, pair: dict[str, TutorAssignment]
+) -> bool:
+    if not is_open(cultivation):
+        return False
+    if can_manage_cultivation(user, cultivation):
+        return True
+    return current_assignment_of(user, pair) is not None
+
+
+def can_sign_responsibilities(
+    user: Any, cultivation: JointCultivation, pair: dict[str, TutorAssignment]
+) -> bool:
+    return is_open(cultivation) and current_assignment_of(user, pair) is not None
+
+
+def can_edit_template(user: Any, party_ids: set[int]) -> bool:
+    return tenancy.is_consortium_admin(user) or bool(
+        tenancy.coordinated_institution_ids(user) & party_ids
+    )
+
+
+def can_view_tutor_development(user: Any, tutor: Any, tutor_institution_ids: set[int]) -> bool:
+    """The tutor, the admin, and coordinators of the tutor's or partner institutions."""
+    if getattr(user, "pk", None) == tutor.pk or tenancy.is_consortium_admin(user):
+        return True
+    coordinated = tenancy.coordinated_institution_ids(user)
+    return bool(coordinated & tutor_institution_ids) or bool(
+        coordinated and tenancy.reach_institution_ids(user) & tutor_institution_ids
+    )
+
+
+def can_record_training(user: Any, tutor: Any, tutor_institution_ids: set[int]) -> bool:
+    """The tutor themself, a coordinator of one of the tutor's institutions, or the admin."""
+    if getattr(user, "pk", None) == tutor.pk or tenancy.is_consortium_admin(user):
+        return True
+    return bool(tenancy.coordinated_institution_ids(user) & tutor_institution_ids)
+
+
+def can_use_workspace(user: Any) -> bool:
+    from tandem.accounts.models import Role
+
+    return Role.TUTOR in tenancy.roles(user)

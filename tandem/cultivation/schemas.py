@@ -1,0 +1,253 @@
+"""Request and response bodies of the joint cultivation API."""
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import FilterSchema, Schema
+
+from tandem.cultivation import selectors
+from tandem.cultivation.models import JointCultivation, TutorTraining
+
+
+class StayIn(Schema):
+    institution_id: int
+    start: datetime.date
+    end: datetime.date
+    purpose: str = ""
+
+
+class CultivationIn(Schema):
+    trainee_id: int
+    agreement_id: int
+    home_id: int
+    host_id: int
+    planned_start: datetime.date
+    planned_end: datetime.date
+    stay_mode: Literal["sequential", "concurrent"] = "sequential"
+    research_topic: str = ""
+    stays: list[StayIn]
+
+
+class StayOut(Schema):
+    institution_id: int
+    start: datetime.date
+    end: datetime.date
+    purpose: str
+
+
+class DecisionOut(Schema):
+    kind: str
+    institution_id: int | None
+    decided_by_id: int
+    decided_at: datetime.datetime
+    from_status: str
+    to_status: str
+    reason: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    tutor_id: int
+    tutor_name: str
+    role: str
+    institution_id: int
+    is_first_in_charge: bool
+    quota_year: int
+    started_at: datetime.datetime
+    ended_at: datetime.datetime | None
+    end_reason: str
+
+    @staticmethod
+    def resolve_tutor_name(obj: Any) -> str:
+        return str(obj.tutor)
+
+
+class CultivationOut(Schema):
+    id: int
+    trainee_id: int
+    trainee_name: str
+    agreement_id: int
+    agreement_form: str
+    home_id: int
+    host_id: int
+    status: str
+    quota_year: int
+    planned_start: datetime.date
+    planned_end: datetime.date
+    stay_mode: str
+    research_topic: str
+    is_incomplete: bool
+    tutors: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_trainee_name(obj: JointCultivation) -> str:
+        return str(obj.trainee)
+
+    @staticmethod
+    def resolve_agreement_form(obj: JointCultivation) -> str:
+        return obj.agreement.form
+
+    @staticmethod
+    def resolve_tutors(obj: JointCultivation) -> list:
+        pair = getattr(obj, "current_pair", None)
+        return list(pair) if pair is not None else list(selectors.current_tutors(obj).values())
+
+
+class CultivationDetailOut(CultivationOut):
+    stays: list[StayOut]
+    decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_stays(obj: JointCultivation) -> list:
+        return list(obj.stays.all())
+
+    @staticmethod
+    def resolve_decisions(obj: JointCultivation) -> list:
+        return list(obj.decisions.all())
+
+
+class CultivationFilters(FilterSchema):
+    status: str | None = None
+    institution_id: int | None = None
+    agreement_id: int | None = None
+    incomplete: bool = False
+    q: str | None = None
+
+
+class ApproveIn(Schema):
+    institution_id: int | None = None
+    reason: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class AssignIn(Schema):
+    tutor_id: int
+    role: Literal["experimental", "theoretical"]
+
+
+class ChangeIn(Schema):
+    new_tutor_id: int
+    role: Literal["experimental", "theoretical"]
+    reason: str
+
+
+class ChangeApproveIn(Schema):
+    institution_id: int | None = None
+
+
+class ChangeOut(Schema):
+    id: int
+    role: str
+    new_tutor_id: int
+    reason: str
+    status: str
+    requested_by_id: int
+    requested_at: datetime.datetime
+    home_approved_by_id: int | None
+    host_approved_by_id: int | None
+    decided_at: datetime.datetime | None
+    decision_reason: str
+
+
+class ItemIn(Schema):
+    key: str = ""
+    title: str = ""
+
+
+class ShareIn(ItemIn):
+    role: Literal["experimental", "theoretical"]
+
+
+class ItemOut(Schema):
+    key: str
+    title: str
+    label: str
+
+
+class ShareOut(ItemOut):
+    role: str
+
+
+class SignatureOut(Schema):
+    tutor_id: int
+    role: str
+    signed_at: datetime.datetime
+
+
+class ResponsibilitiesOut(Schema):
+    items: list[ShareOut]
+    signatures: list[SignatureOut]
+    is_complete: bool
+
+
+class ResponsibilitiesIn(Schema):
+    items: list[ShareIn]
+
+
+class TemplateIn(Schema):
+    items: list[ItemIn]
+
+
+class WorkspaceMilestoneOut(Schema):
+    title: str
+    kind: str
+    status: str
+    latest: datetime.date | None
+
+
+class WorkspaceRowOut(Schema):
+    cultivation_id: int
+    trainee_id: int
+    trainee_name: str
+    role: str
+    status: str
+    home_id: int
+    host_id: int
+    partner_tutor_id: int | None
+    is_complete: bool
+    next_milestone: WorkspaceMilestoneOut | None = None
+    last_progress_report_at: datetime.datetime | None = None
+
+
+class TrainingIn(Schema):
+    course: str
+    provider: str = ""
+    hours: Decimal
+    date: datetime.date
+
+
+class TrainingOut(Schema):
+    id: int
+    tutor_id: int
+    course: str
+    provider: str
+    hours: Decimal
+    date: datetime.date
+    certificate_url: str | None
+
+    @staticmethod
+    def resolve_certificate_url(obj: TutorTraining) -> str | None:
+        if not obj.certificate:
+            return None
+        return reverse("cultivation:training_certificate", args=[obj.pk])
+
+
+class LoadRowOut(Schema):
+    institution: str
+    kind: str
+    n: int
+
+
+class LoadOut(Schema):
+    tutor_id: int
+    year: int
+    quota: int
+    used: int
+    left: int
+    current: int
+    rows: list[LoadRowOut]

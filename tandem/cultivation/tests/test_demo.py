@@ -1,0 +1,29 @@
+import pytest
+
+from tandem.accounts.models import Membership
+from tandem.core import demo as core_demo
+from tandem.cultivation import demo
+from tandem.cultivation.models import CultivationStatus, JointCultivation, TutorTraining
+from tandem.cultivation.selectors import cultivation_is_complete, current_tutors
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_joint_cultivations_in_every_state():
+    core_demo.load_demo()
+    demo.load_demo()
+    statuses = set(JointCultivation.objects.values_list("status", flat=True))
+    assert statuses == set(CultivationStatus.values)
+    zhang = JointCultivation.objects.get(trainee__username="trainee.zhang")
+    assert zhang.status == "active" and zhang.host.code == "emu"
+    pair = current_tutors(zhang)
+    assert pair["experimental"].tutor.username == "tutor.li"
+    assert pair["theoretical"].tutor.username == "tutor.chen"
+    assert cultivation_is_complete(zhang)
+    assert JointCultivation.objects.get(trainee__username="trainee.liu").status == "proposed"
+    assert JointCultivation.objects.get(trainee__username="trainee.song").status == "completed"
+    zhou = JointCultivation.objects.get(trainee__username="trainee.zhou")
+    assert Membership.objects.get(user=zhou.trainee, role="trainee").is_active
+    assert TutorTraining.objects.count() >= 3
+    demo.load_demo()  # a second run changes nothing
+    assert JointCultivation.objects.count() == 6

@@ -1,0 +1,172 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tandem.core.models import AuditEvent
+from tandem.cultivation.models import JointCultivation, ResponsibilitySignature, TutorTraining
+from tandem.cultivation.selectors import cultivation_dashboard, workspace_rows
+from tandem.cultivation.tests.authz_rules import _propose_form
+from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_shows_incomplete_badge_and_filters_incomplete_only(cast, client_for):
+    cultivation_in(cast, "active")
+    done = cultivation_in(cast, "active", trainee=joint_trainee(cast, "done"), signed=True)
+    client = client_for("coord_a")
+    body = client.get(reverse("cultivation:list")).content.decode()
+    assert "Tina Trainee" in body and "Incomplete" in body
+    body = client.get(reverse("cultivation:list"), {"incomplete": "on"}).content.decode()
+    assert "Tina Trainee" in body and str(done.trainee) not in body
+
+
+def test_list_htmx_returns_the_results_partial(cast, client_for):
+    cultivation_in(cast, "active")
+    response = client_for("coord_a").get(reverse("cultivation:list"), HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b"Tina Trainee" in response.content
+
+
+def test_outsider_and_resident_see_nothing(cast, client_for):
+    cultivation = cultivation_in(cast, "active")
+    for actor in ("outsider", "resident"):
+        client = client_for(actor)
+        assert "Tina Trainee" not in client.get(reverse("cultivation:list")).content.decode()
+        assert client.get(reverse("cultivation:detail", args=[cultivation.pk])).status_code == 404
+
+
+def _make(cast, count, start):
+    for index in range(start, start + count):
+        cultivation_in(cast, "active", trainee=joint_trainee(cast, f"bulk{index}"),
+                       signed=index % 2 == 0)
+
+
+@pytest.mark.parametrize("actor", ["coord_a", "admin", "tutor_b"])
+def test_list_query_count_does_not_grow_with_rows(cast, client_for, actor):
+    client = client_for(actor)
+    client.get(reverse("cultivation:list"))
+    _make(cast, 3, 0)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("cultivation:list")).status_code == 200
+    _make(cast, 20, 3)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse("cultivation:list")).status_code == 200
+    assert len(small) == len(large)
+
+
+def test_workspace_and_dashboard_query_counts_are_constant(cast, client_for):
+    client = client_for("tutor_a")
+    client.get(reverse("cultivation:workspace"))
+    cultivation_dashboard(cast.tutor_a)  # warm the per-user tenancy cache
+    _make(cast, 2, 0)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("cultivation:workspace"))
+        cultivation_dashboard(cast.tutor_a)
+    _make(cast, 8, 2)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("cultivation:workspace"))
+        cultivation_dashboard(cast.tutor_a)
+    assert len(small) == len(large)
+    rows = workspace_rows(cast.tutor_a)
+    assert len(rows) == 10 and all(row["next_milestone"] is None for row in rows)
+
+
+def test_detail_shows_pair_stays_decisions_and_history(cast, client_for):
+    cultivation = cultivation_in(cast, "active", signed=True)
+    body = client_for("trainee").get(
+        reverse("cultivation:detail", args=[cultivation.pk])).content.decode()
+    assert "Tess Tutor" in body and "Tom Tutor" in body
+    assert "Eastern Medical University" in body and "History" in body
+    assert "Incomplete" not in body
+
+
+def test_propose_page_bad_stay_names_the_row_and_saves_nothing(cast, client_for):
+    data = _propose_form(cast)
+    data["stays-1-end"] = "2029-01-01"
+    response = client_for("coord_a").post(reverse("cultivation:propose"), data)
+    assert response.status_code == 400
+    assert "inside the planned period" in response.content.decode()
+    assert not JointCultivation.objects.exists()
+
+
+def test_propose_page_date_outside_agreement_term(cast, client_for):
+    data = _propose_form(cast)
+    data["planned_start"] = "2024-01-01"
+    response = client_for("coord_b").post(reverse("cultivation:propose"), data)
+    assert response.status_code == 400
+    assert "before the agreement" in response.content.decode()
+
+
+def test_approve_buttons_only_for_unapproved_side_coordinator(cast, client_for):
+    cultivation = cultivation_in(cast, "proposed", paired=False)
+    url = reverse("cultivation:detail", args=[cultivation.pk])
+    body = client_for("coord_a").get(url).content.decode()
+    assert "Approve for Western Medical University" in body
+    assert "Approve for" not in client_for("admin").get(url).content.decode()
+    client_for("coord_a").post(reverse("cultivation:approve", args=[cultivation.pk]), {})
+    assert "Approve for" not in client_for("coord_a").get(url).content.decode()
+
+
+def test_terminate_requires_a_reason(cast, client_for):
+    cultivation = cultivation_in(cast, "active")
+    url = reverse("cultivation:decide", args=[cultivation.pk, "terminate"])
+    assert client_for("coord_a").post(url, {"reason": ""}).status_code == 400
+    cultivation.refresh_from_db()
+    assert cultivation.status == "active"
+
+
+def test_unknown_decision_is_404(cast, client_for):
+    cultivation = cultivation_in(cast, "active")
+    url = reverse("cultivation:decide", args=[cultivation.pk, "explode"])
+    assert client_for("coord_a").get(url).status_code == 404
+
+
+def test_changing_the_division_clears_signatures(cast, client_for):
+    cultivation = cultivation_in(cast, "active", signed=True)
+    roles = {f"role_{i}": "theoretical" for i in range(2)}
+    response = client_for("tutor_b").post(
+        reverse("cultivation:responsibilities", args=[cultivation.pk]), roles)
+    assert response.status_code == 302
+    assert not ResponsibilitySignature.objects.filter(cultivation=cultivation).exists()
+    assert AuditEvent.objects.filter(action="cultivation.responsibilities_divide").exists()
+
+
+def test_tutor_change_applies_after_both_approvals_and_keeps_history(cast, client_for):
+    from tandem.cultivation.tests.authz_rules import _change_kwargs
+
+    kwargs = _change_kwargs(cast)
+    url = reverse("cultivation:change_approve", kwargs=kwargs)
+    client_for("coord_a").post(url)
+    client_for("coord_b").post(url)
+    cultivation = JointCultivation.objects.get(pk=kwargs["pk"])
+    theoretical = cultivation.tutor_assignments.filter(role="theoretical").order_by("id")
+    assert [a.tutor.username for a in theoretical] == ["tutor_a", "tutor_new"]
+    assert theoretical[0].ended_at and theoretical[0].end_reason == "Retirement"
+    assert theoretical[1].ended_at is None
+
+
+def test_training_certificate_must_be_pdf_or_image(cast, client_for):
+    response = client_for("tutor_a").post(
+        reverse("cultivation:training_add", args=[cast.tutor_a.pk]),
+        {"course": "X", "hours": "2", "date": "2025-01-01",
+         "certificate": SimpleUploadedFile("virus.exe", b"MZ")},
+    )
+    assert response.status_code == 400 and not TutorTraining.objects.exists()
+    response = client_for("tutor_a").post(
+        reverse("cultivation:training_add", args=[cast.tutor_a.pk]),
+        {"course": "X", "hours": "2", "date": (datetime.date.today()
+                                               + datetime.timedelta(days=3)).isoformat()},
+    )
+    assert response.status_code == 400 and "future" in response.content.decode()
+
+
+def test_tutor_load_shows_quota_use(cast, client_for):
+    cultivation_in(cast, "active")
+    body = client_for("coord_a").get(
+        reverse("cultivation:tutor_load", args=[cast.tutor_a.pk]), {"year": 2026}
+    ).content.decode()
+    assert "1 of 3 places taken" in body and "Western Medical University" in body

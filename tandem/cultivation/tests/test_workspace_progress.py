@@ -1,0 +1,37 @@
+"""The tutor workspace shows each trainee's next milestone and last progress report."""
+
+import pytest
+from django.test import Client
+
+from tandem.accounts.models import User
+from tandem.core import demo as core_demo
+from tandem.cultivation import demo as cultivation_demo
+from tandem.cultivation.selectors import workspace_rows
+from tandem.meetings import demo as meetings_demo
+from tandem.meetings.models import ProgressReport
+from tandem.plans import demo as plans_demo
+from tandem.plans.selectors import next_milestone
+
+
+@pytest.mark.django_db
+def test_workspace_rows_carry_next_milestone_and_last_report():
+    core_demo.load_demo()
+    cultivation_demo.load_demo()
+    plans_demo.load_demo()
+    meetings_demo.load_demo()
+    tutor = User.objects.get(username="tutor.li")
+    rows = {row["trainee"].username: row for row in workspace_rows(tutor)}
+    zhang = rows["trainee.zhang"]
+    assert zhang["next_milestone"] == next_milestone(zhang["cultivation"])
+    assert zhang["next_milestone"] is not None
+    latest = ProgressReport.objects.filter(trainee=zhang["trainee"]).latest("submitted_at")
+    assert zhang["last_progress_report"] == latest
+
+    client = Client()
+    client.force_login(tutor)
+    html = client.get("/cultivation/workspace/").content.decode()
+    assert zhang["next_milestone"].title in html
+    api = client.get("/api/v1/cultivation/workspace").json()
+    row = next(r for r in api if r["trainee_id"] == zhang["trainee"].pk)
+    assert row["next_milestone"]["title"] == zhang["next_milestone"].title
+    assert row["last_progress_report_at"] is not None

@@ -1,0 +1,223 @@
+"""Joint cultivation pages: list, detail, propose, approve and decide. Thin views over the
+selectors, permissions and services."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tandem.core import tenancy
+from tandem.core.audit import audit_history
+from tandem.core.pagination import paginate, query_without_page
+from tandem.cultivation import permissions, selectors, services
+from tandem.cultivation.forms import (
+    ApproveForm,
+    CultivationFilterForm,
+    ProposeForm,
+    ReasonForm,
+    apply_stay_error,
+    filled_stays,
+    stay_formset,
+)
+from tandem.cultivation.models import TutorRole
+
+
+@login_required
+@require_GET
+def cultivation_list(request: HttpRequest) -> HttpResponse:
+    filters = CultivationFilterForm(request.GET or None, user=request.user)
+    values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    institution = values.get("institution")
+    queryset = selectors.cultivation_list_for_page(
+        request.user,
+        status=values.get("status") or "",
+        institution_id=institution.pk if institution else None,
+        agreement_id=values.get("agreement"),
+        incomplete_only=bool(values.get("incomplete")),
+        search=values.get("q") or "",
+    )
+    context = {
+        "filters": filters,
+        "page_obj": paginate(request, queryset),
+        "query": query_without_page(request),
+        "can_propose": permissions.can_propose_cultivation(request.user),
+    }
+    if request.htmx:
+        return render(request, "cultivation/_list_results.html", context)
+    return render(request, "cultivation/list.html", context)
+
+
+DECISION_ACTIONS = {
+    "activate": (gettext_lazy("Activate"), gettext_lazy(
+        "The joint cultivation starts: both tutors are paired.")),
+    "suspend": (gettext_lazy("Suspend"), gettext_lazy(
+        "The joint cultivation pauses until it is resumed.")),
+    "resume": (gettext_lazy("Resume"), gettext_lazy("The joint cultivation continues.")),
+    "complete": (gettext_lazy("Complete"), gettext_lazy(
+        "The joint cultivation has reached its end.")),
+    "terminate": (gettext_lazy("Terminate"), gettext_lazy(
+        "The joint arrangement ends now; the trainee stays enrolled at the home institution. "
+        "The current tutors' assignments end and are kept in the history.")),
+}
+
+
+@login_required
+@require_GET
+def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
+    user = request.user
+    pair = selectors.current_tutors(cultivation)
+    may_approve_for = permissions.institutions_user_may_approve_for(user, cultivation)
+    approvals = {d.institution_id: d for d in cultivation.decisions.all() if d.kind == "approve"}
+    return render(request, "cultivation/detail.html", {
+        "cultivation": cultivation,
+        "incomplete": selectors.is_incomplete(cultivation),
+        "sides": [(cultivation.home, approvals.get(cultivation.home_id)),
+                  (cultivation.host, approvals.get(cultivation.host_id))],
+        "may_approve_for": may_approve_for,
+        "actions": [
+            (action, label) for action, (label, _text) in DECISION_ACTIONS.items()
+            if permissions.can_decide_cultivation(user, cultivation, action)
+        ],
+        "experimental": pair.get(TutorRole.EXPERIMENTAL),
+        "theoretical": pair.get(TutorRole.THEORETICAL),
+        "pair_history": selectors.pair_history(cultivation),
+        "can_assign": permissions.can_assign_tutor(user, cultivation),
+        "changes": selectors.change_request_list_for(cultivation),
+        "shares": selectors.responsibility_shares(cultivation),
+        "signatures": selectors.responsibility_signatures(cultivation),
+        "can_edit_responsibilities": permissions.can_edit_responsibilities(
+            user, cultivation, pair),
+        "can_sign": permissions.can_sign_responsibilities(user, cultivation, pair),
+        "quota_used": services.quota_used(cultivation),
+        "history": audit_history(cultivation)[:50],
+    })
+
+
+def _require_side_coordinator(user: Any, data: Any) -> None:
+    """As the service does, refuse a proposal for institutions the person does not coordinate
+    before looking at the rest of the input."""
+    named = {int(v) for v in (data.get("home"), data.get("host")) if str(v or "").isdigit()}
+    if named and not tenancy.is_consortium_admin(user) and not (
+        tenancy.coordinated_institution_ids(user) & named
+    ):
+        raise PermissionDenied(_("Only a coordinator of the home or the host institution can "
+                                 "propose a joint cultivation."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cultivation_propose(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_propose_cultivation(request.user):
+        raise PermissionDenied(_("Only coordinators and consortium admins propose joint "
+                                 "cultivations."))
+    data = request.POST if request.method == "POST" else None
+    if data is not None:
+        _require_side_coordinator(request.user, data)
+    adding = data is not None and "add_stay" in data
+    if adding:
+        data = data.copy()  # type: ignore[union-attr]
+        total = int(data.get("stays-TOTAL_FORMS") or 0)
+        data["stays-TOTAL_FORMS"] = str(min(total + 1, 20))
+    form = ProposeForm(data, user=request.user)
+    stays = stay_formset(data)
+    if data is not None and not adding:
+        if form.is_valid() and stays.is_valid():
+            rows = filled_stays(stays)
+            try:
+                cultivation = services.cultivation_propose(
+                    actor=request.user,
+                    agreement=form.agreements.get(form.cleaned_data["agreement"]),
+                    stays=[row for _index, row in rows],
+                    **{key: form.cleaned_data[key] for key in (
+                        "trainee", "home", "host", "planned_start", "planned_end",
+                        "stay_mode", "research_topic")},
+                )
+            except ValidationError as exc:
+                apply_stay_error(form, stays, [index for index, _row in rows], exc)
+            else:
+                messages.success(request, _("The joint cultivation is proposed; it awaits the "
+                                            "approval of both institutions."))
+                return redirect("cultivation:detail", pk=cultivation.pk)
+        return render(request, "cultivation/propose.html", {"form": form, "stays": stays},
+                      status=400)
+    return render(request, "cultivation/propose.html", {"form": form, "stays": stays})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cultivation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
+    if not permissions.may_approve_as_side(request.user, cultivation):
+        raise PermissionDenied(_("Only a coordinator of the home or the host can approve."))
+    may_approve_for = permissions.institutions_user_may_approve_for(request.user, cultivation)
+    institutions = [i for i in (cultivation.home, cultivation.host) if i.pk in may_approve_for]
+    if not institutions:
+        messages.error(request, _("There is nothing for you to approve here."))
+        return redirect("cultivation:detail", pk=cultivation.pk)
+    form = ApproveForm(request.POST if request.method == "POST" else None,
+                       institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cultivation = services.cultivation_approve(
+                actor=request.user, cultivation=cultivation,
+                institution=form.cleaned_data.get("institution"),
+                reason=form.cleaned_data.get("reason") or "",
+            )
+        except ValidationError as exc:
+            from tandem.core.forms import apply_validation_error
+
+            apply_validation_error(form, exc)
+        else:
+            if cultivation.status == "approved":
+                messages.success(request, _("Approved by both institutions. Pair the tutors, "
+                                            "then activate the joint cultivation."))
+            else:
+                messages.success(request, _("Approved. It awaits the other institution."))
+            return redirect("cultivation:detail", pk=cultivation.pk)
+    return render(request, "cultivation/approve.html", {
+        "form": form, "cultivation": cultivation,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in DECISION_ACTIONS:
+        raise Http404
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_cultivation(request.user, cultivation):
+        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
+                                 "admin, can decide on this joint cultivation."))
+    title, explanation = DECISION_ACTIONS[action]
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if action in permissions.ACTIONS_NEEDING_REASON:
+        form.fields["reason"].required = True
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.cultivation_decide(
+                    actor=request.user, cultivation=cultivation, action=action,
+                    reason=form.cleaned_data.get("reason") or "",
+                )
+            except ValidationError as exc:
+                from tandem.core.forms import apply_validation_error
+
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The decision is recorded."))
+                return redirect("cultivation:detail", pk=cultivation.pk)
+    elif not permissions.can_decide_cultivation(request.user, cultivation, action):
+        messages.error(request, _("This cannot be done in the joint cultivation's present "
+                                  "state."))
+        return redirect("cultivation:detail", pk=cultivation.pk)
+    return render(request, "cultivation/decide.html", {
+        "form": form, "cultivation": cultivation, "title": title, "explanation": explanation,
+        "action": action,
+    }, status=400 if request.method == "POST" else 200)

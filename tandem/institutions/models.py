@@ -1,0 +1,121 @@
+"""Institutions of the consortium and the units inside them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    MEDICAL_COLLEGE = "medical_college", _("Medical college")
+    RESEARCH_INSTITUTE = "research_institute", _("Research institute")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    HOSPITAL = "hospital", _("Hospital")
+
+
+class Region(models.TextChoices):
+    EASTERN = "eastern", _("Eastern China")
+    CENTRAL = "central", _("Central China")
+    WESTERN = "western", _("Western China")
+    NORTHEASTERN = "northeastern", _("Northeastern China")
+    ABROAD = "abroad", _("Outside China")
+
+
+class BilingualName(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
+        return self.name
+
+
+class Institution(BilingualName):
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
+    country = models.CharField(_("country (ISO code)"), max_length=2, default="CN")
+    region = models.CharField(_("region"), max_length=16, choices=Region.choices)
+    tier_labels = models.JSONField(_("tier labels"), default=list, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("affiliated to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="affiliates",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="institution_not_own_parent"
+            ),
+            models.UniqueConstraint(fields=["name"], name="institution_name_unique"),
+        ]
+
+
+class UnitKind(models.TextChoices):
+    SCHOOL = "school", _("School")
+    DEPARTMENT = "department", _("Department")
+    KEY_LABORATORY = "key_laboratory", _("Key laboratory")
+    TRAINING_BASE = "training_base", _("Training base")
+
+
+class Specialty(models.TextChoices):
+    INTERNAL_MEDICINE = "internal_medicine", _("Internal medicine")
+    SURGERY = "surgery", _("Surgery")
+    RADIATION_ONCOLOGY = "radiation_oncology", _("Radiation oncology")
+    CLINICAL_PATHOLOGY = "clinical_pathology", _("Clinical pathology")
+    RADIOLOGY = "radiology", _("Radiology")
+    ULTRASOUND = "ultrasound_medicine", _("Ultrasound medicine")
+    NUCLEAR_MEDICINE = "nuclear_medicine", _("Nuclear medicine")
+    ANESTHESIA = "anesthesia", _("Anesthesia")
+    PEDIATRICS = "pediatrics", _("Pediatrics")
+    OBSTETRICS = "obstetrics_gynecology", _("Obstetrics and gynecology")
+    EMERGENCY = "emergency_medicine", _("Emergency medicine")
+    GENERAL_PRACTICE = "general_practice", _("General practice")
+
+
+class Unit(BilingualName):
+    """A school, department, key laboratory or training base inside one institution."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="units"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+    specialty = models.CharField(
+        _("specialty"), max_length=32, choices=Specialty.choices, blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["institution__name", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="unit_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="training_base", specialty__gt="") | ~Q(kind="training_base"),
+                name="training_base_has_specialty",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
+        ]

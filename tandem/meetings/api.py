@@ -1,0 +1,351 @@
+"""The debriefings API: the same selectors, permissions and services as the pages."""
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from tandem.accounts.models import User
+from tandem.core.api import ERRORS, Pagination
+from tandem.core.errors import field_error
+from tandem.cultivation.selectors import cultivation_get_for_user_or_404
+from tandem.institutions.models import Institution
+from tandem.meetings import log_services, permissions, selectors, services
+from tandem.meetings.models import ActionItem, Meeting, MeetingSeries, ProgressReport
+
+router = Router(tags=["meetings"])
+
+
+class MeetingsParticipantOut(Schema):
+    user_id: int
+    name: str
+    role: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.user)
+
+
+class MeetingsSeriesOut(Schema):
+    id: int
+    title: str
+    institution_id: int
+    organizer_id: int
+    time_zone: str
+    first_date: datetime.date
+    start_time: datetime.time
+    duration_minutes: int
+    interval_weeks: int
+    until: datetime.date
+    mode: str
+    location: str
+    online_url: str
+    description: str
+    participants: list[MeetingsParticipantOut]
+
+    @staticmethod
+    def resolve_participants(obj: MeetingSeries) -> list:
+        return list(obj.participants.all())
+
+
+class MeetingsSeriesIn(Schema):
+    institution_id: int
+    title: str
+    time_zone: str = "Asia/Shanghai"
+    first_date: datetime.date
+    start_time: datetime.time
+    until: datetime.date
+    interval_weeks: int = 2
+    duration_minutes: int = 90
+    mode: str = "onsite"
+    location: str = ""
+    online_url: str = ""
+    description: str = ""
+    tutor_ids: list[int] = []
+    trainee_ids: list[int]
+
+
+class MeetingsMeetingOut(Schema):
+    id: int
+    series_id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    status: str
+    notes: str
+
+
+class MeetingsActionOut(Schema):
+    id: int
+    series_id: int
+    raised_in_id: int
+    title: str
+    owner_id: int
+    due_date: datetime.date
+    status: str
+    closed_in_id: int | None
+    closed_at: datetime.datetime | None
+    close_note: str
+
+
+class MeetingsMeetingDetailOut(MeetingsMeetingOut):
+    agenda: list[MeetingsActionOut]
+
+
+class MeetingsCommentOut(Schema):
+    id: int
+    tutor_id: int
+    body: str
+    updated_at: datetime.datetime
+
+
+class MeetingsAttachmentOut(Schema):
+    id: int
+    name: str
+    download_url: str
+
+    @staticmethod
+    def resolve_download_url(obj: Any) -> str:
+        return reverse("meetings:attachment_download", args=[obj.report_id, obj.pk])
+
+
+class MeetingsReportOut(Schema):
+    id: int
+    meeting_id: int
+    trainee_id: int
+    experimental_progress: str
+    dissertation_progress: str
+    problems: str
+    next_steps: str
+    submitted_at: datetime.datetime
+    updated_at: datetime.datetime
+    comments: list[MeetingsCommentOut]
+    attachments: list[MeetingsAttachmentOut]
+
+    @staticmethod
+    def resolve_comments(obj: ProgressReport) -> list:
+        return list(obj.comments.all())
+
+    @staticmethod
+    def resolve_attachments(obj: ProgressReport) -> list:
+        return list(obj.attachments.all())
+
+
+class MeetingsReportIn(Schema):
+    experimental_progress: str
+    dissertation_progress: str
+    problems: str = ""
+    next_steps: str
+
+
+class MeetingsCommentIn(Schema):
+    body: str
+
+
+class MeetingsAttendanceEntryIn(Schema):
+    person_id: int
+    status: str
+    site_id: int | None = None
+
+
+class MeetingsAttendanceIn(Schema):
+    entries: list[MeetingsAttendanceEntryIn]
+
+
+class MeetingsAttendanceOut(Schema):
+    person_id: int
+    status: str
+    site_id: int | None
+
+
+class MeetingsActionIn(Schema):
+    title: str
+    owner_id: int
+    due_date: datetime.date
+
+
+class MeetingsCloseIn(Schema):
+    note: str = ""
+    meeting_id: int | None = None
+
+
+class MeetingsContactIn(Schema):
+    cultivation_id: int
+    kind: str
+    date: datetime.date
+    channel: str
+    topic: str
+    outcome: str = ""
+
+
+class MeetingsContactOut(Schema):
+    id: int
+    cultivation_id: int
+    kind: str
+    date: datetime.date
+    channel: str
+    topic: str
+    outcome: str
+    recorded_by_id: int
+
+
+class MeetingsFeedOut(Schema):
+    url: str
+
+
+def _user(user_id: int, field: str) -> User:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        raise field_error(field, _("Unknown person."))
+    return user
+
+
+@router.get("/series", response={200: list[MeetingsSeriesOut], **ERRORS},
+            operation_id="meetings_series_list")
+@paginate(Pagination)
+def series_list(request: HttpRequest, q: str = "") -> Any:
+    return selectors.series_list_for_page(request.user, search=q)
+
+
+@router.post("/series", response={201: MeetingsSeriesOut, **ERRORS},
+             operation_id="meetings_series_create")
+def series_create(request: HttpRequest, payload: MeetingsSeriesIn) -> Any:
+    if not permissions.can_create_series(request.user):
+        raise PermissionDenied(_("Only tutors and coordinators schedule debriefings."))
+    data = payload.dict()
+    institution = Institution.objects.filter(pk=data.pop("institution_id")).first()
+    if institution is None:
+        raise field_error("institution", _("Unknown institution."))
+    tutors = [_user(pk, "tutors") for pk in data.pop("tutor_ids")]
+    trainees = [_user(pk, "trainees") for pk in data.pop("trainee_ids")]
+    series = services.series_create(
+        actor=request.user, institution=institution, tutors=tutors, trainees=trainees, **data
+    )
+    return Status(201, selectors.series_get_for_user_or_404(request.user, series.pk))
+
+
+@router.get("/series/{series_id}", response={200: MeetingsSeriesOut, **ERRORS},
+            operation_id="meetings_series_get")
+def series_get(request: HttpRequest, series_id: int) -> Any:
+    return selectors.series_get_for_user_or_404(request.user, series_id)
+
+
+@router.get("/series/{series_id}/meetings", response={200: list[MeetingsMeetingOut], **ERRORS},
+            operation_id="meetings_meeting_list")
+@paginate(Pagination)
+def meeting_list(request: HttpRequest, series_id: int) -> Any:
+    series = selectors.series_get_for_user_or_404(request.user, series_id)
+    return selectors.meeting_list_for(series)
+
+
+def _detail(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    can_manage = permissions.can_manage_meeting(request.user, meeting)
+    agenda = selectors.actions_visible_in_meeting(
+        request.user, selectors.agenda_actions(meeting), meeting.series, can_manage
+    )
+    return {**{f: getattr(meeting, f) for f in (
+        "id", "series_id", "starts_at", "ends_at", "status", "notes")}, "agenda": agenda}
+
+
+@router.get("/meetings/{meeting_id}", response={200: MeetingsMeetingDetailOut, **ERRORS},
+            operation_id="meetings_meeting_get")
+def meeting_get(request: HttpRequest, meeting_id: int) -> Any:
+    return _detail(request, selectors.meeting_get_for_user_or_404(request.user, meeting_id))
+
+
+@router.get("/meetings/{meeting_id}/reports", response={200: list[MeetingsReportOut], **ERRORS},
+            operation_id="meetings_report_list")
+def report_list(request: HttpRequest, meeting_id: int) -> Any:
+    meeting = selectors.meeting_get_for_user_or_404(request.user, meeting_id)
+    return list(selectors.report_list_for_meeting(request.user, meeting))
+
+
+@router.put("/meetings/{meeting_id}/report", response={200: MeetingsReportOut, **ERRORS},
+            operation_id="meetings_report_submit")
+def report_submit(request: HttpRequest, meeting_id: int, payload: MeetingsReportIn) -> Any:
+    meeting = selectors.meeting_get_for_user_or_404(request.user, meeting_id)
+    if not permissions.can_submit_report(request.user, meeting):
+        raise PermissionDenied(_("Only a trainee invited to this meeting can report for it."))
+    report = services.report_submit(actor=request.user, meeting=meeting, **payload.dict())
+    return selectors.report_get_for_user_or_404(request.user, report.pk)
+
+
+@router.put("/reports/{report_id}/comment", response={200: MeetingsCommentOut, **ERRORS},
+            operation_id="meetings_comment_save")
+def comment_save(request: HttpRequest, report_id: int, payload: MeetingsCommentIn) -> Any:
+    report = selectors.report_get_for_user_or_404(request.user, report_id)
+    report.meeting = selectors.meeting_get_for_user_or_404(request.user, report.meeting_id)
+    if not permissions.can_comment_report(
+        request.user, report, selectors.pair_trainee_ids(request.user)
+    ):
+        raise PermissionDenied(_("Only the trainee's tutors can comment on this report."))
+    return services.comment_save(actor=request.user, report=report, body=payload.body)
+
+
+def _managed_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+    meeting = selectors.meeting_get_for_user_or_404(request.user, meeting_id)
+    if not permissions.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied(_("Only the tutors of the series or a coordinator can do this."))
+    return meeting
+
+
+@router.put("/meetings/{meeting_id}/attendance",
+            response={200: list[MeetingsAttendanceOut], **ERRORS},
+            operation_id="meetings_attendance_record")
+def attendance_record(request: HttpRequest, meeting_id: int, payload: MeetingsAttendanceIn) -> Any:
+    meeting = _managed_meeting(request, meeting_id)
+    entries = [{"person": e.person_id, "status": e.status, "site": e.site_id}
+               for e in payload.entries]
+    return services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
+
+
+@router.post("/meetings/{meeting_id}/actions", response={201: MeetingsActionOut, **ERRORS},
+             operation_id="meetings_action_create")
+def action_create(request: HttpRequest, meeting_id: int, payload: MeetingsActionIn) -> Any:
+    meeting = _managed_meeting(request, meeting_id)
+    action = services.action_create(
+        actor=request.user, meeting=meeting, title=payload.title,
+        owner=_user(payload.owner_id, "owner"), due_date=payload.due_date,
+    )
+    return Status(201, action)
+
+
+@router.post("/actions/{action_id}/close", response={200: MeetingsActionOut, **ERRORS},
+             operation_id="meetings_action_close")
+def action_close(request: HttpRequest, action_id: int, payload: MeetingsCloseIn) -> Any:
+    action: ActionItem = selectors.action_get_for_user_or_404(request.user, action_id)
+    if not permissions.can_close_action(request.user, action):
+        raise PermissionDenied(_("Only the owner, the tutors or a coordinator close actions."))
+    meeting = None
+    if payload.meeting_id is not None:
+        meeting = selectors.meeting_get_for_user_or_404(request.user, payload.meeting_id)
+    return services.action_close(actor=request.user, action=action, note=payload.note,
+                                 meeting=meeting)
+
+
+@router.get("/contacts", response={200: list[MeetingsContactOut], **ERRORS},
+            operation_id="meetings_contact_list")
+@paginate(Pagination)
+def contact_list(request: HttpRequest, kind: str = "", cultivation_id: int | None = None) -> Any:
+    return selectors.contact_list_for_page(request.user, kind=kind, cultivation_id=cultivation_id)
+
+
+@router.post("/contacts", response={201: MeetingsContactOut, **ERRORS},
+             operation_id="meetings_contact_create")
+def contact_create(request: HttpRequest, payload: MeetingsContactIn) -> Any:
+    data = payload.dict()
+    cultivation = cultivation_get_for_user_or_404(request.user, data.pop("cultivation_id"))
+    return Status(201, log_services.contact_log(
+        actor=request.user, cultivation=cultivation, **data
+    ))
+
+
+@router.post("/calendar-feed", response={200: MeetingsFeedOut, **ERRORS},
+             operation_id="meetings_feed_reset")
+def feed_reset(request: HttpRequest) -> Any:
+    feed = log_services.calendar_feed_reset(actor=request.user)
+    return {"url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))}

@@ -1,0 +1,183 @@
+from typing import Any
+
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from tandem.accounts.models import Membership, Role, User
+from tandem.core import tenancy
+from tandem.cultivation.models import JointCultivation
+from tandem.institutions.models import Institution
+from tandem.meetings.models import (
+    ContactChannel,
+    ContactKind,
+    MeetingMode,
+    MeetingSeries,
+    MentoringContact,
+    ParticipantRole,
+)
+from tandem.meetings.recurrence import time_zone_names
+
+COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Urumqi", "Europe/London", "UTC")
+
+
+def people_with_role(user: Any, role: str) -> QuerySet[User]:
+    """People holding `role` at the user's own or partner institutions."""
+    memberships = Membership.objects.filter(user=OuterRef("pk"), role=role, is_active=True)
+    if not tenancy.is_consortium_admin(user):
+        memberships = memberships.filter(institution_id__in=tenancy.reach_institution_ids(user))
+    return User.objects.filter(Exists(memberships)).order_by("full_name", "username")
+
+
+def organizing_institutions(user: Any) -> QuerySet[Institution]:
+    if tenancy.is_consortium_admin(user):
+        return Institution.objects.order_by("name")
+    return Institution.objects.filter(
+        pk__in=tenancy.own_institution_ids(user, Role.TUTOR, Role.COORDINATOR)
+    ).order_by("name")
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    rest = sorted(time_zone_names() - set(COMMON_ZONES))
+    return [(z, z) for z in COMMON_ZONES] + [(z, z) for z in rest]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class SeriesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+    tutors = forms.ModelMultipleChoiceField(
+        label=_("Other tutors"), queryset=User.objects.none(), required=False,
+        help_text=_("The second tutor of a pair, or the other tutors of a lab."),
+    )
+    trainees = forms.ModelMultipleChoiceField(label=_("Trainees"), queryset=User.objects.none())
+    online_url = forms.URLField(label=_("Online meeting link"), required=False,
+                                assume_scheme="https")
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "title", "institution", "time_zone", "first_date", "start_time", "duration_minutes",
+            "interval_weeks", "until", "mode", "location", "online_url", "description",
+        ]
+        widgets = {
+            "first_date": DateInput(), "until": DateInput(), "start_time": TimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = organizing_institutions(user)
+        self.fields["tutors"].queryset = people_with_role(user, Role.TUTOR).exclude(pk=user.pk)
+        self.fields["trainees"].queryset = people_with_role(user, Role.TRAINEE)
+
+    def _post_clean(self) -> None:
+        # The service validates the model (and the rules around it) as a whole.
+        pass
+
+
+class InviteForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("Invite as"), choices=ParticipantRole.choices)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            people_with_role(user, Role.TUTOR) | people_with_role(user, Role.TRAINEE)
+        ).distinct()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    experimental_progress = forms.CharField(
+        label=_("Experimental progress"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    dissertation_progress = forms.CharField(
+        label=_("Dissertation progress"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    problems = forms.CharField(
+        label=_("Current problems"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_steps = forms.CharField(label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("Files (optional)"), required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+    def __init__(self, *args: Any, series: MeetingSeries, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = {p.user_id for p in series.participants.all()} | {series.organizer_id}
+        self.fields["owner"].queryset = User.objects.filter(pk__in=ids).order_by("full_name")
+
+
+class CloseActionForm(forms.Form):
+    note = forms.CharField(label=_("Outcome"), required=False, max_length=2000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes for the minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = MentoringContact
+        fields = ["cultivation", "kind", "date", "channel", "topic", "outcome"]
+        widgets = {"date": DateInput(), "outcome": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, cultivations: QuerySet[JointCultivation], **kwargs: Any
+                 ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cultivation"].queryset = cultivations
+        self.fields["cultivation"].label_from_instance = lambda c: str(c.trainee)
+        self.fields["kind"].choices = ContactKind.choices
+        self.fields["channel"].choices = ContactChannel.choices
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class ContactFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Between"), required=False, choices=[("", _("All"))] + ContactKind.choices
+    )
+
+
+class SeriesFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+MODE_CHOICES = MeetingMode.choices

@@ -1,0 +1,382 @@
+"""Reads about debriefings and the mentoring log, always scoped to the asking user.
+
+A series is visible to its organizer and participants, to the tutors of an invited trainee (so
+the second tutor follows every meeting of their trainees), to the coordinators of the
+organizing institution and of an invited trainee's home or host, and to consortium admins.
+
+A progress report is visible to its trainee, the series' tutors, the trainee's current tutors,
+those coordinators and admins: never to another trainee.
+"""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core import tenancy
+from tandem.cultivation.models import JointCultivation, TutorAssignment
+from tandem.meetings.models import (
+    ActionItem,
+    ActionStatus,
+    CalendarFeed,
+    ContactKind,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    MentoringContact,
+    ParticipantRole,
+    ProgressReport,
+    ReportComment,
+    SeriesParticipant,
+)
+
+OPEN_CULTIVATION = ("proposed", "approved", "active", "suspended")
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def pair_trainee_ids_query(user: Any) -> QuerySet[TutorAssignment, Any]:
+    """The trainees of whom `user` is currently a tutor (a subquery)."""
+    return TutorAssignment.objects.filter(tutor=user, ended_at__isnull=True).values(
+        "cultivation__trainee_id"
+    )
+
+
+def pair_trainee_ids(user: Any) -> set[int]:
+    if not _authenticated(user):
+        return set()
+    return set(pair_trainee_ids_query(user).values_list("cultivation__trainee_id", flat=True))
+
+
+def _coordinated_trainee_cultivations(coordinated: set[int]) -> QuerySet[JointCultivation]:
+    return JointCultivation.objects.filter(Q(home_id__in=coordinated) | Q(host_id__in=coordinated))
+
+
+# --- Series and meetings -----------------------------------------------------------------------
+
+
+def series_list_visible_to(user: Any) -> QuerySet[MeetingSeries]:
+    queryset = MeetingSeries.objects.all()
+    if not _authenticated(user):
+        return queryset.none()
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    coordinated = tenancy.coordinated_institution_ids(user)
+    involved = SeriesParticipant.objects.filter(series=OuterRef("pk")).filter(
+        Q(user=user) | Q(user_id__in=pair_trainee_ids_query(user))
+    )
+    condition: Q = Q(organizer=user) | Q(Exists(involved))
+    if coordinated:
+        of_coordinated_trainee = SeriesParticipant.objects.filter(
+            series=OuterRef("pk"),
+            user_id__in=_coordinated_trainee_cultivations(coordinated).values("trainee_id"),
+        )
+        condition |= Q(institution_id__in=coordinated) | Q(Exists(of_coordinated_trainee))
+    return queryset.filter(condition)
+
+
+def _participants_prefetch() -> Prefetch:
+    return Prefetch(
+        "participants",
+        queryset=SeriesParticipant.objects.select_related("user", "cultivation").order_by(
+            "role", "user__full_name", "id"
+        ),
+    )
+
+
+def series_list_for_page(user: Any, *, search: str = "", institution_id: int | None = None
+                         ) -> QuerySet[MeetingSeries]:
+    queryset = series_list_visible_to(user)
+    if search:
+        queryset = queryset.filter(title__icontains=search)
+    if institution_id:
+        queryset = queryset.filter(institution_id=institution_id)
+    return queryset.select_related("institution", "organizer").prefetch_related(
+        _participants_prefetch()
+    )
+
+
+def series_get_for_user_or_404(user: Any, pk: int) -> MeetingSeries:
+    return get_object_or_404(
+        series_list_visible_to(user)
+        .select_related("institution", "organizer")
+        .prefetch_related(_participants_prefetch()),
+        pk=pk,
+    )
+
+
+def meeting_list_for(series: MeetingSeries) -> QuerySet[Meeting]:
+    """The meetings of a series the caller has already fetched through a selector."""
+    return series.meetings.order_by("starts_at", "id")
+
+
+def meeting_list_visible_to(user: Any) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(series__in=series_list_visible_to(user))
+
+
+def meeting_get_for_user_or_404(user: Any, pk: int) -> Meeting:
+    meeting = get_object_or_404(meeting_list_visible_to(user).select_related("series"), pk=pk)
+    meeting.series = series_get_for_user_or_404(user, meeting.series_id)
+    return meeting
+
+
+def upcoming_meetings(user: Any, limit: int = 10) -> list[Meeting]:
+    """The next meetings of the series the person takes part in or organizes."""
+    if not _authenticated(user):
+        return []
+    mine = SeriesParticipant.objects.filter(series=OuterRef("series"), user=user)
+    return list(
+        Meeting.objects.filter(
+            Q(series__organizer=user) | Exists(mine),
+            status=MeetingStatus.SCHEDULED,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("series")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+def report_list_visible_to(user: Any) -> QuerySet[ProgressReport]:
+    queryset = ProgressReport.objects.all()
+    if not _authenticated(user):
+        return queryset.none()
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    series_tutor = SeriesParticipant.objects.filter(
+        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR
+    )
+    condition: Q = (
+        Q(trainee=user)
+        | Q(trainee_id__in=pair_trainee_ids_query(user))
+        | Q(meeting__series__organizer=user)
+        | Q(Exists(series_tutor))
+    )
+    coordinated = tenancy.coordinated_institution_ids(user)
+    if coordinated:
+        condition |= Q(meeting__series__institution_id__in=coordinated) | Q(
+            trainee_id__in=_coordinated_trainee_cultivations(coordinated).values("trainee_id")
+        )
+    return queryset.filter(condition)
+
+
+def _report_related(queryset: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
+    return queryset.select_related("trainee", "meeting__series").prefetch_related(
+        Prefetch("comments", queryset=ReportComment.objects.select_related("tutor")),
+        "attachments",
+    )
+
+
+def report_list_for_meeting(user: Any, meeting: Meeting) -> QuerySet[ProgressReport]:
+    return _report_related(report_list_visible_to(user).filter(meeting=meeting)).order_by(
+        "trainee__full_name", "id"
+    )
+
+
+def report_get_for_user_or_404(user: Any, pk: int) -> ProgressReport:
+    return get_object_or_404(_report_related(report_list_visible_to(user)), pk=pk)
+
+
+def own_report(user: Any, meeting: Meeting) -> ProgressReport | None:
+    if not _authenticated(user):
+        return None
+    return (
+        ProgressReport.objects.filter(meeting=meeting, trainee=user)
+        .prefetch_related("attachments", "comments__tutor")
+        .first()
+    )
+
+
+def reports_to_comment(user: Any, limit: int = 10) -> list[ProgressReport]:
+    """Reports of the tutor's trainees or series that the tutor has not commented yet."""
+    if not _authenticated(user):
+        return []
+    mine = SeriesParticipant.objects.filter(
+        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR
+    )
+    commented = ReportComment.objects.filter(report=OuterRef("pk"), tutor=user)
+    return list(
+        ProgressReport.objects.filter(
+            Q(trainee_id__in=pair_trainee_ids_query(user))
+            | Q(meeting__series__organizer=user)
+            | Exists(mine)
+        )
+        .exclude(trainee=user)
+        .exclude(Exists(commented))
+        .select_related("trainee", "meeting__series")
+        .order_by("-submitted_at", "-id")[:limit]
+    )
+
+
+# --- Action items -------------------------------------------------------------------------------
+
+
+def agenda_actions(meeting: Meeting) -> QuerySet[ActionItem]:
+    """The action items on a meeting's agenda: those raised earlier in the series that are
+    still open, or that were closed in this meeting. Open items carry forward by this query."""
+    return (
+        ActionItem.objects.filter(
+            series_id=meeting.series_id, raised_in__starts_at__lt=meeting.starts_at
+        )
+        .filter(Q(status=ActionStatus.OPEN) | Q(closed_in=meeting))
+        .select_related("owner", "raised_in", "closed_by")
+        .order_by("due_date", "id")
+    )
+
+
+def raised_actions(meeting: Meeting) -> QuerySet[ActionItem]:
+    return meeting.raised_actions.select_related("owner", "closed_by").order_by("due_date", "id")
+
+
+def action_list_visible_to(user: Any) -> QuerySet[ActionItem]:
+    return ActionItem.objects.filter(series__in=series_list_visible_to(user))
+
+
+def action_get_for_user_or_404(user: Any, pk: int) -> ActionItem:
+    action = get_object_or_404(
+        action_list_visible_to(user).select_related("owner", "raised_in"), pk=pk
+    )
+    action.series = series_get_for_user_or_404(user, action.series_id)
+    return action
+
+
+def actions_visible_in_meeting(user: Any, actions: QuerySet[ActionItem], series: MeetingSeries,
+                               can_manage: bool) -> list[ActionItem]:
+    """Trainees see the items they own; the people who run the series see all."""
+    if can_manage:
+        return list(actions)
+    return [a for a in actions if a.owner_id == getattr(user, "pk", None)]
+
+
+# --- Mentoring log ------------------------------------------------------------------------------
+
+
+def contact_list_visible_to(user: Any) -> QuerySet[MentoringContact]:
+    """Both tutors of the pair (current or past), the coordinators of home and host, admins;
+    the trainee sees the tutor–trainee entries of their own cultivation."""
+    queryset = MentoringContact.objects.all()
+    if not _authenticated(user):
+        return queryset.none()
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    in_pair = TutorAssignment.objects.filter(cultivation=OuterRef("cultivation"), tutor=user)
+    condition: Q = Q(Exists(in_pair)) | Q(
+        cultivation__trainee=user, kind=ContactKind.TUTOR_TRAINEE
+    )
+    coordinated = tenancy.coordinated_institution_ids(user)
+    if coordinated:
+        condition |= Q(cultivation__home_id__in=coordinated) | Q(
+            cultivation__host_id__in=coordinated
+        )
+    return queryset.filter(condition)
+
+
+def contact_list_for_page(user: Any, *, cultivation_id: int | None = None, kind: str = ""
+                          ) -> QuerySet[MentoringContact]:
+    queryset = contact_list_visible_to(user)
+    if cultivation_id:
+        queryset = queryset.filter(cultivation_id=cultivation_id)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return queryset.select_related("cultivation__trainee", "recorded_by").order_by("-date", "-id")
+
+
+def loggable_cultivations(user: Any) -> QuerySet[JointCultivation]:
+    """Open cultivations where the person is a current tutor or the trainee."""
+    if not _authenticated(user):
+        return JointCultivation.objects.none()
+    tutor = TutorAssignment.objects.filter(
+        cultivation=OuterRef("pk"), tutor=user, ended_at__isnull=True
+    )
+    return (
+        JointCultivation.objects.filter(status__in=OPEN_CULTIVATION)
+        .filter(Exists(tutor) | Q(trainee=user))
+        .select_related("trainee")
+        .order_by("trainee__full_name", "id")
+    )
+
+
+def current_pair_tutor_ids(cultivation: JointCultivation) -> set[int]:
+    return set(
+        TutorAssignment.objects.filter(cultivation=cultivation, ended_at__isnull=True)
+        .values_list("tutor_id", flat=True)
+    )
+
+
+def open_cultivation_of(trainee: User) -> JointCultivation | None:
+    return JointCultivation.objects.filter(trainee=trainee, status__in=OPEN_CULTIVATION).first()
+
+
+# --- Calendar feed ------------------------------------------------------------------------------
+
+
+def feed_for(user: Any) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first() if _authenticated(user) else None
+
+
+def feed_series(user: User) -> list[MeetingSeries]:
+    """The series a person organizes or is invited to, with their meetings (for EXDATE)."""
+    mine = SeriesParticipant.objects.filter(series=OuterRef("pk"), user=user)
+    return list(
+        MeetingSeries.objects.filter(Q(organizer=user) | Exists(mine))
+        .prefetch_related(Prefetch("meetings", to_attr="all_meetings"))
+        .order_by("id")
+    )
+
+
+def feed_user_for_token(token: str) -> User | None:
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, user__is_active=True)
+        .first()
+    )
+    return feed.user if feed else None
+
+
+# --- Dashboard ----------------------------------------------------------------------------------
+
+
+def meetings_dashboard(user: Any) -> dict[str, Any]:
+    """A trainee's next meeting and whether its report is pending; a tutor's reports to comment.
+    A fixed number of queries."""
+    upcoming = upcoming_meetings(user, limit=3)
+    next_meeting = upcoming[0] if upcoming else None
+    pending_report = False
+    if next_meeting is not None and _authenticated(user):
+        is_trainee = SeriesParticipant.objects.filter(
+            series_id=next_meeting.series_id, user=user, role=ParticipantRole.TRAINEE
+        ).exists()
+        pending_report = is_trainee and not ProgressReport.objects.filter(
+            meeting=next_meeting, trainee=user
+        ).exists()
+    to_comment = reports_to_comment(user, limit=5)
+    open_actions = (
+        ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN).count()
+        if _authenticated(user) else 0
+    )
+    return {
+        "next_meeting": next_meeting,
+        "upcoming": upcoming,
+        "pending_report": pending_report,
+        "to_comment": to_comment,
+        "open_actions": open_actions,
+    }
+
+
+def last_reports_for(trainee_ids: list[int]) -> dict[int, ProgressReport]:
+    """Each trainee's most recent progress report, for many trainees in one query."""
+    latest = (
+        ProgressReport.objects.filter(trainee_id=OuterRef("trainee_id"))
+        .order_by("-submitted_at", "-id")
+        .values("id")[:1]
+    )
+    reports = ProgressReport.objects.filter(
+        trainee_id__in=trainee_ids, id=Subquery(latest)
+    ).select_related("meeting")
+    return {report.trainee_id: report for report in reports}

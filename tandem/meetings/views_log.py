@@ -1,0 +1,113 @@
+"""Pages of the mentoring log, the calendar feed and the minutes export."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.forms import apply_validation_error
+from tandem.core.pagination import paginate, query_without_page
+from tandem.meetings import log_services, minutes, permissions, selectors
+from tandem.meetings.forms import ContactFilterForm, ContactForm
+from tandem.meetings.recurrence import calendar_for
+
+
+@login_required
+@require_GET
+def contact_list(request: HttpRequest) -> HttpResponse:
+    filters = ContactFilterForm(request.GET or None)
+    values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    queryset = selectors.contact_list_for_page(request.user, kind=values.get("kind") or "")
+    context = {
+        "filters": filters,
+        "page_obj": paginate(request, queryset),
+        "query": query_without_page(request),
+        "can_log": selectors.loggable_cultivations(request.user).exists(),
+    }
+    if request.htmx:
+        return render(request, "meetings/_contact_results.html", context)
+    return render(request, "meetings/contact_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest) -> HttpResponse:
+    cultivations = selectors.loggable_cultivations(request.user)
+    if not cultivations.exists():
+        raise PermissionDenied(_("Only the tutors of a pair and their trainee keep this log."))
+    form = ContactForm(request.POST or None, cultivations=cultivations)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                log_services.contact_log(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The contact is logged."))
+                return redirect("meetings:contact_list")
+        return render(request, "meetings/contact_form.html", {"form": form}, status=400)
+    return render(request, "meetings/contact_form.html", {"form": form})
+
+
+def _feed_url(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("meetings:feed", args=[token]))
+
+
+@login_required
+@require_GET
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    feed = selectors.feed_for(request.user)
+    return render(request, "meetings/calendar.html", {
+        "feed": feed, "feed_url": _feed_url(request, feed.token) if feed else "",
+    })
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    existed = selectors.feed_for(request.user) is not None
+    log_services.calendar_feed_reset(actor=request.user)
+    if existed:
+        messages.success(request, _("A new calendar address is ready; the old one no longer "
+                                    "works."))
+    else:
+        messages.success(request, _("Your calendar address is ready."))
+    return redirect("meetings:calendar")
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The secret calendar address: no login, the token is the key."""
+    user = selectors.feed_user_for_token(token)
+    if user is None:
+        raise Http404
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        body = calendar_for(selectors.feed_series(user), _("Tandem debriefings"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="tandem.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_meeting(request.user, meeting):
+        raise PermissionDenied(_("The minutes are for the tutors and coordinators."))
+    language = request.GET.get("lang") or translation.get_language() or "en"
+    if language not in dict(settings.LANGUAGES):
+        language = "en"
+    pdf = minutes.minutes_pdf(request.user, meeting, language)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"minutes-{meeting.pk}-{language}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,109 @@
+"""Turn an instance and a solution into what the pages show: the grid, the load per department
+and block, each resident's requirement checklist, and conflicts with links."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+
+def colour(pk: int) -> str:
+    return f"hsl({(pk * 67) % 360} 70% 85%)"
+
+
+@dataclass
+class Cell:
+    key: str | None
+    label: str
+    colour: str
+    pinned: bool = False
+    changed: bool = False
+    leave: bool = False
+
+
+@dataclass
+class Row:
+    key: str
+    member: Any
+    cells: list[Cell]
+    checklist: list[tuple[str, int, int, int | None, bool]] = field(default_factory=list)
+
+
+def build_grid(instance: dict, solution: dict | None, departments: dict, members: dict,
+               visible: set[str] | None = None, previous: dict | None = None,
+               pins: dict | None = None) -> dict[str, Any]:
+    rows_data = (solution or {}).get("assignments") or {}
+    prior = (previous or {}).get("assignments") or {}
+    pins = pins or {}
+    programs = {p["id"]: p for p in instance.get("programs", [])}
+    rows: list[Row] = []
+    blocks = int(instance.get("blocks", 0))
+    load: dict[str, list[int]] = {key: [0] * blocks for key in departments}
+    for res in instance.get("residents", []):
+        key = res["id"]
+        row = rows_data.get(key)
+        for t, cell in enumerate(row or []):
+            if cell in load:
+                load[cell][t] += 1
+        if visible is not None and key not in visible:
+            continue
+        cells = []
+        for t in range(blocks):
+            cell = row[t] if row else None
+            dept = departments.get(cell) if cell else None
+            cells.append(Cell(
+                key=cell, label=(dept.code if dept else ""),
+                colour=colour(dept.pk) if dept else "transparent",
+                pinned=str(t) in pins.get(key, {}),
+                changed=bool(prior) and key in prior and prior[key][t] != cell,
+                leave=t in res.get("leave", []),
+            ))
+        checklist = []
+        for req in programs.get(res["program"], {}).get("requirements", []):
+            count = sum(1 for c in (row or []) if c in req["rotations"])
+            names = " / ".join(str(departments[r]) for r in req["rotations"] if r in departments)
+            high = req.get("max")
+            ok = count >= req.get("min", 0) and (high is None or count <= high)
+            checklist.append((names, count, req.get("min", 0), high, ok))
+        rows.append(Row(key, members.get(key), cells, checklist))
+    load_rows = [(departments[key], values) for key, values in load.items()
+                 if visible is None or any(values)]
+    return {"rows": rows, "blocks": list(range(blocks)), "load": load_rows}
+
+
+_IDS = re.compile(r"\b([DRP])(\d+)\b")
+
+
+def conflicts_html(conflicts: list[str], departments: dict, members: dict,
+                   programs: dict | None = None) -> list[SafeString]:
+    """The solver's sentences with ids replaced by names that link to the rule's page."""
+    programs = programs or {}
+
+    def name(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key in departments:
+            dept = departments[key]
+            url = reverse("residency:department_edit", args=[dept.pk])
+            return f'<a href="{url}">{escape(dept)}</a>'
+        if key in members:
+            member = members[key]
+            return f"<strong>{escape(member)}</strong>"
+        if key in programs:
+            url = reverse("residency:program_detail", args=[programs[key].pk])
+            return f'<a href="{url}">{escape(programs[key])}</a>'
+        return escape(key)
+
+    result = []
+    for text in conflicts:
+        parts = []
+        last = 0
+        for match in _IDS.finditer(text):
+            parts.append(escape(text[last:match.start()]))
+            parts.append(name(match))
+            last = match.end()
+        parts.append(escape(text[last:]))
+        result.append(mark_safe("".join(parts)))  # noqa: S308 - every piece escaped above
+    return result

@@ -1,0 +1,469 @@
+"""Every write about schedules: generating proposals, solving them (in a task), pinning cells,
+partner approval, publishing, and leave and swap requests after publishing.
+
+Every change to a published schedule is re-checked with the solver library's independent
+checker against the whole instance; a change that breaks a rule is refused with its words.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.accounts.models import User
+from tandem.core.audit import audit_record
+from tandem.core.errors import field_error
+from tandem.institutions.models import Institution
+from tandem.residency import permissions, selectors
+from tandem.residency.models import (
+    Assignment,
+    Block,
+    CalendarFeed,
+    Cohort,
+    CohortMember,
+    LeaveRequest,
+    PartnerApproval,
+    ProposalStatus,
+    PublishedSchedule,
+    RequestStatus,
+    ScheduleProposal,
+    SwapRequest,
+    new_feed_key,
+)
+from tandem.residency.scheduling import InstanceError, Solution, parse_instance, solution_to_dict
+from tandem.residency.scheduling.check import check_schedule
+from tandem.residency.scheduling.solver import Progress, SolveOptions, solve
+
+PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the proposal row
+MAX_TIME_LIMIT = 300
+
+
+def instance_name(cohort: Cohort) -> str:
+    return f"cohort-{cohort.pk}"
+
+
+def _enqueue(proposal: ScheduleProposal) -> None:
+    from tandem.residency.tasks import solve_proposal
+
+    transaction.on_commit(lambda: solve_proposal.enqueue(proposal.pk))
+
+
+@transaction.atomic
+def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
+                      previous: ScheduleProposal | None = None,
+                      enqueue: bool = True) -> ScheduleProposal:
+    """Build the instance from the database and queue a solve. `previous` carries its pins over
+    and asks the solver to change as few cells as possible."""
+    if not permissions.can_manage_cohort(actor, cohort):
+        raise PermissionDenied(_("Only the hospital's training office generates schedules."))
+    if not 1 <= int(time_limit) <= MAX_TIME_LIMIT:
+        raise field_error("time_limit", _("Choose between 1 and 300 seconds."))
+    if not cohort.members.exists():
+        raise field_error("cohort", _("The cohort has no residents yet."))
+    pins = dict(previous.pins) if previous is not None else {}
+    instance = selectors.instance_for_cohort(cohort, name=instance_name(cohort), pins=pins)
+    try:
+        parse_instance(instance)
+    except InstanceError as exc:
+        raise field_error("cohort", _("The rules cannot be read: %(problem)s")
+                          % {"problem": exc}) from None
+    proposal = ScheduleProposal(cohort=cohort, previous=previous, instance=instance, pins=pins,
+                                time_limit=time_limit, created_by=actor)
+    proposal.full_clean()
+    proposal.save()
+    audit_record(actor=actor, action="proposal.generate", target=proposal,
+                 changes={"time_limit": [None, time_limit],
+                          "previous": [None, previous.pk if previous else None]})
+    if enqueue:
+        _enqueue(proposal)
+    return proposal
+
+
+def _solve_in_thread(instance: Any, options_kwargs: dict[str, Any],
+                     on_progress: Callable[[int | None, int | None], None]) -> Any:
+    """Run the solver in a worker thread; write progress from this thread (its DB connection)
+    at most once per PROGRESS_INTERVAL."""
+    latest: dict[str, int | None] = {"objective": None, "bound": None}
+    lock = threading.Lock()
+    outcome: dict[str, Any] = {}
+
+    def progress(p: Progress) -> None:
+        with lock:
+            if p.objective is not None:
+                latest["objective"] = p.objective
+            if p.bound is not None:
+                latest["bound"] = p.bound
+
+    def run() -> None:
+        try:
+            outcome["result"] = solve(instance, SolveOptions(progress=progress, **options_kwargs))
+        except Exception as exc:  # noqa: BLE001 - reported on the proposal
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    written: tuple[int | None, int | None] = (None, None)
+    while worker.is_alive():
+        worker.join(PROGRESS_INTERVAL)
+        with lock:
+            now = (latest["objective"], latest["bound"])
+        if now != written:
+            on_progress(*now)
+            written = now
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
+    """The body of the solving task: solve, store the result, ask partners for approval."""
+    claimed = ScheduleProposal.objects.filter(
+        pk=proposal_id, status=ProposalStatus.QUEUED
+    ).update(status=ProposalStatus.SOLVING, started_at=timezone.now())
+    proposal = ScheduleProposal.objects.select_related("cohort__institution", "previous").get(
+        pk=proposal_id
+    )
+    if not claimed:
+        return proposal  # solved already, or being solved by another worker
+    try:
+        instance = parse_instance(proposal.instance)
+        previous = proposal.previous.solution if proposal.previous else None
+        prior = (previous or {}).get("assignments")
+
+        def write(objective: int | None, bound: int | None) -> None:
+            ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective,
+                                                                   bound=bound)
+
+        result = _solve_in_thread(instance, {
+            "time_limit": float(proposal.time_limit),
+            "previous": prior,
+            "minimize_changes": prior is not None,
+            "explain_time_limit": min(10.0, float(proposal.time_limit)),
+        }, write)
+    except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
+        return _finish(proposal, ProposalStatus.FAILED, error=str(exc) or exc.__class__.__name__)
+    solution = result.solution
+    data = solution_to_dict(solution)
+    if solution.status == "INFEASIBLE":
+        return _finish(proposal, ProposalStatus.INFEASIBLE, solution=data)
+    if solution.assignments is None:
+        return _finish(proposal, ProposalStatus.FAILED, solution=data,
+                       error=_("No schedule was found within the time limit; allow more time."))
+    return _finish(proposal, ProposalStatus.DONE, solution=data, objective=solution.objective,
+                   bound=solution.bound, changed=result.changed_assignments)
+
+
+@transaction.atomic
+def _finish(proposal: ScheduleProposal, status: str, *, solution: dict | None = None,
+            error: str = "", objective: int | None = None, bound: int | None = None,
+            changed: int | None = None) -> ScheduleProposal:
+    proposal.status = status
+    proposal.solution = solution
+    proposal.error = error
+    proposal.objective = objective
+    if objective is not None:
+        proposal.incumbent = objective
+    if bound is not None:
+        proposal.bound = bound
+    proposal.changed_count = changed
+    proposal.finished_at = timezone.now()
+    proposal.save()
+    if status == ProposalStatus.DONE and solution:
+        home = proposal.cohort.institution.code
+        site_of = {r["id"]: r["site"] for r in proposal.instance["rotations"]}
+        partner_codes = {
+            site_of[cell]
+            for row in solution["assignments"].values() for cell in row
+            if cell is not None and site_of[cell] != home
+        }
+        for institution in Institution.objects.filter(code__in=partner_codes):
+            PartnerApproval.objects.get_or_create(proposal=proposal, institution=institution)
+    audit_record(actor=None, action=f"proposal.{status}", target=proposal,
+                 changes={"status": [ProposalStatus.SOLVING, status],
+                          "objective": [None, objective]}, reason=error)
+    return proposal
+
+
+@transaction.atomic
+def proposal_pin(*, actor: User, proposal: ScheduleProposal, resident: str, block: int,
+                 department: str = "") -> ScheduleProposal:
+    """Fix (or, with an empty department, release) one cell for the next solve."""
+    if not permissions.can_edit_proposal(actor, proposal):
+        raise PermissionDenied(_("Only the training office pins cells of an open proposal."))
+    residents = {r["id"] for r in proposal.instance.get("residents", [])}
+    rotations = {r["id"] for r in proposal.instance.get("rotations", [])}
+    if resident not in residents:
+        raise field_error("resident", _("This resident is not in the proposal."))
+    if not 0 <= int(block) < int(proposal.instance["blocks"]):
+        raise field_error("block", _("This block is outside the calendar."))
+    if department and department not in rotations:
+        raise field_error("department", _("This department is not in the proposal."))
+    pins = {key: dict(value) for key, value in proposal.pins.items()}
+    before = pins.get(resident, {}).get(str(block))
+    if department:
+        pins.setdefault(resident, {})[str(block)] = department
+    else:
+        pins.get(resident, {}).pop(str(block), None)
+        pins = {key: value for key, value in pins.items() if value}
+    proposal.pins = pins
+    proposal.save(update_fields=["pins"])
+    audit_record(actor=actor, action="proposal.pin", target=proposal,
+                 changes={f"{resident} / {int(block) + 1}": [before, department or None]})
+    return proposal
+
+
+@transaction.atomic
+def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProposal:
+    """A partner hospital's coordinator approves the residents sent to them."""
+    if not permissions.may_approve_as_partner(actor, proposal):
+        raise PermissionDenied(_("Only a coordinator of a partner hospital approves this."))
+    if proposal.status != ProposalStatus.DONE:
+        raise field_error("status", _("Only a finished proposal can be approved."))
+    from tandem.core import tenancy
+
+    approvals = PartnerApproval.objects.select_for_update().filter(
+        proposal=proposal, institution_id__in=tenancy.coordinated_institution_ids(actor),
+        approved_at__isnull=True,
+    )
+    names = []
+    for approval in approvals:
+        approval.approved_by = actor
+        approval.approved_at = timezone.now()
+        approval.save()
+        names.append(str(approval.institution))
+    if not names:
+        raise field_error("status", _("Your hospital has approved this proposal already."))
+    audit_record(actor=actor, action="proposal.approve", target=proposal,
+                 changes={"approved for": [None, names]})
+    return proposal
+
+
+def _check(instance_data: dict, assignments: dict[str, list]) -> tuple[list[str], int | None]:
+    instance = parse_instance(instance_data)
+    rows = {key: tuple(row) for key, row in assignments.items()}
+    first = check_schedule(instance, Solution(instance.name, "FEASIBLE", 0, None, 0.0, rows))
+    report = check_schedule(
+        instance, Solution(instance.name, "FEASIBLE", first.objective, None, 0.0, rows)
+    )
+    return report.problems, report.objective
+
+
+@transaction.atomic
+def proposal_publish(*, actor: User, proposal: ScheduleProposal) -> PublishedSchedule:
+    if not permissions.can_manage_cohort(actor, proposal.cohort):
+        raise PermissionDenied(_("Only the hospital's training office publishes schedules."))
+    proposal = ScheduleProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.DONE or not proposal.solution:
+        raise field_error("status", _("Only a finished proposal can be published."))
+    if not permissions.all_partners_approved(proposal):
+        raise field_error("status", _("Every partner hospital must approve the residents sent "
+                                      "to it first."))
+    problems, _objective = _check(proposal.instance, proposal.solution["assignments"])
+    if problems:
+        raise field_error("status", "; ".join(problems[:5]))
+    cohort = proposal.cohort
+    ScheduleProposal.objects.filter(cohort=cohort, status=ProposalStatus.PUBLISHED).update(
+        status=ProposalStatus.DONE)
+    schedule = PublishedSchedule.objects.filter(cohort=cohort).first()
+    if schedule is None:
+        schedule = PublishedSchedule(cohort=cohort)
+    schedule.proposal = proposal
+    schedule.instance = proposal.instance
+    schedule.solution = proposal.solution
+    schedule.published_by = actor
+    schedule.published_at = timezone.now()
+    schedule.full_clean(exclude=["cohort"])
+    schedule.save()
+    schedule.assignments.all().delete()
+    blocks = {b.index: b for b in Block.objects.filter(calendar_id=cohort.calendar_id)}
+    members = {m.key: m for m in cohort.members.all()}
+    Assignment.objects.bulk_create([
+        Assignment(schedule=schedule, member=members[key], block=blocks[t],
+                   department_id=int(cell[1:]) if cell else None)
+        for key, row in proposal.solution["assignments"].items() if key in members
+        for t, cell in enumerate(row)
+    ])
+    proposal.status = ProposalStatus.PUBLISHED
+    proposal.save(update_fields=["status"])
+    audit_record(actor=actor, action="schedule.publish", target=schedule,
+                 changes={"proposal": [None, proposal.pk]})
+    audit_record(actor=actor, action="proposal.publish", target=proposal)
+    return schedule
+
+
+# --------------------------------------------------------------------------- after publishing
+
+
+def _schedule_of(member: CohortMember) -> PublishedSchedule:
+    schedule = PublishedSchedule.objects.select_for_update().filter(
+        cohort_id=member.cohort_id).first()
+    if schedule is None:
+        raise field_error("block", _("There is no published schedule yet."))
+    return schedule
+
+
+def _leave_change(schedule: PublishedSchedule, member: CohortMember,
+                  block: int) -> tuple[dict, dict[str, list], list[str]]:
+    instance = dict(schedule.instance)
+    instance["residents"] = [
+        {**r, "leave": sorted(set(r["leave"]) | {block})} if r["id"] == member.key else r
+        for r in instance["residents"]
+    ]
+    rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
+    rows[member.key][block] = None
+    problems, _objective = _check(instance, rows)
+    return instance, rows, problems
+
+
+def _swap_change(schedule: PublishedSchedule, a: CohortMember, b: CohortMember,
+                 block: int) -> tuple[dict[str, list], list[str]]:
+    rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
+    rows[a.key][block], rows[b.key][block] = rows[b.key][block], rows[a.key][block]
+    problems, _objective = _check(schedule.instance, rows)
+    return rows, problems
+
+
+def _refuse_if(problems: list[str]) -> None:
+    if problems:
+        raise field_error("block", _("This change would break a rule: %(problems)s")
+                          % {"problems": "; ".join(problems[:3])})
+
+
+def _apply(schedule: PublishedSchedule, instance: dict, rows: dict[str, list],
+           cells: list[tuple[CohortMember, int]]) -> None:
+    _problems, objective = _check(instance, rows)
+    schedule.instance = instance
+    schedule.solution = {**schedule.solution, "assignments": rows, "objective": objective,
+                         "status": "FEASIBLE", "bound": schedule.solution.get("bound")}
+    if schedule.solution["bound"] is not None and objective is not None and \
+            schedule.solution["bound"] < objective:
+        schedule.solution["bound"] = objective
+    schedule.save()
+    for member, t in cells:
+        cell = rows[member.key][t]
+        Assignment.objects.filter(schedule=schedule, member=member, block__index=t).update(
+            department_id=int(cell[1:]) if cell else None)
+
+
+def _block_of(member: CohortMember, index: int) -> Block:
+    block = Block.objects.filter(calendar_id=member.cohort.calendar_id, index=index).first()
+    if block is None:
+        raise field_error("block", _("This block is outside the calendar."))
+    return block
+
+
+@transaction.atomic
+def leave_request(*, actor: User, member: CohortMember, block: int,
+                  reason: str) -> LeaveRequest:
+    if not permissions.can_request_change(actor, member):
+        raise PermissionDenied(_("Residents ask for leave on their own schedule."))
+    if not (reason or "").strip():
+        raise field_error("reason", _("Say why."))
+    schedule = _schedule_of(member)
+    block_obj = _block_of(member, block)
+    _instance, _rows, problems = _leave_change(schedule, member, block)
+    _refuse_if(problems)
+    request_obj = LeaveRequest(member=member, block=block_obj, reason=reason.strip())
+    request_obj.full_clean()
+    request_obj.save()
+    audit_record(actor=actor, action="leave.request", target=request_obj,
+                 changes={"block": [None, block + 1]}, reason=request_obj.reason)
+    return request_obj
+
+
+@transaction.atomic
+def swap_request(*, actor: User, member: CohortMember, other: CohortMember, block: int,
+                 reason: str = "") -> SwapRequest:
+    if not permissions.can_request_change(actor, member):
+        raise PermissionDenied(_("Residents ask for swaps on their own schedule."))
+    if other.cohort_id != member.cohort_id or other.pk == member.pk:
+        raise field_error("other", _("Choose another resident of the same cohort."))
+    schedule = _schedule_of(member)
+    block_obj = _block_of(member, block)
+    _rows, problems = _swap_change(schedule, member, other, block)
+    _refuse_if(problems)
+    request_obj = SwapRequest(member=member, other=other, block=block_obj,
+                              reason=(reason or "").strip())
+    request_obj.full_clean()
+    request_obj.save()
+    audit_record(actor=actor, action="swap.request", target=request_obj,
+                 changes={"block": [None, block + 1], "with": [None, str(other)]})
+    return request_obj
+
+
+def _decide(actor: User, request_obj: Any, approve: bool, note: str) -> None:
+    if not permissions.can_manage_cohort(actor, request_obj.member.cohort):
+        raise PermissionDenied(_("Only the hospital's training office decides requests."))
+    if request_obj.status != RequestStatus.PENDING:
+        raise field_error("status", _("This request has been decided already."))
+    request_obj.status = RequestStatus.APPROVED if approve else RequestStatus.REFUSED
+    request_obj.decided_by = actor
+    request_obj.decided_at = timezone.now()
+    request_obj.decision_note = (note or "").strip()
+
+
+@transaction.atomic
+def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
+                 note: str = "") -> LeaveRequest:
+    _decide(actor, request_obj, approve, note)
+    if approve:
+        member = request_obj.member
+        schedule = _schedule_of(member)
+        instance, rows, problems = _leave_change(schedule, member, request_obj.block.index)
+        _refuse_if(problems)
+        _apply(schedule, instance, rows, [(member, request_obj.block.index)])
+        audit_record(actor=actor, action="schedule.leave", target=schedule,
+                     changes={f"{member} / {request_obj.block.index + 1}": ["", _("leave")]})
+    request_obj.save()
+    audit_record(actor=actor, action=f"leave.{request_obj.status}", target=request_obj,
+                 reason=request_obj.decision_note)
+    return request_obj
+
+
+@transaction.atomic
+def swap_decide(*, actor: User, request_obj: SwapRequest, approve: bool,
+                note: str = "") -> SwapRequest:
+    _decide(actor, request_obj, approve, note)
+    if approve:
+        a, b, t = request_obj.member, request_obj.other, request_obj.block.index
+        schedule = _schedule_of(a)
+        rows, problems = _swap_change(schedule, a, b, t)
+        _refuse_if(problems)
+        _apply(schedule, schedule.instance, rows, [(a, t), (b, t)])
+        audit_record(actor=actor, action="schedule.swap", target=schedule,
+                     changes={f"{a} ⇄ {b} / {t + 1}": [None, "swapped"]})
+    request_obj.save()
+    audit_record(actor=actor, action=f"swap.{request_obj.status}", target=request_obj,
+                 reason=request_obj.decision_note)
+    return request_obj
+
+
+@transaction.atomic
+def feed_rotate(*, actor: User) -> CalendarFeed:
+    """A new secret calendar URL; the old one stops working at once."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in first."))
+    feed, created = CalendarFeed.objects.get_or_create(user=actor)
+    if not created:
+        feed.key = new_feed_key()
+        feed.created_at = timezone.now()
+        feed.save()
+    audit_record(actor=actor, action="calendar_feed.rotate", target=feed)
+    return feed
+
+
+def wait_for(proposal_id: int, timeout: float = 60.0) -> ScheduleProposal:
+    """Poll until a proposal leaves the queue (used by the demo loader and tests)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        proposal = ScheduleProposal.objects.get(pk=proposal_id)
+        if proposal.status not in (ProposalStatus.QUEUED, ProposalStatus.SOLVING):
+            return proposal
+        if time.monotonic() > deadline:
+            raise ValidationError(_("Solving took too long."))
+        time.sleep(0.2)

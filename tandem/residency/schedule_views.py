@@ -1,0 +1,298 @@
+"""Schedule pages: a cohort, its proposals (generate, progress, pin, re-solve, approve, publish),
+the published schedule, a resident's own schedule, and leave and swap requests."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tandem.core.audit import audit_history
+from tandem.core.forms import apply_validation_error
+from tandem.residency import grid, permissions, schedule_services, selectors
+from tandem.residency.forms import DecideForm, GenerateForm, LeaveForm, PinForm, SwapForm
+from tandem.residency.models import Block, ProposalStatus
+
+SOLVE_NOW_MAX_RESIDENTS = 60
+
+
+@login_required
+@require_GET
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user_or_404(request.user, pk)
+    manage = permissions.can_manage_cohort(request.user, cohort)
+    return render(request, "residency/cohort_detail.html", {
+        "cohort": cohort,
+        "members": cohort.members.all() if manage else [],
+        "proposals": selectors.proposal_list_for_cohort(request.user, cohort)[:20],
+        "has_schedule": hasattr(cohort, "schedule"),
+        "can_manage": manage,
+        "form": GenerateForm(),
+        "history": audit_history(cohort)[:50],
+    })
+
+
+@login_required
+@require_POST
+def proposal_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_cohort(request.user, cohort):
+        raise PermissionDenied(_("Only the hospital's training office generates schedules."))
+    form = GenerateForm(request.POST)
+    if form.is_valid():
+        try:
+            proposal = schedule_services.proposal_generate(
+                actor=request.user, cohort=cohort, time_limit=form.cleaned_data["time_limit"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("Solving has started."))
+            return redirect("residency:proposal_detail", pk=proposal.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("residency:cohort_detail", pk=cohort.pk)
+
+
+def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
+    departments, members = selectors.labels_for(proposal.instance)
+    site_of = {r["id"]: r["site"] for r in proposal.instance.get("rotations", [])}
+    visible = selectors.visible_member_keys(request.user, proposal.cohort, proposal.solution,
+                                            site_of)
+    previous = proposal.previous.solution if proposal.previous_id and proposal.previous else None
+    conflicts = (proposal.solution or {}).get("conflicts") or []
+    programs = {f"P{m.program.pk}": m.program for m in members.values()}
+    return {
+        "proposal": proposal,
+        "grid": grid.build_grid(proposal.instance, proposal.solution, departments, members,
+                                visible, previous, proposal.pins),
+        "conflicts": grid.conflicts_html(conflicts, departments, members, programs),
+        "departments": departments.values(),
+        "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
+        "can_edit": permissions.can_edit_proposal(request.user, proposal),
+        "can_publish": permissions.can_publish_proposal(request.user, proposal),
+        "can_approve": permissions.can_approve_proposal(request.user, proposal),
+        "can_solve_now": proposal.status == ProposalStatus.QUEUED
+        and permissions.can_manage_cohort(request.user, proposal.cohort)
+        and len(members) <= SOLVE_NOW_MAX_RESIDENTS,
+        "full_view": visible is None,
+        "pin_form": PinForm(),
+        "history": audit_history(proposal)[:50],
+    }
+
+
+@login_required
+@require_GET
+def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    return render(request, "residency/proposal_detail.html", _proposal_context(request, proposal))
+
+
+@login_required
+@require_GET
+def proposal_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by HTMX every second; once solved the whole page reloads."""
+    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    running = proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING)
+    response = render(request, "residency/_progress.html",
+                      {"proposal": proposal, "is_running": running})
+    if not running and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    user = request.user
+    try:
+        if action == "pin":
+            if not permissions.can_manage_cohort(user, proposal.cohort):
+                raise PermissionDenied(_("Only the training office pins cells."))
+            form = PinForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(dict(form.errors.items()))
+            schedule_services.proposal_pin(actor=user, proposal=proposal, **form.cleaned_data)
+            messages.success(request, _("The cell is pinned; solve again to use it."))
+        elif action == "resolve":
+            if not permissions.can_manage_cohort(user, proposal.cohort):
+                raise PermissionDenied(_("Only the training office solves schedules."))
+            new = schedule_services.proposal_generate(
+                actor=user, cohort=proposal.cohort, time_limit=proposal.time_limit,
+                previous=proposal)
+            messages.success(request, _("Solving again, changing as little as possible."))
+            return redirect("residency:proposal_detail", pk=new.pk)
+        elif action == "solve_now":
+            if not permissions.can_manage_cohort(user, proposal.cohort):
+                raise PermissionDenied(_("Only the training office solves schedules."))
+            schedule_services.proposal_solve(proposal_id=proposal.pk)
+        elif action == "approve":
+            if not permissions.may_approve_as_partner(user, proposal):
+                raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))
+            schedule_services.proposal_approve(actor=user, proposal=proposal)
+            messages.success(request, _("You approved the residents coming to your hospital."))
+        elif action == "publish":
+            if not permissions.can_manage_cohort(user, proposal.cohort):
+                raise PermissionDenied(_("Only the training office publishes schedules."))
+            schedule_services.proposal_publish(actor=user, proposal=proposal)
+            messages.success(request, _("The schedule is published."))
+            return redirect("residency:schedule_detail", pk=proposal.cohort_id)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        context = _proposal_context(request, proposal)
+        return render(request, "residency/proposal_detail.html", context, status=400)
+    return redirect("residency:proposal_detail", pk=proposal.pk)
+
+
+@login_required
+@require_POST
+def proposal_pin(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "pin")
+
+
+@login_required
+@require_POST
+def proposal_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "resolve")
+
+
+@login_required
+@require_POST
+def proposal_solve_now(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "solve_now")
+
+
+@login_required
+@require_POST
+def proposal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "approve")
+
+
+@login_required
+@require_POST
+def proposal_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "publish")
+
+
+@login_required
+@require_GET
+def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
+    departments, members = selectors.labels_for(schedule.instance)
+    site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
+    visible = selectors.visible_member_keys(request.user, schedule.cohort, schedule.solution,
+                                            site_of)
+    return render(request, "residency/schedule_detail.html", {
+        "schedule": schedule,
+        "grid": grid.build_grid(schedule.instance, schedule.solution, departments, members,
+                                visible),
+        "full_view": visible is None,
+        "blocks": Block.objects.filter(calendar_id=schedule.cohort.calendar_id),
+        "history": audit_history(schedule)[:50],
+    })
+
+
+@login_required
+@require_GET
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.my_memberships(request.user))
+    assignments = selectors.assignments_of([m.pk for m in memberships])
+    feed = getattr(request.user, "rotation_feed", None)
+    return render(request, "residency/my_schedule.html", {
+        "memberships": memberships, "assignments": assignments, "feed": feed,
+        "leaves": selectors.leave_list_visible_to(request.user).filter(
+            member__resident=request.user)[:20],
+        "swaps": selectors.swap_list_visible_to(request.user).filter(
+            member__resident=request.user)[:20],
+    })
+
+
+def _change_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    member = selectors.my_member_get_or_404(request.user, pk)
+    if not permissions.can_request_change(request.user, member):
+        raise PermissionDenied(_("Residents ask for changes on their own schedule."))
+    blocks = Block.objects.filter(calendar_id=member.cohort.calendar_id)
+    data = request.POST if request.method == "POST" else None
+    if kind == "leave":
+        form: Any = LeaveForm(data, blocks=blocks)
+    else:
+        others = member.cohort.members.exclude(pk=member.pk).select_related("resident")
+        form = SwapForm(data, blocks=blocks, others=others)
+    if data is not None:
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                if kind == "leave":
+                    schedule_services.leave_request(actor=request.user, member=member,
+                                                    block=values["block"],
+                                                    reason=values["reason"])
+                else:
+                    other = get_object_or_404(member.cohort.members.all(), pk=values["other"])
+                    schedule_services.swap_request(actor=request.user, member=member,
+                                                   other=other, block=values["block"],
+                                                   reason=values["reason"])
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Your request is sent to the training office."))
+                return redirect("residency:my_schedule")
+        return render(request, "residency/change_form.html",
+                      {"form": form, "member": member, "kind": kind}, status=400)
+    return render(request, "residency/change_form.html",
+                  {"form": form, "member": member, "kind": kind})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leave_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_page(request, pk, "leave")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def swap_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_page(request, pk, "swap")
+
+
+@login_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "residency/request_list.html", {
+        "leaves": selectors.leave_list_visible_to(request.user)[:100],
+        "swaps": selectors.swap_list_visible_to(request.user)[:100],
+        "form": DecideForm(),
+    })
+
+
+def _decide(request: HttpRequest, request_obj: Any, service: Any) -> HttpResponse:
+    if not permissions.can_manage_cohort(request.user, request_obj.member.cohort):
+        raise PermissionDenied(_("Only the hospital's training office decides requests."))
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, request_obj=request_obj,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("residency:request_list")
+        messages.success(request, _("The decision is recorded."))
+    return redirect("residency:request_list")
+
+
+@login_required
+@require_POST
+def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    request_obj = selectors.leave_get_for_user_or_404(request.user, pk)
+    return _decide(request, request_obj, schedule_services.leave_decide)
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    request_obj = selectors.swap_get_for_user_or_404(request.user, pk)
+    return _decide(request, request_obj, schedule_services.swap_decide)

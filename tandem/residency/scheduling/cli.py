@@ -1,0 +1,168 @@
+"""Command line: ``solve``, ``check``, ``generate`` and ``bench``.
+
+Exit codes: 0 success (``solve``: a schedule was found; ``check``: nothing broken), 1 no
+schedule / broken rules, 2 malformed input (the message names the field).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tandem.residency.scheduling.instance import (
+    Instance,
+    InstanceError,
+    Solution,
+    parse_instance,
+    parse_solution,
+    solution_to_dict,
+)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_MALFORMED = 2
+
+
+class _Malformed(Exception):
+    pass
+
+
+def _read_json(path: str, what: str) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _Malformed(f"{what} {path}: cannot read: {exc.strerror or exc}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _Malformed(f"{what} {path}: not valid JSON: {exc}") from exc
+
+
+def _load_instance(path: str) -> Instance:
+    try:
+        return parse_instance(_read_json(path, "instance"))
+    except InstanceError as exc:
+        raise _Malformed(f"instance {path}: {exc}") from exc
+
+
+def _load_solution(path: str, what: str = "solution") -> Solution:
+    try:
+        return parse_solution(_read_json(path, what))
+    except InstanceError as exc:
+        raise _Malformed(f"{what} {path}: {exc}") from exc
+
+
+def _report_progress(progress: Any) -> None:
+    from tandem.residency.scheduling.solver import Progress
+
+    assert isinstance(progress, Progress)
+    incumbent = "-" if progress.objective is None else str(progress.objective)
+    bound = "-" if progress.bound is None else str(progress.bound)
+    kind = "incumbent" if progress.objective is not None else "bound"
+    print(
+        f"[{progress.seconds:8.2f}s] {kind:9} objective {incumbent:>10}  bound {bound:>10}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _solve(args: argparse.Namespace) -> int:
+    from tandem.residency.scheduling.solver import SolveOptions, solve
+
+    instance = _load_instance(args.instance)
+    previous = None
+    if args.previous:
+        previous_solution = _load_solution(args.previous, "previous solution")
+        if previous_solution.assignments is None:
+            raise _Malformed(f"previous solution {args.previous}: assignments: missing")
+        previous = previous_solution.assignments
+    elif args.minimize_changes:
+        raise _Malformed("--minimize-changes needs --previous SOLUTION.json")
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        seed=args.seed,
+        previous=previous,
+        minimize_changes=args.minimize_changes,
+        progress=None if args.quiet else _report_progress,
+        **({"num_workers": args.workers} if args.workers else {}),
+    )
+    result = solve(instance, options)
+    solution = result.solution
+    print(json.dumps(solution_to_dict(solution), indent=1))
+    print(
+        f"status {solution.status}, objective {solution.objective}, bound {solution.bound}, "
+        f"{solution.wall_seconds:.2f}s",
+        file=sys.stderr,
+    )
+    if result.changed_assignments is not None:
+        print(f"changed assignments versus previous: {result.changed_assignments}", file=sys.stderr)
+    for conflict in solution.conflicts:
+        print(f"conflict: {conflict}", file=sys.stderr)
+    return EXIT_OK if solution.assignments is not None else EXIT_FAILED
+
+
+def _check(args: argparse.Namespace) -> int:
+    from tandem.residency.scheduling.check import check_schedule
+
+    instance = _load_instance(args.instance)
+    solution = _load_solution(args.solution)
+    report = check_schedule(instance, solution)
+    for problem in report.problems:
+        print(problem)
+    print(f"objective recomputed: {report.objective}")
+    print("OK" if report.ok else f"{len(report.problems)} problem(s)")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from tandem.residency.scheduling.generate import SIZES, generate_instance
+    from tandem.residency.scheduling.instance import instance_to_dict
+
+    if args.size not in SIZES:
+        raise _Malformed(f"size: expected one of {', '.join(SIZES)}, got {args.size!r}")
+    print(json.dumps(instance_to_dict(generate_instance(args.size, seed=args.seed))))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m tandem.residency.scheduling", description="Residency rotation scheduling"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    solve_cmd = commands.add_parser("solve", help="solve an instance; solution JSON on stdout")
+    solve_cmd.add_argument("instance")
+    solve_cmd.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    solve_cmd.add_argument("--seed", type=int, default=0)
+    solve_cmd.add_argument("--previous", help="a previous solution: hints and change counting")
+    solve_cmd.add_argument(
+        "--minimize-changes",
+        action="store_true",
+        help="change as few cells of --previous as possible",
+    )
+    solve_cmd.add_argument("--workers", type=int, default=0, help="CP-SAT workers (default tuned)")
+    solve_cmd.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    check_cmd = commands.add_parser("check", help="list every broken rule of a solution")
+    check_cmd.add_argument("instance")
+    check_cmd.add_argument("solution")
+    gen_cmd = commands.add_parser("generate", help="print a generated instance")
+    gen_cmd.add_argument("size", help="small, medium, large or consortium")
+    gen_cmd.add_argument("--seed", type=int, default=1)
+    commands.add_parser("bench", help="compare solvers; see --help", add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "bench":
+        from tandem.residency.scheduling.bench import main as bench_main
+
+        return bench_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    handlers = {"solve": _solve, "check": _check, "generate": _generate}
+    try:
+        return handlers[args.command](args)
+    except _Malformed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_MALFORMED

@@ -1,0 +1,55 @@
+"""What a caller passes to ``solve`` and gets back (the solver's public types)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tandem.residency.scheduling.instance import Solution
+
+Assignments = Mapping[str, Sequence[str | None]]
+
+# Measured on the 2-core bench machine (docs/benchmarks.md): the default 8-worker portfolio
+# time-slices too many subsolvers over 2 cores and its bound stalls one point above the optimum;
+# two workers, one on the full LP relaxation ("max_lp") and one restarting search
+# ("quick_restart"), prove the small instance optimal several times faster.
+DEFAULT_WORKERS = 2
+DEFAULT_SUBSOLVERS = ("max_lp", "quick_restart")
+
+ENGINES = ("auto", "cp-sat", "hybrid")
+
+
+@dataclass(frozen=True)
+class Progress:
+    seconds: float
+    objective: int | None  # incumbent
+    bound: int | None
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 60.0
+    seed: int = 0
+    num_workers: int = DEFAULT_WORKERS  # CP-SAT workers, and threads of the hybrid path
+    previous: Assignments | None = None
+    minimize_changes: bool = False
+    symmetry_breaking: bool = True
+    explain_infeasible: bool = True
+    explain_time_limit: float = 20.0
+    # Kept for callers of the first version; the LP now always bounds the hybrid path and
+    # the CP-SAT path has its own LP ("max_lp"), so these no longer change anything.
+    lp_warm_start: bool = True
+    lp_warm_start_share: float = 0.25
+    progress: Callable[[Progress], None] | None = None
+    extra_parameters: Mapping[str, object] = field(default_factory=dict)  # CP-SAT parameters
+    # "cp-sat": one CP-SAT model; "hybrid": HiGHS on parts with an exact LP bound (hybrid.py);
+    # "auto": CP-SAT for small instances and re-solves near a previous schedule, else hybrid.
+    engine: str = "auto"
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    solution: Solution
+    changed_assignments: int | None  # versus options.previous, when given
+    first_solution_seconds: float | None
+    optimal_seconds: float | None

@@ -1,0 +1,369 @@
+"""Reads about residency scheduling, always scoped to the asking user.
+
+Departments and calendars are seen across the user's own and partner institutions (partners
+plan exchanges with them). Programs, cohorts and schedules belong to the hospital's training
+office: its coordinators and base directors see them, consortium admins see all, and a partner
+hospital's coordinator sees a cohort's proposals only once residents are sent to them — and then
+only those residents' rows. A resident sees their own schedule.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from tandem.accounts.models import Role
+from tandem.agreements.models import AgreementStatus
+from tandem.core import tenancy
+from tandem.institutions.models import Unit, UnitKind
+from tandem.residency import instancing
+from tandem.residency.models import (
+    Assignment,
+    BlockCalendar,
+    Cohort,
+    CohortMember,
+    Department,
+    ExchangeQuota,
+    LeaveRequest,
+    PartnerApproval,
+    Program,
+    ProposalStatus,
+    PublishedSchedule,
+    RequestStatus,
+    Requirement,
+    ScheduleProposal,
+    SwapRequest,
+)
+
+STAFF_ROLES = (Role.COORDINATOR, Role.BASE_DIRECTOR)
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def base_list_visible_to(user: Any) -> QuerySet[Unit]:
+    queryset = Unit.objects.filter(kind=UnitKind.TRAINING_BASE).select_related("institution")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(institution_id__in=tenancy.reach_institution_ids(user))
+
+
+def base_list_editable_by(user: Any) -> QuerySet[Unit]:
+    queryset = Unit.objects.filter(kind=UnitKind.TRAINING_BASE, is_active=True).select_related(
+        "institution"
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(
+        Q(institution_id__in=tenancy.coordinated_institution_ids(user))
+        | Q(pk__in=tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR))
+    )
+
+
+def department_list_visible_to(user: Any) -> QuerySet[Department]:
+    queryset = Department.objects.select_related("base__institution")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(base__institution_id__in=tenancy.reach_institution_ids(user))
+
+
+def department_list_for_page(user: Any, *, base_id: int | None = None, q: str = "") -> QuerySet:
+    queryset = department_list_visible_to(user).prefetch_related("teachers")
+    if base_id:
+        queryset = queryset.filter(base_id=base_id)
+    if q:
+        queryset = queryset.filter(Q(name__icontains=q) | Q(name_zh__icontains=q) | Q(code=q))
+    return queryset
+
+
+def department_get_for_user_or_404(user: Any, pk: int) -> Department:
+    return get_object_or_404(department_list_visible_to(user).prefetch_related("teachers"), pk=pk)
+
+
+def calendar_list_visible_to(user: Any) -> QuerySet[BlockCalendar]:
+    queryset = BlockCalendar.objects.select_related("institution")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    if not tenancy.own_institution_ids(user):
+        return queryset.none()
+    return queryset.filter(
+        Q(institution__isnull=True) | Q(institution_id__in=tenancy.reach_institution_ids(user))
+    )
+
+
+def calendar_get_for_user_or_404(user: Any, pk: int) -> BlockCalendar:
+    return get_object_or_404(calendar_list_visible_to(user).prefetch_related("blocks"), pk=pk)
+
+
+def _staff_institution_ids(user: Any) -> set[int]:
+    return tenancy.own_institution_ids(user, *STAFF_ROLES)
+
+
+def program_list_visible_to(user: Any) -> QuerySet[Program]:
+    queryset = Program.objects.select_related("institution")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(institution_id__in=_staff_institution_ids(user))
+
+
+def program_get_for_user_or_404(user: Any, pk: int) -> Program:
+    requirements = Requirement.objects.prefetch_related(
+        Prefetch("departments", queryset=Department.objects.select_related("base__institution"))
+    )
+    return get_object_or_404(
+        program_list_visible_to(user).prefetch_related(Prefetch("requirements", requirements)),
+        pk=pk,
+    )
+
+
+def quota_list_visible_to(user: Any) -> QuerySet[ExchangeQuota]:
+    queryset = ExchangeQuota.objects.select_related(
+        "agreement", "from_institution", "to_institution"
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    own = tenancy.own_institution_ids(user)
+    return queryset.filter(Q(from_institution_id__in=own) | Q(to_institution_id__in=own))
+
+
+# --------------------------------------------------------------------------- cohorts, proposals
+
+
+def cohort_list_visible_to(user: Any) -> QuerySet[Cohort]:
+    queryset = Cohort.objects.select_related("institution", "calendar")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    partner_of = PartnerApproval.objects.filter(
+        proposal__cohort=OuterRef("pk"),
+        institution_id__in=tenancy.coordinated_institution_ids(user),
+    )
+    return queryset.filter(
+        Q(institution_id__in=_staff_institution_ids(user)) | Exists(partner_of)
+    )
+
+
+def cohort_get_for_user_or_404(user: Any, pk: int) -> Cohort:
+    members = CohortMember.objects.select_related("resident", "program")
+    return get_object_or_404(
+        cohort_list_visible_to(user).prefetch_related(Prefetch("members", members)), pk=pk
+    )
+
+
+def proposal_list_visible_to(user: Any) -> QuerySet[ScheduleProposal]:
+    queryset = ScheduleProposal.objects.select_related(
+        "cohort__institution", "cohort__calendar", "created_by"
+    ).prefetch_related(
+        Prefetch("partner_approvals", PartnerApproval.objects.select_related("institution"))
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    partner_of = PartnerApproval.objects.filter(
+        proposal=OuterRef("pk"), institution_id__in=tenancy.coordinated_institution_ids(user)
+    )
+    return queryset.filter(
+        Q(cohort__institution_id__in=_staff_institution_ids(user)) | Exists(partner_of)
+    )
+
+
+def proposal_get_for_user_or_404(user: Any, pk: int) -> ScheduleProposal:
+    return get_object_or_404(proposal_list_visible_to(user), pk=pk)
+
+
+def proposal_list_for_cohort(user: Any, cohort: Cohort) -> QuerySet[ScheduleProposal]:
+    return proposal_list_visible_to(user).filter(cohort=cohort)
+
+
+def schedule_get_for_user_or_404(user: Any, cohort_pk: int) -> PublishedSchedule:
+    cohort = cohort_get_for_user_or_404(user, cohort_pk)
+    return get_object_or_404(
+        PublishedSchedule.objects.select_related("cohort__institution", "cohort__calendar",
+                                                 "proposal", "published_by"),
+        cohort=cohort,
+    )
+
+
+def visible_member_keys(user: Any, cohort: Cohort, solution: dict | None,
+                        site_of: dict[str, str]) -> set[str] | None:
+    """The resident rows of a schedule this person may see; None means every row.
+
+    A partner hospital's coordinator sees only the residents placed at their hospital."""
+    if tenancy.is_consortium_admin(user) or cohort.institution_id in _staff_institution_ids(user):
+        return None
+    mine = {i.code for i in _institutions(tenancy.coordinated_institution_ids(user))}
+    rows = (solution or {}).get("assignments") or {}
+    return {key for key, row in rows.items() if any(site_of.get(r or "") in mine for r in row)}
+
+
+def _institutions(ids: set[int]) -> list:
+    from tandem.institutions.models import Institution
+
+    return list(Institution.objects.filter(pk__in=ids).only("code")) if ids else []
+
+
+def my_memberships(user: Any) -> QuerySet[CohortMember]:
+    """The cohorts this resident belongs to that have a published schedule."""
+    return (
+        CohortMember.objects.filter(resident_id=getattr(user, "pk", None),
+                                    cohort__schedule__isnull=False)
+        .select_related("cohort__calendar", "cohort__institution", "program")
+    )
+
+
+def my_member_get_or_404(user: Any, pk: int) -> CohortMember:
+    return get_object_or_404(my_memberships(user), pk=pk)
+
+
+def assignments_of(member_ids: list[int]) -> QuerySet[Assignment]:
+    return (
+        Assignment.objects.filter(member_id__in=member_ids)
+        .select_related("block", "department__base__institution", "member__cohort")
+        .order_by("member_id", "block__index")
+    )
+
+
+def leave_list_visible_to(user: Any) -> QuerySet[LeaveRequest]:
+    queryset = LeaveRequest.objects.select_related(
+        "member__resident", "member__cohort__institution", "block", "decided_by"
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(
+        Q(member__resident_id=getattr(user, "pk", None))
+        | Q(member__cohort__institution_id__in=tenancy.coordinated_institution_ids(user))
+    )
+
+
+def swap_list_visible_to(user: Any) -> QuerySet[SwapRequest]:
+    queryset = SwapRequest.objects.select_related(
+        "member__resident", "other__resident", "member__cohort__institution", "block",
+        "decided_by",
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    me = getattr(user, "pk", None)
+    return queryset.filter(
+        Q(member__resident_id=me) | Q(other__resident_id=me)
+        | Q(member__cohort__institution_id__in=tenancy.coordinated_institution_ids(user))
+    )
+
+
+def leave_get_for_user_or_404(user: Any, pk: int) -> LeaveRequest:
+    return get_object_or_404(leave_list_visible_to(user), pk=pk)
+
+
+def swap_get_for_user_or_404(user: Any, pk: int) -> SwapRequest:
+    return get_object_or_404(swap_list_visible_to(user), pk=pk)
+
+
+# --------------------------------------------------------------------------- the instance
+
+
+def external_load(cohort: Cohort, department_ids: set[int]) -> dict[tuple[int, int], int]:
+    """Places taken in these departments by other cohorts' published schedules (same calendar)."""
+    load: dict[tuple[int, int], int] = defaultdict(int)
+    rows = (
+        Assignment.objects.filter(
+            department_id__in=department_ids, schedule__cohort__calendar_id=cohort.calendar_id
+        )
+        .exclude(schedule__cohort=cohort)
+        .values_list("department_id", "block__index")
+    )
+    for dept_id, index in rows:
+        load[(dept_id, index)] += 1
+    return dict(load)
+
+
+def active_quotas_from(institution_id: int) -> QuerySet[ExchangeQuota]:
+    return ExchangeQuota.objects.filter(
+        from_institution_id=institution_id, agreement__status=AgreementStatus.ACTIVE
+    ).select_related("from_institution", "to_institution")
+
+
+def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) -> dict[str, Any]:
+    """The instance JSON of a cohort, read from the database (the caller checked access)."""
+    members = list(cohort.members.select_related("program").order_by("pk"))
+    program_ids = {m.program_id for m in members}
+    requirements = list(
+        Requirement.objects.filter(program_id__in=program_ids)
+        .prefetch_related("departments")
+        .order_by("pk")
+    )
+    dept_ids = {d.pk for r in requirements for d in r.departments.all()}
+    departments = list(
+        Department.objects.filter(pk__in=dept_ids).select_related("base__institution")
+    )
+    by_program: dict[int, list[instancing.RequirementData]] = defaultdict(list)
+    for req in requirements:
+        by_program[req.program_id].append(
+            instancing.RequirementData(
+                tuple(sorted(d.pk for d in req.departments.all())), req.min_blocks, req.max_blocks
+            )
+        )
+    programs = {m.program_id: m.program for m in members}
+    home = cohort.institution.code
+    return instancing.build_instance(
+        name=name,
+        blocks=cohort.calendar.block_count,
+        home_site=home,
+        departments=[
+            instancing.DepartmentData(
+                d.pk, d.base.institution.code, d.min_per_block, d.max_per_block, d.duration
+            )
+            for d in departments
+            if d.is_active
+        ],
+        programs=[
+            instancing.ProgramData(p.pk, p.may_idle, tuple(by_program[p.pk]), p.rules or {})
+            for p in programs.values()
+        ],
+        members=[
+            instancing.MemberData(
+                m.pk,
+                m.program_id,
+                home,
+                tuple(int(b) for b in m.leave_blocks or []),
+                tuple((int(p["department"]), int(p["points"])) for p in m.preferences or []),
+            )
+            for m in members
+        ],
+        quotas=[
+            instancing.QuotaData(q.from_institution.code, q.to_institution.code, q.max_per_block)
+            for q in active_quotas_from(cohort.institution_id)
+        ],
+        external_load=external_load(cohort, dept_ids),
+        pins=pins,
+    )
+
+
+def labels_for(instance: dict[str, Any]) -> tuple[dict[str, Department], dict[str, CohortMember]]:
+    """The departments and cohort members named in an instance, by their instance ids."""
+    dept_pks = [int(r["id"][1:]) for r in instance.get("rotations", [])]
+    member_pks = [int(r["id"][1:]) for r in instance.get("residents", [])]
+    departments = Department.objects.filter(pk__in=dept_pks).select_related("base__institution")
+    members = CohortMember.objects.filter(pk__in=member_pks).select_related("resident", "program")
+    return (
+        {instancing.department_key(d.pk): d for d in departments},
+        {instancing.member_key(m.pk): m for m in members},
+    )
+
+
+# --------------------------------------------------------------------------- dashboard
+
+
+def residency_dashboard(user: Any) -> dict[str, Any]:
+    """Counts for the dashboard card (a fixed number of queries)."""
+    pending_approvals = PartnerApproval.objects.filter(
+        institution_id__in=tenancy.coordinated_institution_ids(user),
+        approved_at__isnull=True,
+        proposal__status=ProposalStatus.DONE,
+    ).count()
+    return {
+        "cohorts": cohort_list_visible_to(user).count(),
+        "pending_approvals": pending_approvals,
+        "pending_requests": leave_list_visible_to(user)
+        .filter(status=RequestStatus.PENDING)
+        .count()
+        + swap_list_visible_to(user).filter(status=RequestStatus.PENDING).count(),
+        "my_schedules": my_memberships(user).count(),
+    }

@@ -1,0 +1,237 @@
+"""Who gets what on every residency page and API operation (see tandem/core/tests/authz.py).
+
+The world (tests/factories.py): A's training office (coord_a) owns the cohort, its program and
+schedule; B (coord_b) is the partner hospital receiving one of A's residents, so coord_b sees the
+cohort's proposals and schedule — only that resident's row — and approves; the admin sees and
+manages all. The cast's resident asks for leave and swaps on their own schedule. Departments are
+seen across own and partner institutions; the outsider (C) sees nothing of A.
+"""
+
+from tandem.core.tests.authz import CREATED, REDIRECT, api, everyone_else, expect, page
+from tandem.residency.models import CalendarFeed, LeaveRequest, ProposalStatus, SwapRequest
+from tandem.residency.tests.factories import build_world, make_proposal, publish
+
+A_STAFF = ["admin", "coord_a"]
+WITH_PARTNER = ["admin", "coord_a", "coord_b"]
+NOT_STAFF_AB = ["tutor_a", "tutor_b", "trainee", "resident"]
+BAD_INPUT = 400
+
+
+def _published(cast):
+    world = build_world(cast)
+    publish(world)
+    return world
+
+
+def _cohort(cast):
+    return {"pk": _published(cast).cohort.pk}
+
+
+def _department(cast):
+    return {"pk": build_world(cast).a1.pk}
+
+
+def _calendar(cast):
+    return {"pk": build_world(cast).calendar.pk}
+
+
+def _program(cast):
+    return {"pk": build_world(cast).program.pk}
+
+
+def _proposal(approved=True, status=ProposalStatus.DONE):
+    def kwargs(cast):
+        world = _published(cast)
+        return {"pk": make_proposal(world, approved=approved, status=status).pk}
+    return kwargs
+
+
+def _download(kind):
+    def kwargs(cast):
+        world = _published(cast)
+        return {"pk": make_proposal(world).pk, "kind": kind}
+    return kwargs
+
+
+def _schedule_download(cast):
+    return {"pk": _published(cast).cohort.pk, "kind": "instance"}
+
+
+def _member(cast):
+    return {"pk": _published(cast).member.pk}
+
+
+def _leave_request(cast):
+    world = _published(cast)
+    block = world.calendar.blocks.get(index=3)
+    return {"pk": LeaveRequest.objects.create(member=world.member, block=block,
+                                              reason="Exam").pk}
+
+
+def _swap_request(cast):
+    world = _published(cast)
+    block = world.calendar.blocks.get(index=3)
+    return {"pk": SwapRequest.objects.create(member=world.member, other=world.member2,
+                                             block=block).pk}
+
+
+def _feed(cast):
+    return {"key": CalendarFeed.objects.create(user=cast.resident).key}
+
+
+def _department_form(cast):
+    from tandem.institutions.models import Unit
+
+    base = Unit.objects.filter(institution=cast.inst_a, kind="training_base").first()
+    return {"base": base.pk, "name": "New ward", "code": "new", "min_per_block": 0,
+            "max_per_block": 2, "duration": 1}
+
+
+def _department_edit_form(cast):
+    from tandem.residency.models import Department
+
+    dept = Department.objects.get(code="a1")
+    return {"base": dept.base_id, "name": "A1 ward (renamed)", "code": "a1",
+            "min_per_block": 0, "max_per_block": 3, "duration": 1}
+
+
+def _calendar_form(cast):
+    return {"name": "2027/28", "training_year": 2027, "kind": "months",
+            "start_date": "2027-09-01", "block_count": 12}
+
+
+def _requirement_form(cast):
+    from tandem.residency.models import Department
+
+    return {"departments": [Department.objects.get(code="a2").pk], "min_blocks": 0,
+            "max_blocks": 1}
+
+
+def _pin_form(cast):
+    from tandem.residency.models import CohortMember, Department
+
+    member = CohortMember.objects.get(resident=cast.resident)
+    return {"resident": member.key, "block": 0,
+            "department": f"D{Department.objects.get(code='a1').pk}"}
+
+
+def _swap_form(cast):
+    from tandem.residency.models import CohortMember
+
+    return {"block": 3, "other": CohortMember.objects.get(resident__username="resident2").pk,
+            "reason": "Family"}
+
+
+def _with(rule_expect, **extra):
+    return {**rule_expect, **extra}
+
+
+API = "/api/v1/residency"
+EVERYONE = everyone_else()
+
+RULES = {
+    "residency:home": page(expect=expect(ok=EVERYONE)),
+    "residency:department_list": page(expect=expect(ok=EVERYONE)),
+    "residency:department_create": page(
+        "POST", kwargs=lambda cast: build_world(cast) and {}, data=_department_form,
+        note="coord_b and the outsider may add departments, but not to A's base: 400",
+        expect=_with(expect(ok=A_STAFF, forbidden=NOT_STAFF_AB, ok_status=REDIRECT),
+                     coord_b=BAD_INPUT, outsider=BAD_INPUT),
+    ),
+    "residency:department_edit": page(
+        "POST", kwargs=_department, data=_department_edit_form,
+        expect=expect(ok=A_STAFF, forbidden=["coord_b", *NOT_STAFF_AB], hidden=["outsider"],
+                      ok_status=REDIRECT),
+    ),
+    "residency:calendar_create": page(
+        "POST", data=_calendar_form,
+        expect=expect(ok=[*WITH_PARTNER, "outsider"], forbidden=NOT_STAFF_AB,
+                      ok_status=REDIRECT),
+    ),
+    "residency:calendar_detail": page(kwargs=_calendar, expect=expect(ok=EVERYONE)),
+    "residency:program_detail": page(
+        kwargs=_program, expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF))),
+    "residency:requirement_add": page(
+        "POST", kwargs=_program, data=_requirement_form,
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:program_rules": page(
+        "POST", kwargs=_program, data=lambda cast: {"rules": "{}"},
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:cohort_detail": page(
+        kwargs=_cohort, expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
+    "residency:proposal_generate": page(
+        "POST", kwargs=_cohort, data=lambda cast: {"time_limit": 5},
+        expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:schedule_detail": page(
+        kwargs=_cohort, expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
+    "residency:schedule_xlsx": page(
+        kwargs=_cohort, expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
+    "residency:schedule_download": page(
+        kwargs=_schedule_download, note="the whole file names every resident: A's staff only",
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF))),
+    "residency:proposal_detail": page(
+        kwargs=_proposal(), expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
+    "residency:proposal_progress": page(
+        kwargs=_proposal(), expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
+    "residency:proposal_download": page(
+        kwargs=_download("solution"), expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF))),
+    "residency:proposal_pin": page(
+        "POST", kwargs=_proposal(), data=_pin_form,
+        expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:proposal_resolve": page(
+        "POST", kwargs=_proposal(),
+        expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:proposal_solve_now": page(
+        "POST", kwargs=_proposal(approved=None, status=ProposalStatus.QUEUED),
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:proposal_approve": page(
+        "POST", kwargs=_proposal(approved=False),
+        expect=expect(ok=["coord_b"], forbidden=A_STAFF, hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:proposal_publish": page(
+        "POST", kwargs=_proposal(),
+        expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:my_schedule": page(expect=expect(ok=EVERYONE)),
+    "residency:leave_create": page(
+        "POST", kwargs=_member, data=lambda cast: {"block": 3, "reason": "Exam"},
+        expect=expect(ok=["resident"], hidden=everyone_else(["resident"]),
+                      ok_status=REDIRECT)),
+    "residency:swap_create": page(
+        "POST", kwargs=_member, data=_swap_form,
+        expect=expect(ok=["resident"], hidden=everyone_else(["resident"]),
+                      ok_status=REDIRECT)),
+    "residency:feed_rotate": page(
+        "POST", data=lambda cast: {}, expect=expect(ok=EVERYONE, ok_status=REDIRECT)),
+    "residency:feed": page(kwargs=_feed, public=True,
+                           expect=expect(ok=EVERYONE, anonymous=200)),
+    "residency:request_list": page(expect=expect(ok=EVERYONE)),
+    "residency:leave_decide": page(
+        "POST", kwargs=_leave_request, data=lambda cast: {"decision": "approve"},
+        expect=expect(ok=A_STAFF, forbidden=["resident"],
+                      hidden=everyone_else(A_STAFF, ["resident"]), ok_status=REDIRECT)),
+    "residency:swap_decide": page(
+        "POST", kwargs=_swap_request, data=lambda cast: {"decision": "approve"},
+        expect=expect(ok=A_STAFF, forbidden=["resident"],
+                      hidden=everyone_else(A_STAFF, ["resident"]), ok_status=REDIRECT)),
+    "residency_department_list": api(
+        "GET", lambda cast: build_world(cast) and f"{API}/departments/",
+        expect(ok=EVERYONE, anonymous=401)),
+    "residency_proposal_list": api(
+        "GET", lambda cast: f"{API}/proposals/", expect(ok=EVERYONE, anonymous=401)),
+    "residency_proposal_get": api(
+        "GET", lambda cast: f"{API}/proposals/{_proposal()(cast)['pk']}/",
+        expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER), anonymous=401)),
+    "residency_proposal_generate": api(
+        "POST", lambda cast: f"{API}/cohorts/{_cohort(cast)['pk']}/proposals/",
+        expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+               ok_status=CREATED, anonymous=401),
+        data=lambda cast: {"time_limit": 5}),
+    "residency_schedule_get": api(
+        "GET", lambda cast: f"{API}/cohorts/{_cohort(cast)['pk']}/schedule/",
+        expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+               anonymous=401)),
+}

@@ -1,0 +1,41 @@
+from django.urls import path
+
+from tandem.residency import exports, schedule_views, views
+
+app_name = "residency"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("departments/", views.department_list, name="department_list"),
+    path("departments/new/", views.department_create, name="department_create"),
+    path("departments/<int:pk>/", views.department_edit, name="department_edit"),
+    path("calendars/new/", views.calendar_create, name="calendar_create"),
+    path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
+    path("programs/<int:pk>/", views.program_detail, name="program_detail"),
+    path("programs/<int:pk>/requirements/", views.requirement_add, name="requirement_add"),
+    path("programs/<int:pk>/rules/", views.program_rules, name="program_rules"),
+    path("cohorts/<int:pk>/", schedule_views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/generate/", schedule_views.proposal_generate, name="proposal_generate"),
+    path("cohorts/<int:pk>/schedule/", schedule_views.schedule_detail, name="schedule_detail"),
+    path("cohorts/<int:pk>/schedule.xlsx", exports.schedule_xlsx, name="schedule_xlsx"),
+    path("cohorts/<int:pk>/schedule-<str:kind>.json", exports.schedule_download,
+         name="schedule_download"),
+    path("proposals/<int:pk>/", schedule_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/progress/", schedule_views.proposal_progress,
+         name="proposal_progress"),
+    path("proposals/<int:pk>/pin/", schedule_views.proposal_pin, name="proposal_pin"),
+    path("proposals/<int:pk>/resolve/", schedule_views.proposal_resolve, name="proposal_resolve"),
+    path("proposals/<int:pk>/solve-now/", schedule_views.proposal_solve_now,
+         name="proposal_solve_now"),
+    path("proposals/<int:pk>/approve/", schedule_views.proposal_approve, name="proposal_approve"),
+    path("proposals/<int:pk>/publish/", schedule_views.proposal_publish, name="proposal_publish"),
+    path("proposals/<int:pk>/<str:kind>.json", exports.proposal_download,
+         name="proposal_download"),
+    path("my/", schedule_views.my_schedule, name="my_schedule"),
+    path("my/<int:pk>/leave/", schedule_views.leave_create, name="leave_create"),
+    path("my/<int:pk>/swap/", schedule_views.swap_create, name="swap_create"),
+    path("my/feed/rotate/", exports.feed_rotate, name="feed_rotate"),
+    path("feed/<str:key>.ics", exports.feed, name="feed"),
+    path("requests/", schedule_views.request_list, name="request_list"),
+    path("requests/leave/<int:pk>/decide/", schedule_views.leave_decide, name="leave_decide"),
+    path("requests/swap/<int:pk>/decide/", schedule_views.swap_decide, name="swap_decide"),
+]
