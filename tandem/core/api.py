@@ -52,7 +52,9 @@ class TokenHeaderAuth(APIKeyHeader):
         return _user_for_token(request, key) if key else None
 
 
-API_AUTH = [SessionAuth(), TokenAuth(), TokenHeaderAuth()]
+# Tokens first: the session check enforces CSRF and would refuse a token-only write with 403
+# before the token was even looked at.
+API_AUTH = [TokenAuth(), TokenHeaderAuth(), SessionAuth()]
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

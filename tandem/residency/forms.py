@@ -4,10 +4,23 @@ import json
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts.models import Role, User
+from tandem.institutions.models import Specialty
+from tandem.residency.checks import MAX_PREFERENCE_POINTS
 from tandem.residency.models import CalendarKind, Department
+
+
+def block_label(block: Any) -> str:
+    """People count blocks from 1 (they are stored from 0) and want their dates."""
+    return gettext("Block %(number)s: %(first)s – %(last)s") % {
+        "number": block.index + 1,
+        "first": date_format(block.start_date, "SHORT_DATE_FORMAT"),
+        "last": date_format(block.end_date, "SHORT_DATE_FORMAT"),
+    }
 
 
 class DepartmentFilterForm(forms.Form):
@@ -78,6 +91,110 @@ class RulesForm(forms.Form):
             raise forms.ValidationError(_("This is not valid JSON.")) from None
 
 
+class ProgramForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Hospital"), queryset=None)
+    code = forms.SlugField(label=_("Code"), max_length=32,
+                           help_text=_("Short, unique within the hospital, e.g. im-pgy1."))
+    name = forms.CharField(label=_("Name"), max_length=160)
+    specialty = forms.ChoiceField(label=_("Specialty"), choices=Specialty.choices)
+    training_year = forms.IntegerField(label=_("Training year (PGY)"), min_value=1, max_value=5,
+                                       initial=1)
+    may_idle = forms.BooleanField(label=_("Residents may have blocks without a rotation"),
+                                  required=False)
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+
+class CohortForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Hospital"), queryset=None)
+    calendar = forms.ModelChoiceField(
+        label=_("Block calendar"), queryset=None,
+        help_text=_("A calendar of the hospital or one shared by the consortium."))
+    name = forms.CharField(label=_("Name"), max_length=160)
+
+    def __init__(self, *args: Any, institutions: Any, calendars: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["calendar"].queryset = calendars  # type: ignore[attr-defined]
+
+
+class MemberAddForm(forms.Form):
+    """The page lists only the residents matching the search; any candidate may be sent."""
+
+    residents = forms.ModelMultipleChoiceField(label=_("Residents"), queryset=None)
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None)
+
+    def __init__(self, *args: Any, candidates: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["residents"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None)
+    leave_blocks = forms.TypedMultipleChoiceField(
+        label=_("Leave blocks"), coerce=int, required=False, choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Blocks the resident is away and is given no rotation."))
+
+    def __init__(self, *args: Any, programs: Any, blocks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs  # type: ignore[attr-defined]
+        self.fields["leave_blocks"].choices = [  # type: ignore[attr-defined]
+            (b.index, block_label(b)) for b in blocks
+        ]
+
+
+class PreferenceForm(forms.Form):
+    department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False,
+                                        empty_value=None, choices=())
+    points = forms.IntegerField(label=_("Points"), required=False,
+                                min_value=-MAX_PREFERENCE_POINTS,
+                                max_value=MAX_PREFERENCE_POINTS)
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [  # type: ignore[attr-defined]
+            ("", "—"), *((d.pk, f"{d} ({d.base.institution})") for d in departments)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        department, points = data.get("department"), data.get("points")
+        if department is not None and points is None and "points" not in self.errors:
+            self.add_error("points", gettext("Give the points for this department."))
+        if department is None and points is not None:
+            self.add_error("department", gettext("Choose the department these points are for."))
+        return data
+
+
+PreferenceFormSet = forms.formset_factory(PreferenceForm, extra=3, max_num=30, validate_max=True)
+
+
+def preferences_from(formset: Any) -> list[dict[str, int]]:
+    return [
+        {"department": f.cleaned_data["department"], "points": f.cleaned_data["points"]}
+        for f in formset.forms
+        if f.cleaned_data.get("department") is not None
+    ]
+
+
+class QuotaForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
+    from_institution = forms.ModelChoiceField(label=_("Residents from"), queryset=None)
+    to_institution = forms.ModelChoiceField(label=_("Rotating at"), queryset=None)
+    max_per_block = forms.IntegerField(label=_("Residents per block at most"), min_value=0,
+                                       max_value=100)
+
+    def __init__(self, *args: Any, agreements: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
+        for name in ("from_institution", "to_institution"):
+            self.fields[name].queryset = institutions  # type: ignore[attr-defined]
+
+
 class GenerateForm(forms.Form):
     time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, max_value=300,
                                     initial=20)
@@ -96,8 +213,7 @@ class LeaveForm(forms.Form):
     def __init__(self, *args: Any, blocks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["block"].choices = [  # type: ignore[attr-defined]
-            (b.index, f"{b.index + 1}: {b.start_date:%Y-%m-%d} – {b.end_date:%Y-%m-%d}")
-            for b in blocks
+            (b.index, block_label(b)) for b in blocks
         ]
 
 

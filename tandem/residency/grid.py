@@ -1,7 +1,12 @@
 """Turn an instance and a solution into what the pages show: the grid, the load per department
-and block, each resident's requirement checklist, and conflicts with links."""
+and block, each resident's requirement checklist, and (for proposals solved before conflicts were
+kept as findings, see ``rule_text``) the solver's English conflicts with links.
 
+Blocks are 0-based in the instance and numbered from 1 wherever people read them."""
+
+import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +27,15 @@ class Cell:
     pinned: bool = False
     changed: bool = False
     leave: bool = False
+    name: str = ""  # the department's name, for the cell's tooltip
+
+
+@dataclass
+class BlockColumn:
+    index: int  # as in the instance (and the pin form's value)
+    number: int  # as people count: from 1
+    start: datetime.date | None = None
+    end: datetime.date | None = None
 
 
 @dataclass
@@ -34,7 +48,9 @@ class Row:
 
 def build_grid(instance: dict, solution: dict | None, departments: dict, members: dict,
                visible: set[str] | None = None, previous: dict | None = None,
-               pins: dict | None = None) -> dict[str, Any]:
+               pins: dict | None = None,
+               calendar_blocks: Iterable[Any] = ()) -> dict[str, Any]:
+    """`calendar_blocks`: the calendar's Block rows, to give each column its dates."""
     rows_data = (solution or {}).get("assignments") or {}
     prior = (previous or {}).get("assignments") or {}
     pins = pins or {}
@@ -60,6 +76,7 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
                 pinned=str(t) in pins.get(key, {}),
                 changed=bool(prior) and key in prior and prior[key][t] != cell,
                 leave=t in res.get("leave", []),
+                name=str(dept) if dept else "",
             ))
         checklist = []
         for req in programs.get(res["program"], {}).get("requirements", []):
@@ -71,7 +88,13 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
         rows.append(Row(key, members.get(key), cells, checklist))
     load_rows = [(departments[key], values) for key, values in load.items()
                  if visible is None or any(values)]
-    return {"rows": rows, "blocks": list(range(blocks)), "load": load_rows}
+    dated = {b.index: b for b in calendar_blocks}
+    columns = [
+        BlockColumn(t, t + 1, getattr(dated.get(t), "start_date", None),
+                    getattr(dated.get(t), "end_date", None))
+        for t in range(blocks)
+    ]
+    return {"rows": rows, "blocks": columns, "load": load_rows}
 
 
 _IDS = re.compile(r"\b([DRP])(\d+)\b")
@@ -98,7 +121,7 @@ def conflicts_html(conflicts: list[str], departments: dict, members: dict,
 
     result = []
     for text in conflicts:
-        parts = []
+        parts: list[str] = []
         last = 0
         for match in _IDS.finditer(text):
             parts.append(escape(text[last:match.start()]))

@@ -297,6 +297,10 @@ class ScheduleProposal(models.Model):
     )
     instance = models.JSONField(_("instance"), default=dict)
     solution = models.JSONField(_("solution"), null=True, blank=True)
+    # When no schedule is possible: the conflicting rules as the solver library's findings
+    # ([{"code": "conflict_cap_min", "params": {...}}]), worded in the reader's language on
+    # the page. Proposals solved before this field existed keep only the English `conflicts`.
+    conflict_details = models.JSONField(_("conflicting rules"), null=True, blank=True)
     # {"R12": {"3": "ech-im-ward"}}: cells the coordinator fixed before solving.
     pins = models.JSONField(_("pinned cells"), default=dict, blank=True)
     time_limit = models.PositiveSmallIntegerField(_("time limit (seconds)"), default=20)

@@ -2,6 +2,7 @@
 
 - The residency training office (coordinators of a hospital) manages its bases, calendars,
   programs, cohorts, proposals and published schedules; consortium admins may do the same.
+- An exchange quota is set or removed by the training office of either hospital.
 - A base director edits the departments of their own base only.
 - A partner hospital's coordinator approves the residents a proposal sends to them.
 - A resident asks for leave and swaps on their own published schedule.
@@ -15,6 +16,7 @@ from tandem.institutions.models import Unit, UnitKind
 from tandem.residency.models import (
     CohortMember,
     Department,
+    ExchangeQuota,
     PartnerApproval,
     ProposalStatus,
     RequestStatus,
@@ -52,6 +54,37 @@ def can_edit_department(user: Any, department: Department) -> bool:
 
 def can_manage_cohort(user: Any, cohort: Any) -> bool:
     return can_manage_institution(user, cohort.institution_id)
+
+
+def can_create_program(user: Any) -> bool:
+    return can_manage_any(user)
+
+
+def can_edit_program(user: Any, program: Any) -> bool:
+    return can_manage_institution(user, program.institution_id)
+
+
+def can_edit_requirement(user: Any, requirement: Any) -> bool:
+    return can_edit_program(user, requirement.program)
+
+
+def can_create_cohort(user: Any) -> bool:
+    return can_manage_any(user)
+
+
+def can_edit_member(user: Any, member: CohortMember) -> bool:
+    return can_manage_cohort(user, member.cohort)
+
+
+def can_view_quotas(user: Any) -> bool:
+    """The quota page is the training offices' (others see quotas on the residency home)."""
+    return can_manage_any(user)
+
+
+def can_edit_quota(user: Any, quota: ExchangeQuota) -> bool:
+    return can_manage_institution(user, quota.from_institution_id) or can_manage_institution(
+        user, quota.to_institution_id
+    )
 
 
 def pending_partner_ids(proposal: ScheduleProposal) -> set[int]:

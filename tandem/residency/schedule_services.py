@@ -2,7 +2,9 @@
 partner approval, publishing, and leave and swap requests after publishing.
 
 Every change to a published schedule is re-checked with the solver library's independent
-checker against the whole instance; a change that breaks a rule is refused with its words.
+checker against the whole instance; a change that breaks a rule is refused with the checker's
+findings worded in the reader's language (``rule_text``). An infeasible proposal keeps the
+explanation's findings (``conflict_details``) for the same reason.
 """
 
 import threading
@@ -19,7 +21,7 @@ from tandem.accounts.models import User
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
-from tandem.residency import permissions, selectors
+from tandem.residency import permissions, rule_text, selectors
 from tandem.residency.models import (
     Assignment,
     Block,
@@ -37,6 +39,8 @@ from tandem.residency.models import (
 )
 from tandem.residency.scheduling import InstanceError, Solution, parse_instance, solution_to_dict
 from tandem.residency.scheduling.check import check_schedule
+from tandem.residency.scheduling.explain import conflict_findings
+from tandem.residency.scheduling.findings import Finding
 from tandem.residency.scheduling.solver import Progress, SolveOptions, solve
 
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the proposal row
@@ -139,18 +143,25 @@ def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
             ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective,
                                                                    bound=bound)
 
+        # The explanation is asked for here rather than from the solver, to keep its findings.
         result = _solve_in_thread(instance, {
             "time_limit": float(proposal.time_limit),
             "previous": prior,
             "minimize_changes": prior is not None,
-            "explain_time_limit": min(10.0, float(proposal.time_limit)),
+            "explain_infeasible": False,
         }, write)
+        findings: list[Finding] = []
+        if result.solution.status == "INFEASIBLE":
+            findings = conflict_findings(instance, time_limit=min(10.0, proposal.time_limit))
+            findings = findings or [Finding("conflict_unexplained")]
     except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
         return _finish(proposal, ProposalStatus.FAILED, error=str(exc) or exc.__class__.__name__)
     solution = result.solution
     data = solution_to_dict(solution)
     if solution.status == "INFEASIBLE":
-        return _finish(proposal, ProposalStatus.INFEASIBLE, solution=data)
+        data["conflicts"] = [finding.english() for finding in findings]
+        return _finish(proposal, ProposalStatus.INFEASIBLE, solution=data,
+                       conflicts=[finding.to_dict() for finding in findings])
     if solution.assignments is None:
         return _finish(proposal, ProposalStatus.FAILED, solution=data,
                        error=_("No schedule was found within the time limit; allow more time."))
@@ -161,9 +172,10 @@ def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
 @transaction.atomic
 def _finish(proposal: ScheduleProposal, status: str, *, solution: dict | None = None,
             error: str = "", objective: int | None = None, bound: int | None = None,
-            changed: int | None = None) -> ScheduleProposal:
+            changed: int | None = None, conflicts: list[dict] | None = None) -> ScheduleProposal:
     proposal.status = status
     proposal.solution = solution
+    proposal.conflict_details = conflicts
     proposal.error = error
     proposal.objective = objective
     if objective is not None:
@@ -243,14 +255,25 @@ def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProp
     return proposal
 
 
-def _check(instance_data: dict, assignments: dict[str, list]) -> tuple[list[str], int | None]:
+def _check(instance_data: dict, assignments: dict[str, list]) -> tuple[list[Finding], int | None]:
+    """Every rule the schedule breaks, and its objective (recomputed)."""
     instance = parse_instance(instance_data)
     rows = {key: tuple(row) for key, row in assignments.items()}
     first = check_schedule(instance, Solution(instance.name, "FEASIBLE", 0, None, 0.0, rows))
     report = check_schedule(
         instance, Solution(instance.name, "FEASIBLE", first.objective, None, 0.0, rows)
     )
-    return report.problems, report.objective
+    return report.findings, report.objective
+
+
+def _broken_rules(field: str, message: Any, findings: list[Finding], instance: dict,
+                  calendar_id: int, limit: int) -> ValidationError:
+    """One message per broken rule (the first `limit`), in the reader's language."""
+    names = rule_text.names_for(instance, calendar_id=calendar_id)
+    return ValidationError({field: [
+        message % {"problem": rule_text.finding_text(finding, names)}
+        for finding in findings[:limit]
+    ]})
 
 
 @transaction.atomic
@@ -265,7 +288,8 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal) -> PublishedSch
                                       "to it first."))
     problems, _objective = _check(proposal.instance, proposal.solution["assignments"])
     if problems:
-        raise field_error("status", "; ".join(problems[:5]))
+        raise _broken_rules("status", _("The schedule breaks a rule: %(problem)s"), problems,
+                            proposal.instance, proposal.cohort.calendar_id, limit=5)
     cohort = proposal.cohort
     ScheduleProposal.objects.filter(cohort=cohort, status=ProposalStatus.PUBLISHED).update(
         status=ProposalStatus.DONE)
@@ -308,7 +332,7 @@ def _schedule_of(member: CohortMember) -> PublishedSchedule:
 
 
 def _leave_change(schedule: PublishedSchedule, member: CohortMember,
-                  block: int) -> tuple[dict, dict[str, list], list[str]]:
+                  block: int) -> tuple[dict, dict[str, list], list[Finding]]:
     instance = dict(schedule.instance)
     instance["residents"] = [
         {**r, "leave": sorted(set(r["leave"]) | {block})} if r["id"] == member.key else r
@@ -321,17 +345,17 @@ def _leave_change(schedule: PublishedSchedule, member: CohortMember,
 
 
 def _swap_change(schedule: PublishedSchedule, a: CohortMember, b: CohortMember,
-                 block: int) -> tuple[dict[str, list], list[str]]:
+                 block: int) -> tuple[dict[str, list], list[Finding]]:
     rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
     rows[a.key][block], rows[b.key][block] = rows[b.key][block], rows[a.key][block]
     problems, _objective = _check(schedule.instance, rows)
     return rows, problems
 
 
-def _refuse_if(problems: list[str]) -> None:
+def _refuse_if(problems: list[Finding], schedule: PublishedSchedule, instance: dict) -> None:
     if problems:
-        raise field_error("block", _("This change would break a rule: %(problems)s")
-                          % {"problems": "; ".join(problems[:3])})
+        raise _broken_rules("block", _("This change would break a rule: %(problem)s"), problems,
+                            instance, schedule.cohort.calendar_id, limit=3)
 
 
 def _apply(schedule: PublishedSchedule, instance: dict, rows: dict[str, list],
@@ -366,8 +390,8 @@ def leave_request(*, actor: User, member: CohortMember, block: int,
         raise field_error("reason", _("Say why."))
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
-    _instance, _rows, problems = _leave_change(schedule, member, block)
-    _refuse_if(problems)
+    instance, _rows, problems = _leave_change(schedule, member, block)
+    _refuse_if(problems, schedule, instance)
     request_obj = LeaveRequest(member=member, block=block_obj, reason=reason.strip())
     request_obj.full_clean()
     request_obj.save()
@@ -386,7 +410,7 @@ def swap_request(*, actor: User, member: CohortMember, other: CohortMember, bloc
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
     _rows, problems = _swap_change(schedule, member, other, block)
-    _refuse_if(problems)
+    _refuse_if(problems, schedule, schedule.instance)
     request_obj = SwapRequest(member=member, other=other, block=block_obj,
                               reason=(reason or "").strip())
     request_obj.full_clean()
@@ -415,7 +439,7 @@ def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
         member = request_obj.member
         schedule = _schedule_of(member)
         instance, rows, problems = _leave_change(schedule, member, request_obj.block.index)
-        _refuse_if(problems)
+        _refuse_if(problems, schedule, instance)
         _apply(schedule, instance, rows, [(member, request_obj.block.index)])
         audit_record(actor=actor, action="schedule.leave", target=schedule,
                      changes={f"{member} / {request_obj.block.index + 1}": ["", _("leave")]})
@@ -433,7 +457,7 @@ def swap_decide(*, actor: User, request_obj: SwapRequest, approve: bool,
         a, b, t = request_obj.member, request_obj.other, request_obj.block.index
         schedule = _schedule_of(a)
         rows, problems = _swap_change(schedule, a, b, t)
-        _refuse_if(problems)
+        _refuse_if(problems, schedule, schedule.instance)
         _apply(schedule, schedule.instance, rows, [(a, t), (b, t)])
         audit_record(actor=actor, action="schedule.swap", target=schedule,
                      changes={f"{a} ⇄ {b} / {t + 1}": [None, "swapped"]})

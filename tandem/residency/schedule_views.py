@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
-from tandem.residency import grid, permissions, schedule_services, selectors
+from tandem.residency import grid, permissions, rule_text, schedule_services, selectors
 from tandem.residency.forms import DecideForm, GenerateForm, LeaveForm, PinForm, SwapForm
 from tandem.residency.models import Block, ProposalStatus
 
@@ -63,13 +63,21 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
     visible = selectors.visible_member_keys(request.user, proposal.cohort, proposal.solution,
                                             site_of)
     previous = proposal.previous.solution if proposal.previous_id and proposal.previous else None
-    conflicts = (proposal.solution or {}).get("conflicts") or []
-    programs = {f"P{m.program.pk}": m.program for m in members.values()}
+    blocks = list(Block.objects.filter(calendar_id=proposal.cohort.calendar_id))
+    names = rule_text.names_from(departments, members, blocks)
+    findings = rule_text.stored_findings(proposal.conflict_details)
+    if visible is not None:  # a partner hospital: the conflicts name the home's residents
+        conflicts = []
+    elif findings is not None:
+        conflicts = rule_text.findings_html(findings, names)
+    else:  # solved before findings were kept: the solver's English sentences, ids linked
+        conflicts = grid.conflicts_html((proposal.solution or {}).get("conflicts") or [],
+                                        departments, members, dict(names.programs))
     return {
         "proposal": proposal,
         "grid": grid.build_grid(proposal.instance, proposal.solution, departments, members,
-                                visible, previous, proposal.pins),
-        "conflicts": grid.conflicts_html(conflicts, departments, members, programs),
+                                visible, previous, proposal.pins, blocks),
+        "conflicts": conflicts,
         "departments": departments.values(),
         "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
@@ -185,12 +193,13 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
     visible = selectors.visible_member_keys(request.user, schedule.cohort, schedule.solution,
                                             site_of)
+    blocks = list(Block.objects.filter(calendar_id=schedule.cohort.calendar_id))
     return render(request, "residency/schedule_detail.html", {
         "schedule": schedule,
         "grid": grid.build_grid(schedule.instance, schedule.solution, departments, members,
-                                visible),
+                                visible, calendar_blocks=blocks),
         "full_view": visible is None,
-        "blocks": Block.objects.filter(calendar_id=schedule.cohort.calendar_id),
+        "blocks": blocks,
         "history": audit_history(schedule)[:50],
     })
 
@@ -260,9 +269,14 @@ def swap_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
+    """Everyone sees the requests visible to them with status and decision note; the decision
+    forms appear only on the requests the user may decide."""
+    user = request.user
+    leaves = selectors.leave_list_visible_to(user)[:100]
+    swaps = selectors.swap_list_visible_to(user)[:100]
     return render(request, "residency/request_list.html", {
-        "leaves": selectors.leave_list_visible_to(request.user)[:100],
-        "swaps": selectors.swap_list_visible_to(request.user)[:100],
+        "leaves": [(r, permissions.can_decide_request(user, r)) for r in leaves],
+        "swaps": [(r, permissions.can_decide_request(user, r)) for r in swaps],
         "form": DecideForm(),
     })
 

@@ -10,13 +10,15 @@ only those residents' rows. A resident sees their own schedule.
 from collections import defaultdict
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from tandem.accounts.models import Role
-from tandem.agreements.models import AgreementStatus
+from tandem.accounts.models import Role, TraineeKind, User
+from tandem.agreements.models import Agreement, AgreementStatus
 from tandem.core import tenancy
-from tandem.institutions.models import Unit, UnitKind
+from tandem.core.models import AuditEvent
+from tandem.institutions.models import Institution, Unit, UnitKind
 from tandem.residency import instancing
 from tandem.residency.models import (
     Assignment,
@@ -117,6 +119,31 @@ def program_get_for_user_or_404(user: Any, pk: int) -> Program:
     )
 
 
+def institution_list_managed_by(user: Any) -> QuerySet[Institution]:
+    """The institutions whose residency set-up this person runs (the training office's)."""
+    queryset = Institution.objects.filter(is_active=True).order_by("name")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(pk__in=tenancy.coordinated_institution_ids(user))
+
+
+def requirement_get_for_user_or_404(user: Any, pk: int) -> Requirement:
+    departments = Department.objects.select_related("base__institution")
+    queryset = (
+        Requirement.objects.filter(program_id__in=program_list_visible_to(user).values("pk"))
+        .select_related("program__institution")
+        .prefetch_related(Prefetch("departments", departments))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def departments_of_programs(program_ids: Any) -> QuerySet[Department]:
+    """The departments named by the requirements of these programs (`program_ids`: ids or a
+    values queryset)."""
+    in_requirements = Requirement.objects.filter(program_id__in=program_ids).values("departments")
+    return Department.objects.filter(pk__in=in_requirements).select_related("base__institution")
+
+
 def quota_list_visible_to(user: Any) -> QuerySet[ExchangeQuota]:
     queryset = ExchangeQuota.objects.select_related(
         "agreement", "from_institution", "to_institution"
@@ -125,6 +152,41 @@ def quota_list_visible_to(user: Any) -> QuerySet[ExchangeQuota]:
         return queryset
     own = tenancy.own_institution_ids(user)
     return queryset.filter(Q(from_institution_id__in=own) | Q(to_institution_id__in=own))
+
+
+def quota_get_for_user_or_404(user: Any, pk: int) -> ExchangeQuota:
+    return get_object_or_404(quota_list_visible_to(user), pk=pk)
+
+
+def quota_history(user: Any) -> QuerySet[AuditEvent]:
+    """Quota changes (recorded on their agreement) of agreements the person's institutions are
+    parties to; quotas removed since stay in the history."""
+    events = AuditEvent.objects.filter(
+        action__startswith="exchange_quota.",
+        target_type=ContentType.objects.get_for_model(Agreement),
+    ).select_related("actor")
+    if tenancy.is_consortium_admin(user):
+        return events
+    agreement_ids = Agreement.objects.filter(
+        parties__institution_id__in=tenancy.own_institution_ids(user)
+    ).values_list("pk", flat=True)
+    return events.filter(target_id__in=[str(pk) for pk in agreement_ids])
+
+
+def agreement_list_for_quotas(user: Any) -> QuerySet[Agreement]:
+    """Agreements in force under which this person may set exchange quotas."""
+    queryset = Agreement.objects.filter(status=AgreementStatus.ACTIVE).order_by("title")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(
+        parties__institution_id__in=tenancy.coordinated_institution_ids(user)
+    ).distinct()
+
+
+def institution_list_of_agreements(agreements: QuerySet[Agreement]) -> QuerySet[Institution]:
+    return Institution.objects.filter(
+        agreement_parties__agreement__in=agreements.values("pk")
+    ).distinct().order_by("name")
 
 
 # --------------------------------------------------------------------------- cohorts, proposals
@@ -147,6 +209,69 @@ def cohort_get_for_user_or_404(user: Any, pk: int) -> Cohort:
     members = CohortMember.objects.select_related("resident", "program")
     return get_object_or_404(
         cohort_list_visible_to(user).prefetch_related(Prefetch("members", members)), pk=pk
+    )
+
+
+def calendar_list_for_cohorts(user: Any) -> QuerySet[BlockCalendar]:
+    """Calendars a training office may put a new cohort on: the consortium's and its own."""
+    queryset = calendar_list_visible_to(user)
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(
+        Q(institution__isnull=True)
+        | Q(institution_id__in=tenancy.coordinated_institution_ids(user))
+    )
+
+
+def member_list_visible_to(user: Any) -> QuerySet[CohortMember]:
+    """Cohort members, for the hospital's own staff (partners see only schedule rows)."""
+    queryset = CohortMember.objects.select_related(
+        "resident", "program", "cohort__institution", "cohort__calendar"
+    )
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(cohort__institution_id__in=_staff_institution_ids(user))
+
+
+def member_get_for_user_or_404(user: Any, pk: int) -> CohortMember:
+    return get_object_or_404(member_list_visible_to(user), pk=pk)
+
+
+def member_on_schedule(member: CohortMember) -> bool:
+    """Whether the member is part of a published schedule's record (rotations or requests)."""
+    return (
+        Assignment.objects.filter(member=member).exists()
+        or LeaveRequest.objects.filter(member=member).exists()
+        or SwapRequest.objects.filter(Q(member=member) | Q(other=member)).exists()
+    )
+
+
+def resident_candidates(cohort: Cohort, q: str = "") -> QuerySet[User]:
+    """Residents of the cohort's hospital not yet in it (the caller checked access to it)."""
+    queryset = (
+        User.objects.filter(
+            is_active=True,
+            trainee_profile__kind=TraineeKind.RESIDENT,
+            memberships__role=Role.TRAINEE,
+            memberships__institution_id=cohort.institution_id,
+            memberships__is_active=True,
+        )
+        .exclude(residency_memberships__cohort=cohort)
+        .select_related("trainee_profile")
+        .distinct()
+        .order_by("full_name", "username")
+    )
+    q = (q or "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(full_name__icontains=q) | Q(username__icontains=q) | Q(email__icontains=q)
+        )
+    return queryset
+
+
+def program_list_for_cohort(cohort: Cohort) -> QuerySet[Program]:
+    return Program.objects.filter(institution_id=cohort.institution_id).order_by(
+        "specialty", "training_year", "name"
     )
 
 
@@ -294,7 +419,11 @@ def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) 
         Department.objects.filter(pk__in=dept_ids).select_related("base__institution")
     )
     by_program: dict[int, list[instancing.RequirementData]] = defaultdict(list)
+    # A preference for a department the program no longer names (its requirement was edited
+    # or removed after the preference was given) has nothing to count: it is left out.
+    named: dict[int, set[int]] = defaultdict(set)
     for req in requirements:
+        named[req.program_id] |= {d.pk for d in req.departments.all()}
         by_program[req.program_id].append(
             instancing.RequirementData(
                 tuple(sorted(d.pk for d in req.departments.all())), req.min_blocks, req.max_blocks
@@ -323,7 +452,8 @@ def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) 
                 m.program_id,
                 home,
                 tuple(int(b) for b in m.leave_blocks or []),
-                tuple((int(p["department"]), int(p["points"])) for p in m.preferences or []),
+                tuple((int(p["department"]), int(p["points"])) for p in m.preferences or []
+                      if int(p["department"]) in named[m.program_id]),
             )
             for m in members
         ],

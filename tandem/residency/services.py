@@ -1,10 +1,10 @@
 """Every write about the set-up of residency training: departments of training bases, block
 calendars, programs and their requirements, cohorts and exchange quotas.
 
-Schedules (proposals, publishing and changes after publishing) are in `schedule_services.py`.
+Schedules (proposals, publishing and changes after publishing) are in `schedule_services.py`;
+the checks these writes share are in `checks.py`.
 """
 
-import calendar as pycalendar
 import datetime
 from typing import Any
 
@@ -18,7 +18,8 @@ from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution, Unit
-from tandem.residency import instancing, permissions
+from tandem.residency import checks, permissions, selectors
+from tandem.residency.checks import UNCHANGED, Unchanged, block_dates, validate_program_rules
 from tandem.residency.models import (
     Block,
     BlockCalendar,
@@ -30,7 +31,6 @@ from tandem.residency.models import (
     Program,
     Requirement,
 )
-from tandem.residency.scheduling import InstanceError, parse_instance
 
 DEPARTMENT_FIELDS = ("name", "name_zh", "code", "min_per_block", "max_per_block", "duration",
                      "is_active")
@@ -45,6 +45,21 @@ def _clean(obj: Any, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude)
 
 
+TEACHER_ROLES = (Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR)
+
+
+def _check_teachers(base: Unit, teachers: list[User]) -> None:
+    """A department's teachers teach at its hospital: teachers, tutors or base directors there."""
+    ids = {t.pk for t in teachers}
+    qualified = set(User.objects.filter(
+        pk__in=ids, memberships__role__in=TEACHER_ROLES,
+        memberships__institution_id=base.institution_id, memberships__is_active=True,
+    ).values_list("pk", flat=True))
+    if ids - qualified:
+        raise field_error("teachers", _("Choose teachers, tutors or base directors of this "
+                                        "hospital."))
+
+
 @transaction.atomic
 def department_create(*, actor: User, base: Unit, name: str, code: str, name_zh: str = "",
                       min_per_block: int = 0, max_per_block: int = 4, duration: int = 1,
@@ -54,18 +69,14 @@ def department_create(*, actor: User, base: Unit, name: str, code: str, name_zh:
     department = Department(base=base, name=(name or "").strip(), name_zh=name_zh, code=code,
                             min_per_block=min_per_block, max_per_block=max_per_block,
                             duration=duration)
-    _check_capacity(min_per_block, max_per_block)
+    checks.check_capacity(min_per_block, max_per_block)
     _clean(department)
+    _check_teachers(base, teachers or [])
     department.save()
     department.teachers.set(teachers or [])
     audit_record(actor=actor, action="department.create", target=department,
                  changes=diff({}, snapshot(department, DEPARTMENT_FIELDS)))
     return department
-
-
-def _check_capacity(low: int | None, high: int | None) -> None:
-    if low is not None and high is not None and low > high:
-        raise field_error("max_per_block", _("The most must be at least the least."))
 
 
 @transaction.atomic
@@ -79,32 +90,16 @@ def department_update(*, actor: User, department: Department, **values: Any) -> 
     before = snapshot(department, DEPARTMENT_FIELDS)
     for field, value in values.items():
         setattr(department, field, value)
-    _check_capacity(department.min_per_block, department.max_per_block)
+    checks.check_capacity(department.min_per_block, department.max_per_block)
     _clean(department)
+    if teachers is not None:
+        _check_teachers(department.base, teachers)
     department.save()
     if teachers is not None:
         department.teachers.set(teachers)
     audit_record(actor=actor, action="department.update", target=department,
                  changes=diff(before, snapshot(department, DEPARTMENT_FIELDS)))
     return department
-
-
-def block_dates(kind: str, start: datetime.date, count: int) -> list[tuple[datetime.date,
-                                                                          datetime.date]]:
-    """(first day, last day) of each block."""
-    if kind == CalendarKind.FOUR_WEEKS:
-        return [
-            (start + datetime.timedelta(days=28 * i),
-             start + datetime.timedelta(days=28 * i + 27))
-            for i in range(count)
-        ]
-    result = []
-    year, month = start.year, start.month
-    for _index in range(count):
-        last = pycalendar.monthrange(year, month)[1]
-        result.append((datetime.date(year, month, 1), datetime.date(year, month, last)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return result
 
 
 @transaction.atomic
@@ -121,6 +116,8 @@ def calendar_create(*, actor: User, name: str, training_year: int, kind: str,
                         training_year=training_year, kind=kind, start_date=start_date,
                         block_count=block_count)
     _clean(cal)
+    if not 2000 <= start_date.year <= 2100:  # the blocks' dates must stay representable
+        raise field_error("start_date", _("Choose a first day between 2000 and 2100."))
     if kind == CalendarKind.MONTHS and start_date.day != 1:
         raise field_error("start_date", _("Calendar months start on the first day of a month."))
     cal.save()
@@ -129,33 +126,6 @@ def calendar_create(*, actor: User, name: str, training_year: int, kind: str,
     audit_record(actor=actor, action="calendar.create", target=cal,
                  changes={"blocks": [None, block_count], "kind": [None, kind]})
     return cal
-
-
-def validate_program_rules(program: Program, rules: dict[str, Any]) -> None:
-    """Check the sequence rules in the instance format by parsing a one-program instance."""
-    if not isinstance(rules, dict):
-        raise field_error("rules", _("The rules must be a JSON object."))
-    allowed = {"precedences", "forbidden_sequences", "max_consecutive", "min_stint"}
-    unknown = sorted(set(rules) - allowed)
-    if unknown:
-        raise field_error("rules", _("Unknown rule: %(name)s.") % {"name": unknown[0]})
-    requirements = list(program.requirements.prefetch_related("departments")) if program.pk else []
-    departments = {d.pk for r in requirements for d in r.departments.all()}
-    ids = [instancing.department_key(pk) for pk in sorted(departments)]
-    if not ids:
-        if any(rules.values()):
-            raise field_error("rules", _("Add requirements before sequence rules."))
-        return
-    data = {
-        "format": "tandem-rotation-instance/1", "name": "check", "blocks": 1, "sites": ["S"],
-        "rotations": [{"id": i, "site": "S"} for i in ids],
-        "programs": [{"id": "P", "requirements": [{"rotations": ids}], **rules}],
-        "residents": [],
-    }
-    try:
-        parse_instance(data)
-    except InstanceError as exc:
-        raise field_error("rules", str(exc)) from None
 
 
 PROGRAM_FIELDS = ("code", "name", "specialty", "training_year", "may_idle", "rules")
@@ -168,10 +138,30 @@ def program_create(*, actor: User, institution: Institution, code: str, name: st
              _("Only the hospital's training office manages its programs."))
     program = Program(institution=institution, code=code, name=(name or "").strip(),
                       specialty=specialty, training_year=training_year, may_idle=may_idle)
-    _clean(program)
+    checks.check_program(program)
     program.save()
     audit_record(actor=actor, action="program.create", target=program,
                  changes=diff({}, snapshot(program, PROGRAM_FIELDS)))
+    return program
+
+
+@transaction.atomic
+def program_update(*, actor: User, program: Program, name: str | None = None,
+                   code: str | None = None, specialty: str | None = None,
+                   training_year: int | None = None, may_idle: bool | None = None) -> Program:
+    """Change what is given (None leaves a field as it is); the code stays unique per
+    hospital."""
+    _require(permissions.can_edit_program(actor, program),
+             _("Only the hospital's training office manages its programs."))
+    before = snapshot(program, PROGRAM_FIELDS)
+    given = {"name": (name or "").strip() if name is not None else None, "code": code,
+             "specialty": specialty, "training_year": training_year, "may_idle": may_idle}
+    checks.apply_or_restore(program, {k: v for k, v in given.items() if v is not None},
+                            lambda: checks.check_program(program))
+    program.save()
+    changes = diff(before, snapshot(program, PROGRAM_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="program.update", target=program, changes=changes)
     return program
 
 
@@ -196,31 +186,69 @@ def program_rules_update(*, actor: User, program: Program, rules: dict[str, Any]
 def requirement_add(*, actor: User, program: Program, departments: list[Department],
                     min_blocks: int, max_blocks: int | None = None,
                     is_elective: bool = False) -> Requirement:
-    _require(permissions.can_manage_institution(actor, program.institution_id),
+    _require(permissions.can_edit_program(actor, program),
              _("Only the hospital's training office manages its programs."))
-    if not departments:
-        raise field_error("departments", _("Choose at least one department."))
-    if max_blocks is not None and max_blocks < min_blocks:
-        raise field_error("max_blocks", _("The most must be at least the least."))
-    reachable = {program.institution_id} | set(
-        ExchangeQuota.objects.filter(
-            from_institution_id=program.institution_id, agreement__status=AgreementStatus.ACTIVE
-        ).values_list("to_institution_id", flat=True)
-    )
-    for dept in departments:
-        if dept.base.institution_id not in reachable:
-            raise field_error("departments", _(
-                "%(name)s is at a hospital without an exchange quota for this program's "
-                "residents.") % {"name": dept})
+    departments = list(departments)
+    checks.check_requirement(program, departments, departments, min_blocks, max_blocks)
     requirement = Requirement(program=program, min_blocks=min_blocks, max_blocks=max_blocks,
                               is_elective=is_elective)
     _clean(requirement)
     requirement.save()
     requirement.departments.set(departments)
     audit_record(actor=actor, action="program.requirement_add", target=program, changes={
-        "requirement": [None, f"{', '.join(str(d) for d in departments)}: "
-                              f"{min_blocks}–{max_blocks if max_blocks is not None else '∞'}"]})
+        "requirement": [None, checks.requirement_text(departments, min_blocks, max_blocks,
+                                                      is_elective)]})
     return requirement
+
+
+@transaction.atomic
+def requirement_update(*, actor: User, requirement: Requirement,
+                       departments: list[Department] | None = None, min_blocks: int | None = None,
+                       max_blocks: int | None | Unchanged = UNCHANGED,
+                       is_elective: bool | None = None) -> Requirement:
+    """Change what is given; `max_blocks=None` removes the upper limit."""
+    program = requirement.program
+    _require(permissions.can_edit_program(actor, program),
+             _("Only the hospital's training office manages its programs."))
+    old_departments = list(requirement.departments.all())
+    before = checks.requirement_text(old_departments, requirement.min_blocks,
+                                     requirement.max_blocks, requirement.is_elective)
+    new_departments = list(departments) if departments is not None else old_departments
+    old_pks = {d.pk for d in old_departments}
+    low = requirement.min_blocks if min_blocks is None else min_blocks
+    high = requirement.max_blocks if isinstance(max_blocks, Unchanged) else max_blocks
+    elective = requirement.is_elective if is_elective is None else is_elective
+
+    def check() -> None:
+        checks.check_requirement(program, new_departments,
+                                 [d for d in new_departments if d.pk not in old_pks], low, high)
+        _clean(requirement)
+        if departments is not None:
+            checks.check_rules_still_hold(requirement, new_departments, "departments")
+
+    checks.apply_or_restore(requirement, {"min_blocks": low, "max_blocks": high,
+                                          "is_elective": elective}, check)
+    requirement.save()
+    if departments is not None:
+        requirement.departments.set(new_departments)
+    after = checks.requirement_text(new_departments, low, high, elective)
+    if after != before:
+        audit_record(actor=actor, action="program.requirement_update", target=program,
+                     changes={"requirement": [before, after]})
+    return requirement
+
+
+@transaction.atomic
+def requirement_remove(*, actor: User, requirement: Requirement) -> None:
+    program = requirement.program
+    _require(permissions.can_edit_program(actor, program),
+             _("Only the hospital's training office manages its programs."))
+    text = checks.requirement_text(list(requirement.departments.all()), requirement.min_blocks,
+                                   requirement.max_blocks, requirement.is_elective)
+    checks.check_rules_still_hold(requirement, None, "requirement")
+    requirement.delete()
+    audit_record(actor=actor, action="program.requirement_remove", target=program,
+                 changes={"requirement": [text, None]})
 
 
 @transaction.atomic
@@ -231,6 +259,8 @@ def cohort_create(*, actor: User, institution: Institution, calendar: BlockCalen
     if calendar.institution_id not in (None, institution.pk):
         raise field_error("calendar", _("Use a calendar of this hospital or of the consortium."))
     cohort = Cohort(institution=institution, calendar=calendar, name=(name or "").strip())
+    if Cohort.objects.filter(institution=institution, name=cohort.name).exists():
+        raise field_error("name", _("This hospital already has a cohort with this name."))
     _clean(cohort)
     cohort.save()
     audit_record(actor=actor, action="cohort.create", target=cohort,
@@ -253,11 +283,9 @@ def member_add(*, actor: User, cohort: Cohort, resident: User, program: Program,
         raise field_error("resident", _("Choose a resident of this hospital."))
     if program.institution_id != cohort.institution_id:
         raise field_error("program", _("Choose a program of this hospital."))
-    leave = sorted({int(b) for b in leave_blocks or []})
-    if any(b < 0 or b >= cohort.calendar.block_count for b in leave):
-        raise field_error("leave_blocks", _("A leave block is outside the calendar."))
+    leave = checks.check_leave(cohort, leave_blocks or [])
     member = CohortMember(cohort=cohort, resident=resident, program=program, leave_blocks=leave,
-                          preferences=preferences or [])
+                          preferences=checks.check_preferences(program, preferences or []))
     try:
         _clean(member)
     except ValidationError as exc:
@@ -268,6 +296,67 @@ def member_add(*, actor: User, cohort: Cohort, resident: User, program: Program,
     audit_record(actor=actor, action="cohort.member_add", target=cohort,
                  changes={"member": [None, f"{resident} ({program})"]})
     return member
+
+
+@transaction.atomic
+def member_add_many(*, actor: User, cohort: Cohort, residents: list[User],
+                    program: Program) -> list[CohortMember]:
+    """Add several residents with one program: all of them or, if one is refused, none."""
+    if not residents:
+        raise field_error("residents", _("Choose at least one resident."))
+    added = []
+    for resident in residents:
+        try:
+            added.append(member_add(actor=actor, cohort=cohort, resident=resident,
+                                    program=program))
+        except ValidationError as exc:
+            field = "program" if "program" in getattr(exc, "error_dict", {}) else "residents"
+            raise field_error(field, f"{resident}: {' '.join(exc.messages)}") from None
+    return added
+
+
+@transaction.atomic
+def member_update(*, actor: User, member: CohortMember, program: Program | None = None,
+                  leave_blocks: list[int] | None = None,
+                  preferences: list[dict[str, int]] | None = None) -> CohortMember:
+    """Change what is given. A published schedule is not changed by this: the next proposal
+    uses it (after publishing, leave goes through leave requests)."""
+    cohort = member.cohort
+    _require(permissions.can_edit_member(actor, member),
+             _("Only the hospital's training office manages its cohorts."))
+    new_program = program if program is not None else member.program
+    if new_program.institution_id != cohort.institution_id:
+        raise field_error("program", _("Choose a program of this hospital."))
+    leave = checks.check_leave(cohort, leave_blocks) if leave_blocks is not None \
+        else member.leave_blocks
+    prefs = checks.check_preferences(
+        new_program, preferences if preferences is not None else member.preferences)
+    before = checks.member_facts(member)
+    checks.apply_or_restore(
+        member, {"program": new_program, "leave_blocks": leave, "preferences": prefs},
+        lambda: _clean(member))
+    member.save()
+    changes = {f"{member.resident} — {field}": change
+               for field, change in diff(before, checks.member_facts(member)).items()}
+    if changes:
+        audit_record(actor=actor, action="cohort.member_update", target=cohort, changes=changes)
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor: User, member: CohortMember) -> None:
+    cohort = member.cohort
+    _require(permissions.can_edit_member(actor, member),
+             _("Only the hospital's training office manages its cohorts."))
+    if selectors.member_on_schedule(member):
+        raise field_error("member", _(
+            "%(name)s is on this cohort's published schedule: their rotations, leave and "
+            "swaps are part of its record, so they cannot be removed.")
+            % {"name": member.resident})
+    text = f"{member.resident} ({member.program})"
+    member.delete()
+    audit_record(actor=actor, action="cohort.member_remove", target=cohort,
+                 changes={"member": [text, None]})
 
 
 @transaction.atomic
@@ -296,3 +385,21 @@ def quota_set(*, actor: User, agreement: Agreement, from_institution: Institutio
     audit_record(actor=actor, action="exchange_quota.set", target=agreement,
                  changes={f"{from_institution} → {to_institution}": [before, max_per_block]})
     return quota
+
+
+@transaction.atomic
+def quota_remove(*, actor: User, quota: ExchangeQuota) -> None:
+    _require(permissions.can_edit_quota(actor, quota),
+             _("Only a party's training office removes exchange quotas."))
+    needing = checks.requirement_needing(quota)
+    if needing is not None:
+        raise field_error("quota", _(
+            "%(program)s needs at least %(n)s blocks at %(hospital)s: change that requirement "
+            "first.") % {"program": needing.program, "n": needing.min_blocks,
+                         "hospital": quota.to_institution})
+    agreement = quota.agreement
+    label = f"{quota.from_institution} → {quota.to_institution}"
+    before = quota.max_per_block
+    quota.delete()
+    audit_record(actor=actor, action="exchange_quota.remove", target=agreement,
+                 changes={label: [before, None]})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.residency import exports, schedule_views, views
+from tandem.residency import exports, member_views, schedule_views, setup_views, views
 
 app_name = "residency"
 urlpatterns = [
@@ -10,10 +10,22 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_edit, name="department_edit"),
     path("calendars/new/", views.calendar_create, name="calendar_create"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
+    path("programs/new/", setup_views.program_create, name="program_create"),
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
+    path("programs/<int:pk>/edit/", setup_views.program_edit, name="program_edit"),
     path("programs/<int:pk>/requirements/", views.requirement_add, name="requirement_add"),
     path("programs/<int:pk>/rules/", views.program_rules, name="program_rules"),
+    path("requirements/<int:pk>/", setup_views.requirement_edit, name="requirement_edit"),
+    path("requirements/<int:pk>/remove/", setup_views.requirement_remove,
+         name="requirement_remove"),
+    path("cohorts/new/", setup_views.cohort_create, name="cohort_create"),
     path("cohorts/<int:pk>/", schedule_views.cohort_detail, name="cohort_detail"),
+    path("cohorts/<int:pk>/members/new/", member_views.member_add, name="member_add"),
+    path("members/<int:pk>/", member_views.member_edit, name="member_edit"),
+    path("members/<int:pk>/remove/", member_views.member_remove, name="member_remove"),
+    path("quotas/", setup_views.quota_list, name="quota_list"),
+    path("quotas/set/", setup_views.quota_set, name="quota_set"),
+    path("quotas/<int:pk>/remove/", setup_views.quota_remove, name="quota_remove"),
     path("cohorts/<int:pk>/generate/", schedule_views.proposal_generate, name="proposal_generate"),
     path("cohorts/<int:pk>/schedule/", schedule_views.schedule_detail, name="schedule_detail"),
     path("cohorts/<int:pk>/schedule.xlsx", exports.schedule_xlsx, name="schedule_xlsx"),

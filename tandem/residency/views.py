@@ -1,4 +1,6 @@
-"""Residency set-up pages: overview, departments of training bases, calendars and programs."""
+"""Residency set-up pages: overview, departments of training bases, calendars and a program's
+page with its requirements and rules. (Creating and editing programs, requirements, cohorts and
+quotas: `setup_views.py`; cohort members: `member_views.py`.)"""
 
 import json
 from typing import Any
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
+from tandem.institutions.models import Specialty
 from tandem.residency import permissions, selectors, services
 from tandem.residency.forms import (
     CalendarForm,
@@ -35,6 +38,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "quotas": selectors.quota_list_visible_to(user)[:20],
         "my_memberships": selectors.my_memberships(user),
         "can_manage": permissions.can_manage_any(user),
+        "can_create_program": permissions.can_create_program(user),
+        "can_create_cohort": permissions.can_create_cohort(user),
+        "can_view_quotas": permissions.can_view_quotas(user),
         "summary": selectors.residency_dashboard(user),
     })
 
@@ -144,6 +150,7 @@ def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[s
     departments = selectors.department_list_visible_to(request.user).filter(is_active=True)
     return {
         "program": program,
+        "specialty": dict(Specialty.choices).get(program.specialty, program.specialty),
         "requirements": program.requirements.all(),
         "can_edit": permissions.can_manage_institution(request.user, program.institution_id),
         "requirement_form": extra.pop("requirement_form", None)

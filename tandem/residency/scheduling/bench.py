@@ -1,4 +1,4 @@
-"""``python -m tandem.residency.scheduling bench``: CP-SAT against greedy, CBC and the LP bound.
+"""``python -m tandem.residency.scheduling bench``: our solver against greedy, CBC and the LP bound.
 
 Each method runs in its own subprocess so that its peak memory (``ru_maxrss`` of the process
 and of the CBC process it starts) is measured alone. Every schedule is checked by ``check``.
@@ -18,21 +18,23 @@ from typing import Any
 DEFAULT_LIMITS = {"tiny": 5.0, "small": 10.0, "medium": 60.0, "large": 120.0, "consortium": 300.0}
 METHODS = ("cpsat", "greedy", "mip", "lp")
 LABELS = {
-    "cpsat": "CP-SAT (ours)",
+    "cpsat": "Tandem (ours)",
     "greedy": "greedy (coordinator)",
     "mip": "MIP, PuLP + CBC",
     "lp": "LP relaxation (CBC)",
 }
+ENGINE_LABELS = {"cp-sat": "CP-SAT", "hybrid": "HiGHS parts + LP bound"}
 
 
 def _run_method(method: str, size: str, seed: int, time_limit: float) -> dict[str, Any]:
     from tandem.residency.scheduling.baselines import greedy_schedule, mip_schedule
     from tandem.residency.scheduling.check import recompute_objective, rule_problems
     from tandem.residency.scheduling.generate import generate_instance
-    from tandem.residency.scheduling.solver import SolveOptions, solve
+    from tandem.residency.scheduling.solver import SolveOptions, choose_engine, solve
 
     instance = generate_instance(size, seed=seed)
     started = time.monotonic()
+    engine = None
     if method == "cpsat":
         result = solve(instance, SolveOptions(time_limit=time_limit, seed=seed))
         solution = result.solution
@@ -42,6 +44,7 @@ def _run_method(method: str, size: str, seed: int, time_limit: float) -> dict[st
             result.optimal_seconds,
             solution.status,
         )
+        engine = choose_engine(instance, SolveOptions(time_limit=time_limit, seed=seed))
     else:
         if method == "greedy":
             baseline = greedy_schedule(instance)
@@ -67,6 +70,7 @@ def _run_method(method: str, size: str, seed: int, time_limit: float) -> dict[st
         "wall": wall,
         "broken": broken,
         "note": note,
+        "engine": engine,
     }
 
 
@@ -96,6 +100,8 @@ def _seconds(value: float | None) -> str:
 
 def _row(size: str, result: dict[str, Any], best_bound: int | None) -> str:
     method = LABELS[result["method"]]
+    if result.get("engine"):
+        method = f"{method}: {ENGINE_LABELS[result['engine']]}"
     if "error" in result:
         return f"| {size} | {method} | failed ({result['error']}) | | | | | |"
     objective, bound = result["objective"], result["bound"]

@@ -1,7 +1,9 @@
-"""An independent validator: every broken rule of a schedule, in plain words.
+"""An independent validator: every broken rule of a schedule, as findings and in plain words.
 
 Written from the format description alone, by walking the assignments; it shares no code with
-the model or with ``evaluate.py``, so a mistake in one is caught by the other.
+the model or with ``evaluate.py``, so a mistake in one is caught by the other. What it finds is
+a list of ``Finding``s (``findings.py``: a code and plain parameters); ``problems`` are their
+English sentences.
 """
 
 from __future__ import annotations
@@ -9,17 +11,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tandem.residency.scheduling.findings import Finding, Param
 from tandem.residency.scheduling.instance import Instance, Resident, Solution
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    problems: list[str]
+    findings: list[Finding]
     objective: int | None  # recomputed; None when there is no usable schedule
 
     @property
+    def problems(self) -> list[str]:
+        return [finding.english() for finding in self.findings]
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.findings
 
 
 def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
@@ -37,62 +44,74 @@ def _runs(flags: Sequence[bool]) -> list[tuple[int, int]]:
     return runs
 
 
-def _blocks_text(first: int, last: int) -> str:
-    return f"block {first}" if first == last else f"blocks {first}-{last}"
-
-
 def check_schedule(instance: Instance, solution: Solution) -> CheckReport:
-    problems: list[str] = []
+    found: list[Finding] = []
     if solution.instance != instance.name:
-        problems.append(
-            f"the solution is for instance {solution.instance!r}, not {instance.name!r}"
+        found.append(
+            Finding("wrong_instance", {"found": solution.instance, "expected": instance.name})
         )
     if solution.assignments is None:
-        problems.append(f"there is no schedule to check (status {solution.status})")
-        return CheckReport(problems, None)
+        found.append(Finding("no_schedule", {"status": solution.status}))
+        return CheckReport(found, None)
     rows = solution.assignments
     known_rotations = {r.id for r in instance.rotations}
     for rid in rows:
         if rid not in {r.id for r in instance.residents}:
-            problems.append(f"{rid}: not a resident of this instance")
+            found.append(Finding("unknown_resident", {"resident": rid}))
     usable = True
     for res in instance.residents:
         row = rows.get(res.id)
         if row is None:
-            problems.append(f"{res.id}: missing from the schedule")
+            found.append(Finding("missing_resident", {"resident": res.id}))
             usable = False
             continue
         if len(row) != instance.blocks:
-            problems.append(f"{res.id}: has {len(row)} blocks, the calendar has {instance.blocks}")
+            found.append(
+                Finding(
+                    "wrong_length",
+                    {"resident": res.id, "count": len(row), "blocks": instance.blocks},
+                )
+            )
             usable = False
             continue
         for t, rot in enumerate(row):
             if rot is not None and rot not in known_rotations:
-                problems.append(f"{res.id}, block {t}: unknown rotation {rot!r}")
+                found.append(
+                    Finding("unknown_rotation", {"resident": res.id, "block": t, "rotation": rot})
+                )
                 usable = False
     if not usable:
-        return CheckReport(problems, None)
+        return CheckReport(found, None)
 
-    problems.extend(rule_problems(instance, rows))
+    found.extend(rule_findings(instance, rows))
     recomputed = recompute_objective(instance, rows)
     if solution.objective != recomputed:
-        problems.append(f"the stated objective {solution.objective} should be {recomputed}")
+        found.append(
+            Finding("wrong_objective", {"stated": solution.objective, "objective": recomputed})
+        )
     if solution.bound is not None and solution.bound < recomputed:
-        problems.append(f"the stated bound {solution.bound} is below the objective {recomputed}")
+        found.append(
+            Finding("bound_below_objective", {"bound": solution.bound, "objective": recomputed})
+        )
     if solution.status == "OPTIMAL" and solution.bound != recomputed:
-        problems.append(f"status OPTIMAL but the bound {solution.bound} is not the objective")
+        found.append(Finding("optimal_without_bound", {"bound": solution.bound}))
     if solution.status in ("INFEASIBLE", "UNKNOWN"):
-        problems.append(f"status {solution.status} but a schedule is given")
-    return CheckReport(problems, recomputed)
+        found.append(Finding("schedule_without_status", {"status": solution.status}))
+    return CheckReport(found, recomputed)
 
 
 def rule_problems(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> list[str]:
     """Every broken rule of a complete schedule (one row per resident, known rotations)."""
-    problems: list[str] = []
+    return [finding.english() for finding in rule_findings(instance, rows)]
+
+
+def rule_findings(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> list[Finding]:
+    """``rule_problems`` as findings, in the same order."""
+    found: list[Finding] = []
     for res in instance.residents:
-        problems.extend(_resident_problems(instance, res, rows[res.id]))
-    problems.extend(_block_problems(instance, rows))
-    return problems
+        found.extend(resident_findings(instance, res, rows[res.id]))
+    found.extend(_block_findings(instance, rows))
+    return found
 
 
 def recompute_objective(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> int:
@@ -100,51 +119,71 @@ def recompute_objective(instance: Instance, rows: Mapping[str, Sequence[str | No
     return sum(totals) + (instance.fairness_weight * min(totals) if totals else 0)
 
 
-def _resident_problems(instance: Instance, res: Resident, row: Sequence[str | None]) -> list[str]:
-    found: list[str] = []
+def resident_findings(
+    instance: Instance, res: Resident, row: Sequence[str | None]
+) -> list[Finding]:
+    """The rules one resident's row breaks on its own (no staffing or exchange limits)."""
+    found: list[Finding] = []
     program = instance.program_of(res)
     allowed = {rot for req in program.requirements for rot in req.rotations}
     who = res.id
     for t, rot in enumerate(row):
         if t in res.leave:
             if rot is not None:
-                found.append(f"{who}, block {t}: on leave but assigned to {rot}")
+                found.append(Finding("leave", {"resident": who, "block": t, "rotation": rot}))
         elif rot is None and not program.may_idle:
-            found.append(
-                f"{who}, block {t}: on no rotation, but program {program.id} has no idle blocks"
-            )
+            found.append(Finding("idle", {"resident": who, "block": t, "program": program.id}))
         if rot is not None and rot not in allowed:
-            found.append(f"{who}, block {t}: {rot} is not part of program {program.id}")
+            found.append(
+                Finding(
+                    "not_in_program",
+                    {"resident": who, "block": t, "rotation": rot, "program": program.id},
+                )
+            )
     for t, rot in sorted(res.fixed.items()):
         if row[t] != rot:
-            found.append(f"{who}, block {t}: pinned to {rot} but assigned to {row[t] or 'nothing'}")
+            found.append(
+                Finding(
+                    "pinned", {"resident": who, "block": t, "rotation": rot, "assigned": row[t]}
+                )
+            )
     for rotation in instance.rotations:
         if rotation.duration == 1:
             continue
         for first, last in _runs([r == rotation.id for r in row]):
-            length = last - first + 1
-            if length % rotation.duration:
+            if (last - first + 1) % rotation.duration:
                 found.append(
-                    f"{who}, {_blocks_text(first, last)}: {rotation.id} is taken in stints of "
-                    f"exactly {rotation.duration} blocks, but this run has {length}"
+                    Finding(
+                        "duration",
+                        {
+                            "resident": who,
+                            "first": first,
+                            "last": last,
+                            "rotation": rotation.id,
+                            "duration": rotation.duration,
+                        },
+                    )
                 )
     for req in program.requirements:
         count = sum(1 for r in row if r in req.rotations)
-        names = " + ".join(req.rotations)
+        about: dict[str, Param] = {"resident": who, "rotations": req.rotations, "count": count}
         if count < req.min:
             found.append(
-                f"{who}: {count} blocks on {names}, program {program.id} needs at least {req.min}"
+                Finding("requirement_min", {**about, "program": program.id, "min": req.min})
             )
         if req.max is not None and count > req.max:
             found.append(
-                f"{who}: {count} blocks on {names}, program {program.id} allows at most {req.max}"
+                Finding("requirement_max", {**about, "program": program.id, "max": req.max})
             )
     for prec in program.precedences:
         seen_before = False
         for t, rot in enumerate(row):
             if rot in prec.after and not seen_before:
                 found.append(
-                    f"{who}, block {t}: on {rot} before any block on {' or '.join(prec.before)}"
+                    Finding(
+                        "precedence",
+                        {"resident": who, "block": t, "rotation": rot, "before": prec.before},
+                    )
                 )
             if rot in prec.before:
                 seen_before = True
@@ -152,15 +191,25 @@ def _resident_problems(instance: Instance, res: Resident, row: Sequence[str | No
         for t in range(len(row) - 1):
             if row[t] == first_rot and row[t + 1] == second_rot:
                 found.append(
-                    f"{who}, blocks {t}-{t + 1}: {first_rot} straight into {second_rot} "
-                    "is not allowed"
+                    Finding(
+                        "forbidden_sequence",
+                        {"resident": who, "block": t, "first": first_rot, "second": second_rot},
+                    )
                 )
     for rule in program.max_consecutive:
         for first, last in _runs([r in rule.rotations for r in row]):
             if last - first + 1 > rule.blocks:
                 found.append(
-                    f"{who}, {_blocks_text(first, last)}: {last - first + 1} consecutive blocks on "
-                    f"{' / '.join(rule.rotations)}, at most {rule.blocks} allowed"
+                    Finding(
+                        "max_consecutive",
+                        {
+                            "resident": who,
+                            "first": first,
+                            "last": last,
+                            "rotations": rule.rotations,
+                            "limit": rule.blocks,
+                        },
+                    )
                 )
     for rule in program.min_stint:
         for first, last in _runs([r in rule.rotations for r in row]):
@@ -172,14 +221,22 @@ def _resident_problems(instance: Instance, res: Resident, row: Sequence[str | No
             )
             if not exempt and last - first + 1 < rule.blocks:
                 found.append(
-                    f"{who}, {_blocks_text(first, last)}: a stint of {last - first + 1} on "
-                    f"{' / '.join(rule.rotations)}, at least {rule.blocks} needed"
+                    Finding(
+                        "min_stint",
+                        {
+                            "resident": who,
+                            "first": first,
+                            "last": last,
+                            "rotations": rule.rotations,
+                            "limit": rule.blocks,
+                        },
+                    )
                 )
     return found
 
 
-def _block_problems(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> list[str]:
-    found: list[str] = []
+def _block_findings(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> list[Finding]:
+    found: list[Finding] = []
     site_of = {r.id: r.site for r in instance.rotations}
     for t in range(instance.blocks):
         counts: dict[str, int] = {}
@@ -189,26 +246,31 @@ def _block_problems(instance: Instance, rows: Mapping[str, Sequence[str | None]]
                 counts[rot] = counts.get(rot, 0) + 1
         for rotation in instance.rotations:
             n = counts.get(rotation.id, 0)
+            where: dict[str, Param] = {"block": t, "rotation": rotation.id, "count": n}
             if n < rotation.min_per_block[t]:
-                found.append(
-                    f"block {t}: {rotation.id} has {n} residents, needs at least "
-                    f"{rotation.min_per_block[t]}"
-                )
+                found.append(Finding("cap_min", {**where, "min": rotation.min_per_block[t]}))
             upper = rotation.max_per_block[t]
             if upper is not None and n > upper:
-                found.append(f"block {t}: {rotation.id} has {n} residents, at most {upper} allowed")
+                found.append(Finding("cap_max", {**where, "max": upper}))
         for ex in instance.exchange:
             visitors = [
                 res.id
                 for res in instance.residents
-                if res.site == ex.from_site
-                and rows[res.id][t] is not None
-                and site_of[rows[res.id][t]] == ex.to_site
+                if res.site == ex.from_site and site_of.get(rows[res.id][t] or "") == ex.to_site
             ]
             if len(visitors) > ex.max_per_block:
                 found.append(
-                    f"block {t}: {len(visitors)} residents from {ex.from_site} work at "
-                    f"{ex.to_site}, at most {ex.max_per_block} allowed"
+                    Finding(
+                        "exchange",
+                        {
+                            "block": t,
+                            "count": len(visitors),
+                            "from_site": ex.from_site,
+                            "to_site": ex.to_site,
+                            "max": ex.max_per_block,
+                            "residents": tuple(visitors),
+                        },
+                    )
                 )
     return found
 

@@ -86,6 +86,7 @@ def _solve(args: argparse.Namespace) -> int:
         previous=previous,
         minimize_changes=args.minimize_changes,
         progress=None if args.quiet else _report_progress,
+        engine=args.engine,
         **({"num_workers": args.workers} if args.workers else {}),
     )
     result = solve(instance, options)
@@ -142,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="change as few cells of --previous as possible",
     )
     solve_cmd.add_argument("--workers", type=int, default=0, help="CP-SAT workers (default tuned)")
+    solve_cmd.add_argument(
+        "--engine",
+        choices=("auto", "cp-sat", "hybrid"),
+        default="auto",
+        help="auto (default): CP-SAT for small instances and re-solves, else HiGHS on parts",
+    )
     solve_cmd.add_argument("--quiet", action="store_true", help="no progress on stderr")
     check_cmd = commands.add_parser("check", help="list every broken rule of a solution")
     check_cmd.add_argument("instance")

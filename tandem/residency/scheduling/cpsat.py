@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from tandem.residency.scheduling.evaluate import schedule_objective
+from tandem.residency.scheduling.findings import Finding
 from tandem.residency.scheduling.instance import Instance, Solution, Status
 from tandem.residency.scheduling.model import ScheduleModel, sum_expr
 from tandem.residency.scheduling.objective import build_objective
@@ -186,7 +187,7 @@ def infeasible_result(
 
         conflicts = tuple(explain_infeasibility(instance, time_limit=options.explain_time_limit))
     if not conflicts:
-        conflicts = ("The rules of this instance cannot all hold together.",)
+        conflicts = (Finding("conflict_unexplained").english(),)
     wall = time.monotonic() - started
     return SolveResult(
         Solution(instance.name, "INFEASIBLE", None, None, wall, None, conflicts), None, first, None

@@ -1,4 +1,5 @@
-"""Why an instance has no schedule: a small set of its rules, in a coordinator's words.
+"""Why an instance has no schedule: a small set of its rules, as findings and in a coordinator's
+words (``findings.py``).
 
 Each rule group (one capacity limit in one block, one requirement of one resident, ...) gets an
 enforcement literal. Solving with all literals as assumptions gives CP-SAT's sufficient set;
@@ -13,6 +14,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
+from tandem.residency.scheduling.findings import Finding, Param
 from tandem.residency.scheduling.instance import Instance
 from tandem.residency.scheduling.model import GroupKey, ScheduleModel
 
@@ -88,46 +90,40 @@ def conflicting_rules(instance: Instance, time_limit: float = 20.0) -> list[Grou
 
 
 def explain_infeasibility(instance: Instance, time_limit: float = 20.0) -> list[str]:
+    return [finding.english() for finding in conflict_findings(instance, time_limit)]
+
+
+def conflict_findings(instance: Instance, time_limit: float = 20.0) -> list[Finding]:
+    """``explain_infeasibility`` as findings, in the same order."""
     keys = conflicting_rules(instance, time_limit)
     if keys is None:
-        return [
-            "No schedule was found, and the search could not narrow down which rules conflict "
-            "within the time limit."
-        ]
-    return describe_rules(instance, keys)
+        return [Finding("conflict_not_narrowed")]
+    return rule_findings(instance, keys)
 
 
 def describe_rules(instance: Instance, keys: list[GroupKey]) -> list[str]:
     """One sentence per rule; "must work" rules of one resident are merged into one sentence."""
-    texts: list[str] = []
+    return [finding.english() for finding in rule_findings(instance, keys)]
+
+
+def rule_findings(instance: Instance, keys: list[GroupKey]) -> list[Finding]:
+    """One finding per rule group; the "must work" groups of one resident become one finding."""
+    found: list[Finding] = []
     work_blocks: dict[int, list[int]] = defaultdict(list)
     for key in keys:
         if key[0] == "work":
             work_blocks[int(str(key[1]))].append(int(str(key[2])))
         else:
-            texts.append(_describe(instance, key))
+            found.append(_finding(instance, key))
     for ri, blocks in sorted(work_blocks.items()):
         res = instance.residents[ri]
-        texts.append(
-            f"{res.id} must be on a rotation in {_blocks(blocks)} "
-            f"(program {res.program} has no idle blocks)"
+        found.append(
+            Finding(
+                "conflict_must_work",
+                {"resident": res.id, "blocks": tuple(sorted(blocks)), "program": res.program},
+            )
         )
-    return texts
-
-
-def _blocks(blocks: list[int]) -> str:
-    blocks = sorted(blocks)
-    parts: list[str] = []
-    start = prev = blocks[0]
-    for b in blocks[1:] + [None]:  # type: ignore[list-item]
-        if b is not None and b == prev + 1:
-            prev = b
-            continue
-        parts.append(str(start) if start == prev else f"{start}-{prev}")
-        if b is not None:
-            start = prev = b
-    word = "block" if len(blocks) == 1 else "blocks"
-    return f"{word} {', '.join(parts)}"
+    return found
 
 
 def _candidates(instance: Instance, rotation_id: str, block: int) -> int:
@@ -138,77 +134,72 @@ def _candidates(instance: Instance, rotation_id: str, block: int) -> int:
     )
 
 
-def _describe(instance: Instance, key: GroupKey) -> str:  # noqa: PLR0911 - one branch per rule
+def _finding(instance: Instance, key: GroupKey) -> Finding:  # noqa: PLR0911 - one branch per rule
     kind = key[0]
     if kind in ("cap_min", "cap_max"):
         rot_id, t = str(key[1]), int(str(key[2]))
         rotation = instance.rotation(rot_id)
         if kind == "cap_max":
-            return f"block {t}: {rot_id} takes at most {rotation.max_per_block[t]} residents"
-        need, able = rotation.min_per_block[t], _candidates(instance, rot_id, t)
-        whose = "resident whose program allows" if able == 1 else "residents whose programs allow"
-        people = "resident" if need == 1 else "residents"
-        if able < need:
-            return (
-                f"block {t}: {rot_id} needs at least {need} {people}, but only {able} {whose} "
-                "it are not on leave"
+            return Finding(
+                "conflict_cap_max",
+                {"block": t, "rotation": rot_id, "max": rotation.max_per_block[t]},
             )
-        return (
-            f"block {t}: {rot_id} needs at least {need} {people} ({able} {whose} it are not "
-            "on leave)"
+        need, able = rotation.min_per_block[t], _candidates(instance, rot_id, t)
+        return Finding(
+            "conflict_cap_min", {"block": t, "rotation": rot_id, "min": need, "able": able}
         )
     if kind == "duration":
         rotation = instance.rotation(str(key[1]))
-        return (
-            f"{rotation.id} is taken in stints of exactly {rotation.duration} consecutive blocks, "
-            f"never into leave or past block {instance.blocks - 1}"
+        return Finding(
+            "conflict_duration",
+            {
+                "rotation": rotation.id,
+                "duration": rotation.duration,
+                "last_block": instance.blocks - 1,
+            },
         )
     if kind == "exchange":
         ex, t = instance.exchange[int(str(key[1]))], int(str(key[2]))
-        return (
-            f"block {t}: at most {ex.max_per_block} residents from {ex.from_site} may work at "
-            f"{ex.to_site}"
+        return Finding(
+            "conflict_exchange",
+            {"block": t, "max": ex.max_per_block, "from_site": ex.from_site, "to_site": ex.to_site},
         )
+    if kind not in _RESIDENT_RULES:
+        return Finding("conflict_unknown_rule", {"rule": repr(key)})
     res = instance.residents[int(str(key[1]))]
     program = instance.program_of(res)
+    who: dict[str, Param] = {"resident": res.id, "program": program.id}
     if kind == "fixed":
         t = int(str(key[2]))
         rot_id = res.fixed[t]
-        why = ""
+        code = "conflict_pinned"
         if t in res.leave:
-            why = ", but is on leave then"
+            code = "conflict_pinned_on_leave"
         elif rot_id not in program.allowed_rotations:
-            why = f", which program {program.id} does not include"
-        return f"{res.id} is pinned to {rot_id} in block {t}{why}"
+            code = "conflict_pinned_not_in_program"
+        return Finding(code, {**who, "rotation": rot_id, "block": t})
     index = int(str(key[2]))
-    if kind in ("req_min", "req_max"):
+    if kind == "req_min":
         req = program.requirements[index]
-        names = " + ".join(req.rotations)
-        away = f" ({res.id} is on leave in {_blocks(sorted(res.leave))})" if res.leave else ""
-        if kind == "req_min":
-            return (
-                f"{res.id} needs at least {req.min} blocks on {names} (program {program.id}){away}"
-            )
-        return f"{res.id} may spend at most {req.max} blocks on {names} (program {program.id})"
+        about = {**who, "rotations": req.rotations, "min": req.min}
+        if res.leave:
+            leave = tuple(sorted(res.leave))
+            return Finding("conflict_requirement_min_with_leave", {**about, "leave": leave})
+        return Finding("conflict_requirement_min", about)
+    if kind == "req_max":
+        req = program.requirements[index]
+        return Finding(
+            "conflict_requirement_max", {**who, "rotations": req.rotations, "max": req.max}
+        )
     if kind == "prec":
         prec = program.precedences[index]
-        return (
-            f"{res.id}: every block on {' / '.join(prec.after)} must come after a block on "
-            f"{' / '.join(prec.before)} (program {program.id})"
-        )
+        return Finding("conflict_precedence", {**who, "after": prec.after, "before": prec.before})
     if kind == "seq":
         first, second = program.forbidden_sequences[index]
-        return f"{res.id}: {first} may not be followed directly by {second} (program {program.id})"
-    if kind == "max_consec":
-        rule = program.max_consecutive[index]
-        return (
-            f"{res.id}: at most {rule.blocks} consecutive blocks on {' / '.join(rule.rotations)} "
-            f"(program {program.id})"
-        )
-    if kind == "min_stint":
-        rule = program.min_stint[index]
-        return (
-            f"{res.id}: stints on {' / '.join(rule.rotations)} last at least {rule.blocks} blocks "
-            f"(program {program.id})"
-        )
-    return f"rule {key!r}"
+        return Finding("conflict_forbidden_sequence", {**who, "first": first, "second": second})
+    rule = (program.max_consecutive if kind == "max_consec" else program.min_stint)[index]
+    code = "conflict_max_consecutive" if kind == "max_consec" else "conflict_min_stint"
+    return Finding(code, {**who, "rotations": rule.rotations, "limit": rule.blocks})
+
+
+_RESIDENT_RULES = ("fixed", "req_min", "req_max", "prec", "seq", "max_consec", "min_stint")

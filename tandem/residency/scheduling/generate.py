@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from tandem.residency.scheduling.check import _resident_problems
+from tandem.residency.scheduling.check import resident_findings
 from tandem.residency.scheduling.instance import (
     Exchange,
     Instance,
@@ -169,7 +169,7 @@ def _plant_row(
                 break
         else:
             candidate = Resident(probe.id, program.id, probe.site, leave)
-            if not _resident_problems(instance_stub, candidate, row):
+            if not resident_findings(instance_stub, candidate, row):
                 return row
     raise RuntimeError(f"could not plant a schedule for program {program.id}")
 

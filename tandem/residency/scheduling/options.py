@@ -36,10 +36,6 @@ class SolveOptions:
     symmetry_breaking: bool = True
     explain_infeasible: bool = True
     explain_time_limit: float = 20.0
-    # Kept for callers of the first version; the LP now always bounds the hybrid path and
-    # the CP-SAT path has its own LP ("max_lp"), so these no longer change anything.
-    lp_warm_start: bool = True
-    lp_warm_start_share: float = 0.25
     progress: Callable[[Progress], None] | None = None
     extra_parameters: Mapping[str, object] = field(default_factory=dict)  # CP-SAT parameters
     # "cp-sat": one CP-SAT model; "hybrid": HiGHS on parts with an exact LP bound (hybrid.py);

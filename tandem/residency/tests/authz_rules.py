@@ -123,6 +123,82 @@ def _swap_form(cast):
             "reason": "Family"}
 
 
+def _requirement(code):
+    def kwargs(cast):
+        world = build_world(cast)
+        return {"pk": world.program.requirements.get(departments__code=code).pk}
+    return kwargs
+
+
+def _program_form(cast):
+    return {"institution": cast.inst_a.pk, "code": "im2", "name": "IM PGY2",
+            "specialty": "internal_medicine", "training_year": 2}
+
+
+def _program_edit_form(cast):
+    return {"code": "im1", "name": "IM PGY1 (renamed)", "specialty": "internal_medicine",
+            "training_year": 1, "may_idle": "on"}
+
+
+def _requirement_edit_form(cast):
+    from tandem.residency.models import Department
+
+    return {"departments": [Department.objects.get(code="a2").pk], "min_blocks": 1,
+            "max_blocks": 2}
+
+
+def _cohort_form(cast):
+    from tandem.residency.models import BlockCalendar
+
+    build_world(cast)
+    return {"institution": cast.inst_a.pk, "calendar": BlockCalendar.objects.get().pk,
+            "name": "A residents 2027"}
+
+
+def _member_add(cast):
+    from tandem.accounts.models import Membership, Role, TraineeKind
+    from tandem.accounts.tests.factories import TraineeProfileFactory, UserFactory
+
+    kwargs = _cohort(cast)
+    newcomer = UserFactory(username="resident3", full_name="Third Resident")
+    Membership.objects.create(user=newcomer, role=Role.TRAINEE, institution=cast.inst_a)
+    TraineeProfileFactory(user=newcomer, kind=TraineeKind.RESIDENT, cohort=2026)
+    return kwargs
+
+
+def _member_add_form(cast):
+    from tandem.accounts.models import User
+    from tandem.residency.models import Program
+
+    return {"residents": [User.objects.get(username="resident3").pk],
+            "program": Program.objects.get(code="im1").pk}
+
+
+def _unpublished_member(cast):
+    return {"pk": build_world(cast).member2.pk}
+
+
+def _member_form(cast):
+    from tandem.residency.models import Department, Program
+
+    return {"program": Program.objects.get(code="im1").pk, "leave_blocks": [1],
+            "preferences-TOTAL_FORMS": 1, "preferences-INITIAL_FORMS": 0,
+            "preferences-0-department": Department.objects.get(code="a2").pk,
+            "preferences-0-points": 2}
+
+
+def _quota(cast):
+    from tandem.residency.models import ExchangeQuota
+
+    build_world(cast)
+    return {"pk": ExchangeQuota.objects.get().pk}
+
+
+def _quota_form(cast):
+    return {"agreement": cast.agreement_ab.pk, "from_institution": cast.inst_b.pk,
+            "to_institution": cast.inst_a.pk, "max_per_block": 2}
+
+
 def _with(rule_expect, **extra):
     return {**rule_expect, **extra}
 
@@ -158,6 +234,50 @@ RULES = {
     "residency:program_rules": page(
         "POST", kwargs=_program, data=lambda cast: {"rules": "{}"},
         expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:program_create": page(
+        "POST", data=_program_form,
+        note="coord_b and the outsider may create programs, but not for A: 400",
+        expect=_with(expect(ok=A_STAFF, forbidden=NOT_STAFF_AB, ok_status=REDIRECT),
+                     coord_b=BAD_INPUT, outsider=BAD_INPUT)),
+    "residency:program_edit": page(
+        "POST", kwargs=_program, data=_program_edit_form,
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:requirement_edit": page(
+        "POST", kwargs=_requirement("a2"), data=_requirement_edit_form,
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:requirement_remove": page(
+        "POST", kwargs=_requirement("a2"),
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:cohort_create": page(
+        "POST", data=_cohort_form,
+        note="coord_b and the outsider may create cohorts, but not for A: 400",
+        expect=_with(expect(ok=A_STAFF, forbidden=NOT_STAFF_AB, ok_status=REDIRECT),
+                     coord_b=BAD_INPUT, outsider=BAD_INPUT)),
+    "residency:member_add": page(
+        "POST", kwargs=_member_add, data=_member_add_form,
+        note="coord_b sees the cohort (a partner of its schedule) but does not manage it",
+        expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+                      ok_status=REDIRECT)),
+    "residency:member_edit": page(
+        "POST", kwargs=_unpublished_member, data=_member_form,
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:member_remove": page(
+        "POST", kwargs=_unpublished_member,
+        expect=expect(ok=A_STAFF, hidden=everyone_else(A_STAFF), ok_status=REDIRECT)),
+    "residency:quota_list": page(
+        kwargs=lambda cast: build_world(cast) and {},
+        note="the training offices' page; others see quotas on the residency home",
+        expect=expect(ok=[*WITH_PARTNER, "outsider"], forbidden=NOT_STAFF_AB)),
+    "residency:quota_set": page(
+        "POST", data=_quota_form,
+        note="either party's training office sets it; the outsider's form has no A–B: 400",
+        expect=_with(expect(ok=WITH_PARTNER, forbidden=NOT_STAFF_AB, ok_status=REDIRECT),
+                     outsider=BAD_INPUT)),
+    "residency:quota_remove": page(
+        "POST", kwargs=_quota,
+        note="people of A and B see the quota; only the two training offices remove it",
+        expect=expect(ok=WITH_PARTNER, forbidden=NOT_STAFF_AB, hidden=["outsider"],
+                      ok_status=REDIRECT)),
     "residency:cohort_detail": page(
         kwargs=_cohort, expect=expect(ok=WITH_PARTNER, hidden=everyone_else(WITH_PARTNER))),
     "residency:proposal_generate": page(

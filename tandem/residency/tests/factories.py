@@ -118,3 +118,20 @@ def make_proposal(world: World, *, approved: bool | None = True,
 def publish(world: World) -> PublishedSchedule:
     proposal = make_proposal(world, approved=True)
     return schedule_services.proposal_publish(actor=world.cast.coord_a, proposal=proposal)
+
+
+def make_resident(cast: Cast, username: str, institution: object = None) -> object:
+    """A resident (trainee profile and trainee membership) of `institution` (default A)."""
+    user = UserFactory(username=username, full_name=username.replace(".", " ").title())
+    Membership.objects.create(user=user, role=Role.TRAINEE, institution=institution or cast.inst_a)
+    TraineeProfileFactory(user=user, kind=TraineeKind.RESIDENT, cohort=2026)
+    return user
+
+
+def make_base_director(world: World) -> object:
+    """The director of A's internal-medicine base: sees A's programs and cohorts, manages
+    neither."""
+    user = UserFactory(username="director_a", full_name="Dora Director")
+    Membership.objects.create(user=user, role=Role.BASE_DIRECTOR, institution=world.cast.inst_a,
+                              unit=world.base_a)
+    return user
