@@ -203,6 +203,9 @@ class NotificationKind(models.TextChoices):
     WARNING = "warning", _("Early warning")
     ACTION_ASSIGNED = "action_assigned", _("Action item assigned")
     REPORT_COMMENTED = "report_commented", _("Report commented")
+    SERIES_CHANGED = "series_changed", _("Debriefing series changed")
+    SERIES_ENDED = "series_ended", _("Debriefing series ended")
+    PARTICIPANT_REMOVED = "participant_removed", _("No longer invited to a debriefing series")
 
 
 class Notification(models.Model):

@@ -263,7 +263,8 @@ def absences(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     # Only people absent at least once are worth the correlated subqueries (one semi-join).
     ever_absent = Attendance.objects.filter(status=AttendanceStatus.ABSENT).values("person_id")
     rows = (
-        SeriesParticipant.objects.filter(role=ParticipantRole.TRAINEE, user_id__in=ever_absent)
+        SeriesParticipant.objects.filter(role=ParticipantRole.TRAINEE, user_id__in=ever_absent,
+                                         removed_at__isnull=True)
         .annotate(last_ok=Coalesce(Subquery(attended), Value(EPOCH),
                                    output_field=DateTimeField()))
         .annotate(streak=Coalesce(Subquery(streak), 0))

@@ -40,4 +40,10 @@ def notification_text(notification: Notification) -> str:
         return _("You have a new action item: “%(title)s”, due %(due)s.") % p
     if notification.kind == "report_commented":
         return _("%(tutor)s commented on your report for %(meeting)s.") % p
+    if notification.kind == "series_changed":
+        return _("The debriefing series “%(series)s” has changed; see the meetings ahead.") % p
+    if notification.kind == "series_ended":
+        return _("The debriefing series “%(series)s” ends: no meetings after %(after)s.") % p
+    if notification.kind == "participant_removed":
+        return _("You are no longer invited to the debriefing series “%(series)s”.") % p
     return notification.get_kind_display()

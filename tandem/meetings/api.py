@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -15,7 +15,7 @@ from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.institutions.models import Institution
-from tandem.meetings import log_services, permissions, selectors, services
+from tandem.meetings import log_services, permissions, selectors, series_services, services
 from tandem.meetings.models import ActionItem, Meeting, MeetingSeries, ProgressReport
 
 router = Router(tags=["meetings"])
@@ -46,11 +46,13 @@ class MeetingsSeriesOut(Schema):
     location: str
     online_url: str
     description: str
+    ended_at: datetime.datetime | None
+    end_reason: str
     participants: list[MeetingsParticipantOut]
 
     @staticmethod
     def resolve_participants(obj: MeetingSeries) -> list:
-        return list(obj.participants.all())
+        return obj.current_participants
 
 
 class MeetingsSeriesIn(Schema):
@@ -70,6 +72,26 @@ class MeetingsSeriesIn(Schema):
     trainee_ids: list[int]
 
 
+class MeetingsSeriesPatchIn(Schema):
+    """Only the fields sent change; the meetings ahead follow, past ones stay."""
+
+    title: str | None = None
+    description: str | None = None
+    mode: str | None = None
+    location: str | None = None
+    online_url: str | None = None
+    duration_minutes: int | None = None
+    start_time: datetime.time | None = None
+    time_zone: str | None = None
+    until: datetime.date | None = None
+    reason: str = ""
+
+
+class MeetingsSeriesEndIn(Schema):
+    after: datetime.date
+    reason: str
+
+
 class MeetingsMeetingOut(Schema):
     id: int
     series_id: int
@@ -77,6 +99,12 @@ class MeetingsMeetingOut(Schema):
     ends_at: datetime.datetime
     status: str
     notes: str
+    title: str
+    time_zone: str
+    mode: str
+    location: str
+    online_url: str
+    cancel_reason: str
 
 
 class MeetingsActionOut(Schema):
@@ -234,6 +262,48 @@ def series_get(request: HttpRequest, series_id: int) -> Any:
     return selectors.series_get_for_user_or_404(request.user, series_id)
 
 
+def _editable_series(request: HttpRequest, series_id: int) -> MeetingSeries:
+    series = selectors.series_get_for_user_or_404(request.user, series_id)
+    if not permissions.can_edit_series(request.user, series):
+        raise PermissionDenied(_("Only the organizer or a coordinator can change the series."))
+    return series
+
+
+@router.patch("/series/{series_id}", response={200: MeetingsSeriesOut, **ERRORS},
+              operation_id="meetings_series_update")
+def series_update(request: HttpRequest, series_id: int, payload: MeetingsSeriesPatchIn) -> Any:
+    series = _editable_series(request, series_id)
+    series_services.series_update(actor=request.user, series=series,
+                                  **payload.dict(exclude_unset=True))
+    return selectors.series_get_for_user_or_404(request.user, series.pk)
+
+
+@router.post("/series/{series_id}/end", response={200: MeetingsSeriesOut, **ERRORS},
+             operation_id="meetings_series_end")
+def series_end(request: HttpRequest, series_id: int, payload: MeetingsSeriesEndIn) -> Any:
+    series = _editable_series(request, series_id)
+    series_services.series_end(actor=request.user, series=series, after=payload.after,
+                               reason=payload.reason)
+    return selectors.series_get_for_user_or_404(request.user, series.pk)
+
+
+@router.delete("/series/{series_id}/participants/{user_id}", response={204: None, **ERRORS},
+               operation_id="meetings_participant_remove")
+def participant_remove(request: HttpRequest, series_id: int, user_id: int) -> Any:
+    """Take someone off the series: not invited from now on; their past stays."""
+    series = selectors.series_get_for_user_or_404(request.user, series_id)
+    if not permissions.can_remove_participant(request.user, series):
+        raise PermissionDenied(
+            _("Only the tutors of the series or a coordinator can take people off it.")
+        )
+    participant = next((p for p in series.current_participants if p.user_id == user_id), None)
+    if participant is None and user_id != series.organizer_id:
+        raise Http404
+    person = participant.user if participant is not None else series.organizer
+    series_services.participant_remove(actor=request.user, series=series, person=person)
+    return Status(204, None)
+
+
 @router.get("/series/{series_id}/meetings", response={200: list[MeetingsMeetingOut], **ERRORS},
             operation_id="meetings_meeting_list")
 @paginate(Pagination)
@@ -247,8 +317,8 @@ def _detail(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     agenda = selectors.actions_visible_in_meeting(
         request.user, selectors.agenda_actions(meeting), meeting.series, can_manage
     )
-    return {**{f: getattr(meeting, f) for f in (
-        "id", "series_id", "starts_at", "ends_at", "status", "notes")}, "agenda": agenda}
+    fields = MeetingsMeetingOut.model_fields
+    return {**{f: getattr(meeting, f) for f in fields}, "agenda": agenda}
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingsMeetingDetailOut, **ERRORS},

@@ -45,6 +45,11 @@ def _zone_choices() -> list[tuple[str, str]]:
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        # <input type="date"> takes ISO dates whatever the page's language (Chinese would
+        # otherwise give 2026/03/05, which the browser drops).
+        super().__init__(attrs, format=format or "%Y-%m-%d")
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
@@ -80,6 +85,43 @@ class SeriesForm(forms.ModelForm):
     def _post_clean(self) -> None:
         # The service validates the model (and the rules around it) as a whole.
         pass
+
+
+class SeriesEditForm(forms.ModelForm):
+    """What can change in a running series; the first date and the rhythm stay."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+    online_url = forms.URLField(label=_("Online meeting link"), required=False,
+                                assume_scheme="https")
+    reason = forms.CharField(
+        label=_("Why (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history; meetings cancelled by an earlier end date show it."),
+    )
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "title", "time_zone", "start_time", "duration_minutes", "until", "mode",
+            "location", "online_url", "description",
+        ]
+        widgets = {
+            "until": DateInput(), "start_time": TimeInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self) -> None:
+        # The service validates and applies the change; the instance stays as it was.
+        pass
+
+
+class EndSeriesForm(forms.Form):
+    after = forms.DateField(
+        label=_("No more meetings after"), widget=DateInput(),
+        help_text=_("The scheduled meetings after this date are cancelled."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class InviteForm(forms.Form):
@@ -134,7 +176,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, series: MeetingSeries, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = {p.user_id for p in series.participants.all()} | {series.organizer_id}
+        ids = {p.user_id for p in series.current_participants} | {series.organizer_id}
         self.fields["owner"].queryset = User.objects.filter(pk__in=ids).order_by("full_name")
 
 

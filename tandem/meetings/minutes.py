@@ -16,7 +16,9 @@ def minutes_context(user: Any, meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting": meeting,
         "series": series,
-        "local_start": timezone.localtime(meeting.starts_at, _zone(series.time_zone)),
+        "local_start": timezone.localtime(
+            meeting.starts_at, _zone(meeting.time_zone or series.time_zone)
+        ),
         "attendance": list(meeting.attendance.select_related("person", "site")),
         "reports": list(selectors.report_list_for_meeting(user, meeting)),
         "agenda": list(selectors.agenda_actions(meeting)),

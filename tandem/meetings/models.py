@@ -4,6 +4,10 @@ reports, the tutors' comments, attendance and action items; the mentoring log; c
 A series is stored as its rule (first date, time of day in the series' time zone, an interval in
 weeks, an end date); its meetings are materialized rows, one per occurrence, so that reports,
 attendance and action items have something to hang on and a cancelled occurrence is a status.
+
+Each meeting keeps its own title, place and time zone: editing a series changes its future
+meetings only, so a past meeting (and its minutes) still says where and when it took place.
+`sequence` counts the changes calendar programs must pick up (iCalendar SEQUENCE).
 """
 
 from django.conf import settings
@@ -52,6 +56,10 @@ class MeetingSeries(models.Model):
     online_url = models.URLField(_("online meeting link"), blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.TextField(_("why the series ended"), blank=True)
 
     class Meta:
         verbose_name = _("debriefing series")
@@ -69,6 +77,19 @@ class MeetingSeries(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def current_participants(self) -> list["SeriesParticipant"]:
+        """The people invited now (uses prefetched participants when present)."""
+        return [p for p in self.participants.all() if p.removed_at is None]
+
+    @property
+    def former_participants(self) -> list["SeriesParticipant"]:
+        return [p for p in self.participants.all() if p.removed_at is not None]
 
 
 class ParticipantRole(models.TextChoices):
@@ -98,6 +119,9 @@ class SeriesParticipant(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Taken off the series: no longer invited to the meetings from then on; the row stays so
+    # that their past reports and attendance keep their context.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")
@@ -109,6 +133,9 @@ class SeriesParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+    def is_invited_to(self, meeting: "Meeting") -> bool:
+        return self.removed_at is None or self.removed_at > meeting.starts_at
 
 
 class MeetingStatus(models.TextChoices):
@@ -128,6 +155,18 @@ class Meeting(models.Model):
         default=MeetingStatus.SCHEDULED,
     )
     notes = models.TextField(_("notes for the minutes"), blank=True)
+    # What this occurrence is: copied from the series when scheduled, changed with the series
+    # only while the meeting is still ahead.
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    mode = models.CharField(_("mode"), max_length=16, choices=MeetingMode.choices, blank=True)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    cancel_reason = models.TextField(_("why it was cancelled"), blank=True)
+    # Cancelled because the series' end date moved earlier: moving it later again brings the
+    # meeting back, unlike a meeting cancelled on its own.
+    cancelled_with_series = models.BooleanField(default=False, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -142,7 +181,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["series", "status", "starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.series} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        return f"{self.title} — {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class ProgressReport(models.Model):

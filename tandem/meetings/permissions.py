@@ -4,7 +4,11 @@ services ask again.
 The tutors of a series are its organizer and the people invited as tutors. They run the
 meetings (attendance, action items, minutes) together with the coordinators of the organizing
 institution. Comments come from the series' tutors and from each trainee's pair of tutors, so the
-second tutor can comment even when not invited.
+second tutor can comment even when not invited. People taken off a series no longer count as its
+tutors or trainees.
+
+The series itself (its schedule, place and end) is changed by its organizer and the coordinators
+of the organizing institution; the invited tutors, like the organizer, decide who takes part.
 """
 
 from typing import Any
@@ -30,12 +34,12 @@ def _uid(user: Any) -> int | None:
 def series_tutor_ids(series: MeetingSeries) -> set[int]:
     """The organizer and the invited tutors (uses prefetched participants when present)."""
     ids = {series.organizer_id}
-    ids |= {p.user_id for p in series.participants.all() if p.role == ParticipantRole.TUTOR}
+    ids |= {p.user_id for p in series.current_participants if p.role == ParticipantRole.TUTOR}
     return ids
 
 
 def series_trainee_ids(series: MeetingSeries) -> set[int]:
-    return {p.user_id for p in series.participants.all() if p.role == ParticipantRole.TRAINEE}
+    return {p.user_id for p in series.current_participants if p.role == ParticipantRole.TRAINEE}
 
 
 def can_create_series(user: Any) -> bool:
@@ -52,6 +56,26 @@ def can_manage_series(user: Any, series: MeetingSeries) -> bool:
     if tenancy.is_consortium_admin(user) or _uid(user) in series_tutor_ids(series):
         return True
     return series.institution_id in tenancy.coordinated_institution_ids(user)
+
+
+def can_edit_series(user: Any, series: MeetingSeries) -> bool:
+    """Change the schedule, place or end of a series: the organizer or a coordinator of the
+    organizing institution (and consortium admins)."""
+    uid = _uid(user)
+    if uid is None:
+        return False
+    if tenancy.is_consortium_admin(user) or uid == series.organizer_id:
+        return True
+    return series.institution_id in tenancy.coordinated_institution_ids(user)
+
+
+def can_end_series(user: Any, series: MeetingSeries) -> bool:
+    return not series.is_ended and can_edit_series(user, series)
+
+
+def can_remove_participant(user: Any, series: MeetingSeries) -> bool:
+    """Whoever may invite may take people off again."""
+    return can_manage_series(user, series)
 
 
 def can_manage_meeting(user: Any, meeting: Meeting) -> bool:

@@ -157,6 +157,8 @@ def _series(now: datetime.datetime, cultivations: list[dict[str, Any]],
                 series_id=series_id, starts_at=start,
                 ends_at=start + datetime.timedelta(minutes=90),
                 status="held" if k < MEETINGS_PER_SERIES else "scheduled",
+                title=f"{SERIES_PREFIX}lab {tutor_id}", time_zone="Asia/Shanghai",
+                mode="onsite", location="Lab",
             ))
     SeriesParticipant.objects.bulk_create(participants, batch_size=BATCH)
     Meeting.objects.bulk_create(meetings, batch_size=BATCH)

@@ -6,6 +6,9 @@ organizing institution and of an invited trainee's home or host, and to consorti
 
 A progress report is visible to its trainee, the series' tutors, the trainee's current tutors,
 those coordinators and admins: never to another trainee.
+
+Someone taken off a series still sees it and what happened while they took part (read only),
+but is no longer invited: their next meetings, calendar feed and reports to comment leave it.
 """
 
 from typing import Any
@@ -124,11 +127,18 @@ def meeting_get_for_user_or_404(user: Any, pk: int) -> Meeting:
     return meeting
 
 
+def _invited_to(meeting_starts_at: Any) -> Q:
+    """The participant row still invites its person to a meeting starting then."""
+    return Q(removed_at__isnull=True) | Q(removed_at__gt=meeting_starts_at)
+
+
 def upcoming_meetings(user: Any, limit: int = 10) -> list[Meeting]:
     """The next meetings of the series the person takes part in or organizes."""
     if not _authenticated(user):
         return []
-    mine = SeriesParticipant.objects.filter(series=OuterRef("series"), user=user)
+    mine = SeriesParticipant.objects.filter(
+        _invited_to(OuterRef("starts_at")), series=OuterRef("series"), user=user
+    )
     return list(
         Meeting.objects.filter(
             Q(series__organizer=user) | Exists(mine),
@@ -150,7 +160,8 @@ def report_list_visible_to(user: Any) -> QuerySet[ProgressReport]:
     if tenancy.is_consortium_admin(user):
         return queryset
     series_tutor = SeriesParticipant.objects.filter(
-        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR
+        _invited_to(OuterRef("meeting__starts_at")),
+        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR,
     )
     condition: Q = (
         Q(trainee=user)
@@ -198,7 +209,8 @@ def reports_to_comment(user: Any, limit: int = 10) -> list[ProgressReport]:
     if not _authenticated(user):
         return []
     mine = SeriesParticipant.objects.filter(
-        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR
+        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR,
+        removed_at__isnull=True,
     )
     commented = ReportComment.objects.filter(report=OuterRef("pk"), tutor=user)
     return list(
@@ -321,10 +333,12 @@ def feed_for(user: Any) -> CalendarFeed | None:
 
 
 def feed_series(user: User) -> list[MeetingSeries]:
-    """The series a person organizes or is invited to, with their meetings (for EXDATE)."""
+    """The series a person organizes or is invited to, with their meetings; `visible_before`
+    is set when the person was taken off the series (the feed stops there)."""
     mine = SeriesParticipant.objects.filter(series=OuterRef("pk"), user=user)
     return list(
         MeetingSeries.objects.filter(Q(organizer=user) | Exists(mine))
+        .annotate(visible_before=Subquery(mine.values("removed_at")[:1]))
         .prefetch_related(Prefetch("meetings", to_attr="all_meetings"))
         .order_by("id")
     )
@@ -350,7 +364,8 @@ def meetings_dashboard(user: Any) -> dict[str, Any]:
     pending_report = False
     if next_meeting is not None and _authenticated(user):
         is_trainee = SeriesParticipant.objects.filter(
-            series_id=next_meeting.series_id, user=user, role=ParticipantRole.TRAINEE
+            series_id=next_meeting.series_id, user=user, role=ParticipantRole.TRAINEE,
+            removed_at__isnull=True,
         ).exists()
         pending_report = is_trainee and not ProgressReport.objects.filter(
             meeting=next_meeting, trainee=user

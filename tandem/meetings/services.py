@@ -1,5 +1,6 @@
 """Every write about debriefings: series, meetings, reports, comments, attendance and action
-items. The mentoring log and calendar feeds are in `log_services.py`.
+items. Changing and ending a series and taking people off it are in `series_services.py`; the
+mentoring log and calendar feeds in `log_services.py`.
 
 Each service checks who may act, validates the whole input before writing, and records one
 audit event in its own transaction.
@@ -39,7 +40,12 @@ from tandem.meetings.models import (
     ReportComment,
     SeriesParticipant,
 )
-from tandem.meetings.recurrence import MAX_SPAN_DAYS, series_occurrences, time_zone_names
+from tandem.meetings.recurrence import (
+    MAX_SPAN_DAYS,
+    meeting_details,
+    series_occurrences,
+    time_zone_names,
+)
 from tandem.meetings.selectors import open_cultivation_of, pair_trainee_ids
 
 SERIES_FIELDS = (
@@ -48,10 +54,6 @@ SERIES_FIELDS = (
 )
 REPORT_FIELDS = ("experimental_progress", "dissertation_progress", "problems", "next_steps")
 MAX_REPORT_FILES = 5
-
-
-def _full_clean(obj: Any, exclude: Sequence[str] = ()) -> None:
-    obj.full_clean(exclude=list(exclude))
 
 
 def _may_organize_at(actor: User, institution: Institution) -> bool:
@@ -75,6 +77,33 @@ def _check_invitees(actor: User, people: list[User], role: str, field: str) -> N
             else:
                 message = _("%(name)s is not a trainee you can invite.")
             raise field_error(field, message % {"name": person})
+
+
+def series_validate(series: MeetingSeries, extra: dict[str, list[str]] | None = None) -> None:
+    """Every rule a series must follow, all errors at once (creating and changing it)."""
+    errors: dict[str, list[str]] = dict(extra or {})
+    if series.time_zone not in time_zone_names():
+        errors["time_zone"] = [_("Choose a time zone from the list, e.g. Asia/Shanghai.")]
+    if getattr(series.start_time, "tzinfo", None) is not None:
+        errors["start_time"] = [_("Give the local time without a time zone offset; the "
+                                  "series' time zone says where it is.")]
+    first_date, until = series.first_date, series.until
+    if first_date and until and until < first_date:
+        errors.setdefault("until", []).append(_("The end date is before the first meeting."))
+    elif first_date and until and (until - first_date).days > MAX_SPAN_DAYS:
+        errors.setdefault("until", []).append(_("A series runs for at most two years."))
+    if series.mode in (MeetingMode.ONSITE, MeetingMode.HYBRID) and not series.location:
+        errors["location"] = [_("Say where the meeting takes place.")]
+    if series.mode in (MeetingMode.ONLINE, MeetingMode.HYBRID) and not series.online_url:
+        errors["online_url"] = [_("Give the link of the online meeting.")]
+    try:
+        # The period constraint is checked above, with a message naming the field.
+        series.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -109,22 +138,7 @@ def series_create(
         location=(location or "").strip(), online_url=(online_url or "").strip(),
         description=description or "",
     )
-    errors: dict[str, list[str]] = {}
-    if time_zone not in time_zone_names():
-        errors["time_zone"] = [_("Choose a time zone from the list, e.g. Asia/Shanghai.")]
-    if first_date and until and (until - first_date).days > MAX_SPAN_DAYS:
-        errors["until"] = [_("A series runs for at most two years.")]
-    if mode in (MeetingMode.ONSITE, MeetingMode.HYBRID) and not series.location:
-        errors["location"] = [_("Say where the meeting takes place.")]
-    if mode in (MeetingMode.ONLINE, MeetingMode.HYBRID) and not series.online_url:
-        errors["online_url"] = [_("Give the link of the online meeting.")]
-    try:
-        _full_clean(series)
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    series_validate(series)
     tutor_list = [t for t in dict.fromkeys(tutors) if t.pk != actor.pk]
     trainee_list = list(dict.fromkeys(trainees))
     if not trainee_list:
@@ -139,8 +153,9 @@ def series_create(
             series=series, user=trainee, role=ParticipantRole.TRAINEE,
             cultivation=open_cultivation_of(trainee),
         )
+    details = meeting_details(series)
     Meeting.objects.bulk_create(
-        [Meeting(series=series, starts_at=start, ends_at=end)
+        [Meeting(series=series, starts_at=start, ends_at=end, **details)
          for start, end in series_occurrences(series)]
     )
     state = snapshot(series, SERIES_FIELDS)
@@ -156,16 +171,26 @@ def series_create(
 def participant_add(
     *, actor: User, series: MeetingSeries, person: User, role: str
 ) -> SeriesParticipant:
+    """Invite someone to every meeting from now on; someone taken off the series earlier is
+    invited again."""
     if not permissions.can_manage_series(actor, series):
         raise PermissionDenied(_("Only the tutors of the series or a coordinator can invite."))
+    if series.is_ended:
+        raise field_error("person", _("This series has ended."))
     if role not in ParticipantRole.values:
         raise field_error("role", _("Choose tutor or trainee."))
-    if series.participants.filter(user=person).exists() or person.pk == series.organizer_id:
+    participant = series.participants.filter(user=person).first()
+    if (participant is not None and participant.removed_at is None) or (
+        person.pk == series.organizer_id
+    ):
         raise field_error("person", _("This person is already invited."))
     _check_invitees(actor, [person], role, "person")
-    participant = SeriesParticipant(
-        series=series, user=person, role=role,
-        cultivation=open_cultivation_of(person) if role == ParticipantRole.TRAINEE else None,
+    if participant is None:
+        participant = SeriesParticipant(series=series, user=person)
+    participant.role = role
+    participant.removed_at = None
+    participant.cultivation = (
+        open_cultivation_of(person) if role == ParticipantRole.TRAINEE else None
     )
     participant.full_clean()
     participant.save()
@@ -184,8 +209,11 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     if not (reason or "").strip():
         raise field_error("reason", _("Say why the meeting is cancelled."))
     meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason.strip()
+    # Calendar programs take the cancellation only with a higher SEQUENCE than they have.
+    meeting.sequence = max(meeting.sequence, meeting.series.sequence) + 1
     meeting.full_clean()
-    meeting.save(update_fields=["status"])
+    meeting.save(update_fields=["status", "cancel_reason", "sequence"])
     audit_record(actor=actor, action="meeting.cancel", target=meeting,
                  changes={"status": ["scheduled", "cancelled"]}, reason=reason.strip())
     return meeting
@@ -288,9 +316,9 @@ def attendance_record(
         raise field_error("status", _("The meeting was cancelled."))
     if meeting.starts_at > timezone.now() + datetime.timedelta(hours=12):
         raise field_error("status", _("Attendance is recorded on the day of the meeting."))
-    invited = {p.user_id for p in meeting.series.participants.all()} | {
-        meeting.series.organizer_id
-    }
+    invited = {
+        p.user_id for p in meeting.series.participants.all() if p.is_invited_to(meeting)
+    } | {meeting.series.organizer_id}
     rows = []
     for index, entry in enumerate(entries):
         person_id = getattr(entry.get("person"), "pk", entry.get("person"))
@@ -330,7 +358,7 @@ def action_create(
     if meeting.status == MeetingStatus.CANCELLED:
         raise field_error("title", _("The meeting was cancelled."))
     series = meeting.series
-    invited = {p.user_id for p in series.participants.all()} | {series.organizer_id}
+    invited = {p.user_id for p in series.current_participants} | {series.organizer_id}
     if owner is None or owner.pk not in invited:
         raise field_error("owner", _("The owner must be invited to the series."))
     action = ActionItem(

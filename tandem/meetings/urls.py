@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.meetings import views, views_log
+from tandem.meetings import views, views_log, views_series
 
 app_name = "meetings"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("series/new/", views.series_create, name="series_create"),
     path("series/<int:pk>/", views.series_detail, name="series_detail"),
     path("series/<int:pk>/invite/", views.participant_add, name="participant_add"),
+    path("series/<int:pk>/edit/", views_series.series_edit, name="series_edit"),
+    path("series/<int:pk>/end/", views_series.series_end, name="series_end"),
+    path("series/<int:pk>/participants/<int:user_pk>/remove/", views_series.participant_remove,
+         name="participant_remove"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("<int:pk>/notes/", views.meeting_notes, name="meeting_notes"),

@@ -27,7 +27,13 @@ from tandem.meetings.forms import (
     SeriesForm,
     organizing_institutions,
 )
-from tandem.meetings.models import AttendanceStatus, Meeting, ParticipantRole
+from tandem.meetings.models import (
+    AttendanceStatus,
+    Meeting,
+    MeetingSeries,
+    ParticipantRole,
+    SeriesParticipant,
+)
 
 
 @login_required
@@ -81,14 +87,24 @@ def series_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     series = selectors.series_get_for_user_or_404(request.user, pk)
+    return render(request, "meetings/series_detail.html", series_context(request, series))
+
+
+def series_context(request: HttpRequest, series: MeetingSeries, **forms: Any) -> dict[str, Any]:
     can_manage = permissions.can_manage_series(request.user, series)
-    return render(request, "meetings/series_detail.html", {
+    invite_form = forms.get("invite_form")
+    if invite_form is None and can_manage and not series.is_ended:
+        invite_form = InviteForm(user=request.user)
+    return {
         "series": series,
         "meetings": selectors.meeting_list_for(series),
         "can_manage": can_manage,
-        "invite_form": InviteForm(user=request.user) if can_manage else None,
+        "can_edit": permissions.can_edit_series(request.user, series) and not series.is_ended,
+        "can_end": permissions.can_end_series(request.user, series),
+        "can_remove": permissions.can_remove_participant(request.user, series),
+        "invite_form": invite_form,
         "history": audit_history(series)[:50],
-    })
+    }
 
 
 @login_required
@@ -108,10 +124,13 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The person is invited to every meeting."))
             return redirect("meetings:series_detail", pk=series.pk)
-    return render(request, "meetings/series_detail.html", {
-        "series": series, "meetings": selectors.meeting_list_for(series), "can_manage": True,
-        "invite_form": form, "history": audit_history(series)[:50],
-    }, status=400)
+    return render(request, "meetings/series_detail.html",
+                  series_context(request, series, invite_form=form), status=400)
+
+
+def _invited(meeting: Meeting) -> list[SeriesParticipant]:
+    """Who was (or is) invited to this meeting: not those taken off the series before it."""
+    return [p for p in meeting.series.participants.all() if p.is_invited_to(meeting)]
 
 
 def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:
@@ -132,8 +151,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         user, selectors.raised_actions(meeting), series, can_manage
     )
     attendance = {a.person_id: a for a in meeting.attendance.select_related("site")}
+    participants = _invited(meeting)
     invited = [(series.organizer, ParticipantRole.TUTOR)] + [
-        (p.user, p.role) for p in series.participants.all()
+        (p.user, p.role) for p in participants
     ]
     roster = [
         {"person": person, "role": role, "row": attendance.get(person.pk)}
@@ -141,8 +161,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     ]
     sites = Institution.objects.filter(
         pk__in={series.institution_id}
-        | {p.cultivation.home_id for p in series.participants.all() if p.cultivation}
-        | {p.cultivation.host_id for p in series.participants.all() if p.cultivation}
+        | {p.cultivation.home_id for p in participants if p.cultivation}
+        | {p.cultivation.host_id for p in participants if p.cultivation}
     ).order_by("name")
     return {
         "meeting": meeting,
@@ -284,7 +304,7 @@ def attachment_download(request: HttpRequest, pk: int, file_pk: int) -> FileResp
 def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage_or_403(request, pk)
     series = meeting.series
-    people = [series.organizer_id] + [p.user_id for p in series.participants.all()]
+    people = [series.organizer_id] + [p.user_id for p in _invited(meeting)]
     entries = []
     for person_id in people:
         status = request.POST.get(f"status_{person_id}", "")

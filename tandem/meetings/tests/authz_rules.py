@@ -3,14 +3,29 @@
 The series is organized by tutor_a at A; cast.trainee (home A, host B) is invited; tutor_b is
 the trainee's second tutor and not invited. Who sees the series: admin, coord_a (organizing
 institution), coord_b (the trainee's host), tutor_a, tutor_b (second tutor), the trainee.
-Who runs it: admin, coord_a, tutor_a.
+Who runs it: admin, coord_a, tutor_a. Who changes or ends it: the same three (the organizer,
+the organizing institution's coordinator, the admin).
+
+Editing, ending and taking someone off a series are pages with a GET (the form or the
+confirmation, so the Chinese page check sees them) and a POST behind the same check; the POST
+for every actor is in test_series_views.py.
 """
 
 import datetime
 
 from django.utils import timezone
 
-from tandem.core.tests.authz import CREATED, OK, REDIRECT, Rule, api, everyone_else, expect, page
+from tandem.core.tests.authz import (
+    CREATED,
+    NO_CONTENT,
+    OK,
+    REDIRECT,
+    Rule,
+    api,
+    everyone_else,
+    expect,
+    page,
+)
 from tandem.meetings.tests.factories import debriefing
 
 SEE = ["admin", "coord_a", "coord_b", "tutor_a", "tutor_b", "trainee"]
@@ -28,6 +43,10 @@ def _d(cast):
 
 def _today() -> str:
     return timezone.localdate().isoformat()
+
+
+def _tomorrow() -> str:
+    return (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
 
 
 def _run(ok_status: int, anonymous: int = REDIRECT) -> dict[str, int]:
@@ -62,6 +81,16 @@ RULES: dict[str, Rule] = {
     "meetings:participant_add": page(
         "POST", kwargs=lambda cast: {"pk": _d(cast).series.pk},
         data=lambda cast: {"person": cast.resident.pk, "role": "trainee"}, expect=_run(REDIRECT),
+    ),
+    "meetings:series_edit": page(
+        kwargs=lambda cast: {"pk": _d(cast).series.pk}, expect=_run(OK)
+    ),
+    "meetings:series_end": page(
+        kwargs=lambda cast: {"pk": _d(cast).series.pk}, expect=_run(OK)
+    ),
+    "meetings:participant_remove": page(
+        kwargs=lambda cast: {"pk": _d(cast).series.pk, "user_pk": cast.trainee.pk},
+        expect=_run(OK),
     ),
     "meetings:meeting_detail": page(
         kwargs=lambda cast: {"pk": _d(cast).past.pk}, expect=expect(ok=SEE, hidden=HIDDEN)
@@ -140,6 +169,21 @@ RULES: dict[str, Rule] = {
     "meetings_series_get": api(
         "GET", lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}",
         expect(ok=SEE, hidden=HIDDEN, anonymous=401),
+    ),
+    "meetings_series_update": api(
+        "PATCH", lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}",
+        _run(OK, anonymous=401), data=lambda cast: {"location": "Room 9"},
+    ),
+    "meetings_series_end": api(
+        "POST", lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}/end",
+        _run(OK, anonymous=401),
+        data=lambda cast: {"after": _tomorrow(), "reason": "The trainees graduate"},
+    ),
+    "meetings_participant_remove": api(
+        "DELETE",
+        lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}/participants/"
+                     f"{cast.trainee.pk}",
+        _run(NO_CONTENT, anonymous=401),
     ),
     "meetings_meeting_list": api(
         "GET", lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}/meetings",

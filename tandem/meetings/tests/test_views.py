@@ -178,7 +178,9 @@ def test_series_create_page_schedules_and_redirects(cast, client_for):
         "trainee", "tutor_b"}
 
 
-def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_exdate(cast, client_for):
+def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_cancellation(
+    cast, client_for
+):
     d = debriefing(cast)
     d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(
         pk=d.series.pk)
@@ -187,7 +189,7 @@ def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_exdate(cast, c
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
-    [event] = calendar.walk("VEVENT")
+    [event, cancelled] = calendar.walk("VEVENT")
     [zone] = calendar.walk("VTIMEZONE")
     assert str(zone["TZID"]) == "Asia/Shanghai"
     start = event.decoded("DTSTART")
@@ -196,9 +198,11 @@ def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_exdate(cast, c
     rule = event["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [2]
     assert rule["UNTIL"][0].tzinfo is not None
-    exdates = [dt.dt for ex in ([event["EXDATE"]] if not isinstance(event["EXDATE"], list)
-                                else event["EXDATE"]) for dt in ex.dts]
-    assert [x.astimezone(datetime.UTC) for x in exdates] == [d.upcoming.starts_at]
+    # The cancelled occurrence: same UID, named by RECURRENCE-ID, a higher SEQUENCE.
+    assert str(cancelled["UID"]) == str(event["UID"]) == f"meeting-series-{d.series.pk}@tandem"
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert cancelled.decoded("RECURRENCE-ID").astimezone(datetime.UTC) == d.upcoming.starts_at
+    assert int(cancelled["SEQUENCE"]) > int(event["SEQUENCE"])
     # Expanding the rule gives exactly the series' meetings.
     from dateutil.rrule import rrulestr
 
