@@ -320,7 +320,7 @@ class ActionItem(models.Model):
         Meeting, verbose_name=_("raised in"), on_delete=models.CASCADE,
         related_name="raised_actions",
     )
-    title = models.CharField(_("action"), max_length=300)
+    title = models.CharField(_("action item"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),

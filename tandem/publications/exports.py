@@ -11,7 +11,7 @@ from tandem.publications.models import Publication
 
 def publications_workbook(publications: Iterable[Publication]) -> bytes:
     header = [
-        _("Title"), _("Journal"), _("Year"), _("Volume"), _("Issue"), _("Pages"), _("DOI"),
+        _("Title"), _("Journal"), _("Year"), _("Volume"), _("Issue"), _("Page range"), _("DOI"),
         _("Authors"), _("Corresponding author(s)"), _("Trainee"), _("Home"), _("Host"),
         _("Meets the authorship policy"), _("Waiver reason"), _("Confirmations"),
     ]

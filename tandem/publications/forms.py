@@ -42,7 +42,7 @@ class PublicationForm(forms.ModelForm):
 
 
 class AuthorForm(forms.Form):
-    name = forms.CharField(label=_("Name"), required=False, max_length=200)
+    name = forms.CharField(label=_("Author's name"), required=False, max_length=200)
     user = forms.ModelChoiceField(label=_("Tandem user"), required=False, queryset=None)
     institutions = forms.ModelMultipleChoiceField(
         label=_("Affiliated institutions"), required=False,

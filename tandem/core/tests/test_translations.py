@@ -72,3 +72,37 @@ def test_catalogue_is_complete_and_compiled(po):
         else:
             got = compiled.gettext(msgid)
         assert got == entry["msgstr"], f"{mo} is older than {po.name}: run `make messages`"
+
+
+PROJECT_CATALOGUE = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _translations(path: Path) -> dict[tuple[str, str], str]:
+    return {
+        (e.get("msgctxt", ""), e["msgid"]): e.get("msgstr") or e.get("msgstr[0]", "")
+        for e in _parse_po(path)
+    }
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=[str(p.relative_to(ROOT)) for p in CATALOGUES])
+def test_no_app_translation_is_shadowed_by_the_project_catalogue(po):
+    """Django looks in LOCALE_PATHS first: an app's different translation of the same msgid
+    would never be shown. Give the app's sense its own msgid or a context instead."""
+    if po == PROJECT_CATALOGUE:
+        return
+    project = _translations(PROJECT_CATALOGUE)
+    shadowed = [
+        (msgid, mine, project[ctx, msgid])
+        for (ctx, msgid), mine in _translations(po).items()
+        if (ctx, msgid) in project and project[ctx, msgid] != mine
+    ]
+    assert not shadowed, f"{po}: shadowed by locale/ (msgid, app, project): {shadowed[:5]}"
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=[str(p.relative_to(ROOT)) for p in CATALOGUES])
+def test_no_translation_says_the_same_thing_twice(po):
+    doubled = [
+        msgid for (_ctx, msgid), text in _translations(po).items()
+        if len(text) > 10 and text[: len(text) // 2] == text[len(text) // 2 :]
+    ]
+    assert not doubled, f"{po}: translations repeated twice: {doubled[:5]}"
