@@ -22,6 +22,7 @@ from tandem.residency.models import (
     Block,
     BlockCalendar,
     CalendarFeed,
+    CapacityOverride,
     Cohort,
     CohortMember,
     Department,
@@ -265,3 +266,13 @@ class CalendarFeedAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "user__full_name"]
     exclude = ["key"]
     list_select_related = ["user"]
+
+
+@admin.register(CapacityOverride)
+class CapacityOverrideAdmin(ReadOnlyAdmin):
+    """Read-only: capacities by block are set on the department's capacity page, whose service
+    checks them against the department's own numbers."""
+
+    list_display = ["department", "block", "min_per_block", "max_per_block"]
+    list_filter = ["block__calendar"]
+    search_fields = ["department__name", "department__code"]

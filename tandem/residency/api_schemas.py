@@ -67,6 +67,44 @@ class ResidencyDepartmentPatch(Schema):
     teacher_ids: list[int] | None = None
 
 
+# --------------------------------------------------------------------------- capacity by block
+
+
+class ResidencyCapacityRowOut(Schema):
+    block: int = Field(..., description="The block's index, counted from 0.")
+    number: int
+    start_date: datetime.date
+    end_date: datetime.date
+    min_per_block: int | None = Field(..., description="This block's own least; null: the "
+                                                        "department's.")
+    max_per_block: int | None = Field(..., description="This block's own most; null: the "
+                                                        "department's.")
+    effective_min_per_block: int
+    effective_max_per_block: int
+
+
+class ResidencyCapacityOut(Schema):
+    department_id: int
+    calendar_id: int
+    default_min_per_block: int
+    default_max_per_block: int
+    rows: list[ResidencyCapacityRowOut]
+
+
+class ResidencyCapacityRowIn(Schema):
+    block: int = block_index()
+    min_per_block: int | None = Field(None, ge=0, le=32767)
+    max_per_block: int | None = Field(None, ge=0, le=32767)
+
+
+class ResidencyCapacityIn(Schema):
+    rows: list[ResidencyCapacityRowIn] = Field(
+        ..., max_length=26,
+        description="The blocks with numbers of their own; every other block of the calendar "
+                    "goes back to the department's numbers. A null side keeps the "
+                    "department's number.")
+
+
 # --------------------------------------------------------------------------- calendars
 
 

@@ -15,11 +15,13 @@ from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.institutions.selectors import institution_list_visible_to
-from tandem.residency import permissions, selectors, services
+from tandem.residency import capacity, permissions, selectors, services
 from tandem.residency.api_schemas import (
     ResidencyCalendarDetailOut,
     ResidencyCalendarIn,
     ResidencyCalendarOut,
+    ResidencyCapacityIn,
+    ResidencyCapacityOut,
     ResidencyCohortDetailOut,
     ResidencyCohortIn,
     ResidencyCohortOut,
@@ -42,7 +44,6 @@ from tandem.residency.api_schemas import (
 )
 
 router = Router()
-
 
 
 def _given(values: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +129,66 @@ def department_update(request: HttpRequest, pk: int, payload: ResidencyDepartmen
         values["teachers"] = _teachers(request, department.base, values.pop("teacher_ids"))
     services.department_update(actor=request.user, department=department, **values)
     return selectors.department_get_for_user_or_404(request.user, pk)
+
+
+# --------------------------------------------------------------------------- capacity by block
+
+
+def _capacity(department: Any, calendar: Any) -> dict[str, Any]:
+    return {
+        "department_id": department.pk, "calendar_id": calendar.pk,
+        "default_min_per_block": department.min_per_block,
+        "default_max_per_block": department.max_per_block,
+        "rows": [{"block": row.block.index, "number": row.number,
+                  "start_date": row.block.start_date, "end_date": row.block.end_date,
+                  "min_per_block": row.override_min, "max_per_block": row.override_max,
+                  "effective_min_per_block": row.min_per_block,
+                  "effective_max_per_block": row.max_per_block}
+                 for row in capacity.capacity_by_block(department, calendar)],
+    }
+
+
+def _capacity_calendar(request: HttpRequest, department: Any, calendar_id: int) -> Any:
+    calendar = capacity.calendar_list_for_department(request.user, department).filter(
+        pk=calendar_id).first()
+    if calendar is None:
+        raise field_error("calendar_id", _("Use a calendar of the department's hospital or of "
+                                           "the consortium."))
+    return calendar
+
+
+@router.get("/departments/{pk}/capacity/", response={200: ResidencyCapacityOut, **ERRORS},
+            operation_id="residency_capacity_get")
+def capacity_get(request: HttpRequest, pk: int, calendar_id: int) -> Any:
+    """The department's capacity in each block of a calendar (its hospital's or the
+    consortium's): its own numbers, or the block's where it has some."""
+    department = selectors.department_get_for_user_or_404(request.user, pk)
+    return _capacity(department, _capacity_calendar(request, department, calendar_id))
+
+
+@router.put("/departments/{pk}/capacity/", response={200: ResidencyCapacityOut, **ERRORS},
+            operation_id="residency_capacity_set")
+def capacity_set(request: HttpRequest, pk: int, calendar_id: int,
+                 payload: ResidencyCapacityIn) -> Any:
+    """Replace the blocks' own numbers on this calendar: the blocks sent get theirs, every
+    other block the department's. One bad row saves nothing; the error names its block."""
+    department = selectors.department_get_for_user_or_404(request.user, pk)
+    if not permissions.can_edit_department(request.user, department):
+        raise PermissionDenied(_("Only the training office or the base's director can edit "
+                                 "this department."))
+    calendar = _capacity_calendar(request, department, calendar_id)
+    rows: dict[int, capacity.Row] = dict.fromkeys(range(calendar.block_count))
+    seen: set[int] = set()
+    for row in payload.rows:
+        if row.block in seen:
+            raise field_error("rows", _("Block %(number)s is given twice.")
+                              % {"number": row.block + 1})
+        seen.add(row.block)
+        sides = (row.min_per_block, row.max_per_block)
+        rows[row.block] = None if sides == (None, None) else sides
+    capacity.capacity_set(actor=request.user, department=department, calendar=calendar,
+                          rows=rows)
+    return _capacity(department, calendar)
 
 
 # --------------------------------------------------------------------------- calendars

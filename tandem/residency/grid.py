@@ -38,6 +38,37 @@ class BlockColumn:
     end: datetime.date | None = None
 
 
+class BlockLoad(int):
+    """Residents on a department in one block, shown against the places the schedule had
+    there ("2/3"): the instance's `max` for that block, which carries the department's
+    capacity in that block (its own numbers or a per-block override) less places other
+    published schedules took. An int, so that sums and the Excel export keep the count."""
+
+    capacity: int | None
+
+    def __new__(cls, count: int, capacity: int | None) -> "BlockLoad":
+        value = super().__new__(cls, count)
+        value.capacity = capacity
+        return value
+
+    def __str__(self) -> str:
+        return f"{int(self)}" if self.capacity is None else f"{int(self)}/{self.capacity}"
+
+
+def _capacities(instance: dict, blocks: int) -> dict[str, list[int | None]]:
+    """Each rotation's `max` per block (one number or a list in the instance format)."""
+    result: dict[str, list[int | None]] = {}
+    for rotation in instance.get("rotations", []):
+        high = rotation.get("max")
+        per_block = high if isinstance(high, list) else [high] * blocks
+        result[rotation["id"]] = [None if v is None else int(v) for v in per_block]
+    return result
+
+
+def _at(values: list[int | None], t: int) -> int | None:
+    return values[t] if t < len(values) else None
+
+
 @dataclass
 class Row:
     key: str
@@ -86,8 +117,13 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
             ok = count >= req.get("min", 0) and (high is None or count <= high)
             checklist.append((names, count, req.get("min", 0), high, ok))
         rows.append(Row(key, members.get(key), cells, checklist))
-    load_rows = [(departments[key], values) for key, values in load.items()
-                 if visible is None or any(values)]
+    capacity = _capacities(instance, blocks)
+    load_rows = [
+        (departments[key], [BlockLoad(v, _at(capacity.get(key, []), t))
+                            for t, v in enumerate(values)])
+        for key, values in load.items()
+        if visible is None or any(values)
+    ]
     dated = {b.index: b for b in calendar_blocks}
     columns = [
         BlockColumn(t, t + 1, getattr(dated.get(t), "start_date", None),

@@ -21,7 +21,7 @@ from tandem.accounts.models import User
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
-from tandem.residency import permissions, rule_text, selectors
+from tandem.residency import cohort_instance, permissions, rule_text
 from tandem.residency.models import (
     Assignment,
     Block,
@@ -70,7 +70,7 @@ def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
     if not cohort.members.exists():
         raise field_error("cohort", _("The cohort has no residents yet."))
     pins = dict(previous.pins) if previous is not None else {}
-    instance = selectors.instance_for_cohort(cohort, name=instance_name(cohort), pins=pins)
+    instance = cohort_instance.instance_for_cohort(cohort, name=instance_name(cohort), pins=pins)
     try:
         parse_instance(instance)
     except InstanceError as exc:

@@ -27,7 +27,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     manage = permissions.can_manage_cohort(request.user, cohort)
     return render(request, "residency/cohort_detail.html", {
         "cohort": cohort,
-        "members": cohort.members.all() if manage else [],
+        "members": selectors.member_list_for_cohort_page(cohort) if manage else [],
         "proposals": selectors.proposal_list_for_cohort(request.user, cohort)[:20],
         "has_schedule": hasattr(cohort, "schedule"),
         "can_manage": manage,

@@ -7,7 +7,6 @@ hospital's coordinator sees a cohort's proposals only once residents are sent to
 only those residents' rows. A resident sees their own schedule.
 """
 
-from collections import defaultdict
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -237,6 +236,17 @@ def member_get_for_user_or_404(user: Any, pk: int) -> CohortMember:
     return get_object_or_404(member_list_visible_to(user), pk=pk)
 
 
+def member_list_for_cohort_page(cohort: Cohort) -> QuerySet[CohortMember]:
+    """The cohort's members with their program, and whether each is on a published schedule's
+    record (`member_on_schedule`, for every row in one query)."""
+    member = OuterRef("pk")
+    return cohort.members.select_related("resident", "program").annotate(
+        on_schedule=Exists(Assignment.objects.filter(member=member))
+        | Exists(LeaveRequest.objects.filter(member=member))
+        | Exists(SwapRequest.objects.filter(Q(member=member) | Q(other=member)))
+    )
+
+
 def member_on_schedule(member: CohortMember) -> bool:
     """Whether the member is part of a published schedule's record (rotations or requests)."""
     return (
@@ -379,91 +389,6 @@ def leave_get_for_user_or_404(user: Any, pk: int) -> LeaveRequest:
 
 def swap_get_for_user_or_404(user: Any, pk: int) -> SwapRequest:
     return get_object_or_404(swap_list_visible_to(user), pk=pk)
-
-
-# --------------------------------------------------------------------------- the instance
-
-
-def external_load(cohort: Cohort, department_ids: set[int]) -> dict[tuple[int, int], int]:
-    """Places taken in these departments by other cohorts' published schedules (same calendar)."""
-    load: dict[tuple[int, int], int] = defaultdict(int)
-    rows = (
-        Assignment.objects.filter(
-            department_id__in=department_ids, schedule__cohort__calendar_id=cohort.calendar_id
-        )
-        .exclude(schedule__cohort=cohort)
-        .values_list("department_id", "block__index")
-    )
-    for dept_id, index in rows:
-        load[(dept_id, index)] += 1
-    return dict(load)
-
-
-def active_quotas_from(institution_id: int) -> QuerySet[ExchangeQuota]:
-    return ExchangeQuota.objects.filter(
-        from_institution_id=institution_id, agreement__status=AgreementStatus.ACTIVE
-    ).select_related("from_institution", "to_institution")
-
-
-def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) -> dict[str, Any]:
-    """The instance JSON of a cohort, read from the database (the caller checked access)."""
-    members = list(cohort.members.select_related("program").order_by("pk"))
-    program_ids = {m.program_id for m in members}
-    requirements = list(
-        Requirement.objects.filter(program_id__in=program_ids)
-        .prefetch_related("departments")
-        .order_by("pk")
-    )
-    dept_ids = {d.pk for r in requirements for d in r.departments.all()}
-    departments = list(
-        Department.objects.filter(pk__in=dept_ids).select_related("base__institution")
-    )
-    by_program: dict[int, list[instancing.RequirementData]] = defaultdict(list)
-    # A preference for a department the program no longer names (its requirement was edited
-    # or removed after the preference was given) has nothing to count: it is left out.
-    named: dict[int, set[int]] = defaultdict(set)
-    for req in requirements:
-        named[req.program_id] |= {d.pk for d in req.departments.all()}
-        by_program[req.program_id].append(
-            instancing.RequirementData(
-                tuple(sorted(d.pk for d in req.departments.all())), req.min_blocks, req.max_blocks
-            )
-        )
-    programs = {m.program_id: m.program for m in members}
-    home = cohort.institution.code
-    return instancing.build_instance(
-        name=name,
-        blocks=cohort.calendar.block_count,
-        home_site=home,
-        departments=[
-            instancing.DepartmentData(
-                d.pk, d.base.institution.code, d.min_per_block, d.max_per_block, d.duration
-            )
-            for d in departments
-            if d.is_active
-        ],
-        programs=[
-            instancing.ProgramData(p.pk, p.may_idle, tuple(by_program[p.pk]), p.rules or {})
-            for p in programs.values()
-        ],
-        members=[
-            instancing.MemberData(
-                m.pk,
-                m.program_id,
-                home,
-                tuple(int(b) for b in m.leave_blocks or []),
-                tuple((int(p["department"]), int(p["points"])) for p in m.preferences or []
-                      if int(p["department"]) in named[m.program_id]),
-            )
-            for m in members
-        ],
-        quotas=[
-            instancing.QuotaData(q.from_institution.code, q.to_institution.code, q.max_per_block)
-            for q in active_quotas_from(cohort.institution_id)
-        ],
-        external_load=external_load(cohort, dept_ids),
-        pins=pins,
-    )
 
 
 def labels_for(instance: dict[str, Any]) -> tuple[dict[str, Department], dict[str, CohortMember]]:

@@ -18,7 +18,7 @@ from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution, Unit
-from tandem.residency import checks, permissions, selectors
+from tandem.residency import capacity, checks, permissions, selectors
 from tandem.residency.checks import UNCHANGED, Unchanged, block_dates, validate_program_rules
 from tandem.residency.models import (
     Block,
@@ -91,6 +91,8 @@ def department_update(*, actor: User, department: Department, **values: Any) -> 
     for field, value in values.items():
         setattr(department, field, value)
     checks.check_capacity(department.min_per_block, department.max_per_block)
+    capacity.check_department_numbers(department, department.min_per_block,
+                                      department.max_per_block)
     _clean(department)
     if teachers is not None:
         _check_teachers(department.base, teachers)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from tandem.residency import exports, member_views, schedule_views, setup_views, views
+from tandem.residency import (
+    capacity_views,
+    exports,
+    member_views,
+    schedule_views,
+    setup_views,
+    views,
+)
 
 app_name = "residency"
 urlpatterns = [
@@ -8,6 +15,8 @@ urlpatterns = [
     path("departments/", views.department_list, name="department_list"),
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:pk>/", views.department_edit, name="department_edit"),
+    path("departments/<int:pk>/capacity/", capacity_views.department_capacity,
+         name="department_capacity"),
     path("calendars/new/", views.calendar_create, name="calendar_create"),
     path("calendars/<int:pk>/", views.calendar_detail, name="calendar_detail"),
     path("programs/new/", setup_views.program_create, name="program_create"),

@@ -220,6 +220,10 @@ RULES = {
         expect=expect(ok=A_STAFF, forbidden=["coord_b", *NOT_STAFF_AB], hidden=["outsider"],
                       ok_status=REDIRECT),
     ),
+    "residency:department_capacity": page(
+        kwargs=_department,
+        note="the page edits: the department's editors only; others who see it get 403",
+        expect=expect(ok=A_STAFF, forbidden=["coord_b", *NOT_STAFF_AB], hidden=["outsider"])),
     "residency:calendar_create": page(
         "POST", data=_calendar_form,
         expect=expect(ok=[*WITH_PARTNER, "outsider"], forbidden=NOT_STAFF_AB,

@@ -57,6 +57,11 @@ def _program(cast):
     return build_world(cast).program.pk
 
 
+def _capacity(cast):
+    world = build_world(cast)
+    return f"{API}/departments/{world.a1.pk}/capacity/?calendar_id={world.calendar.pk}"
+
+
 def _requirement(code):
     def pk(cast):
         world = build_world(cast)
@@ -146,6 +151,16 @@ RULES = {
         expect(ok=A_STAFF, forbidden=["coord_b", *NOT_STAFF_AB], hidden=["outsider"],
                anonymous=401),
         data=lambda cast: {"name": "A1 ward (renamed)"}),
+    # ------------------------------------------------------------------- capacity by block
+    "residency_capacity_get": api(
+        "GET", _capacity,
+        expect(ok=everyone_else(["outsider"]), hidden=["outsider"], anonymous=401),
+        note="whoever sees the department sees its capacity, as its own numbers"),
+    "residency_capacity_set": api(
+        "PUT", _capacity,
+        expect(ok=A_STAFF, forbidden=["coord_b", *NOT_STAFF_AB], hidden=["outsider"],
+               anonymous=401),
+        data=lambda cast: {"rows": [{"block": 1, "max_per_block": 1}]}),
     # ------------------------------------------------------------------- calendars
     "residency_calendar_list": api(
         "GET", lambda cast: build_world(cast) and f"{API}/calendars/",

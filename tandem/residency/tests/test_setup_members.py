@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.core.tests.test_pages_in_chinese import ENGLISH, _visible_text
-from tandem.residency import selectors
+from tandem.residency import selectors, services
 from tandem.residency.models import CohortMember, ProposalStatus
 from tandem.residency.tests.factories import (
     build_world,
@@ -250,3 +250,17 @@ def test_member_pages_are_in_chinese(world, client_for, page):
     assert not [msgid for msgid in ENGLISH if msgid in text]
     if page == "member_edit":
         assert "第 1 轮转段" in text
+
+
+def test_the_cohort_page_offers_removal_only_for_residents_off_the_published_schedule(
+        world, client_for, cast):
+    url = reverse("residency:cohort_detail", args=[world.cohort.pk])
+    remove = reverse("residency:member_remove", args=[world.member.pk])
+    assert remove in client_for("coord_a").get(url).content.decode()
+    publish(world)
+    newcomer = make_resident(cast, "newcomer")
+    added = services.member_add(actor=cast.coord_a, cohort=world.cohort, resident=newcomer,
+                                program=world.program)
+    body = client_for("coord_a").get(url).content.decode()
+    assert remove not in body and "On the published schedule" in body
+    assert reverse("residency:member_remove", args=[added.pk]) in body

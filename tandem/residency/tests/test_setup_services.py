@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tandem.core.models import AuditEvent
-from tandem.residency import selectors, services
+from tandem.residency import cohort_instance, selectors, services
 from tandem.residency.models import CohortMember, ExchangeQuota, Requirement
 from tandem.residency.tests.factories import build_world, make_resident, publish
 
@@ -324,7 +324,7 @@ def test_a_stale_preference_does_not_reach_the_instance(world):
                            preferences=[{"department": world.b1.pk, "points": 5},
                                         {"department": world.a2.pk, "points": 1}])
     services.requirement_remove(actor=world.cast.coord_a, requirement=_requirement(world, "b1"))
-    instance = selectors.instance_for_cohort(world.cohort, name="x")
+    instance = cohort_instance.instance_for_cohort(world.cohort, name="x")
     row = next(r for r in instance["residents"] if r["id"] == world.member.key)
     assert row["preferences"] == [{"rotation": f"D{world.a2.pk}", "points": 1}]
 
