@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.models import (
     MAX_ANNUAL_QUOTA,
@@ -135,7 +136,7 @@ class TraineeProfileForm(forms.Form):
 
 
 class TutorProfileForm(forms.Form):
-    title = forms.CharField(label=_("Title"), required=False, max_length=80)
+    title = forms.CharField(label=pgettext_lazy("academic", "Title"), required=False, max_length=80)
     qualification = forms.ChoiceField(
         label=_("Supervisor qualification"), choices=SupervisorQualification.choices
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -174,7 +175,7 @@ class SupervisorQualification(models.TextChoices):
 
 class TutorProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="tutor_profile")
-    title = models.CharField(_("title"), max_length=80, blank=True)
+    title = models.CharField(pgettext_lazy("academic", "title"), max_length=80, blank=True)
     qualification = models.CharField(
         _("supervisor qualification"),
         max_length=16,

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Rule(models.TextChoices):
@@ -94,7 +95,7 @@ class WarningThresholds(models.Model):
 
 
 class WarningStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("warning", "Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
     CLOSED_AUTOMATICALLY = "closed_automatically", _("Closed automatically")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tandem.bookings.models import Booking
 from tandem.bookings.reports import UsageRow
@@ -36,7 +37,8 @@ def _workbook(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes
 def bookings_workbook(bookings: Iterable[Booking]) -> bytes:
     header = [
         _("Booking"), _("Resource"), _("Owner"), _("Booked by"), _("Institution"),
-        _("Agreement"), _("Start"), _("End"), _("Hours"), _("Status"), _("Purpose"),
+        _("Agreement"), _("Start"), _("End"), pgettext("duration", "Hours"), _("Status"),
+        _("Purpose"),
         _("Fund"), _("Cost (CNY)"), _("Charged (CNY)"),
     ]
 

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.models import Membership, Role, User
 from tandem.core import tenancy
@@ -171,7 +172,8 @@ class CommentForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=pgettext_lazy("action item", "Owner"),
+                                   queryset=User.objects.none())
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args: Any, series: MeetingSeries, **kwargs: Any) -> None:

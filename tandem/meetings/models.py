@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingMode(models.TextChoices):
@@ -305,7 +306,7 @@ class Attendance(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("action item", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -323,7 +324,7 @@ class ActionItem(models.Model):
     title = models.CharField(_("action item"), max_length=300)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("action item", "owner"),
         on_delete=models.PROTECT,
         related_name="meeting_actions",
     )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.cultivation.models import JointCultivation
 from tandem.plans.models import CourseKind, MilestoneKind, ReviewOutcome
@@ -35,7 +36,8 @@ class CourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
     institution = forms.TypedChoiceField(label=_("Taught at"), coerce=int)
     term = forms.CharField(
-        label=_("Term"), max_length=40, required=False, help_text=_("For example: 2026 autumn.")
+        label=pgettext_lazy("course", "Term"), max_length=40, required=False,
+        help_text=_("For example: 2026 autumn."),
     )
 
     def __init__(self, *args: Any, cultivation: JointCultivation, **kwargs: Any) -> None:
@@ -114,7 +116,8 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("review", "Outcome"), choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
     )
     examiners = forms.CharField(label=_("Examiners"), required=False, max_length=300)
     comments = forms.CharField(

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TrainingPlan(models.Model):
@@ -294,7 +295,7 @@ class MilestoneSubmission(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     # The review, once a tutor or coordinator has given it.
     outcome = models.CharField(
-        _("outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True
+        pgettext_lazy("review", "outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True
     )
     examiners = models.CharField(_("examiners"), max_length=300, blank=True)
     comments = models.TextField(_("examiners' comments"), blank=True)

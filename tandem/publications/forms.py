@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.selectors import person_list_visible_to
 from tandem.institutions.models import Institution
@@ -45,7 +46,7 @@ class AuthorForm(forms.Form):
     name = forms.CharField(label=_("Author's name"), required=False, max_length=200)
     user = forms.ModelChoiceField(label=_("Tandem user"), required=False, queryset=None)
     institutions = forms.ModelMultipleChoiceField(
-        label=_("Affiliated institutions"), required=False,
+        label=pgettext_lazy("authorship", "Affiliated institutions"), required=False,
         queryset=Institution.objects.filter(is_active=True),
     )
     affiliation_text = forms.CharField(label=_("Affiliations as printed"), required=False,

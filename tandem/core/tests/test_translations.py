@@ -106,3 +106,20 @@ def test_no_translation_says_the_same_thing_twice(po):
         if len(text) > 10 and text[: len(text) // 2] == text[len(text) // 2 :]
     ]
     assert not doubled, f"{po}: translations repeated twice: {doubled[:5]}"
+
+
+def test_apps_agree_on_every_shared_msgid():
+    """Django merges the apps' catalogues into one, the first app in INSTALLED_APPS winning: a
+    msgid two apps translate differently shows one app's wording on the other's pages (a
+    tutor's 职称 for a publication's title). A different sense needs a context."""
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    clashes = []
+    for po in CATALOGUES:
+        if po == PROJECT_CATALOGUE:
+            continue
+        app = po.relative_to(ROOT).parts[1]
+        for key, text in _translations(po).items():
+            if key in first and first[key][1] != text:
+                clashes.append((key[1], first[key][0], first[key][1], app, text))
+            first.setdefault(key, (app, text))
+    assert not clashes, f"translated differently (msgid, app, text, app, text): {clashes[:5]}"

@@ -131,7 +131,7 @@ def test_coordinator_adds_a_unit_and_sees_its_history(cast, client_for):
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="unit.create", target_id=str(unit.pk)).exists()
     detail = client.get(reverse("institutions:unit_detail", args=[unit.pk])).content.decode()
-    assert "unit.create" in detail
+    assert "created the unit" in detail
 
 
 def test_detail_renders_in_chinese(cast, client_for):

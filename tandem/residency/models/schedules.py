@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.residency.models.setup import Block, Cohort, CohortMember, Department
 
@@ -17,7 +18,7 @@ class ProposalStatus(models.TextChoices):
     SOLVING = "solving", _("Solving")
     DONE = "done", _("Proposed")
     INFEASIBLE = "infeasible", _("No schedule possible")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("solver", "Failed")
     PUBLISHED = "published", _("Published")
 
 

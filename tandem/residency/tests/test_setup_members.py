@@ -159,7 +159,7 @@ def test_member_edit_saves_leave_and_preferences(world, client_for):
     assert member.preferences == [{"department": world.a2.pk, "points": 3},
                                   {"department": world.b1.pk, "points": -1}]
     page = client.get(reverse("residency:member_edit", args=[member.pk]))
-    assert "Rui Resident — leave_blocks: — → 1, 3" in _text(page)
+    assert "Rui Resident — Leave blocks: 1, 3" in _text(page)
     cohort_page = _text(client.get(reverse("residency:cohort_detail", args=[world.cohort.pk])))
     assert "Block 1, Block 3" in cohort_page and "2 departments" in cohort_page
     # Clearing a row drops that preference.

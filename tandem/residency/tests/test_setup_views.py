@@ -200,11 +200,11 @@ def test_quota_page_sets_updates_and_removes_with_history(world, client_for):
     assert quota.max_per_block == 3
     page = client.get(reverse("residency:quota_list"))
     text = _text(page)
-    assert "exchange_quota.set" in text
+    assert "set an exchange quota" in text
     assert reverse("residency:quota_remove", args=[quota.pk]) in page.content.decode()
     client.post(reverse("residency:quota_remove", args=[quota.pk]))
     assert not ExchangeQuota.objects.filter(pk=quota.pk).exists()
-    assert "exchange_quota.remove" in _text(client.get(reverse("residency:quota_list")))
+    assert "removed an exchange quota" in _text(client.get(reverse("residency:quota_list")))
 
 
 def test_quota_form_names_the_bad_field(world, client_for):

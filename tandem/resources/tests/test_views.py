@@ -43,11 +43,11 @@ def test_partner_detail_shows_only_their_opening_and_no_opening_history(cast, cl
     ).content.decode()
     assert "Eastern Medical University" in body
     assert "Southern Hospital" not in body
-    assert "resource.open" not in body
+    assert "opened the resource to a partner" not in body
     owner_body = client_for("coord_a").get(
         reverse("resources:detail", args=[cast.resource_a.pk])
     ).content.decode()
-    assert "Southern Hospital" in owner_body and "resource.open" in owner_body
+    assert "Southern Hospital" in owner_body and "opened the resource to a partner" in owner_body
 
 
 def test_partner_gets_404_once_the_agreement_is_terminated(cast, client_for):

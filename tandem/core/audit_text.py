@@ -1,0 +1,337 @@
+"""The change history in words: what an audit event says, in the reader's language.
+
+The audit trail stores codes (`proposal.publish`), field names (`time_limit`) and plain JSON
+values. `describe` turns one event into a sentence's parts — who, what they did, what changed
+and why — without a query (the content types come from their cache). The few ids some events
+record (people, residents, departments) are named by `names_in` for a whole list at once, so a
+history costs a fixed number of queries whatever its length.
+
+The action labels are one explicit table, grouped by app, in `audit_labels.py`;
+`tandem/core/tests/test_audit_text.py` fails when a service records a code without a label.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from tandem.bookings.models import BookingRules
+from tandem.core.audit_labels import ACTION_LABELS
+from tandem.core.models import AuditEvent
+from tandem.cultivation.models import TutorRole
+from tandem.institutions.models import Specialty
+from tandem.meetings.models import AttendanceStatus
+from tandem.plans.models import PlanVersion, TrainingPlan
+from tandem.residency.models import Cohort, CohortMember, Department, Program
+from tandem.resources.models import SharedResource
+
+# Some histories record the fields of a closely related model: a plan's events carry its
+# versions' fields, a resource's booking rules are recorded on the resource, a cohort's
+# member changes are named "<resident> — <field>".
+FIELDS_RECORDED_FROM: dict[type[models.Model], tuple[type[models.Model], ...]] = {
+    TrainingPlan: (PlanVersion,),
+    SharedResource: (BookingRules,),
+    Cohort: (CohortMember,),
+}
+
+# Fields whose stored values are choices the model field itself does not declare.
+RECORDED_CHOICES: dict[tuple[type[models.Model], str], type[models.Choices]] = {
+    (Program, "specialty"): Specialty,
+}
+
+# Events whose keys are people's ids, with the choices their values are taken from.
+PERSON_KEYED_ACTIONS: dict[str, type[models.Choices]] = {
+    "meeting.attendance": AttendanceStatus,
+}
+
+# Events that name residents ("R12") and departments ("D7") by their ids in the rotation
+# instance format, in their keys ("R12 / 3") or values.
+INSTANCE_ID_ACTIONS = frozenset({"proposal.pin", "program.create", "program.update"})
+_INSTANCE_ID = re.compile(r"^([RD])(\d+)$")
+
+# The keys services write that are not a field of the target model (also the keys inside
+# recorded dicts, such as a program's sequence rules or a series' rescheduled meetings).
+OTHER_KEYS: dict[str, Promise] = {
+    "after": _("After"),
+    "amendment": _("Amendment"),
+    "approved for": _("Approved for"),
+    "approved_for": _("Approved for"),
+    "attachments": _("Attachments"),
+    "authors": _("Authors"),
+    "before": _("Before"),
+    "block": _("Block"),
+    "blocks": _("Number of blocks"),
+    "cancelled": _("Cancelled"),
+    "cancelled_meetings": _("Cancelled debriefings"),
+    "certificate": _("Certificate"),
+    "change_request": _("Change request"),
+    "confirmed_by": _("Confirmed by"),
+    "courses": _("Course"),
+    "evidence": _("Evidence"),
+    "experimental": TutorRole.EXPERIMENTAL.label,
+    "files": _("Files"),
+    "forbidden_sequences": _("Sequences not allowed"),
+    "invited": _("People invited"),
+    "max_consecutive": _("Most blocks in a row"),
+    "meetings": _("Debriefings"),
+    "member": _("Cohort member"),
+    "milestones": _("Milestone"),
+    "min_stint": _("Shortest stint"),
+    "opening": _("Opened to"),
+    "participant": _("Participant"),
+    "parties": _("Parties"),
+    "precedences": _("Order of rotations"),
+    "proposal": _("Schedule proposal"),
+    "quotas": _("Quotas"),
+    "record": _("Joint record"),
+    "requirement": _("Rotation requirement"),
+    "rescheduled": _("Rescheduled"),
+    "resource_openings_moved": _("Resource openings moved"),
+    "responsibilities": _("Responsibilities"),
+    "responsibility_items": _("Responsibility items"),
+    "restored": _("Restored"),
+    "roles_added": _("Roles added"),
+    "rotations": _("Rotations"),
+    "shares": _("Shares"),
+    "signatures_withdrawn": _("Signatures withdrawn"),
+    "signed_by": _("Signed by"),
+    "signed_for": _("Signed for"),
+    "stays": _("Stay periods"),
+    "superseded_by": _("Superseded by"),
+    "theoretical": TutorRole.THEORETICAL.label,
+    "trainees": _("Trainees"),
+    "tutors": _("Tutors"),
+    "version": _("Version"),
+    "with": _("Swap with"),
+}
+
+# A few values the services write as fixed English words.
+WRITTEN_VALUES: dict[str, Promise] = {
+    "swapped": _("swapped"),
+    "leave": _("leave"),
+}
+
+EMPTY = "—"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_TIME = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
+@dataclass(frozen=True)
+class ChangeText:
+    field: str
+    old: str | None  # None: nothing before, or the event records a value rather than a change
+    new: str
+
+
+@dataclass(frozen=True)
+class EventText:
+    at: datetime.datetime
+    actor: str
+    action: str
+    changes: list[ChangeText]
+    reason: str
+
+
+def action_label(code: str) -> str:
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> EventText:
+    """One event in the reader's language. `names`: what `names_in` found for the ids some
+    events record (people, residents, departments); without it those stay ids."""
+    model = _model_of(event)
+    changes = event.changes if isinstance(event.changes, dict) else {"": event.changes}
+    person_choices = PERSON_KEYED_ACTIONS.get(event.action)
+    ids = (names or {}) if event.action in INSTANCE_ID_ACTIONS else {}
+    texts = []
+    for key, value in changes.items():
+        if person_choices is not None:
+            label = (names or {}).get(key, key)
+            text = _change(label, value, dict(person_choices.choices))
+        else:
+            field = _field(model, key)
+            label = " / ".join(ids.get(part, part) for part in field_label(model, key).split(" / "))
+            text = _change(
+                label, value, _choices(model, key, field), written=field is None, names=ids
+            )
+        if text is not None:
+            texts.append(text)
+    return EventText(
+        at=event.at,
+        actor=str(event.actor) if event.actor is not None else gettext("System"),
+        action=action_label(event.action),
+        changes=texts,
+        reason=event.reason,
+    )
+
+
+def names_in(events: Iterable[AuditEvent]) -> dict[str, str]:
+    """The names behind the ids some events record, at most one query per kind of id for a
+    whole list: people keying attendance, residents and departments in the instance format."""
+    people: set[str] = set()
+    instance_ids: set[str] = set()
+    for event in events:
+        if not isinstance(event.changes, dict):
+            continue
+        if event.action in PERSON_KEYED_ACTIONS:
+            people |= {key for key in event.changes if key.isdigit()}
+        elif event.action in INSTANCE_ID_ACTIONS:
+            instance_ids |= {part for key in event.changes for part in key.split(" / ")}
+            instance_ids |= set(_strings(list(event.changes.values())))
+    found: dict[str, str] = {}
+    if people:
+        found |= {str(u.pk): str(u) for u in get_user_model().objects.filter(pk__in=people)}
+    wanted: dict[str, set[int]] = {"R": set(), "D": set()}
+    for token in instance_ids:
+        if match := _INSTANCE_ID.match(token):
+            wanted[match[1]].add(int(match[2]))
+    if wanted["R"]:
+        members = CohortMember.objects.filter(pk__in=wanted["R"]).select_related("resident")
+        found |= {member.key: str(member) for member in members}
+    if wanted["D"]:
+        found |= {f"D{d.pk}": str(d) for d in Department.objects.filter(pk__in=wanted["D"])}
+    return found
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+def _model_of(event: AuditEvent) -> type[models.Model] | None:
+    # get_for_id answers from the content-type cache: no query per event.
+    return ContentType.objects.get_for_id(event.target_type_id).model_class()
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
+    if model is None:
+        return None
+    for candidate in (model, *FIELDS_RECORDED_FROM.get(model, ())):
+        try:
+            field = candidate._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field):  # not a reverse relation
+            return field
+    return None
+
+
+def _choices(
+    model: type[models.Model] | None, key: str, field: models.Field | None
+) -> dict[Any, Any] | None:
+    if field is not None and field.choices:
+        return dict(field.flatchoices)
+    recorded = RECORDED_CHOICES.get((model, key)) if model is not None else None
+    return dict(recorded.choices) if recorded is not None else None
+
+
+def field_label(model: type[models.Model] | None, key: str) -> str:
+    """The field's verbose name on the target model, else the label of a key the services
+    write, else the key itself."""
+    field = _field(model, key)
+    if field is not None:
+        return capfirst(str(field.verbose_name))
+    if key in OTHER_KEYS:
+        return str(OTHER_KEYS[key])
+    if key.startswith("student_number@"):
+        return gettext("Student number")
+    if key.startswith("window "):
+        return gettext("Time window of %(milestone)s") % {"milestone": key[len("window ") :]}
+    head, sep, tail = key.rpartition(" — ")
+    if sep and head and tail:
+        return f"{head} — {field_label(model, tail)}"
+    return key
+
+
+def _change(
+    label: str,
+    value: Any,
+    choices: Mapping[Any, Any] | None,
+    *,
+    written: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> ChangeText | None:
+    if isinstance(value, list) and len(value) == 2:
+        old, new = (humanise(v, choices, written=written, names=names) for v in value)
+        if old == new == EMPTY:
+            return None
+        return ChangeText(label, None if old == EMPTY else old, new)
+    return ChangeText(label, None, humanise(value, choices, written=written, names=names))
+
+
+def humanise(
+    value: Any,
+    choices: Mapping[Any, Any] | None = None,
+    *,
+    written: bool = False,
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """One recorded value in the reader's words: empty as a dash, yes/no, lists joined the way
+    the language joins them, dicts as "key: value", ISO dates in the locale's format, stored
+    choices as their label. `written`: the value may be one of the fixed English words the
+    services write (WRITTEN_VALUES); `names`: ids to show by name."""
+    if value is None or value == "" or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list | tuple):
+        return _separator().join(humanise(v, choices, written=written, names=names) for v in value)
+    if isinstance(value, dict):
+        return _separator().join(
+            f"{field_label(None, str(k))}: {humanise(v, written=written, names=names)}"
+            for k, v in value.items()
+        )
+    if choices and value in choices:
+        return str(choices[value])
+    if isinstance(value, str):
+        if names and value in names:
+            return names[value]
+        return _text(value, written=written)
+    return str(value)
+
+
+def _separator() -> str:
+    return pgettext("list separator", ", ")
+
+
+def _text(value: str, *, written: bool) -> str:
+    if _DATE.match(value):
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    if _DATETIME.match(value):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if _TIME.match(value):
+        try:
+            return formats.time_format(datetime.time.fromisoformat(value), "TIME_FORMAT")
+        except ValueError:
+            return value
+    if written and value in WRITTEN_VALUES:
+        return str(WRITTEN_VALUES[value])
+    return value
