@@ -56,26 +56,38 @@ class TimeInput(forms.TimeInput):
     input_type = "time"
 
 
-class SeriesForm(forms.ModelForm):
+class _SeriesFieldsForm(forms.ModelForm):
+    """The series fields as both the scheduling and the editing form show them. The service
+    validates the model (and the rules around it) as a whole, so the form does not."""
+
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
-    tutors = forms.ModelMultipleChoiceField(
-        label=_("Other tutors"), queryset=User.objects.none(), required=False,
-        help_text=_("The second tutor of a pair, or the other tutors of a lab."),
-    )
-    trainees = forms.ModelMultipleChoiceField(label=_("Trainees"), queryset=User.objects.none())
     online_url = forms.URLField(label=_("Online meeting link"), required=False,
                                 assume_scheme="https")
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "title", "institution", "time_zone", "first_date", "start_time", "duration_minutes",
-            "interval_weeks", "until", "mode", "location", "online_url", "description",
-        ]
+        fields: list[str] = []
         widgets = {
             "first_date": DateInput(), "until": DateInput(), "start_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class SeriesForm(_SeriesFieldsForm):
+    tutors = forms.ModelMultipleChoiceField(
+        label=_("Other tutors"), queryset=User.objects.none(), required=False,
+        help_text=_("The second tutor of a pair, or the other tutors of a lab."),
+    )
+    trainees = forms.ModelMultipleChoiceField(label=_("Trainees"), queryset=User.objects.none())
+
+    class Meta(_SeriesFieldsForm.Meta):
+        fields = [
+            "title", "institution", "time_zone", "first_date", "start_time", "duration_minutes",
+            "interval_weeks", "until", "mode", "location", "online_url", "description",
+        ]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,37 +95,22 @@ class SeriesForm(forms.ModelForm):
         self.fields["tutors"].queryset = people_with_role(user, Role.TUTOR).exclude(pk=user.pk)
         self.fields["trainees"].queryset = people_with_role(user, Role.TRAINEE)
 
-    def _post_clean(self) -> None:
-        # The service validates the model (and the rules around it) as a whole.
-        pass
 
+class SeriesEditForm(_SeriesFieldsForm):
+    """What can change in a running series; the first date and the rhythm stay. The instance
+    stays as it was: the service applies the change."""
 
-class SeriesEditForm(forms.ModelForm):
-    """What can change in a running series; the first date and the rhythm stay."""
-
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
-    online_url = forms.URLField(label=_("Online meeting link"), required=False,
-                                assume_scheme="https")
     reason = forms.CharField(
         label=_("Why (optional)"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the history; meetings cancelled by an earlier end date show it."),
     )
 
-    class Meta:
-        model = MeetingSeries
+    class Meta(_SeriesFieldsForm.Meta):
         fields = [
             "title", "time_zone", "start_time", "duration_minutes", "until", "mode",
             "location", "online_url", "description",
         ]
-        widgets = {
-            "until": DateInput(), "start_time": TimeInput(),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def _post_clean(self) -> None:
-        # The service validates and applies the change; the instance stays as it was.
-        pass
 
 
 class EndSeriesForm(forms.Form):

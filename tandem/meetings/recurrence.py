@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import icalendar
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.meetings.models import Meeting, MeetingSeries, MeetingStatus
 
@@ -89,6 +90,11 @@ MEETING_DETAILS = ("title", "time_zone", "mode", "location", "online_url")
 
 def meeting_details(series: MeetingSeries) -> dict[str, str]:
     return {field: getattr(series, field) for field in MEETING_DETAILS}
+
+
+def series_today(series: MeetingSeries) -> datetime.date:
+    """Today's date where the series meets (its own time zone)."""
+    return timezone.localdate(timezone=ZoneInfo(series.time_zone))
 
 
 def slot_date(meeting: Meeting, series: MeetingSeries) -> datetime.date:

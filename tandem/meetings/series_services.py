@@ -10,7 +10,6 @@ series' iCalendar SEQUENCE so that calendar programs replace what they have.
 import datetime
 from collections.abc import Iterable
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +28,7 @@ from tandem.meetings.recurrence import (
     meeting_details,
     occurrence_dates,
     series_occurrence,
+    series_today,
     slot_date,
 )
 from tandem.meetings.services import series_validate
@@ -56,10 +56,6 @@ def _state(series: MeetingSeries) -> dict[str, Any]:
     state = snapshot(series, EDITABLE_FIELDS)
     state["start_time"] = series.start_time.strftime("%H:%M") if series.start_time else None
     return state
-
-
-def _today(series: MeetingSeries) -> datetime.date:
-    return timezone.localdate(timezone=ZoneInfo(series.time_zone))
 
 
 def _next_sequence(series: MeetingSeries, meetings: Iterable[Meeting]) -> int:
@@ -151,9 +147,10 @@ def series_update(
         raise PermissionDenied(_("Only the organizer or a coordinator can change the series."))
     if series.is_ended:
         raise ValidationError(_("This series has ended; schedule a new one."))
+    reason = (reason or "").strip()
     before = _state(series)
     old_until = series.until
-    today = _today(series)
+    today = series_today(series)
     meetings = list(Meeting.objects.select_for_update().filter(series=series))
     by_day = {slot_date(m, series): m for m in meetings}
     values: dict[str, Any] = {
@@ -176,11 +173,11 @@ def series_update(
     series.sequence = _next_sequence(series, meetings)
     series.updated_at = now
     series.save()
-    summary = _reschedule(series, by_day, now, (reason or "").strip())
+    summary = _reschedule(series, by_day, now, reason)
     if summary:
         changes["meetings"] = [None, summary]
     audit_record(actor=actor, action="meeting_series.update", target=series, changes=changes,
-                 reason=(reason or "").strip())
+                 reason=reason)
     _notify(_everyone_but(series, actor), "series_changed", series)
     return series
 
@@ -199,7 +196,7 @@ def series_end(
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the series ends.")]
-    if after is None or after < _today(series):
+    if after is None or after < series_today(series):
         errors["after"] = [_("Meetings that took place stay: choose today or a later date.")]
     if errors:
         raise ValidationError(errors)

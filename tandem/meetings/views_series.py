@@ -1,14 +1,10 @@
 """Pages that change a series as a whole: edit it, end it, take someone off it."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +12,7 @@ from tandem.core.forms import apply_validation_error
 from tandem.meetings import permissions, selectors, series_services
 from tandem.meetings.forms import EndSeriesForm, SeriesEditForm
 from tandem.meetings.models import MeetingSeries, SeriesParticipant
+from tandem.meetings.recurrence import series_today
 
 
 def _series_for_editing(request: HttpRequest, pk: int) -> MeetingSeries:
@@ -23,10 +20,6 @@ def _series_for_editing(request: HttpRequest, pk: int) -> MeetingSeries:
     if not permissions.can_edit_series(request.user, series):
         raise PermissionDenied(_("Only the organizer or a coordinator can change the series."))
     return series
-
-
-def _local_today(series: MeetingSeries) -> datetime.date:
-    return timezone.localdate(timezone=ZoneInfo(series.time_zone))
 
 
 @login_required
@@ -53,7 +46,7 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def series_end(request: HttpRequest, pk: int) -> HttpResponse:
     series = _series_for_editing(request, pk)
-    form = EndSeriesForm(request.POST or None, initial={"after": _local_today(series)})
+    form = EndSeriesForm(request.POST or None, initial={"after": series_today(series)})
     context = {"form": form, "series": series}
     if request.method == "POST":
         if form.is_valid():

@@ -275,4 +275,5 @@ class CapacityOverrideAdmin(ReadOnlyAdmin):
 
     list_display = ["department", "block", "min_per_block", "max_per_block"]
     list_filter = ["block__calendar"]
+    list_select_related = ["department", "block"]
     search_fields = ["department__name", "department__code"]

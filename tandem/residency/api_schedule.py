@@ -243,7 +243,7 @@ def swap_create(request: HttpRequest, member_id: int, payload: ResidencySwapIn) 
     """Ask to trade your rotation in one block with another resident of your cohort."""
     member = _own_member(request, member_id)
     other = member.cohort.members.filter(pk=payload.other_id).first()
-    if other is None or other.pk == member.pk:
+    if other is None:  # the service refuses the resident themself
         raise field_error("other", _("Choose another resident of the same cohort."))
     swap = schedule_services.swap_request(actor=request.user, member=member, other=other,
                                           block=payload.block, reason=payload.reason)

@@ -10,6 +10,9 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from tandem.residency.capacity import MAX_RESIDENTS
+from tandem.residency.checks import MAX_PREFERENCE_POINTS
+
 
 def block_index() -> Any:
     return Field(..., ge=0, le=25, description="The block's index, counted from 0.")
@@ -93,8 +96,8 @@ class ResidencyCapacityOut(Schema):
 
 class ResidencyCapacityRowIn(Schema):
     block: int = block_index()
-    min_per_block: int | None = Field(None, ge=0, le=32767)
-    max_per_block: int | None = Field(None, ge=0, le=32767)
+    min_per_block: int | None = Field(None, ge=0, le=MAX_RESIDENTS)
+    max_per_block: int | None = Field(None, ge=0, le=MAX_RESIDENTS)
 
 
 class ResidencyCapacityIn(Schema):
@@ -252,7 +255,7 @@ class ResidencyCohortIn(Schema):
 
 class ResidencyPreferenceIO(Schema):
     department: int = Field(..., description="The department's id.")
-    points: int = Field(..., ge=-100, le=100)
+    points: int = Field(..., ge=-MAX_PREFERENCE_POINTS, le=MAX_PREFERENCE_POINTS)
 
 
 class ResidencyMemberOut(Schema):

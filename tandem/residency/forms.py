@@ -8,8 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import Role, User
 from tandem.institutions.models import Specialty
+from tandem.residency import selectors
 from tandem.residency.checks import MAX_PREFERENCE_POINTS
 from tandem.residency.models import CalendarKind, Department
 
@@ -47,10 +47,9 @@ class DepartmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["base"].queryset = bases  # type: ignore[attr-defined]
         institutions = bases.values_list("institution_id", flat=True)
-        self.fields["teachers"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            memberships__role__in=[Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR],
-            memberships__institution_id__in=institutions,
-        ).distinct()
+        self.fields["teachers"].queryset = (  # type: ignore[attr-defined]
+            selectors.teacher_list_of_institutions(institutions)
+        )
 
 
 class CalendarForm(forms.Form):

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from tandem.residency import rule_text
 
 
 def colour(pk: int) -> str:
@@ -139,21 +140,11 @@ _IDS = re.compile(r"\b([DRP])(\d+)\b")
 def conflicts_html(conflicts: list[str], departments: dict, members: dict,
                    programs: dict | None = None) -> list[SafeString]:
     """The solver's sentences with ids replaced by names that link to the rule's page."""
-    programs = programs or {}
+    names = rule_text.Names(departments=departments, members=members,
+                            programs=programs or {}, html=True)
 
     def name(match: re.Match[str]) -> str:
-        key = match.group(0)
-        if key in departments:
-            dept = departments[key]
-            url = reverse("residency:department_edit", args=[dept.pk])
-            return f'<a href="{url}">{escape(dept)}</a>'
-        if key in members:
-            member = members[key]
-            return f"<strong>{escape(member)}</strong>"
-        if key in programs:
-            url = reverse("residency:program_detail", args=[programs[key].pk])
-            return f'<a href="{url}">{escape(programs[key])}</a>'
-        return escape(key)
+        return rule_text.linked_name(match.group(0), names)
 
     result = []
     for text in conflicts:

@@ -345,6 +345,16 @@ def _linked(text: str, url: str, names: Names) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>' if names.html else text
 
 
+def linked_name(key: str, names: Names) -> str:
+    """An instance id (department, cohort member or program) as the name it stands for: a link
+    to its page, the member in bold, when ``names.html``; the id itself when unknown."""
+    if key in names.departments:
+        return _department(key, names)
+    if key in names.programs:
+        return _program(key, names)
+    return _person(key, names)
+
+
 def _person(key: str, names: Names) -> str:
     member = names.members.get(key)
     if member is None:

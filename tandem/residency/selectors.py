@@ -38,6 +38,7 @@ from tandem.residency.models import (
 )
 
 STAFF_ROLES = (Role.COORDINATOR, Role.BASE_DIRECTOR)
+TEACHER_ROLES = (Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR)
 
 
 # --------------------------------------------------------------------------- setup
@@ -76,6 +77,16 @@ def department_list_for_page(user: Any, *, base_id: int | None = None, q: str = 
     if q:
         queryset = queryset.filter(Q(name__icontains=q) | Q(name_zh__icontains=q) | Q(code=q))
     return queryset
+
+
+def teacher_list_of_institutions(institution_ids: Any) -> QuerySet[User]:
+    """Who may teach in a department of these hospitals (ids or a values queryset): their
+    teachers, tutors and base directors."""
+    return User.objects.filter(
+        memberships__role__in=TEACHER_ROLES,
+        memberships__institution_id__in=institution_ids,
+        memberships__is_active=True,
+    ).distinct()
 
 
 def department_get_for_user_or_404(user: Any, pk: int) -> Department:
@@ -256,16 +267,22 @@ def member_on_schedule(member: CohortMember) -> bool:
     )
 
 
+def resident_list_of_institution(institution_id: int) -> QuerySet[User]:
+    """People with a resident's trainee profile and an active trainee membership of this
+    hospital (the ones a cohort of it may take)."""
+    return User.objects.filter(
+        trainee_profile__kind=TraineeKind.RESIDENT,
+        memberships__role=Role.TRAINEE,
+        memberships__institution_id=institution_id,
+        memberships__is_active=True,
+    )
+
+
 def resident_candidates(cohort: Cohort, q: str = "") -> QuerySet[User]:
     """Residents of the cohort's hospital not yet in it (the caller checked access to it)."""
     queryset = (
-        User.objects.filter(
-            is_active=True,
-            trainee_profile__kind=TraineeKind.RESIDENT,
-            memberships__role=Role.TRAINEE,
-            memberships__institution_id=cohort.institution_id,
-            memberships__is_active=True,
-        )
+        resident_list_of_institution(cohort.institution_id)
+        .filter(is_active=True)
         .exclude(residency_memberships__cohort=cohort)
         .select_related("trainee_profile")
         .distinct()
@@ -331,8 +348,6 @@ def visible_member_keys(user: Any, cohort: Cohort, solution: dict | None,
 
 
 def _institutions(ids: set[int]) -> list:
-    from tandem.institutions.models import Institution
-
     return list(Institution.objects.filter(pk__in=ids).only("code")) if ids else []
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import Role, TraineeKind, User
+from tandem.accounts.models import User
 from tandem.agreements.models import Agreement, AgreementStatus
 from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
@@ -41,20 +41,14 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _clean(obj: Any, exclude: list[str] | None = None) -> None:
-    obj.full_clean(exclude=exclude)
-
-
-TEACHER_ROLES = (Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR)
+TEACHER_ROLES = selectors.TEACHER_ROLES
 
 
 def _check_teachers(base: Unit, teachers: list[User]) -> None:
     """A department's teachers teach at its hospital: teachers, tutors or base directors there."""
     ids = {t.pk for t in teachers}
-    qualified = set(User.objects.filter(
-        pk__in=ids, memberships__role__in=TEACHER_ROLES,
-        memberships__institution_id=base.institution_id, memberships__is_active=True,
-    ).values_list("pk", flat=True))
+    qualified = set(selectors.teacher_list_of_institutions([base.institution_id])
+                    .filter(pk__in=ids).values_list("pk", flat=True))
     if ids - qualified:
         raise field_error("teachers", _("Choose teachers, tutors or base directors of this "
                                         "hospital."))
@@ -70,7 +64,7 @@ def department_create(*, actor: User, base: Unit, name: str, code: str, name_zh:
                             min_per_block=min_per_block, max_per_block=max_per_block,
                             duration=duration)
     checks.check_capacity(min_per_block, max_per_block)
-    _clean(department)
+    department.full_clean()
     _check_teachers(base, teachers or [])
     department.save()
     department.teachers.set(teachers or [])
@@ -93,7 +87,7 @@ def department_update(*, actor: User, department: Department, **values: Any) -> 
     checks.check_capacity(department.min_per_block, department.max_per_block)
     capacity.check_department_numbers(department, department.min_per_block,
                                       department.max_per_block)
-    _clean(department)
+    department.full_clean()
     if teachers is not None:
         _check_teachers(department.base, teachers)
     department.save()
@@ -117,7 +111,7 @@ def calendar_create(*, actor: User, name: str, training_year: int, kind: str,
     cal = BlockCalendar(institution=institution, name=(name or "").strip(),
                         training_year=training_year, kind=kind, start_date=start_date,
                         block_count=block_count)
-    _clean(cal)
+    cal.full_clean()
     if not 2000 <= start_date.year <= 2100:  # the blocks' dates must stay representable
         raise field_error("start_date", _("Choose a first day between 2000 and 2100."))
     if kind == CalendarKind.MONTHS and start_date.day != 1:
@@ -177,7 +171,7 @@ def program_rules_update(*, actor: User, program: Program, rules: dict[str, Any]
     program.rules = rules
     if may_idle is not None:
         program.may_idle = may_idle
-    _clean(program)
+    program.full_clean()
     program.save()
     audit_record(actor=actor, action="program.update", target=program,
                  changes=diff(before, snapshot(program, PROGRAM_FIELDS)))
@@ -194,7 +188,7 @@ def requirement_add(*, actor: User, program: Program, departments: list[Departme
     checks.check_requirement(program, departments, departments, min_blocks, max_blocks)
     requirement = Requirement(program=program, min_blocks=min_blocks, max_blocks=max_blocks,
                               is_elective=is_elective)
-    _clean(requirement)
+    requirement.full_clean()
     requirement.save()
     requirement.departments.set(departments)
     audit_record(actor=actor, action="program.requirement_add", target=program, changes={
@@ -224,7 +218,7 @@ def requirement_update(*, actor: User, requirement: Requirement,
     def check() -> None:
         checks.check_requirement(program, new_departments,
                                  [d for d in new_departments if d.pk not in old_pks], low, high)
-        _clean(requirement)
+        requirement.full_clean()
         if departments is not None:
             checks.check_rules_still_hold(requirement, new_departments, "departments")
 
@@ -263,7 +257,7 @@ def cohort_create(*, actor: User, institution: Institution, calendar: BlockCalen
     cohort = Cohort(institution=institution, calendar=calendar, name=(name or "").strip())
     if Cohort.objects.filter(institution=institution, name=cohort.name).exists():
         raise field_error("name", _("This hospital already has a cohort with this name."))
-    _clean(cohort)
+    cohort.full_clean()
     cohort.save()
     audit_record(actor=actor, action="cohort.create", target=cohort,
                  changes={"name": [None, cohort.name], "calendar": [None, str(calendar)]})
@@ -276,12 +270,8 @@ def member_add(*, actor: User, cohort: Cohort, resident: User, program: Program,
                preferences: list[dict[str, int]] | None = None) -> CohortMember:
     _require(permissions.can_manage_cohort(actor, cohort),
              _("Only the hospital's training office manages its cohorts."))
-    is_resident = (
-        getattr(getattr(resident, "trainee_profile", None), "kind", None) == TraineeKind.RESIDENT
-        and resident.memberships.filter(role=Role.TRAINEE, institution_id=cohort.institution_id,
-                                        is_active=True).exists()
-    )
-    if not is_resident:
+    if not selectors.resident_list_of_institution(cohort.institution_id).filter(
+            pk=resident.pk).exists():
         raise field_error("resident", _("Choose a resident of this hospital."))
     if program.institution_id != cohort.institution_id:
         raise field_error("program", _("Choose a program of this hospital."))
@@ -289,7 +279,7 @@ def member_add(*, actor: User, cohort: Cohort, resident: User, program: Program,
     member = CohortMember(cohort=cohort, resident=resident, program=program, leave_blocks=leave,
                           preferences=checks.check_preferences(program, preferences or []))
     try:
-        _clean(member)
+        member.full_clean()
     except ValidationError as exc:
         if "__all__" in exc.message_dict:
             raise field_error("resident", _("This resident is already in the cohort.")) from None
@@ -336,7 +326,7 @@ def member_update(*, actor: User, member: CohortMember, program: Program | None 
     before = checks.member_facts(member)
     checks.apply_or_restore(
         member, {"program": new_program, "leave_blocks": leave, "preferences": prefs},
-        lambda: _clean(member))
+        member.full_clean)
     member.save()
     changes = {f"{member.resident} — {field}": change
                for field, change in diff(before, checks.member_facts(member)).items()}
@@ -382,7 +372,7 @@ def quota_set(*, actor: User, agreement: Agreement, from_institution: Institutio
                                to_institution=to_institution, max_per_block=0)
     before = quota.max_per_block if quota.pk else None
     quota.max_per_block = max_per_block
-    _clean(quota, exclude=["agreement", "from_institution", "to_institution"])
+    quota.full_clean(exclude=["agreement", "from_institution", "to_institution"])
     quota.save()
     audit_record(actor=actor, action="exchange_quota.set", target=agreement,
                  changes={f"{from_institution} → {to_institution}": [before, max_per_block]})

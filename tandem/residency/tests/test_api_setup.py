@@ -172,6 +172,18 @@ def test_department_on_a_base_the_caller_cannot_see_is_400_naming_base(world, cl
     assert "base" in response.json()["errors"]
 
 
+def test_department_teacher_who_does_not_teach_there_is_refused(world, cast, client_for):
+    """A person the caller can see, of the same hospital, but a resident: the service refuses
+    them, naming `teachers`, and the department's teachers stay as they were."""
+    before = sorted(t.pk for t in world.a1.teachers.all())
+    resident = make_resident(cast, "resident.teacher")
+    response = send(client_for("coord_a"), "patch", f"{API}/departments/{world.a1.pk}/",
+                    {"teacher_ids": [resident.pk]})
+    assert response.status_code == 400
+    assert "teachers" in response.json()["errors"]
+    assert sorted(t.pk for t in world.a1.teachers.all()) == before
+
+
 def test_department_update_changes_only_what_is_sent(world, client_for):
     client = client_for("coord_a")
     response = send(client, "patch", f"{API}/departments/{world.a1.pk}/",

@@ -6,9 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tandem.accounts.models import Membership, Role
 from tandem.core.models import AuditEvent
 from tandem.core.tests.test_pages_in_chinese import ENGLISH, _visible_text
+from tandem.institutions.models import Unit
 from tandem.residency import services
+from tandem.residency.forms import DepartmentForm
 from tandem.residency.models import Cohort, ExchangeQuota, Program, Requirement
 from tandem.residency.tests.factories import build_world, make_base_director
 
@@ -263,3 +266,11 @@ def test_set_up_pages_are_in_chinese(world, client_for, page):
     assert response.status_code == 200
     text = _text(response)
     assert not [msgid for msgid in ENGLISH if msgid in text]
+
+
+def test_the_department_form_offers_only_active_teachers_of_the_hospital(world, cast):
+    bases = Unit.objects.filter(pk=world.base_a.pk)
+    offered = DepartmentForm(bases=bases).fields["teachers"].queryset
+    assert cast.tutor_a in offered and cast.tutor_b not in offered
+    Membership.objects.filter(user=cast.tutor_a, role=Role.TUTOR).update(is_active=False)
+    assert cast.tutor_a not in DepartmentForm(bases=bases).fields["teachers"].queryset
