@@ -94,7 +94,8 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get_for_user_or_404(request.user, pk)
-    expenses = selectors.expense_list_for(allocation.fund, allocation_id=allocation.pk)
+    expenses = selectors.expense_list_for(
+        request.user, allocation.fund, allocation_id=allocation.pk)
     return render(request, "funds/allocation_detail.html", {
         "allocation": allocation,
         "warnings": selectors.allocation_warnings(allocation),

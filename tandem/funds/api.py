@@ -308,7 +308,7 @@ def fund_get(request: HttpRequest, fund_id: int) -> Any:
 def expense_list(request: HttpRequest, fund_id: int, filters: Query[ExpenseFilters]) -> Any:
     fund = selectors.fund_get_for_user_or_404(request.user, fund_id)
     return selectors.expense_list_for(
-        fund, category=filters.category or "", date_from=filters.date_from,
+        request.user, fund, category=filters.category or "", date_from=filters.date_from,
         date_to=filters.date_to, allocation_id=filters.allocation_id, search=filters.q or "",
     )
 

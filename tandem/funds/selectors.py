@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tandem.core import tenancy
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_list_visible_to
+from tandem.funds import permissions
 from tandem.funds.models import (
     AllocationShare,
     AllocationStatus,
@@ -102,7 +103,19 @@ def fund_get_for_user_or_404(user: Any, pk: int) -> ResearchFund:
     )
 
 
+def expense_list_visible_to(user: Any, fund: ResearchFund) -> QuerySet[Expense]:
+    """The entries of `fund` (fetched through its selector) this person may read. Those who
+    manage the fund read its whole ledger; anyone else reads only the entries charged to the
+    allocations of joint cultivations they may open: a trainee their own, a tutor their
+    trainees', a coordinator of the home or host the cultivations of their institution."""
+    queryset = fund.expenses.all()
+    if permissions.can_manage_fund(user, fund):
+        return queryset
+    return queryset.filter(allocation__cultivation__in=cultivation_list_visible_to(user))
+
+
 def expense_list_for(
+    user: Any,
     fund: ResearchFund,
     *,
     category: str = "",
@@ -111,8 +124,8 @@ def expense_list_for(
     allocation_id: int | None = None,
     search: str = "",
 ) -> QuerySet[Expense]:
-    """The ledger of a fund the caller has fetched through a selector, filtered."""
-    queryset = fund.expenses.all()
+    """The entries of a fund the caller may read, filtered."""
+    queryset = expense_list_visible_to(user, fund)
     if category:
         queryset = queryset.filter(category=category)
     if date_from:
@@ -130,7 +143,7 @@ def expense_list_for(
 
 def expense_get_for_user_or_404(user: Any, fund_pk: int, pk: int) -> Expense:
     fund = fund_get_for_user_or_404(user, fund_pk)
-    return get_object_or_404(expense_list_for(fund).select_related("fund"), pk=pk)
+    return get_object_or_404(expense_list_for(user, fund).select_related("fund"), pk=pk)
 
 
 def ledger_totals(fund: ResearchFund) -> dict[str, Decimal]:

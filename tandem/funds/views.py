@@ -78,8 +78,9 @@ def _ledger(request: HttpRequest, fund: ResearchFund) -> tuple[LedgerFilterForm,
     filters = LedgerFilterForm(request.GET or None)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     expenses = selectors.expense_list_for(
-        fund, category=values.get("category") or "", date_from=values.get("date_from"),
-        date_to=values.get("date_to"), allocation_id=values.get("allocation"),
+        request.user, fund, category=values.get("category") or "",
+        date_from=values.get("date_from"), date_to=values.get("date_to"),
+        allocation_id=values.get("allocation"),
         search=values.get("q") or "",
     )
     return filters, expenses
