@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
 from tandem.core import views as core_views
+from tandem.core.api import not_found as api_not_found
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("alerts/", include("tandem.alerts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.
+    re_path(r"^api/", api_not_found),
 ]
 
 handler400 = "tandem.core.views.bad_request"

@@ -2,8 +2,17 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -68,6 +77,25 @@ def validation_error_body(exc: ValidationError) -> dict[str, Any]:
     return {"detail": first, "errors": errors}
 
 
+def too_big_or_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A request Django refuses to parse: a body over its size limit (413) or with too many
+    fields or files, or otherwise malformed (400)."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = _("The request body is too large: at most %(mb)s MB.") % {"mb": limit}
+        return JsonResponse({"detail": detail, "errors": {}}, status=413)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        detail = _("The request has too many fields or files.")
+    else:
+        detail = _("The request is malformed.")
+    return JsonResponse({"detail": detail, "errors": {}}, status=400)
+
+
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any /api/ path that names no operation (also an id that is not a number): a JSON 404."""
+    return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -95,6 +123,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found."), "errors": {}}, status=404)
+
+    @api.exception_handler(MultiPartParserError)
+    def on_unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        detail = _(
+            "The request body cannot be read as multipart/form-data (is the boundary "
+            "missing?). Send JSON with Content-Type: application/json."
+        )
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=400)
+
+    @api.exception_handler(UnreadablePostError)
+    def on_broken_body(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+        detail = _("The request body could not be read completely; send it again.")
+        return api.create_response(request, {"detail": detail, "errors": {}}, status=400)
+
+    @api.exception_handler(SuspiciousOperation)
+    def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        return too_big_or_bad_request(request, exc)
 
     @api.exception_handler(AuthenticationError)
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

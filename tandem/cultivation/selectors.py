@@ -337,7 +337,7 @@ def tutor_load(tutor: User, year: int) -> dict[str, Any]:
         {
             "institution": (row["cultivation__home__name_zh"] if zh else "")
             or row["cultivation__home__name"],
-            "kind": kinds.get(row["cultivation__trainee__trainee_profile__kind"], "—"),
+            "kind": str(kinds.get(row["cultivation__trainee__trainee_profile__kind"], "—")),
             "n": row["n"],
         }
         for row in rows
