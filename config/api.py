@@ -1,12 +1,10 @@
 """The JSON API at /api/v1/: one NinjaAPI mounting a router per app."""
 
-from ninja import NinjaAPI
-
 from tandem.accounts.api import router as accounts_router
 from tandem.agreements.api import router as agreements_router
 from tandem.alerts.api import router as alerts_router
 from tandem.bookings.api import router as bookings_router
-from tandem.core.api import API_AUTH, install_error_handlers
+from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.funds.api import router as funds_router
 from tandem.institutions.api import router as institutions_router
@@ -16,7 +14,7 @@ from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
 
-api = NinjaAPI(
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description="Joint training of medical postgraduates and residents across institutions.",

@@ -65,7 +65,7 @@ class QuotaOut(Schema):
     max_trainees: int
 
 
-class SignatureOut(Schema):
+class AgreementSignatureOut(Schema):
     institution_id: int
     signed_by_id: int
     signed_by_name: str
@@ -102,7 +102,7 @@ class AgreementOut(Schema):
     end_reason: str
     parties: list[PartyOut]
     quotas: list[QuotaOut]
-    signatures: list[SignatureOut]
+    signatures: list[AgreementSignatureOut]
 
     @staticmethod
     def resolve_authorship_policy(obj: Agreement) -> str:
@@ -128,7 +128,7 @@ class AgreementFilters(FilterSchema):
     q: str | None = None
 
 
-class ReasonIn(Schema):
+class AgreementReasonIn(Schema):
     reason: str
 
 
@@ -236,20 +236,20 @@ def _reason_action(request: HttpRequest, agreement_id: int, reason: str, service
 
 @router.post("/{agreement_id}/amend", response={201: AgreementOut, **ERRORS},
              operation_id="agreements_agreement_amend")
-def agreement_amend(request: HttpRequest, agreement_id: int, payload: ReasonIn) -> Any:
+def agreement_amend(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     amendment = _reason_action(request, agreement_id, payload.reason, services.agreement_amend)
     return Status(201, amendment)
 
 
 @router.post("/{agreement_id}/terminate", response={200: AgreementOut, **ERRORS},
              operation_id="agreements_agreement_terminate")
-def agreement_terminate(request: HttpRequest, agreement_id: int, payload: ReasonIn) -> Any:
+def agreement_terminate(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     return _reason_action(request, agreement_id, payload.reason, services.agreement_terminate)
 
 
 @router.post("/{agreement_id}/withdraw", response={200: AgreementOut, **ERRORS},
              operation_id="agreements_agreement_withdraw")
-def agreement_withdraw(request: HttpRequest, agreement_id: int, payload: ReasonIn) -> Any:
+def agreement_withdraw(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     return _reason_action(request, agreement_id, payload.reason, services.agreement_withdraw)
 
 

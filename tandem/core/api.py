@@ -1,6 +1,8 @@
 """Shared pieces of the JSON API: authentication, error bodies and their handlers."""
 
-from typing import Any
+import datetime
+from http import HTTPStatus
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -18,10 +20,26 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
+from pydantic import WithJsonSchema
 
 from tandem.accounts.models import ApiToken
+
+# A wall-clock time without a time zone offset. OpenAPI's `format: time` (RFC 3339) demands an
+# offset, which a local meeting time does not have: document the form it really takes.
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "description": "Local time, HH:MM or HH:MM:SS, without a time zone offset.",
+            "example": "15:00",
+        }
+    ),
+]
 
 
 class ErrorOut(Schema):
@@ -66,6 +84,32 @@ class TokenHeaderAuth(APIKeyHeader):
 API_AUTH = [TokenAuth(), TokenHeaderAuth(), SessionAuth()]
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+# What any operation may answer besides its own responses, all with an ErrorOut body: bad input
+# (400), no or a wrong credential (401), not allowed (403), not found (404), a body that does
+# not fit the schema (422); an operation with a body also a body over the size limit (413).
+DEFAULT_ERRORS = (400, 401, 403, 404, 422)
+BODY_ERRORS = (413,)
+
+
+class TandemAPI(NinjaAPI):
+    """The API object: its OpenAPI document lists, for every operation, every status the
+    shared error handlers can answer, so that clients and the fuzz test know them all."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                codes = DEFAULT_ERRORS + (BODY_ERRORS if "requestBody" in operation else ())
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(
+                        code, {"description": HTTPStatus(code).phrase, "content": error}
+                    )
+        return schema
 
 
 def validation_error_body(exc: ValidationError) -> dict[str, Any]:

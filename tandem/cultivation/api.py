@@ -31,9 +31,9 @@ from tandem.cultivation.schemas import (
     CultivationFilters,
     CultivationIn,
     CultivationOut,
+    CultivationReasonIn,
     ItemOut,
     LoadOut,
-    ReasonIn,
     ResponsibilitiesIn,
     ResponsibilitiesOut,
     TemplateIn,
@@ -137,7 +137,8 @@ def cultivation_approve(request: HttpRequest, cultivation_id: int, payload: Appr
              operation_id="cultivation_cultivation_decide")
 def cultivation_decide(
     request: HttpRequest, cultivation_id: int,
-    action: Literal["activate", "suspend", "resume", "complete", "terminate"], payload: ReasonIn,
+    action: Literal["activate", "suspend", "resume", "complete", "terminate"],
+    payload: CultivationReasonIn,
 ) -> Any:
     cultivation = _manageable(request, cultivation_id)
     services.cultivation_decide(actor=request.user, cultivation=cultivation, action=action,
@@ -201,7 +202,7 @@ def tutor_change_approve(
              response={200: ChangeOut, **ERRORS},
              operation_id="cultivation_tutor_change_reject")
 def tutor_change_reject(
-    request: HttpRequest, cultivation_id: int, request_id: int, payload: ReasonIn
+    request: HttpRequest, cultivation_id: int, request_id: int, payload: CultivationReasonIn
 ) -> Any:
     change = selectors.change_request_get_for_user_or_404(request.user, cultivation_id,
                                                            request_id)

@@ -121,7 +121,7 @@ class ApproveIn(Schema):
     reason: str = ""
 
 
-class ReasonIn(Schema):
+class CultivationReasonIn(Schema):
     reason: str = ""
 
 
@@ -169,19 +169,19 @@ class ItemOut(Schema):
     label: str
 
 
-class ShareOut(ItemOut):
+class ResponsibilityShareOut(ItemOut):
     role: str
 
 
-class SignatureOut(Schema):
+class ResponsibilitySignatureOut(Schema):
     tutor_id: int
     role: str
     signed_at: datetime.datetime
 
 
 class ResponsibilitiesOut(Schema):
-    items: list[ShareOut]
-    signatures: list[SignatureOut]
+    items: list[ResponsibilityShareOut]
+    signatures: list[ResponsibilitySignatureOut]
     is_complete: bool
 
 

@@ -92,11 +92,11 @@ class ExpenseFilters(Schema):
     q: str | None = None
 
 
-class ReasonIn(Schema):
+class FundReasonIn(Schema):
     reason: str
 
 
-class ShareOut(Schema):
+class AllocationShareOut(Schema):
     institution_id: int
     share: Decimal
     approved_by_id: int | None
@@ -121,7 +121,7 @@ class AllocationOut(Schema):
     status: str
     split_differs_from_agreement: bool
     warn_below: Decimal
-    shares: list[ShareOut]
+    shares: list[AllocationShareOut]
     warnings: list[str]
 
     @staticmethod
@@ -335,7 +335,9 @@ def expense_create(request: HttpRequest, fund_id: int, payload: ExpenseIn) -> An
 
 @router.post("/{fund_id}/expenses/{expense_id}/reverse", response={201: ExpenseOut, **ERRORS},
              operation_id="funds_expense_reverse")
-def expense_reverse(request: HttpRequest, fund_id: int, expense_id: int, payload: ReasonIn) -> Any:
+def expense_reverse(
+    request: HttpRequest, fund_id: int, expense_id: int, payload: FundReasonIn
+) -> Any:
     expense = selectors.expense_get_for_user_or_404(request.user, fund_id, expense_id)
     if not permissions.can_charge_fund(request.user, expense.fund, expense.allocation):
         raise PermissionDenied(_("You cannot reverse this expense."))

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from tandem.accounts.models import User
-from tandem.core.api import ERRORS, Pagination
+from tandem.core.api import ERRORS, LocalTime, Pagination
 from tandem.core.errors import field_error
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.institutions.models import Institution
@@ -38,7 +38,7 @@ class MeetingsSeriesOut(Schema):
     organizer_id: int
     time_zone: str
     first_date: datetime.date
-    start_time: datetime.time
+    start_time: LocalTime
     duration_minutes: int
     interval_weeks: int
     until: datetime.date
@@ -60,7 +60,7 @@ class MeetingsSeriesIn(Schema):
     title: str
     time_zone: str = "Asia/Shanghai"
     first_date: datetime.date
-    start_time: datetime.time
+    start_time: LocalTime
     until: datetime.date
     interval_weeks: int = 2
     duration_minutes: int = 90
@@ -81,7 +81,7 @@ class MeetingsSeriesPatchIn(Schema):
     location: str | None = None
     online_url: str | None = None
     duration_minutes: int | None = None
-    start_time: datetime.time | None = None
+    start_time: LocalTime | None = None
     time_zone: str | None = None
     until: datetime.date | None = None
     reason: str = ""

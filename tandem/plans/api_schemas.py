@@ -68,7 +68,7 @@ class WindowOut(Schema):
         return obj.milestone.key
 
 
-class SignatureOut(Schema):
+class PlanSignatureOut(Schema):
     tutor_id: int
     tutor_name: str
     role: str
@@ -87,7 +87,7 @@ class VersionOut(Schema):
     created_at: datetime.datetime
     signed_at: datetime.datetime | None
     credits: Decimal
-    signatures: list[SignatureOut]
+    signatures: list[PlanSignatureOut]
     courses: list[CourseOut]
     milestone_windows: list[WindowOut]
 

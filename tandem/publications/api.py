@@ -57,7 +57,7 @@ class ImportIn(Schema):
     content: str
 
 
-class ReasonIn(Schema):
+class PublicationReasonIn(Schema):
     reason: str
 
 
@@ -217,7 +217,9 @@ def publication_update(
 
 @router.post("/{publication_id}/waive", response={200: PublicationDetailOut, **ERRORS},
              operation_id="publications_publication_waive")
-def publication_waive(request: HttpRequest, publication_id: int, payload: ReasonIn) -> Any:
+def publication_waive(
+    request: HttpRequest, publication_id: int, payload: PublicationReasonIn
+) -> Any:
     publication = selectors.publication_get_for_user_or_404(request.user, publication_id)
     if not permissions.may_waive_as_side(request.user, publication):
         raise PermissionDenied(
