@@ -1,6 +1,6 @@
-"""Excel workbooks of bookings and of usage reports (openpyxl, write-only, streamed rows)."""
+"""Excel workbooks of bookings and of usage reports (write-only, streamed rows, text kept as
+text)."""
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,29 +10,9 @@ from django.utils.translation import pgettext
 
 from tandem.bookings.models import Booking
 from tandem.bookings.reports import UsageRow
+from tandem.core.spreadsheets import XLSX, workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _workbook(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    bold = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        bold.append(cell)
-    sheet.append(bold)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
+__all__ = ["XLSX", "bookings_workbook", "usage_workbook"]
 
 def bookings_workbook(bookings: Iterable[Booking]) -> bytes:
     header = [
@@ -53,7 +33,7 @@ def bookings_workbook(bookings: Iterable[Booking]) -> bytes:
                 float(b.cost), float(b.charged_amount),
             ]
 
-    return _workbook(_("Bookings"), header, rows())
+    return workbook(_("Bookings"), header, rows())
 
 
 def usage_workbook(group_label: str, rows: list[UsageRow]) -> bytes:
@@ -61,7 +41,7 @@ def usage_workbook(group_label: str, rows: list[UsageRow]) -> bytes:
         str(group_label), _("Bookings"), _("Hours booked"), _("Hours used"), _("Hours open"),
         _("Utilisation (%)"), _("Charges (CNY)"),
     ]
-    return _workbook(_("Usage"), header, (
+    return workbook(_("Usage"), header, (
         [r.label, r.bookings, float(r.hours_booked), float(r.hours_used), float(r.open_hours),
          float(r.utilisation) if r.utilisation is not None else None, float(r.charges)]
         for r in rows

@@ -5,26 +5,47 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tandem.funds.exports import workbook
+from tandem.core.spreadsheets import workbook
 from tandem.publications.models import Publication
 
 
 def publications_workbook(publications: Iterable[Publication]) -> bytes:
     header = [
-        _("Title"), _("Journal"), _("Year"), _("Volume"), _("Issue"), _("Page range"), _("DOI"),
-        _("Authors"), _("Corresponding author(s)"), _("Trainee"), _("Home"), _("Host"),
-        _("Meets the authorship policy"), _("Waiver reason"), _("Confirmations"),
+        _("Title"),
+        _("Journal"),
+        _("Year"),
+        _("Volume"),
+        _("Issue"),
+        _("Page range"),
+        _("DOI"),
+        _("Authors"),
+        _("Corresponding author(s)"),
+        _("Trainee"),
+        _("Home"),
+        _("Host"),
+        _("Meets the authorship policy"),
+        _("Waiver reason"),
+        _("Confirmations"),
     ]
 
     def rows() -> Iterable[list[Any]]:
         for p in publications:
             authors = list(p.authors.all())
             yield [
-                p.title, p.journal, p.year, p.volume, p.issue, p.pages, p.doi,
+                p.title,
+                p.journal,
+                p.year,
+                p.volume,
+                p.issue,
+                p.pages,
+                p.doi,
                 "; ".join(a.name for a in authors),
                 "; ".join(a.name for a in authors if a.is_corresponding),
-                str(p.cultivation.trainee), str(p.cultivation.home), str(p.cultivation.host),
-                _("yes") if p.compliant else _("no"), p.waiver_reason,
+                str(p.cultivation.trainee),
+                str(p.cultivation.home),
+                str(p.cultivation.host),
+                _("yes") if p.compliant else _("no"),
+                p.waiver_reason,
                 len(p.confirmations.all()),
             ]
 

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from tandem.core.spreadsheets import append_text_safe
 from tandem.residency import grid, schedule_services, selectors
 from tandem.residency.models import CalendarFeed
 
@@ -73,7 +74,9 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Schedule")[:31]
-    sheet.append([_("Resident")] + [f"{b.index + 1} ({b.start_date:%m-%d})" for b in blocks])
+    append_text_safe(
+        sheet, [_("Resident")] + [f"{b.index + 1} ({b.start_date:%m-%d})" for b in blocks]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data["rows"]:
@@ -81,7 +84,7 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
             (str(departments[c.key]) if c.key else (_("leave") if c.leave else ""))
             for c in row.cells
         ]
-        sheet.append(values)
+        append_text_safe(sheet, values)
         for index, c in enumerate(row.cells, start=2):
             if c.key:
                 pk_ = departments[c.key].pk
@@ -89,9 +92,9 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 sheet.cell(row=sheet.max_row, column=index).fill = PatternFill(
                     "solid", fgColor=fill)
     load = book.create_sheet(_("Load")[:31])
-    load.append([_("Department")] + [str(b.index + 1) for b in blocks])
+    append_text_safe(load, [_("Department")] + [str(b.index + 1) for b in blocks])
     for dept, values in data["load"]:
-        load.append([str(dept), *values])
+        append_text_safe(load, [str(dept), *values])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(
