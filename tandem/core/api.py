@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Unread
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -135,6 +136,7 @@ def too_big_or_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse
     return JsonResponse({"detail": detail, "errors": {}}, status=400)
 
 
+@csrf_exempt  # nothing to protect, and a CSRF refusal would be an HTML 403
 def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any /api/ path that names no operation (also an id that is not a number): a JSON 404."""
     return JsonResponse({"detail": _("Not found."), "errors": {}}, status=404)

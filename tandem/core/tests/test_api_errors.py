@@ -58,11 +58,14 @@ def test_a_page_post_as_multipart_without_boundary_gets_400_not_500(cast):
         "/api/v2/",
     ],
 )
-def test_an_api_path_that_matches_nothing_gets_a_json_404(cast, client_for, path):
-    response = client_for("coord_a").get(path)
-    assert response.status_code == 404
-    assert response["Content-Type"].startswith("application/json")
-    assert response.json() == {"detail": "Not found.", "errors": {}}
+def test_an_api_path_that_matches_nothing_gets_a_json_404(cast, path):
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(cast.coord_a)
+    for method in ("get", "post", "put", "delete"):
+        response = getattr(session, method)(path)
+        assert response.status_code == 404, method
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json() == {"detail": "Not found.", "errors": {}}
 
 
 def test_tutor_load_of_a_tutor_with_trainees_answers_its_schema(cast, client_for):

@@ -7,9 +7,11 @@ status, a response that breaks its schema, a 500) makes the same checks fail.
 
 import pytest
 import schemathesis
+from django.conf import settings as settings_module
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from django.urls import path
 from hypothesis import HealthCheck, given, settings
 from ninja import Router, Schema
@@ -22,7 +24,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.api import api
-from tandem.accounts.services import api_token_create
 from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
 
 CHECKS = [
@@ -63,17 +64,27 @@ def _keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
-def call_and_check(case, key):
-    response = case.call(app=APP, headers={"Authorization": f"Bearer {key}"})
+CSRF = "fuzz" * 8
+
+
+def call_and_check(case, session_key):
+    # Signed in with a session and a CSRF token, as the pages' scripts are: the path on which
+    # Django reads the body before the API does (tokens skip the CSRF check).
+    response = case.call(
+        app=APP,
+        headers={"X-CSRFToken": CSRF},
+        cookies={settings_module.SESSION_COOKIE_NAME: session_key, "csrftoken": CSRF},
+    )
     case.validate_response(response, checks=CHECKS)
 
 
-def _fuzz_key(cast):
-    # The cast lives for all examples of one operation: one token for all of them.
-    key = getattr(cast, "fuzz_key", None)
+def _fuzz_session(cast):
+    # The cast lives for all examples of one operation: one session for all of them.
+    key = getattr(cast, "fuzz_session", None)
     if key is None:
-        _token, key = api_token_create(actor=cast.coord_a, name="fuzz")
-        cast.fuzz_key = key
+        client = Client()
+        client.force_login(cast.coord_a)
+        key = cast.fuzz_session = client.cookies[settings_module.SESSION_COOKIE_NAME].value
     return key
 
 
@@ -84,7 +95,7 @@ schema = load_schema(api, "/api/v1/")
 @FUZZ_SETTINGS
 @pytest.mark.django_db
 def test_api_keeps_its_contract(case, cast):
-    call_and_check(case, _fuzz_key(cast))
+    call_and_check(case, _fuzz_session(cast))
 
 
 # --- The checks catch a planted bug -------------------------------------------------------------
@@ -121,14 +132,17 @@ urlpatterns = [path("api/planted/", planted.urls)]
 
 @pytest.mark.urls(__name__)
 @pytest.mark.django_db
-@pytest.mark.parametrize("operation_id, expected", [
-    ("planted_mismatch", "JsonSchemaError"),
-    ("planted_crash", "ServerError"),
-    ("planted_teapot", "UndefinedStatusCode"),
-])
+@pytest.mark.parametrize(
+    "operation_id, expected",
+    [
+        ("planted_mismatch", "JsonSchemaError"),
+        ("planted_crash", "ServerError"),
+        ("planted_teapot", "UndefinedStatusCode"),
+    ],
+)
 def test_the_checks_catch_a_planted_bug(cast, operation_id, expected):
     operation = load_schema(planted, "/api/planted/").find_operation_by_id(operation_id)
-    key = _fuzz_key(cast)
+    key = _fuzz_session(cast)
     calls = []
 
     @given(case=operation.as_strategy())
