@@ -6,6 +6,8 @@ module never writes. Row numbers are the spreadsheet's own (the header is row 1)
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,11 @@ from tandem.institutions.models import Institution, Unit
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# A small .xlsx can unpack to gigabytes or hold a million empty rows: the unpacked size is
+# checked before parsing, and reading stops at the row limit (blank rows count, within reason).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_SCANNED_ROWS = 10 * MAX_ROWS
+MAX_COLUMNS = 100
 
 # (key, Chinese header, required). The English header is the key itself.
 COLUMNS: list[tuple[str, str, bool]] = [
@@ -161,32 +168,79 @@ def _decode_csv(data: bytes) -> str:
     raise ImportRejected([RowError(None, _("file"), _("The file is not UTF-8 or GBK text."))])
 
 
+def _too_many_rows() -> ImportRejected:
+    return ImportRejected(
+        [RowError(None, _("file"), _("At most %(n)s rows at a time.") % {"n": MAX_ROWS})]
+    )
+
+
+def _bounded(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+    """The rows, header first, read no further than the row limit: a file over it is refused
+    as soon as that is known, not after reading all of it."""
+    table: list[list[Any]] = []
+    filled = 0
+    for scanned, row in enumerate(rows, start=1):
+        cells = list(row[:MAX_COLUMNS])
+        if any(_cell(c) for c in cells):
+            filled += 1
+        if filled > MAX_ROWS + 1 or scanned > MAX_SCANNED_ROWS:
+            raise _too_many_rows()
+        table.append(cells)
+    return table
+
+
+def _unreadable_workbook() -> ImportRejected:
+    return ImportRejected(
+        [RowError(None, _("file"), _("The file is not a readable .xlsx workbook."))]
+    )
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _unreadable_workbook() from None
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise ImportRejected([RowError(None, _("file"), _(
+            "The workbook unpacks to more than %(mb)s MB; split it into smaller files."
+        ) % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})])
+
+
 def read_table(file: Any) -> list[list[Any]]:
-    """All rows of the first sheet (or the CSV), header first."""
+    """The rows of the first sheet (or the CSV), header first, within the limits."""
     name = (getattr(file, "name", "") or "").lower()
-    data = file.read()
+    data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ImportRejected([RowError(None, _("file"), _("The file is larger than 5 MB."))])
     if name.endswith(".xlsx") or data[:2] == b"PK":
         import openpyxl
 
+        _check_unpacked_size(data)
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 — any unreadable workbook gets the same answer
-            raise ImportRejected(
-                [RowError(None, _("file"), _("The file is not a readable .xlsx workbook."))]
-            ) from None
-        sheet = workbook.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        workbook.close()
-        return rows
+            raise _unreadable_workbook() from None
+        try:
+            sheet = workbook.worksheets[0]
+            return _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
+        except ImportRejected:
+            raise
+        except Exception:  # noqa: BLE001 — a sheet that breaks halfway is as unreadable
+            raise _unreadable_workbook() from None
+        finally:
+            workbook.close()
     if name.endswith(".csv") or name.endswith(".txt"):
         text = _decode_csv(data)
         try:
             dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        return list(csv.reader(io.StringIO(text), dialect))
+        try:
+            return _bounded(csv.reader(io.StringIO(text), dialect))
+        except csv.Error:
+            raise ImportRejected(
+                [RowError(None, _("file"), _("The file is not readable as CSV."))]
+            ) from None
     raise ImportRejected([RowError(None, _("file"), _("Upload an .xlsx or a .csv file."))])
 
 
