@@ -15,6 +15,7 @@ from django.core.exceptions import (
 )
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -126,8 +127,8 @@ def too_big_or_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse
     """A request Django refuses to parse: a body over its size limit (413) or with too many
     fields or files, or otherwise malformed (400)."""
     if isinstance(exc, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        detail = _("The request body is too large: at most %(mb)s MB.") % {"mb": limit}
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        detail = _("The request body is too large: at most %(size)s.") % {"size": limit}
         return JsonResponse({"detail": detail, "errors": {}}, status=413)
     if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         detail = _("The request has too many fields or files.")

@@ -79,3 +79,16 @@ def test_tutor_load_of_a_tutor_with_trainees_answers_its_schema(cast, client_for
     assert response.json()["rows"] == [
         {"institution": cast.inst_a.name, "kind": "Doctoral", "n": 1}
     ]
+
+
+def test_the_size_limit_is_explained_in_chinese(cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = _session(cast)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        "/api/v1/accounts/tokens",
+        data='{"name": "' + "x" * 2000 + '"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求正文过大：最多 1000\xa0字节。"
