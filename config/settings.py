@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.OutOfRangeIdMiddleware",
+    "tandem.core.middleware.ApiAnswersJsonMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

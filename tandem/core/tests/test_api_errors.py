@@ -92,3 +92,25 @@ def test_the_size_limit_is_explained_in_chinese(cast, settings):
     )
     assert response.status_code == 413
     assert response.json()["detail"] == "请求正文过大：最多 1000\xa0字节。"
+
+
+def test_a_method_the_path_does_not_take_gets_a_json_405(cast, client_for):
+    response = client_for("coord_a").delete("/api/v1/accounts/me")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json()["detail"] == "This path does not take that method; it takes GET."
+
+
+def test_a_server_error_in_the_api_is_still_json(cast, client_for, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted")
+
+    monkeypatch.setattr("tandem.accounts.selectors.api_token_list_for", broken)
+    client = client_for("coord_a")
+    client.raise_request_exception = False
+    response = client.get("/api/v1/accounts/tokens")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side; the error is logged. Try again later.",
+        "errors": {},
+    }
