@@ -32,8 +32,8 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-# Examples per operation. The planted bugs below are found within 3 (see
-# test_the_checks_catch_a_planted_bug); 8 keeps the whole run within a few minutes on 2 cores.
+# Examples per operation. Each planted bug below is found by the first example (measured; the
+# test allows 3). 8 examples over the 178 operations take about 6 minutes on 2 busy cores.
 EXAMPLES = 8
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
@@ -155,4 +155,4 @@ def test_the_checks_catch_a_planted_bug(cast, operation_id, expected):
         fuzz()
     assert expected in [type(found).__name__ for found in failure.value.exceptions]
     # Found on the first example, well within the EXAMPLES each operation gets.
-    assert len(calls) <= 3
+    assert len(calls) <= 3, len(calls)
