@@ -225,7 +225,10 @@ def _secrets_of_people_out_of_reach(viewer: User) -> list[str]:
 def _assert_names_nobody_out_of_reach(response: Any, secrets: list[str], what: str) -> None:
     text = response.content.decode(errors="replace")
     leaked = [s for s in secrets if s in text]
-    assert not leaked, f"{what} answers the outsider with {leaked}: {text[:300]}"
+    where = text.find(leaked[0]) if leaked else 0
+    assert not leaked, (
+        f"{what} answers the outsider with {leaked}: …{text[max(where - 300, 0) : where + 100]}"
+    )
 
 
 def _rule(operation_id: str) -> Rule:

@@ -157,3 +157,20 @@ def test_a_form_answers_a_foreign_id_like_a_missing_one(key, cast, client_for):
             f"POST {key}: {name} of another institution answers {foreign_answer}, "
             f"one that does not exist {missing_answer}"
         )
+
+
+PAGES = sorted(key for key, rule in RULES.items() if not rule.is_api)
+
+
+@pytest.mark.parametrize("key", PAGES)
+def test_no_page_names_a_person_out_of_the_outsiders_reach(key, cast, client_for):
+    rule = RULES[key]
+    url = reverse(key, kwargs=rule.kwargs(cast))
+    if rule.query:
+        url = f"{url}?{rule.query}"
+    client = client_for("outsider")
+    data = rule.data(cast) if rule.data else None
+    secrets = _secrets_of_people_out_of_reach(cast.outsider)
+    method = getattr(client, rule.method.lower())
+    response = method(url, data=data) if data is not None else method(url)
+    _assert_names_nobody_out_of_reach(response, secrets, key)
