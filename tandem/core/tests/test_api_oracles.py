@@ -43,8 +43,8 @@ INSTITUTION_FIELDS = {
     "to_institution_id",
     "site_id",
 }
-# `parent_id` is an institution on institutions, a unit on units.
-# Fields naming objects shared by the whole consortium, per operation.
+# Fields naming objects shared by the whole consortium, per operation (`parent_id` is an
+# institution on institutions, a unit on units).
 VISIBLE_FIELDS_OF = {
     "institutions_institution_create": {"parent_id"},
     "institutions_institution_update": {"parent_id"},
