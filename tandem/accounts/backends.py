@@ -6,9 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from tandem.accounts.emails import send_lockout_notice
 from tandem.accounts.models import User
 
 
@@ -36,10 +38,14 @@ class LockoutModelBackend(ModelBackend):
             User().set_password(password)
             return None
         now = timezone.now()
+        # The password is checked even for a locked account, so that a locked account takes as
+        # long to answer as any other; its owner learns of the lock by e-mail, never the form.
+        password_ok = user.check_password(password)
         if user.locked_until and user.locked_until > now:
-            # PermissionDenied stops Django trying other backends; the login form explains it.
+            # PermissionDenied stops Django trying other backends; the form answers as for a
+            # wrong password.
             raise PermissionDenied
-        if user.check_password(password) and self.user_can_authenticate(user):
+        if password_ok and self.user_can_authenticate(user):
             if user.failed_login_count or user.locked_until:
                 User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
             return user
@@ -48,4 +54,5 @@ class LockoutModelBackend(ModelBackend):
         if user.failed_login_count >= settings.LOGIN_FAILURE_LIMIT:
             until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
+            transaction.on_commit(lambda: send_lockout_notice(user.pk))
         return None

@@ -1,4 +1,5 @@
-"""The invitation e-mail: sent after the transaction that created the account commits."""
+"""E-mails about an account: the invitation (sent after the transaction that created the account
+commits) and the notice that repeated failed sign-ins locked it."""
 
 import logging
 
@@ -7,7 +8,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -47,3 +48,24 @@ def send_invitation(user_id: int, institution_name: str, role_label: str, invite
         send_mail(subject, body, None, [user.email])
     except Exception:  # noqa: BLE001 — a mail server outage must not undo the invitation
         logger.exception("Could not send the invitation to user %s", user_id)
+
+
+def send_lockout_notice(user_id: int) -> None:
+    """Tell the owner, in their language, that their account is locked and until when. The sign-in
+    form never says so: it would tell anyone which usernames exist."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email or user.locked_until is None:
+        return
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "until": formats.date_format(timezone.localtime(user.locked_until), "DATETIME_FORMAT"),
+            "failures": settings.LOGIN_FAILURE_LIMIT,
+            "reset_url": settings.SITE_URL.rstrip("/") + reverse("password_reset"),
+        }
+        subject = render_to_string("accounts/email/locked_subject.txt", context).strip()
+        body = render_to_string("accounts/email/locked.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except Exception:  # noqa: BLE001 — a mail server outage must not turn a sign-in into a 500
+        logger.exception("Could not send the lock-out notice to user %s", user_id)

@@ -2,8 +2,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -18,29 +16,17 @@ from tandem.institutions.models import Institution, Unit
 
 
 class LoginForm(AuthenticationForm):
+    """One answer for every failed sign-in — wrong password, unknown username, locked account —
+    so that the form tells nobody which usernames exist. The owner of a locked account is told
+    by e-mail (`emails.send_lockout_notice`)."""
+
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _("The username or password is not correct."),
-        "locked": _(
-            "Too many failed attempts: this account is locked until %(until)s. "
-            "Try again later or reset your password."
+        "invalid_login": _(
+            "The username or password is not correct. After repeated failures an account is "
+            "locked for a while, and its owner is told by e-mail."
         ),
     }
-
-    def clean(self) -> dict:
-        try:
-            return super().clean()
-        except ValidationError:
-            username = self.cleaned_data.get("username") or ""
-            user = User.objects.filter(username__iexact=username).first()
-            if user and user.locked_until and user.locked_until > timezone.now():
-                until = formats.date_format(
-                    timezone.localtime(user.locked_until), "DATETIME_FORMAT"
-                )
-                raise ValidationError(
-                    self.error_messages["locked"], code="locked", params={"until": until}
-                ) from None
-            raise
 
 
 class SettingsForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from tandem.accounts.models import (
     User,
 )
 from tandem.core import tenancy
+from tandem.core.lookups import visible_or_none
 
 
 def api_token_list_for(user: Any) -> QuerySet[ApiToken]:
@@ -63,6 +64,13 @@ def person_list_visible_to(user: Any) -> QuerySet[User]:
 
 def person_get_for_user_or_404(user: Any, pk: int) -> User:
     return get_object_or_404(person_list_visible_to(user), pk=pk)
+
+
+def person_get_visible_or_none(user: Any, pk: int | None) -> User | None:
+    """The person `pk` if `user` may see them; None for a missing id and for anyone else alike.
+    Every id of a person that a request names goes through here (or through
+    `tandem.core.lookups` with `person_list_visible_to`), never through `User.objects`."""
+    return visible_or_none(person_list_visible_to(user), pk)
 
 
 def person_filter(

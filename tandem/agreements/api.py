@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from ninja import FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from tandem.accounts.models import User
+from tandem.accounts.selectors import person_list_visible_to
 from tandem.agreements import permissions, selectors, services
 from tandem.agreements.models import Agreement, AgreementAttachment
 from tandem.core.api import ERRORS, Pagination
-from tandem.core.errors import field_error
+from tandem.core.lookups import resolve_one
 
 router = Router(tags=["agreements"])
 
@@ -152,15 +152,13 @@ def _reload(request: HttpRequest, agreement: Agreement) -> Agreement:
     return selectors.agreement_get_for_user_or_404(request.user, agreement.pk)
 
 
-def _terms(payload: AgreementIn) -> dict[str, Any]:
+def _terms(user: Any, payload: AgreementIn) -> dict[str, Any]:
     data = payload.dict()
-    tutor_id = data.pop("initiating_tutor_id")
-    tutor = None
-    if tutor_id is not None:
-        # Only a tutor of a party passes the service's check; an unknown id is a bad input.
-        tutor = User.objects.filter(pk=tutor_id).first()
-        if tutor is None:
-            raise field_error("initiating_tutor", _("Unknown person."))
+    # Only a tutor of a party passes the service's check; a person the caller cannot see is
+    # "Not found." like an id that names nobody.
+    tutor = resolve_one(
+        "initiating_tutor", person_list_visible_to(user), data.pop("initiating_tutor_id")
+    )
     data["parties"] = [
         {"institution": p["institution_id"], "funding_share": p["funding_share"],
          "responsibilities": p["responsibilities"]}
@@ -197,7 +195,7 @@ def agreement_get(request: HttpRequest, agreement_id: int) -> Any:
 def agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
     if not permissions.can_create_agreement(request.user):
         raise PermissionDenied(_("Only coordinators and consortium admins draft agreements."))
-    agreement = services.agreement_draft(actor=request.user, **_terms(payload))
+    agreement = services.agreement_draft(actor=request.user, **_terms(request.user, payload))
     return Status(201, _reload(request, agreement))
 
 
@@ -208,7 +206,7 @@ def agreement_update(request: HttpRequest, agreement_id: int, payload: Agreement
     if not permissions.can_manage_agreement(request.user, agreement):
         raise PermissionDenied(_("Only a coordinator of a party can edit this agreement."))
     agreement = services.agreement_update(
-        actor=request.user, agreement=agreement, **_terms(payload)
+        actor=request.user, agreement=agreement, **_terms(request.user, payload)
     )
     return _reload(request, agreement)
 

@@ -10,8 +10,10 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import person_list_visible_to
 from tandem.agreements.selectors import agreement_get_for_user_or_404, agreement_list_visible_to
 from tandem.core.api import ERRORS, Pagination
+from tandem.core.lookups import IdResolver, resolve_one
 from tandem.cultivation import (
     permissions,
     responsibility_services,
@@ -57,10 +59,10 @@ def _manageable(request: HttpRequest, cultivation_id: int) -> JointCultivation:
     return cultivation
 
 
-def _person(pk: int) -> User | None:
-    # The services check who the person is (enrolment, tutor membership, profile); an unknown
-    # id becomes "choose a person" there, after the permission check.
-    return User.objects.filter(pk=pk).first()
+def _person(request: HttpRequest, field: str, pk: int) -> User | None:
+    # The services check who the person is (enrolment, tutor membership, profile); a person the
+    # caller cannot see is "Not found." like an id that names nobody, before anything else.
+    return resolve_one(field, person_list_visible_to(request.user), pk)
 
 
 @router.get("/", response={200: list[CultivationOut], **ERRORS},
@@ -106,9 +108,12 @@ def cultivation_propose(request: HttpRequest, payload: CultivationIn) -> Any:
     if not permissions.can_propose_cultivation(request.user):
         raise PermissionDenied(_("Only coordinators and consortium admins propose joint "
                                  "cultivations."))
-    agreement = agreement_list_visible_to(request.user).filter(pk=payload.agreement_id).first()
+    ids = IdResolver()
+    trainee = ids.one("trainee", person_list_visible_to(request.user), payload.trainee_id)
+    agreement = ids.one("agreement", agreement_list_visible_to(request.user), payload.agreement_id)
+    ids.check()
     cultivation = services.cultivation_propose(
-        actor=request.user, trainee=_person(payload.trainee_id), agreement=agreement,
+        actor=request.user, trainee=trainee, agreement=agreement,
         home=payload.home_id, host=payload.host_id, planned_start=payload.planned_start,
         planned_end=payload.planned_end, stay_mode=payload.stay_mode,
         research_topic=payload.research_topic,
@@ -159,8 +164,8 @@ def tutor_list(request: HttpRequest, cultivation_id: int) -> Any:
 def tutor_assign(request: HttpRequest, cultivation_id: int, payload: AssignIn) -> Any:
     cultivation = _manageable(request, cultivation_id)
     assignment = tutor_services.tutor_assign(
-        actor=request.user, cultivation=cultivation, tutor=_person(payload.tutor_id),
-        role=payload.role,
+        actor=request.user, cultivation=cultivation,
+        tutor=_person(request, "tutor", payload.tutor_id), role=payload.role,
     )
     return Status(201, assignment)
 
@@ -178,7 +183,7 @@ def tutor_change_request(request: HttpRequest, cultivation_id: int, payload: Cha
     cultivation = _manageable(request, cultivation_id)
     change = tutor_services.tutor_change_request(
         actor=request.user, cultivation=cultivation, role=payload.role,
-        new_tutor=_person(payload.new_tutor_id), reason=payload.reason,
+        new_tutor=_person(request, "new_tutor", payload.new_tutor_id), reason=payload.reason,
     )
     return Status(201, change)
 

@@ -12,11 +12,11 @@ from ninja.pagination import paginate
 
 from tandem.accounts.selectors import person_list_visible_to
 from tandem.core.api import ERRORS, Pagination
-from tandem.core.errors import field_error
+from tandem.core.lookups import IdResolver, resolve_one
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.funds import allocation_services, permissions, selectors, services
 from tandem.funds.models import Expense, FundAllocation
-from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_list_visible_to
 
 router = Router(tags=["funds"])
 
@@ -202,14 +202,14 @@ def fund_create(request: HttpRequest, payload: FundIn) -> Any:
     data = payload.dict()
     if not permissions.can_register_fund_at(request.user, data["institution_id"]):
         raise PermissionDenied(_("Only a coordinator of the fund's institution can register it."))
-    pi = person_list_visible_to(request.user).filter(pk=data.pop("principal_investigator_id"))
-    if not pi.exists():
-        raise field_error("principal_investigator", _("Unknown person."))
-    institution = Institution.objects.filter(pk=data.pop("institution_id")).first()
-    if institution is None:
-        raise field_error("institution", _("Unknown institution."))
+    ids = IdResolver()
+    pi = ids.one("principal_investigator", person_list_visible_to(request.user),
+                 data.pop("principal_investigator_id"))
+    institution = ids.one("institution", institution_list_visible_to(request.user),
+                          data.pop("institution_id"))
+    ids.check()
     fund = services.fund_register(
-        actor=request.user, principal_investigator=pi.get(), institution=institution, **data
+        actor=request.user, principal_investigator=pi, institution=institution, **data
     )
     return Status(201, fund)
 
@@ -284,13 +284,9 @@ def application_decide(request: HttpRequest, application_id: int, payload: Decis
     application = selectors.application_get_for_user_or_404(request.user, application_id)
     if not permissions.can_decide_application(request.user, application):
         raise PermissionDenied(_("Only the tutors or the coordinators record the outcome."))
-    fund = None
-    if payload.resulting_fund_id is not None:
-        fund = selectors.fund_list_visible_to(request.user).filter(
-            pk=payload.resulting_fund_id
-        ).first()
-        if fund is None:
-            raise field_error("resulting_fund", _("Unknown fund."))
+    fund = resolve_one(
+        "resulting_fund", selectors.fund_list_visible_to(request.user), payload.resulting_fund_id
+    )
     return allocation_services.application_decide(
         actor=request.user, application=application, status=payload.status,
         outcome=payload.outcome, resulting_fund=fund,
@@ -319,13 +315,10 @@ def expense_create(request: HttpRequest, fund_id: int, payload: ExpenseIn) -> An
     fund = selectors.fund_get_for_user_or_404(request.user, fund_id)
     if not selectors.fund_list_chargeable_by(request.user).filter(pk=fund.pk).exists():
         raise PermissionDenied(_("You cannot charge expenses to this fund."))
-    allocation = None
-    if payload.allocation_id is not None:
-        allocation = selectors.allocation_list_chargeable_by(request.user, fund).filter(
-            pk=payload.allocation_id
-        ).first()
-        if allocation is None:
-            raise field_error("allocation", _("Unknown allocation of this fund."))
+    allocation = resolve_one(
+        "allocation", selectors.allocation_list_chargeable_by(request.user, fund),
+        payload.allocation_id,
+    )
     expense = services.expense_record(
         actor=request.user, fund=fund, amount=payload.amount, date=payload.date,
         category=payload.category, description=payload.description, allocation=allocation,

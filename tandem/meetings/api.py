@@ -11,10 +11,11 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from tandem.accounts.models import User
+from tandem.accounts.selectors import person_list_visible_to
 from tandem.core.api import ERRORS, LocalTime, Pagination
-from tandem.core.errors import field_error
+from tandem.core.lookups import IdResolver, resolve_one
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
-from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_list_visible_to
 from tandem.meetings import log_services, permissions, selectors, series_services, services
 from tandem.meetings.models import ActionItem, Meeting, MeetingSeries, ProgressReport
 
@@ -225,11 +226,10 @@ class MeetingsFeedOut(Schema):
     url: str
 
 
-def _user(user_id: int, field: str) -> User:
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        raise field_error(field, _("Unknown person."))
-    return user
+def _user(request: HttpRequest, user_id: int, field: str) -> User | None:
+    # A person the caller cannot see is "Not found." like an id that names nobody: the
+    # service's own messages, which name the person, are only for people the caller sees.
+    return resolve_one(field, person_list_visible_to(request.user), user_id)
 
 
 @router.get("/series", response={200: list[MeetingsSeriesOut], **ERRORS},
@@ -245,11 +245,14 @@ def series_create(request: HttpRequest, payload: MeetingsSeriesIn) -> Any:
     if not permissions.can_create_series(request.user):
         raise PermissionDenied(_("Only tutors and coordinators schedule debriefings."))
     data = payload.dict()
-    institution = Institution.objects.filter(pk=data.pop("institution_id")).first()
-    if institution is None:
-        raise field_error("institution", _("Unknown institution."))
-    tutors = [_user(pk, "tutors") for pk in data.pop("tutor_ids")]
-    trainees = [_user(pk, "trainees") for pk in data.pop("trainee_ids")]
+    ids = IdResolver()
+    institution = ids.one(
+        "institution", institution_list_visible_to(request.user), data.pop("institution_id")
+    )
+    people = person_list_visible_to(request.user)
+    tutors = ids.many("tutors", people, data.pop("tutor_ids"))
+    trainees = ids.many("trainees", people, data.pop("trainee_ids"))
+    ids.check()
     series = services.series_create(
         actor=request.user, institution=institution, tutors=tutors, trainees=trainees, **data
     )
@@ -379,7 +382,7 @@ def action_create(request: HttpRequest, meeting_id: int, payload: MeetingsAction
     meeting = _managed_meeting(request, meeting_id)
     action = services.action_create(
         actor=request.user, meeting=meeting, title=payload.title,
-        owner=_user(payload.owner_id, "owner"), due_date=payload.due_date,
+        owner=_user(request, payload.owner_id, "owner"), due_date=payload.due_date,
     )
     return Status(201, action)
 

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Membership, Role, User
+from tandem.accounts.selectors import person_get_visible_or_none
 from tandem.alerts.services import notification_send
 from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.core.lookups import not_found_message
 from tandem.institutions.models import Institution
 from tandem.meetings import permissions
 from tandem.meetings.models import (
@@ -72,6 +74,9 @@ def _check_invitees(actor: User, people: list[User], role: str, field: str) -> N
     allowed = {uid for uid, inst in memberships if reach is None or inst in reach}
     for person in people:
         if person.pk not in allowed:
+            if person_get_visible_or_none(actor, person.pk) is None:
+                # Never the name of someone the actor cannot see (issue 18).
+                raise field_error(field, not_found_message())
             if role == ParticipantRole.TUTOR:
                 message = _("%(name)s is not a tutor you can invite.")
             else:

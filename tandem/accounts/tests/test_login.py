@@ -19,7 +19,8 @@ def test_account_is_locked_after_repeated_failures(client, settings):
         response = client.post(reverse("login"), {"username": "lockme", "password": "wrong"})
         assert response.status_code == 200
     response = client.post(reverse("login"), {"username": "lockme", "password": PASSWORD})
-    assert "locked until" in response.content.decode()
+    # Even the right password is refused, with the answer any failed sign-in gets.
+    assert "The username or password is not correct." in response.content.decode()
     user.refresh_from_db()
     assert user.locked_until is not None
     assert "_auth_user_id" not in client.session
@@ -76,3 +77,60 @@ def test_passwords_are_hashed_with_argon2_in_production(settings):
     user.save()
     assert user.password.startswith("argon2$")
     assert user.check_password("a long passphrase for argon")
+
+
+def _fail_until_locked(client, username, limit):
+    for _ in range(limit):
+        client.post(reverse("login"), {"username": username, "password": "wrong"})
+
+
+@pytest.mark.django_db
+def test_a_locked_account_answers_like_an_unknown_username(client, settings, mailoutbox):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    UserFactory(username="lockme")
+    _fail_until_locked(client, "lockme", 3)
+    _fail_until_locked(client, "nosuchuser", 3)
+
+    locked = client.post(reverse("login"), {"username": "lockme", "password": PASSWORD})
+    unknown = client.post(reverse("login"), {"username": "nosuchuser", "password": PASSWORD})
+
+    assert locked.status_code == unknown.status_code == 200
+    assert locked.context["form"].errors == unknown.context["form"].errors
+    assert "locked until" not in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_locked_account_still_runs_the_password_hasher(client, settings, monkeypatch):
+    from django.contrib.auth import base_user
+
+    settings.LOGIN_FAILURE_LIMIT = 3
+    UserFactory(username="lockme")
+    _fail_until_locked(client, "lockme", 3)
+    calls = []
+    original = base_user.check_password
+    monkeypatch.setattr(
+        "django.contrib.auth.base_user.check_password",
+        lambda *a, **k: calls.append(1) or original(*a, **k),
+    )
+    client.post(reverse("login"), {"username": "lockme", "password": PASSWORD})
+    assert calls, "a locked account must take as long to refuse as any other"
+
+
+@pytest.mark.django_db
+def test_the_owner_of_a_locked_account_is_told_by_email_in_their_language(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    UserFactory(username="lockme", email="lockme@example.org", preferred_language="zh-hans")
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail_until_locked(client, "lockme", 3)
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["lockme@example.org"]
+    assert "锁定" in message.subject
+    assert "/accounts/password-reset/" in message.body
+    # One notice per lock, not one per refused attempt while it lasts.
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail_until_locked(client, "lockme", 2)
+    assert len(mailoutbox) == 1

@@ -115,3 +115,20 @@ def test_awaiting_signature_lists_unsigned_drafts_of_coordinated_institutions(ca
 
 def test_anonymous_gets_401(cast, client_for):
     assert client_for("anonymous").get(f"{API}/").status_code == 401
+
+
+def test_a_draft_cannot_name_a_person_the_author_cannot_see(cast, client_for):
+    # Tom Tutor (A) is invisible to C's coordinator: naming him answers as for nobody, and no
+    # draft is left that would show his name.
+    body = {**_terms_json(cast), "form": "tutor_initiated",
+            "parties": [{"institution_id": cast.inst_c.pk, "funding_share": 50},
+                        {"institution_id": cast.inst_a.pk, "funding_share": 50}]}
+    before = Agreement.objects.count()
+    named = post(client_for("outsider"), f"{API}/", {**body, "initiating_tutor_id":
+                                                     cast.tutor_a.pk})
+    nobody = post(client_for("outsider"), f"{API}/", {**body, "initiating_tutor_id": 987654})
+    assert named.status_code == nobody.status_code == 400
+    assert named.json() == nobody.json()
+    assert named.json()["errors"] == {"initiating_tutor": ["Not found."]}
+    assert "Tom Tutor" not in named.content.decode()
+    assert Agreement.objects.count() == before

@@ -223,9 +223,10 @@ RULES = {
     ),
     "cultivation_cultivation_propose": api(
         "POST", lambda cast: f"{API}/",
-        expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS), ok_status=CREATED,
-               anonymous=401),
+        expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=CREATED,
+               anonymous=401) | {"outsider": 400},
         data=_propose_json,
+        note="the outsider cannot see the trainee: 'Not found.' on it, as for no one (issue 18)",
     ),
     "cultivation_cultivation_approve": api(
         "POST", lambda cast: f"{API}/{_pk_proposed(cast)['pk']}/approve",

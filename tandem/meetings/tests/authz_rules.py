@@ -161,10 +161,12 @@ RULES: dict[str, Rule] = {
     ),
     "meetings_series_create": api(
         "POST", lambda cast: "/api/v1/meetings/series",
-        expect(ok=RUN, forbidden=everyone_else(RUN), ok_status=CREATED, anonymous=401),
+        expect(ok=RUN, forbidden=everyone_else(RUN, ["outsider"]), ok_status=CREATED,
+               anonymous=401) | {"outsider": 400},
         data=lambda cast: {**{k: v for k, v in _series_data(cast).items()
                               if k not in ("institution", "trainees")},
                            "institution_id": cast.inst_a.pk, "trainee_ids": [cast.trainee.pk]},
+        note="the outsider cannot see the trainee: 'Not found.' on it, as for no one (issue 18)",
     ),
     "meetings_series_get": api(
         "GET", lambda cast: f"/api/v1/meetings/series/{_d(cast).series.pk}",

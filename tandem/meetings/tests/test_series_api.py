@@ -79,3 +79,22 @@ def test_removing_a_participant_and_not_the_organizer(cast, client_for):
     body = client.get(f"/api/v1/meetings/series/{d.series.pk}").json()
     assert body["participants"] == []
     assert client.delete(f"{base}/{cast.trainee.pk}").status_code == 404
+
+
+def test_inviting_a_person_out_of_reach_answers_not_found_without_their_name(cast, client_for):
+    body = {"institution_id": cast.inst_c.pk, "title": "C debriefing", "time_zone": "Asia/Shanghai",
+            "first_date": _days(3), "start_time": "14:00", "until": _days(60),
+            "interval_weeks": 2, "mode": "onsite", "location": "Room 1"}
+    answers = [
+        client_for("outsider").post("/api/v1/meetings/series", content_type="application/json",
+                                    data={**body, "tutor_ids": tutors, "trainee_ids": trainees})
+        for tutors, trainees in (
+            ([cast.tutor_a.pk], [cast.trainee.pk]),  # A's people, whom C cannot see
+            ([987654], [987655]),  # nobody
+        )
+    ]
+    assert answers[0].status_code == answers[1].status_code == 400
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["errors"] == {"tutors": ["Not found."], "trainees": ["Not found."]}
+    assert "Tom Tutor" not in answers[0].content.decode()
+    assert "Tina Trainee" not in answers[0].content.decode()

@@ -289,3 +289,16 @@ def test_the_removed_person_is_told(cast):
     d = debriefing(cast)
     series_services.participant_remove(actor=cast.tutor_a, series=d.series, person=cast.trainee)
     assert _notified("participant_removed") == ["trainee"]
+
+
+def test_the_service_never_names_a_person_the_organizer_cannot_see(cast):
+    from tandem.meetings.tests.factories import make_series
+
+    with pytest.raises(ValidationError) as caught:
+        make_series(cast, actor=cast.outsider, institution=cast.inst_c, trainees=[cast.trainee])
+    assert caught.value.message_dict == {"trainees": ["Not found."]}
+    assert "Tina Trainee" not in str(caught.value)
+    # Someone the organizer sees is still named, so they know whom to take off.
+    with pytest.raises(ValidationError) as caught:
+        make_series(cast, actor=cast.coord_a, institution=cast.inst_a, trainees=[cast.tutor_a])
+    assert "Tom Tutor is not a trainee you can invite." in str(caught.value)
