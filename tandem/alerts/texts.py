@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
+from tandem.core.numbers import format_money
 
 
 def warning_text(warning: EarlyWarning) -> str:
@@ -26,9 +27,10 @@ def warning_text(warning: EarlyWarning) -> str:
     if warning.rule == Rule.ABSENCES:
         return _("%(trainee)s was absent from %(count)s meetings in a row of “%(series)s”.") % d
     if warning.rule == Rule.LOW_FUNDS:
+        money = {key: format_money(d.get(key)) for key in ("remaining", "warn_below")}
         return _(
             "Fund %(fund)s for %(trainee)s: %(remaining)s CNY left, below %(warn_below)s CNY."
-        ) % d
+        ) % (d | money)
     return str(warning)
 
 

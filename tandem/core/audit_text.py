@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.bookings.models import BookingRules
 from tandem.core.audit_labels import ACTION_LABELS
 from tandem.core.models import AuditEvent
+from tandem.core.numbers import format_money, format_number
 from tandem.cultivation.models import TutorRole
 from tandem.institutions.models import Specialty
 from tandem.meetings.models import AttendanceStatus
@@ -122,6 +123,9 @@ WRITTEN_VALUES: dict[str, Promise] = {
     "leave": _("leave"),
 }
 
+# Decimal fields with two places that are shares in per cent, not money.
+PERCENT_FIELDS = frozenset({"share", "funding_share"})
+
 EMPTY = "—"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -164,6 +168,8 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
         else:
             field = _field(model, key)
             label = " / ".join(ids.get(part, part) for part in field_label(model, key).split(" / "))
+            if isinstance(field, models.DecimalField):
+                value = _numbers(value, field)
             text = _change(
                 label, value, _choices(model, key, field), written=field is None, names=ids
             )
@@ -204,6 +210,17 @@ def names_in(events: Iterable[AuditEvent]) -> dict[str, str]:
     if wanted["D"]:
         found |= {f"D{d.pk}": str(d) for d in Department.objects.filter(pk__in=wanted["D"])}
     return found
+
+
+def _numbers(value: Any, field: models.DecimalField) -> Any:
+    """A decimal field's recorded values as the pages show them: money (two places) with
+    two decimals and grouped thousands, other numbers (credits) without trailing zeros."""
+    if isinstance(value, list):
+        return [_numbers(item, field) for item in value]
+    if value is None or value == "":
+        return value
+    money = field.decimal_places == 2 and field.name not in PERCENT_FIELDS
+    return format_money(value) if money else format_number(value)
 
 
 def _strings(value: Any) -> Iterable[str]:

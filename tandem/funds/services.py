@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import Membership, User
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.core.numbers import format_money
 from tandem.funds import permissions
 from tandem.funds.models import (
     AllocationStatus,
@@ -95,9 +96,9 @@ def _remaining_message(balance: Decimal, what: str) -> str:
     if what == "allocation":
         return _(
             "This expense exceeds the allocation: only %(remaining)s CNY remain of it."
-        ) % {"remaining": balance}
+        ) % {"remaining": format_money(balance)}
     return _("This expense exceeds the fund's balance: only %(remaining)s CNY remain.") % {
-        "remaining": balance
+        "remaining": format_money(balance)
     }
 
 
