@@ -51,7 +51,11 @@ def audit_record(
     target: models.Model,
     changes: dict[str, Any] | None = None,
     reason: str = "",
+    reason_code: str = "",
+    reason_params: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """`reason`: what a person wrote; `reason_code` and `reason_params`: a reason the system
+    gives, a code of `audit_labels.GENERATED_TEXTS`, worded when the history is read."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,
@@ -61,6 +65,8 @@ def audit_record(
         target_repr=str(target)[:255],
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         reason=reason,
+        reason_code=reason_code,
+        reason_params={key: _plain(value) for key, value in (reason_params or {}).items()},
     )
 
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.bookings.models import BookingRules
-from tandem.core.audit_labels import ACTION_LABELS
+from tandem.core.audit_labels import ACTION_LABELS, generated_text, is_generated, worded
 from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
 from tandem.cultivation.models import TutorRole
@@ -180,7 +180,11 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
         actor=str(event.actor) if event.actor is not None else gettext("System"),
         action=action_label(event.action),
         changes=texts,
-        reason=event.reason,
+        reason=(
+            generated_text(event.reason_code, event.reason_params)
+            if event.reason_code
+            else event.reason
+        ),
     )
 
 
@@ -312,6 +316,8 @@ def humanise(
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list | tuple):
         return _separator().join(humanise(v, choices, written=written, names=names) for v in value)
+    if is_generated(value):
+        return worded(value)
     if isinstance(value, dict):
         return _separator().join(
             f"{field_label(None, str(k))}: {humanise(v, written=written, names=names)}"

@@ -164,7 +164,7 @@ def expense_reverse(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
         danger=True, explanation=_(
             "A compensating entry gives %(amount)s CNY back to the fund; the expense “%(what)s” "
             "stays in the ledger."
-        ) % {"amount": format_money(expense.amount), "what": expense.description},
+        ) % {"amount": format_money(expense.amount), "what": expense.description_text},
     )
 
 
