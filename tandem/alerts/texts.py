@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
 from tandem.core.numbers import format_money
+from tandem.plans.models import MilestoneKind
 
 
 def warning_text(warning: EarlyWarning) -> str:
@@ -15,6 +16,10 @@ def warning_text(warning: EarlyWarning) -> str:
             return _("No progress report from %(trainee)s since %(since)s.") % d
         return _("No progress report from %(trainee)s yet.") % d
     if warning.rule == Rule.MILESTONE:
+        # A standard milestone is stored without wording: its kind, in the reader's language.
+        kind = d.get("kind")
+        if not d.get("milestone") and kind in MilestoneKind.values:
+            d = d | {"milestone": MilestoneKind(kind).label}
         if d.get("overdue"):
             return _("Milestone “%(milestone)s” of %(trainee)s is overdue (due %(due)s).") % d
         return _("Milestone “%(milestone)s” of %(trainee)s is due on %(due)s.") % d

@@ -179,7 +179,22 @@ GENERATED_TEXTS: dict[str, Promise] = {
     "booking.cancelled": _("Booking #%(pk)s cancelled."),
     "booking.no_show_free": _("No-show on booking #%(pk)s: not charged by the owner's rules."),
     "expense.reversal": _("Reversal of: %(description)s"),
+    # A person and the role in which they acted: "Li Wei (Theoretical/teaching tutor)".
+    "person_in_role": _("%(person)s (%(role)s)"),
+    # An author of a publication as its history records it: "1. Zhang Xiaoming * [Writing –
+    # original draft, Investigation] (WMU; EMU)".
+    "publication.author": _("%(position)s. %(name)s [%(roles)s] (%(institutions)s)"),
+    # A milestone of a training plan and its time window.
+    "plan.milestone_window": _("%(milestone)s: %(earliest)s – %(latest)s"),
+    # One item of a division of responsibilities and the tutor role that holds it.
+    "responsibility_held_by": _("%(item)s: %(role)s"),
 }
+
+
+def choice(kind: str, value: str) -> dict[str, str]:
+    """A parameter that is a stored choice (`choice("tutor_role", "experimental")`): worded
+    with the label of its choices when shown (see audit_text.CHOICE_KINDS)."""
+    return {"choice": kind, "value": value}
 
 
 def generated(code: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:

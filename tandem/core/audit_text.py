@@ -27,13 +27,15 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.bookings.models import BookingRules
-from tandem.core.audit_labels import ACTION_LABELS, generated_text, is_generated, worded
+from tandem.core.audit_labels import ACTION_LABELS, generated_text, is_generated
 from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
-from tandem.cultivation.models import TutorRole
+from tandem.cultivation.models import ResponsibilityKey, TutorRole
 from tandem.institutions.models import Specialty
 from tandem.meetings.models import AttendanceStatus
-from tandem.plans.models import PlanVersion, TrainingPlan
+from tandem.plans.models import MilestoneKind, PlanVersion, TrainingPlan
+from tandem.publications.models import CreditRole, Publication
+from tandem.publications.policy import ViolationCode
 from tandem.residency.models import Cohort, CohortMember, Department, Program
 from tandem.resources.models import SharedResource
 
@@ -49,6 +51,16 @@ FIELDS_RECORDED_FROM: dict[type[models.Model], tuple[type[models.Model], ...]] =
 # Fields whose stored values are choices the model field itself does not declare.
 RECORDED_CHOICES: dict[tuple[type[models.Model], str], type[models.Choices]] = {
     (Program, "specialty"): Specialty,
+    (Publication, "violations"): ViolationCode,
+    (Publication, "waived_codes"): ViolationCode,
+}
+
+# The kinds of stored choices a generated text's parameters refer to (audit_labels.choice).
+CHOICE_KINDS: dict[str, type[models.Choices]] = {
+    "tutor_role": TutorRole,
+    "responsibility": ResponsibilityKey,
+    "credit_role": CreditRole,
+    "milestone_kind": MilestoneKind,
 }
 
 # Events whose keys are people's ids, with the choices their values are taken from.
@@ -317,7 +329,10 @@ def humanise(
     if isinstance(value, list | tuple):
         return _separator().join(humanise(v, choices, written=written, names=names) for v in value)
     if is_generated(value):
-        return worded(value)
+        params = {key: _param(item) for key, item in value["params"].items()}
+        return generated_text(value["code"], params)
+    if _is_choice(value):
+        return str(_param(value))
     if isinstance(value, dict):
         return _separator().join(
             f"{field_label(None, str(k))}: {humanise(v, written=written, names=names)}"
@@ -330,6 +345,24 @@ def humanise(
             return names[value]
         return _text(value, written=written)
     return str(value)
+
+
+def _is_choice(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"choice", "value"}
+
+
+def _param(value: Any) -> Any:
+    """A generated text's parameter in the reader's words: a stored choice as its label, a
+    list joined, anything else left to `generated_text`."""
+    if _is_choice(value):
+        choices = CHOICE_KINDS.get(str(value["choice"]))
+        labels = dict(choices.choices) if choices is not None else {}
+        return str(labels.get(value["value"], value["value"]))
+    if isinstance(value, list):
+        return _separator().join(str(_param(item)) for item in value)
+    if is_generated(value) or isinstance(value, str):
+        return humanise(value)
+    return value
 
 
 def _separator() -> str:

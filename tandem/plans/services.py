@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import choice, generated
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation, TutorRole
 from tandem.institutions.models import Institution
@@ -246,7 +247,9 @@ def plan_milestone_add(
     errors: dict[str, list[str]] = {}
     if kind not in MilestoneKind.values:
         errors["kind"] = [_("Choose the kind of milestone.")]
-    title = (title or "").strip() or (str(MilestoneKind(kind).label) if not errors else "")
+    # A standard milestone without its own wording stores none: it reads as its kind, in the
+    # reader's language (PlanMilestone.title).
+    title = (title or "").strip()
     if kind != MilestoneKind.OTHER and plan.milestones.filter(kind=kind).exists():
         errors["kind"] = [_("The plan already has this milestone; change its window instead.")]
     try:
@@ -260,13 +263,25 @@ def plan_milestone_add(
     while plan.milestones.filter(key=key).exists():
         n += 1
         key = f"{base}-{n}"
-    milestone = PlanMilestone(plan=plan, key=key, kind=kind, title=title)
+    milestone = PlanMilestone(plan=plan, key=key, kind=kind, custom_title=title)
     milestone.full_clean()
     milestone.save()
     window = MilestoneWindow(version=version, milestone=milestone, earliest=earliest, latest=latest)
     window.full_clean()
     window.save()
-    changes: dict[str, Any] = {"milestones": [None, f"{title}: {earliest} – {latest}"]}
+    changes: dict[str, Any] = {
+        "milestones": [
+            None,
+            generated(
+                "plan.milestone_window",
+                {
+                    "milestone": title or choice("milestone_kind", kind),
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                },
+            ),
+        ]
+    }
     withdrawn = _unsign(version)
     if withdrawn:
         changes["signatures_withdrawn"] = [withdrawn, []]

@@ -61,7 +61,7 @@ def test_milestone_out_of_period_names_the_field(cast, client_for):
     )
     assert response.status_code == 400
     assert "planned period" in response.content.decode()
-    assert not PlanMilestone.objects.filter(title="Conference").exists()
+    assert not PlanMilestone.objects.filter(custom_title="Conference").exists()
 
 
 def test_signing_with_too_few_credits_shows_the_message_without_the_field_code(cast, client_for):
