@@ -182,6 +182,8 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
             label = " / ".join(ids.get(part, part) for part in field_label(model, key).split(" / "))
             if isinstance(field, models.DecimalField):
                 value = _numbers(value, field)
+            elif model is Publication and key == "authors":
+                value = _credit_codes_worded(value)
             text = _change(
                 label, value, _choices(model, key, field), written=field is None, names=ids
             )
@@ -345,6 +347,27 @@ def humanise(
             return names[value]
         return _text(value, written=written)
     return str(value)
+
+
+_CREDIT_CODES = re.compile(r"\[([a-z_]+(?:, [a-z_]+)*)\]")
+
+
+def _credit_codes_worded(value: Any) -> Any:
+    """Authors recorded before their CRediT roles were stored as codes in parameters: the
+    codes inside "[…]" of the recorded line, as their labels."""
+    if isinstance(value, list):
+        return [_credit_codes_worded(item) for item in value]
+    if not isinstance(value, str):
+        return value
+    labels = dict(CreditRole.choices)
+
+    def word(match: re.Match[str]) -> str:
+        codes = match[1].split(", ")
+        if not all(code in labels for code in codes):
+            return match[0]
+        return "[" + _separator().join(str(labels[code]) for code in codes) + "]"
+
+    return _CREDIT_CODES.sub(word, value)
 
 
 def _is_choice(value: Any) -> bool:

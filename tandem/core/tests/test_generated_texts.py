@@ -159,3 +159,29 @@ def test_old_worded_reasons_and_ledger_entries_are_mapped_to_codes():
         },
     }
     assert funds_migration._charge("Flow cytometry, 8 hours") is None
+
+
+def test_authors_recorded_with_credit_codes_in_their_text_read_as_labels(cast):
+    from tandem.publications.models import Publication
+
+    event = AuditEvent(
+        action="publication.record",
+        changes={
+            "authors": [None, ["1. Zhang * [conceptualization, writing_original_draft] (WMU)"]]
+        },
+        target_type=ContentType.objects.get_for_model(Publication),
+    )
+    with translation.override("en"):
+        [change] = describe(event).changes
+    assert "writing_original_draft" not in change.new
+    assert change.new.startswith("1. Zhang * [Conceptualization, ")
+
+
+def test_known_tier_labels_read_in_the_readers_language_others_as_typed():
+    from tandem.institutions.models import Institution
+
+    institution = Institution(tier_labels=["Double First-Class", "三级甲等", "Provincial key"])
+    with translation.override("zh-hans"):
+        assert institution.tier_label_texts == ["双一流", "三级甲等", "Provincial key"]
+    with translation.override("en"):
+        assert institution.tier_label_texts == ["Double First-Class", "Grade 3A", "Provincial key"]
