@@ -307,7 +307,7 @@ def agreement_sign(
     agreement.full_clean()
     agreement.save(update_fields=["status", "activated_at"])
     changes = diff(before, snapshot(agreement, ("status", "activated_at")))
-    changes["signed_for"] = [None, str(signature.institution)]
+    changes["signed_for"] = [None, signature.institution]  # its name in both languages
     audit_record(actor=actor, action="agreement.sign", target=agreement, changes=changes)
     tenancy.forget(actor)  # the partner institutions may have changed
     return agreement

@@ -18,7 +18,7 @@ from tandem.core.models import AuditEvent
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return _name_of(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -28,6 +28,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, FieldFile):
         return value.name or ""
     return value
+
+
+def _name_of(obj: models.Model) -> Any:
+    """How a related object is recorded: by its name, both names for an institution, unit or
+    resource named in both languages ({"name": …, "name_zh": …}), so that the history shows
+    the reader's, not the actor's (see audit_text.humanise)."""
+    from tandem.institutions.models import BilingualName
+
+    if isinstance(obj, BilingualName) and type(obj).__str__ is BilingualName.__str__:
+        if obj.name_zh and obj.name_zh != obj.name:
+            return {"name": obj.name, "name_zh": obj.name_zh}
+        return obj.name
+    return str(obj)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:

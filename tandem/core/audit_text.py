@@ -23,7 +23,7 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.bookings.models import BookingRules
@@ -335,6 +335,10 @@ def humanise(
         return generated_text(value["code"], params)
     if _is_choice(value):
         return str(_param(value))
+    if isinstance(value, dict) and set(value) == {"name", "name_zh"}:
+        # Named in both languages (audit._name_of): the reader's.
+        chinese = (get_language() or "").startswith("zh")
+        return str(value["name_zh"] if chinese and value["name_zh"] else value["name"])
     if isinstance(value, dict):
         return _separator().join(
             f"{field_label(None, str(k))}: {humanise(v, written=written, names=names)}"

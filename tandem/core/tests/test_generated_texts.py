@@ -185,3 +185,21 @@ def test_known_tier_labels_read_in_the_readers_language_others_as_typed():
         assert institution.tier_label_texts == ["双一流", "三级甲等", "Provincial key"]
     with translation.override("en"):
         assert institution.tier_label_texts == ["Double First-Class", "Grade 3A", "Provincial key"]
+
+
+def test_an_institution_signed_for_is_named_in_the_readers_language(cast):
+    from tandem.core.audit import audit_record
+
+    with translation.override("zh-hans"):
+        event = audit_record(
+            actor=cast.coord_a,
+            action="agreement.sign",
+            target=cast.agreement_ab,
+            changes={"signed_for": [None, cast.inst_a]},
+        )
+    with translation.override("en"):
+        [change] = describe(event).changes
+        assert change.new == cast.inst_a.name
+    with translation.override("zh-hans"):
+        [change] = describe(event).changes
+        assert change.new == "西部医科大学"
