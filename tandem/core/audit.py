@@ -25,6 +25,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # e.g. a generated text's parameters
+        return {key: _plain(v) for key, v in value.items()}
     if isinstance(value, FieldFile):
         return value.name or ""
     return value

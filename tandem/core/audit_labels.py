@@ -179,7 +179,8 @@ GENERATED_TEXTS: dict[str, Promise] = {
     "booking.cancelled": _("Booking #%(pk)s cancelled."),
     "booking.no_show_free": _("No-show on booking #%(pk)s: not charged by the owner's rules."),
     "expense.reversal": _("Reversal of: %(description)s"),
-    # A person and the role in which they acted: "Li Wei (Theoretical/teaching tutor)".
+    # A person and the role in which they acted: "Li Wei (Theoretical/teaching tutor)", or
+    # the institution they act for: "Li Wei (Eastern Medical University)".
     "person_in_role": _("%(person)s (%(role)s)"),
     # An author of a publication as its history records it: "1. Zhang Xiaoming * [Writing –
     # original draft, Investigation] (WMU; EMU)".

@@ -387,7 +387,7 @@ def _param(value: Any) -> Any:
         return str(labels.get(value["value"], value["value"]))
     if isinstance(value, list):
         return _separator().join(str(_param(item)) for item in value)
-    if is_generated(value) or isinstance(value, str):
+    if isinstance(value, dict | str):  # a generated text, a name in both languages, a date
         return humanise(value)
     return value
 

@@ -203,3 +203,19 @@ def test_an_institution_signed_for_is_named_in_the_readers_language(cast):
     with translation.override("zh-hans"):
         [change] = describe(event).changes
         assert change.new == "西部医科大学"
+
+
+def test_a_tutor_assigned_is_recorded_with_the_institution_in_both_languages(cast):
+    from tandem.core.audit import audit_record
+
+    value = generated("person_in_role", {"person": "Li Wei", "role": cast.inst_b})
+    event = audit_record(
+        actor=cast.coord_a,
+        action="cultivation.tutor_assign",
+        target=cast.agreement_ab,
+        changes={"theoretical": [None, value]},
+    )
+    with translation.override("en"):
+        assert describe(event).changes[0].new == f"Li Wei ({cast.inst_b.name})"
+    with translation.override("zh-hans"):
+        assert describe(event).changes[0].new == "Li Wei（东部医科大学）"
