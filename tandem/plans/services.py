@@ -22,6 +22,7 @@ from tandem.accounts.models import User
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.audit_labels import choice, generated
 from tandem.core.errors import field_error
+from tandem.core.numbers import format_number
 from tandem.cultivation.models import JointCultivation, TutorRole
 from tandem.institutions.models import Institution
 from tandem.plans import permissions
@@ -342,7 +343,11 @@ def _check_complete(version: PlanVersion) -> None:
     elif total < required:
         errors["credits"] = [
             _("The courses total %(total)s credits; the %(degree)s requires at least %(required)s.")
-            % {"total": total, "required": required, "degree": profile.get_kind_display()}  # type: ignore[union-attr]
+            % {
+                "total": format_number(total),
+                "required": format_number(required),
+                "degree": profile.get_kind_display(),  # type: ignore[union-attr]
+            }
         ]
     present = set(version.windows.values_list("milestone__kind", flat=True))
     missing = [str(MilestoneKind(k).label) for k in REQUIRED_MILESTONES if k not in present]

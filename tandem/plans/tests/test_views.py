@@ -69,7 +69,7 @@ def test_signing_with_too_few_credits_shows_the_message_without_the_field_code(c
     client = client_for("tutor_a")
     response = client.post(reverse("plans:sign", args=[plan.cultivation_id]), follow=True)
     body = response.content.decode()
-    assert "The courses total 4" in body
+    assert "The courses total 4 credits" in body  # not "4.0"
     assert "credits:" not in body
 
 
