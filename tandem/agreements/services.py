@@ -229,7 +229,7 @@ def _repoint_openings(*, actor: User, old: Agreement, new: Agreement) -> list[in
         audit_record(
             actor=actor, action="resource_opening.repoint", target=opening,
             changes={"agreement": [str(old), str(new)]},
-            reason=_("The agreement was amended."),
+            reason_code="agreement.amended",
         )
         moved.append(opening.pk)
     return moved
@@ -307,7 +307,7 @@ def agreement_sign(
     agreement.full_clean()
     agreement.save(update_fields=["status", "activated_at"])
     changes = diff(before, snapshot(agreement, ("status", "activated_at")))
-    changes["signed_for"] = [None, str(signature.institution)]
+    changes["signed_for"] = [None, signature.institution]  # its name in both languages
     audit_record(actor=actor, action="agreement.sign", target=agreement, changes=changes)
     tenancy.forget(actor)  # the partner institutions may have changed
     return agreement
@@ -369,7 +369,8 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
 
 
 def _end(
-    agreement: Agreement, *, actor: User | None, action: str, status: str, reason: str
+    agreement: Agreement, *, actor: User | None, action: str, status: str, reason: str,
+    reason_code: str = "",
 ) -> Agreement:
     before = snapshot(agreement, ("status", "ended_at", "end_reason", "amends"))
     agreement.status = status
@@ -380,7 +381,7 @@ def _end(
     audit_record(
         actor=actor, action=action, target=agreement,
         changes=diff(before, snapshot(agreement, ("status", "ended_at", "end_reason", "amends"))),
-        reason=reason,
+        reason=reason, reason_code=reason_code,
     )
     return agreement
 
@@ -438,7 +439,7 @@ def agreement_expire_due(*, today: datetime.date, actor: User | None = None) -> 
     )
     for agreement in due:
         _end(agreement, actor=actor, action="agreement.expire",
-             status=AgreementStatus.EXPIRED, reason=_("The term ended."))
+             status=AgreementStatus.EXPIRED, reason="", reason_code="agreement.term_ended")
     return due
 
 

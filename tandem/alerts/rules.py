@@ -151,7 +151,8 @@ def milestones(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
             latest__isnull=False, plan__cultivation__status=ACTIVE,
         )
         .filter(thresholds.condition("milestone_days", "plan__cultivation__home_id", holds))
-        .values("id", "title", "latest", "plan__cultivation_id", "plan__cultivation__home_id",
+        .values("id", "custom_title", "kind", "latest", "plan__cultivation_id",
+                "plan__cultivation__home_id",
                 "plan__cultivation__trainee_id", "plan__cultivation__trainee__full_name",
                 "plan__cultivation__trainee__username")
     )
@@ -166,7 +167,8 @@ def milestones(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
             trainee_id=row["plan__cultivation__trainee_id"], urgent=overdue,
             detail={"trainee": _name(row["plan__cultivation__trainee__full_name"],
                                      row["plan__cultivation__trainee__username"]),
-                    "milestone": row["title"], "due": row["latest"].isoformat(),
+                    "milestone": row["custom_title"], "kind": row["kind"],
+                    "due": row["latest"].isoformat(),
                     "overdue": overdue},
         ))
     return causes

@@ -5,6 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
+from tandem.core.numbers import format_money
+from tandem.plans.models import MilestoneKind
 
 
 def warning_text(warning: EarlyWarning) -> str:
@@ -14,6 +16,10 @@ def warning_text(warning: EarlyWarning) -> str:
             return _("No progress report from %(trainee)s since %(since)s.") % d
         return _("No progress report from %(trainee)s yet.") % d
     if warning.rule == Rule.MILESTONE:
+        # A standard milestone is stored without wording: its kind, in the reader's language.
+        kind = d.get("kind")
+        if not d.get("milestone") and kind in MilestoneKind.values:
+            d = d | {"milestone": MilestoneKind(kind).label}
         if d.get("overdue"):
             return _("Milestone “%(milestone)s” of %(trainee)s is overdue (due %(due)s).") % d
         return _("Milestone “%(milestone)s” of %(trainee)s is due on %(due)s.") % d
@@ -26,9 +32,10 @@ def warning_text(warning: EarlyWarning) -> str:
     if warning.rule == Rule.ABSENCES:
         return _("%(trainee)s was absent from %(count)s meetings in a row of “%(series)s”.") % d
     if warning.rule == Rule.LOW_FUNDS:
+        money = {key: format_money(d.get(key)) for key in ("remaining", "warn_below")}
         return _(
             "Fund %(fund)s for %(trainee)s: %(remaining)s CNY left, below %(warn_below)s CNY."
-        ) % d
+        ) % (d | money)
     return str(warning)
 
 

@@ -31,6 +31,7 @@ from tandem.bookings.models import (
 )
 from tandem.bookings.selectors import booking_access_for
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import generated, in_site_language
 from tandem.core.errors import field_error
 from tandem.resources.models import SharedResource
 
@@ -147,15 +148,15 @@ def _charge(booking: Booking) -> None:
     from tandem.funds.services import expense_record
 
     local = timezone.localtime(booking.start)
-    description = _("Booking #%(pk)s: %(resource)s, %(day)s %(start)s–%(end)s") % {
-        "pk": booking.pk, "resource": booking.resource, "day": f"{local:%Y-%m-%d}",
+    description = generated("booking.charge", {
+        "pk": booking.pk, "resource": str(booking.resource), "day": f"{local:%Y-%m-%d}",
         "start": f"{local:%H:%M}", "end": f"{timezone.localtime(booking.end):%H:%M}",
-    }
+    })
     try:
         expense = expense_record(
             actor=booking.booked_by, fund=booking.fund, amount=booking.cost, date=local.date(),
-            category="instrument_use", description=description[:300],
-            allocation=_allocation_for(booking),
+            category="instrument_use", description=in_site_language(description)[:300],
+            allocation=_allocation_for(booking), generated_description=description,
         )
     except ValidationError as exc:
         messages = exc.messages if not hasattr(exc, "error_dict") else [
@@ -169,12 +170,18 @@ def _charge(booking: Booking) -> None:
     booking.charged_amount = booking.cost
 
 
-def _reverse_charge(booking: Booking, reason: str) -> None:
+def _reverse_charge(booking: Booking, reason: str = "", reason_code: str = "") -> None:
+    """Give the charge back: for `reason` a person wrote, or for a reason the system gives
+    (`reason_code`, worded when read)."""
     if booking.charge is None or booking.charged_amount <= 0:
         return
     from tandem.funds.services import expense_reverse
 
-    expense_reverse(actor=booking.booked_by, expense=booking.charge, reason=reason)
+    expense_reverse(
+        actor=booking.booked_by, expense=booking.charge, reason=reason,
+        reason_code="" if reason else reason_code,
+        reason_params=None if reason else {"pk": booking.pk},
+    )
     booking.charged_amount = Decimal("0")
 
 
@@ -279,7 +286,7 @@ def booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking
     before = snapshot(booking, BOOKING_FIELDS)
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_by, booking.cancelled_at = actor, timezone.now()
-    _reverse_charge(booking, reason or _("Booking #%(pk)s cancelled.") % {"pk": booking.pk})
+    _reverse_charge(booking, reason, reason_code="booking.cancelled")
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(
@@ -307,8 +314,7 @@ def booking_mark(*, actor: Any, booking: Booking, outcome: str, note: str = "") 
     if outcome == BookingStatus.NO_SHOW:
         rules = BookingRules.objects.filter(resource_id=booking.resource_id).first()
         if rules is not None and not rules.charge_no_show:
-            _reverse_charge(booking, _("No-show on booking #%(pk)s: not charged by the owner's "
-                                       "rules.") % {"pk": booking.pk})
+            _reverse_charge(booking, reason_code="booking.no_show_free")
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(

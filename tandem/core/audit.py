@@ -18,16 +18,31 @@ from tandem.core.models import AuditEvent
 
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
-        return str(value)
+        return _name_of(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):  # e.g. a generated text's parameters
+        return {key: _plain(v) for key, v in value.items()}
     if isinstance(value, FieldFile):
         return value.name or ""
     return value
+
+
+def _name_of(obj: models.Model) -> Any:
+    """How a related object is recorded: by its name, both names for an institution, unit or
+    resource named in both languages ({"name": …, "name_zh": …}), so that the history shows
+    the reader's, not the actor's (see audit_text.humanise)."""
+    from tandem.institutions.models import BilingualName
+
+    if isinstance(obj, BilingualName) and type(obj).__str__ is BilingualName.__str__:
+        if obj.name_zh and obj.name_zh != obj.name:
+            return {"name": obj.name, "name_zh": obj.name_zh}
+        return obj.name
+    return str(obj)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -51,7 +66,11 @@ def audit_record(
     target: models.Model,
     changes: dict[str, Any] | None = None,
     reason: str = "",
+    reason_code: str = "",
+    reason_params: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """`reason`: what a person wrote; `reason_code` and `reason_params`: a reason the system
+    gives, a code of `audit_labels.GENERATED_TEXTS`, worded when the history is read."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=actor_obj,
@@ -61,6 +80,8 @@ def audit_record(
         target_repr=str(target)[:255],
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         reason=reason,
+        reason_code=reason_code,
+        reason_params={key: _plain(value) for key, value in (reason_params or {}).items()},
     )
 
 

@@ -4,6 +4,11 @@ services, admin and demo data, grouped by app. `tandem/core/tests/test_audit_tex
 a code has no label here; an unknown code is shown as it is (see `audit_text.action_label`).
 """
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -163,3 +168,75 @@ ACTION_LABELS: dict[str, Promise] = {
     "swap.refused": _("refused the swap request"),
     "calendar_feed.rotate": _("replaced the calendar feed address"),
 }
+
+# Texts the system writes (reasons it gives, ledger entries it makes): stored as one of these
+# codes with its parameters, worded by `generated_text` when shown, in the reader's language —
+# never in the language of whoever happened to act.
+GENERATED_TEXTS: dict[str, Promise] = {
+    "agreement.amended": _("The agreement was amended."),
+    "agreement.term_ended": _("The term ended."),
+    "booking.charge": _("Booking #%(pk)s: %(resource)s, %(day)s %(start)s–%(end)s"),
+    "booking.cancelled": _("Booking #%(pk)s cancelled."),
+    "booking.no_show_free": _("No-show on booking #%(pk)s: not charged by the owner's rules."),
+    "expense.reversal": _("Reversal of: %(description)s"),
+    # A person and the role in which they acted: "Li Wei (Theoretical/teaching tutor)", or
+    # the institution they act for: "Li Wei (Eastern Medical University)".
+    "person_in_role": _("%(person)s (%(role)s)"),
+    # An author of a publication as its history records it: "1. Zhang Xiaoming * [Writing –
+    # original draft, Investigation] (WMU; EMU)".
+    "publication.author": _("%(position)s. %(name)s [%(roles)s] (%(institutions)s)"),
+    # A milestone of a training plan and its time window.
+    "plan.milestone_window": _("%(milestone)s: %(earliest)s – %(latest)s"),
+    # One item of a division of responsibilities and the tutor role that holds it.
+    "responsibility_held_by": _("%(item)s: %(role)s"),
+}
+
+
+def choice(kind: str, value: str) -> dict[str, str]:
+    """A parameter that is a stored choice (`choice("tutor_role", "experimental")`): worded
+    with the label of its choices when shown (see audit_text.CHOICE_KINDS)."""
+    return {"choice": kind, "value": value}
+
+
+def generated(code: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A generated text as it is stored (in a JSON field, or as a value of an audit event's
+    changes): its code and parameters. A parameter may itself be a generated text."""
+    assert code in GENERATED_TEXTS, code
+    return {"code": code, "params": dict(params or {})}
+
+
+def is_generated(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and set(value) == {"code", "params"}
+        and value["code"] in GENERATED_TEXTS
+        and isinstance(value["params"], dict)
+    )
+
+
+def worded(value: Any) -> str:
+    """A stored generated text (see `generated`) in the active language; anything else as
+    it is."""
+    if is_generated(value):
+        return generated_text(value["code"], value["params"])
+    return "" if value is None else str(value)
+
+
+def in_site_language(value: Any) -> str:
+    """A generated text in the site's language (LANGUAGE_CODE), whoever acts: the plain copy
+    kept beside the code for search and exports."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return worded(value)
+
+
+def generated_text(code: str, params: Mapping[str, Any] | None = None) -> str:
+    """The text of a generated code in the active language; an unknown code, or parameters
+    that do not fit its text, show the code itself rather than failing a page."""
+    label = GENERATED_TEXTS.get(code)
+    if label is None:
+        return code
+    values = {key: worded(value) for key, value in (params or {}).items()}
+    try:
+        return str(label) % values
+    except (KeyError, TypeError, ValueError):
+        return str(label)

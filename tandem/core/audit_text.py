@@ -23,16 +23,19 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.bookings.models import BookingRules
-from tandem.core.audit_labels import ACTION_LABELS
+from tandem.core.audit_labels import ACTION_LABELS, generated_text, is_generated
 from tandem.core.models import AuditEvent
-from tandem.cultivation.models import TutorRole
+from tandem.core.numbers import format_money, format_number
+from tandem.cultivation.models import ResponsibilityKey, TutorRole
 from tandem.institutions.models import Specialty
 from tandem.meetings.models import AttendanceStatus
-from tandem.plans.models import PlanVersion, TrainingPlan
+from tandem.plans.models import MilestoneKind, PlanVersion, TrainingPlan
+from tandem.publications.models import CreditRole, Publication
+from tandem.publications.policy import ViolationCode
 from tandem.residency.models import Cohort, CohortMember, Department, Program
 from tandem.resources.models import SharedResource
 
@@ -48,6 +51,16 @@ FIELDS_RECORDED_FROM: dict[type[models.Model], tuple[type[models.Model], ...]] =
 # Fields whose stored values are choices the model field itself does not declare.
 RECORDED_CHOICES: dict[tuple[type[models.Model], str], type[models.Choices]] = {
     (Program, "specialty"): Specialty,
+    (Publication, "violations"): ViolationCode,
+    (Publication, "waived_codes"): ViolationCode,
+}
+
+# The kinds of stored choices a generated text's parameters refer to (audit_labels.choice).
+CHOICE_KINDS: dict[str, type[models.Choices]] = {
+    "tutor_role": TutorRole,
+    "responsibility": ResponsibilityKey,
+    "credit_role": CreditRole,
+    "milestone_kind": MilestoneKind,
 }
 
 # Events whose keys are people's ids, with the choices their values are taken from.
@@ -122,6 +135,9 @@ WRITTEN_VALUES: dict[str, Promise] = {
     "leave": _("leave"),
 }
 
+# Decimal fields with two places that are shares in per cent, not money.
+PERCENT_FIELDS = frozenset({"share", "funding_share"})
+
 EMPTY = "—"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
@@ -164,6 +180,10 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
         else:
             field = _field(model, key)
             label = " / ".join(ids.get(part, part) for part in field_label(model, key).split(" / "))
+            if isinstance(field, models.DecimalField):
+                value = _numbers(value, field)
+            elif model is Publication and key == "authors":
+                value = _credit_codes_worded(value)
             text = _change(
                 label, value, _choices(model, key, field), written=field is None, names=ids
             )
@@ -174,7 +194,11 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
         actor=str(event.actor) if event.actor is not None else gettext("System"),
         action=action_label(event.action),
         changes=texts,
-        reason=event.reason,
+        reason=(
+            generated_text(event.reason_code, event.reason_params)
+            if event.reason_code
+            else event.reason
+        ),
     )
 
 
@@ -204,6 +228,17 @@ def names_in(events: Iterable[AuditEvent]) -> dict[str, str]:
     if wanted["D"]:
         found |= {f"D{d.pk}": str(d) for d in Department.objects.filter(pk__in=wanted["D"])}
     return found
+
+
+def _numbers(value: Any, field: models.DecimalField) -> Any:
+    """A decimal field's recorded values as the pages show them: money (two places) with
+    two decimals and grouped thousands, other numbers (credits) without trailing zeros."""
+    if isinstance(value, list):
+        return [_numbers(item, field) for item in value]
+    if value is None or value == "":
+        return value
+    money = field.decimal_places == 2 and field.name not in PERCENT_FIELDS
+    return format_money(value) if money else format_number(value)
 
 
 def _strings(value: Any) -> Iterable[str]:
@@ -295,6 +330,15 @@ def humanise(
         return gettext("yes") if value else gettext("no")
     if isinstance(value, list | tuple):
         return _separator().join(humanise(v, choices, written=written, names=names) for v in value)
+    if is_generated(value):
+        params = {key: _param(item) for key, item in value["params"].items()}
+        return generated_text(value["code"], params)
+    if _is_choice(value):
+        return str(_param(value))
+    if isinstance(value, dict) and set(value) == {"name", "name_zh"}:
+        # Named in both languages (audit._name_of): the reader's.
+        chinese = (get_language() or "").startswith("zh")
+        return str(value["name_zh"] if chinese and value["name_zh"] else value["name"])
     if isinstance(value, dict):
         return _separator().join(
             f"{field_label(None, str(k))}: {humanise(v, written=written, names=names)}"
@@ -307,6 +351,45 @@ def humanise(
             return names[value]
         return _text(value, written=written)
     return str(value)
+
+
+_CREDIT_CODES = re.compile(r"\[([a-z_]+(?:, [a-z_]+)*)\]")
+
+
+def _credit_codes_worded(value: Any) -> Any:
+    """Authors recorded before their CRediT roles were stored as codes in parameters: the
+    codes inside "[…]" of the recorded line, as their labels."""
+    if isinstance(value, list):
+        return [_credit_codes_worded(item) for item in value]
+    if not isinstance(value, str):
+        return value
+    labels = dict(CreditRole.choices)
+
+    def word(match: re.Match[str]) -> str:
+        codes = match[1].split(", ")
+        if not all(code in labels for code in codes):
+            return match[0]
+        return "[" + _separator().join(str(labels[code]) for code in codes) + "]"
+
+    return _CREDIT_CODES.sub(word, value)
+
+
+def _is_choice(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"choice", "value"}
+
+
+def _param(value: Any) -> Any:
+    """A generated text's parameter in the reader's words: a stored choice as its label, a
+    list joined, anything else left to `generated_text`."""
+    if _is_choice(value):
+        choices = CHOICE_KINDS.get(str(value["choice"]))
+        labels = dict(choices.choices) if choices is not None else {}
+        return str(labels.get(value["value"], value["value"]))
+    if isinstance(value, list):
+        return _separator().join(str(_param(item)) for item in value)
+    if isinstance(value, dict | str):  # a generated text, a name in both languages, a date
+        return humanise(value)
+    return value
 
 
 def _separator() -> str:

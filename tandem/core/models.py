@@ -23,6 +23,10 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("object"), max_length=255)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # A reason the system gives (not a person): its code in GENERATED_TEXTS and parameters,
+    # worded when shown, in the reader's language (see audit_text.describe).
+    reason_code = models.CharField(max_length=64, blank=True)
+    reason_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.agreements.models import Agreement
 from tandem.core.audit import audit_record
+from tandem.core.audit_labels import choice, generated
 from tandem.cultivation import permissions
 from tandem.cultivation.models import (
     JointCultivation,
@@ -80,7 +81,7 @@ def responsibility_template_update(
     if not permissions.can_edit_template(actor, party_ids):
         raise PermissionDenied(_("Only a coordinator of a party can edit the template."))
     cleaned = _clean_items(items, with_role=False)
-    before = [str(item) for item in agreement.responsibility_items.all()]
+    before = [_item(item.key, item.title) for item in agreement.responsibility_items.all()]
     agreement.responsibility_items.all().delete()
     saved = []
     for position, row in enumerate(cleaned):
@@ -90,7 +91,7 @@ def responsibility_template_update(
         saved.append(item)
     audit_record(actor=actor, action="cultivation.responsibility_template_update",
                  target=agreement, changes={"responsibility_items": [
-                     before, [str(item) for item in saved]]})
+                     before, [_item(item.key, item.title) for item in saved]]})
     return saved
 
 
@@ -129,8 +130,8 @@ def responsibilities_divide(
         actor=actor, action="cultivation.responsibilities_divide", target=cultivation,
         changes={
             "responsibilities": [
-                [f"{_label(r)}: {r['role']}" for r in existing],
-                [f"{s.label}: {s.role}" for s in saved],
+                [_held_by(r["key"], r["title"], r["role"]) for r in existing],
+                [_held_by(s.key, s.title, s.role) for s in saved],
             ],
             **({"signatures": ["cleared", None]} if signatures_cleared else {}),
         },
@@ -138,8 +139,16 @@ def responsibilities_divide(
     return saved
 
 
-def _label(row: dict[str, Any]) -> str:
-    return row["title"] or str(ResponsibilityKey(row["key"]).label)
+def _item(key: str, title: str) -> Any:
+    """An item as the history records it: its own title, or the code of a standard item
+    (worded in the reader's language when shown)."""
+    return title or choice("responsibility", key)
+
+
+def _held_by(key: str, title: str, role: str) -> dict[str, Any]:
+    return generated(
+        "responsibility_held_by", {"item": _item(key, title), "role": choice("tutor_role", role)}
+    )
 
 
 @transaction.atomic
@@ -162,5 +171,6 @@ def responsibilities_sign(
     signature.full_clean()
     signature.save()
     audit_record(actor=actor, action="cultivation.responsibilities_sign", target=cultivation,
-                 changes={"signed_by": [None, f"{actor} ({assignment.get_role_display()})"]})
+                 changes={"signed_by": [None, generated("person_in_role", {
+                     "person": str(actor), "role": choice("tutor_role", assignment.role)})]})
     return signature

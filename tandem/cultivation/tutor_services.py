@@ -30,6 +30,7 @@ from tandem.accounts.models import (
     User,
 )
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import generated
 from tandem.core.errors import field_error
 from tandem.cultivation import permissions
 from tandem.cultivation.models import (
@@ -147,7 +148,9 @@ def tutor_assign(
     clear_signatures(cultivation)
     audit_record(
         actor=actor, action="cultivation.tutor_assign", target=cultivation,
-        changes={role: [None, f"{tutor} ({assignment.institution})"]},
+        changes={role: [None, generated(
+            "person_in_role", {"person": str(tutor), "role": assignment.institution}
+        )]},
     )
     return assignment
 

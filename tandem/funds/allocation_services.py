@@ -18,6 +18,7 @@ from tandem.agreements.models import AgreementParty
 from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.core.numbers import format_money
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import current_tutors
 from tandem.funds import permissions
@@ -113,7 +114,7 @@ def allocation_propose(
         raise field_error(
             "amount",
             _("Only %(available)s CNY of the fund are not yet allocated.")
-            % {"available": max(available, Decimal("0"))},
+            % {"available": format_money(max(available, Decimal("0")))},
         )
     default = agreement_split(cultivation)
     split = default if shares is None else _clean_split(cultivation, shares)

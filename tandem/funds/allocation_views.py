@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
+from tandem.core.numbers import format_money
 from tandem.core.pagination import paginate, query_without_page
 from tandem.cultivation.selectors import (
     cultivation_get_for_user_or_404,
@@ -86,7 +87,8 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
         status=400 if request.method == "POST" else 200,
         explanation=_("Available: %(balance)s CNY. Unless you enter another split, the home and "
                       "the host bear the shares set in their agreement; another split needs the "
-                      "approval of the coordinators of both.") % {"balance": fund.balance},
+                      "approval of the coordinators of both.")
+        % {"balance": format_money(fund.balance)},
     )
 
 

@@ -33,13 +33,13 @@ def ledger_workbook(fund: ResearchFund, expenses: Iterable[Expense]) -> bytes:
                 expense.date,
                 float(expense.signed_amount),
                 str(expense.get_category_display()),
-                expense.description,
+                expense.description_text,
                 str(expense.allocation.cultivation.trainee) if expense.allocation else "",
                 booking.pk if booking else "",
                 expense.receipt.name or "",
                 str(expense.recorded_by),
                 expense.reverses_id or "",
-                expense.reason,
+                expense.reason_text,
             ]
 
     return workbook(f"{fund.code}", header, rows())

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.audit_labels import worded
+
 
 class ResearchFund(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)  # e.g. JGY2021219
@@ -197,6 +199,11 @@ class Expense(models.Model):
         related_name="reversal",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # Entries the system makes (a booking's charge, a reversal) keep their description and
+    # reason as codes and parameters ({"description": {"code": …, "params": …}}, see
+    # core.audit_labels.generated), worded when shown in the reader's language; `description`
+    # and `reason` then hold the same words in the site's language, for search and exports.
+    generated = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("expense")
@@ -217,6 +224,15 @@ class Expense(models.Model):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+    @property
+    def description_text(self) -> str:
+        """The description in the reader's language."""
+        return worded(self.generated.get("description") or self.description)
+
+    @property
+    def reason_text(self) -> str:
+        return worded(self.generated.get("reason") or self.reason)
 
     @property
     def signed_amount(self) -> Decimal:

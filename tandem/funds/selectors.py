@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core import tenancy
+from tandem.core.numbers import format_money
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_list_visible_to
 from tandem.funds import permissions
@@ -226,7 +227,10 @@ def allocation_warnings(
     if remaining < allocation.warn_below:
         warnings.append(
             _("Only %(remaining)s CNY remain, below the warning threshold of %(threshold)s CNY.")
-            % {"remaining": remaining, "threshold": allocation.warn_below}
+            % {
+                "remaining": format_money(remaining),
+                "threshold": format_money(allocation.warn_below),
+            }
         )
     run_out = projected_run_out(allocation, today)
     if run_out is not None:

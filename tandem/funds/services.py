@@ -19,8 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Membership, User
+from tandem.core import audit_labels
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import in_site_language
 from tandem.core.errors import field_error
+from tandem.core.numbers import format_money
 from tandem.funds import permissions
 from tandem.funds.models import (
     AllocationStatus,
@@ -41,7 +44,9 @@ EXPENSE_FIELDS = (
 
 def _expense_state(expense: Expense) -> dict[str, Any]:
     # An empty FieldFile cannot go through snapshot(): its `url` raises ValueError.
-    return {**snapshot(expense, EXPENSE_FIELDS), "receipt": expense.receipt.name or ""}
+    state = {**snapshot(expense, EXPENSE_FIELDS), "receipt": expense.receipt.name or ""}
+    # A generated description or reason is recorded as its code, worded when read.
+    return state | expense.generated
 
 
 def _clean(obj: Any, exclude: list[str] | None = None) -> None:
@@ -95,9 +100,9 @@ def _remaining_message(balance: Decimal, what: str) -> str:
     if what == "allocation":
         return _(
             "This expense exceeds the allocation: only %(remaining)s CNY remain of it."
-        ) % {"remaining": balance}
+        ) % {"remaining": format_money(balance)}
     return _("This expense exceeds the fund's balance: only %(remaining)s CNY remain.") % {
-        "remaining": balance
+        "remaining": format_money(balance)
     }
 
 
@@ -112,8 +117,11 @@ def expense_record(
     description: str,
     allocation: FundAllocation | None = None,
     receipt: File | None = None,
+    generated_description: dict[str, Any] | None = None,
 ) -> Expense:
     """Record one expense and take it off the fund's balance (and the allocation's remainder).
+    `generated_description`: the system makes this entry (see core.audit_labels.generated);
+    `description` is then its words in the site's language.
 
     Refused with a ValidationError on `amount`, naming what remains, when the balance or the
     allocation would go below zero — also when parallel requests race for the last money."""
@@ -136,6 +144,7 @@ def expense_record(
     expense = Expense(
         fund=fund, allocation=allocation, date=date, amount=amount, category=category,
         description=(description or "").strip(), recorded_by=actor,
+        generated={"description": generated_description} if generated_description else {},
     )
     if receipt is not None:
         expense.receipt = receipt
@@ -167,9 +176,13 @@ def expense_record(
 
 
 @transaction.atomic
-def expense_reverse(*, actor: User, expense: Expense, reason: str) -> Expense:
+def expense_reverse(
+    *, actor: User, expense: Expense, reason: str = "", reason_code: str = "",
+    reason_params: dict[str, Any] | None = None,
+) -> Expense:
     """A compensating entry that gives an expense's money back (e.g. a cancelled booking's
-    charge). The original stays in the ledger; an expense is reversed at most once."""
+    charge). The original stays in the ledger; an expense is reversed at most once.
+    `reason`: what a person wrote; `reason_code`: a reason the system gives instead."""
     original = (
         Expense.objects.select_for_update(of=("self",))
         .select_related("fund", "allocation__cultivation")
@@ -182,14 +195,22 @@ def expense_reverse(*, actor: User, expense: Expense, reason: str) -> Expense:
     if Expense.objects.filter(reverses=original).exists():
         raise field_error("expense", _("This expense has already been reversed."))
     reason = (reason or "").strip()
+    generated = {
+        "description": audit_labels.generated(
+            "expense.reversal",
+            {"description": original.generated.get("description") or original.description},
+        )
+    }
+    if reason_code:
+        generated["reason"] = audit_labels.generated(reason_code, reason_params)
+        reason = in_site_language(generated["reason"])
     if not reason:
         raise field_error("reason", _("Say why the expense is reversed."))
     reversal = Expense(
         fund=original.fund, allocation=original.allocation, date=timezone.localdate(),
         amount=original.amount, category=original.category,
-        description=(_("Reversal of: %(description)s") % {
-            "description": original.description})[:300],
-        recorded_by=actor, reverses=original, reason=reason,
+        description=in_site_language(generated["description"])[:300],
+        recorded_by=actor, reverses=original, reason=reason, generated=generated,
     )
     _clean(reversal)
     amount = original.amount
@@ -202,6 +223,7 @@ def expense_reverse(*, actor: User, expense: Expense, reason: str) -> Expense:
     expense.fund.refresh_from_db(fields=["balance"])
     audit_record(
         actor=actor, action="expense.reverse", target=reversal,
-        changes=diff({}, _expense_state(reversal)), reason=reason,
+        changes=diff({}, _expense_state(reversal)), reason="" if reason_code else reason,
+        reason_code=reason_code, reason_params=reason_params if reason_code else None,
     )
     return reversal

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
+from tandem.core.numbers import format_money
 from tandem.core.pagination import paginate, query_without_page
 from tandem.funds import permissions, selectors, services
 from tandem.funds.exports import XLSX, ledger_workbook
@@ -137,7 +138,7 @@ def expense_create(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request, form, title=_("Record an expense"), back_url=reverse("funds:detail", args=[pk]),
         back_label=str(fund), status=400 if request.method == "POST" else 200,
-        explanation=_("Balance: %(balance)s CNY.") % {"balance": fund.balance},
+        explanation=_("Balance: %(balance)s CNY.") % {"balance": format_money(fund.balance)},
     )
 
 
@@ -164,7 +165,7 @@ def expense_reverse(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
         danger=True, explanation=_(
             "A compensating entry gives %(amount)s CNY back to the fund; the expense “%(what)s” "
             "stays in the ledger."
-        ) % {"amount": expense.amount, "what": expense.description},
+        ) % {"amount": format_money(expense.amount), "what": expense.description_text},
     )
 
 

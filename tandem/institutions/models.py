@@ -23,6 +23,39 @@ class Region(models.TextChoices):
     ABROAD = "abroad", _("Outside China")
 
 
+class KnownTier(models.TextChoices):
+    """Tier labels that are common to the field: stored as people type them (in English or
+    Chinese), shown in the reader's language (see Institution.tier_label_texts)."""
+
+    DOUBLE_FIRST_CLASS = "double_first_class", _("Double First-Class")
+    PROJECT_985 = "985", _("985 Project")
+    PROJECT_211 = "211", _("211 Project")
+    GRADE_3A = "grade_3a", _("Grade 3A")
+
+
+# The wordings of each known tier, in either language, lower-cased.
+TIER_WORDINGS = {
+    "double first-class": KnownTier.DOUBLE_FIRST_CLASS,
+    "双一流": KnownTier.DOUBLE_FIRST_CLASS,
+    "985": KnownTier.PROJECT_985,
+    "985 project": KnownTier.PROJECT_985,
+    "985工程": KnownTier.PROJECT_985,
+    "211": KnownTier.PROJECT_211,
+    "211 project": KnownTier.PROJECT_211,
+    "211工程": KnownTier.PROJECT_211,
+    "grade 3a": KnownTier.GRADE_3A,
+    "三级甲等": KnownTier.GRADE_3A,
+    "三甲": KnownTier.GRADE_3A,
+}
+
+
+def tier_label_text(label: str) -> str:
+    """One stored tier label as the reader reads it: a known tier in their language, any other
+    label as it was typed."""
+    known = TIER_WORDINGS.get(" ".join(str(label).split()).lower())
+    return str(known.label) if known is not None else str(label)
+
+
 class BilingualName(models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
@@ -63,6 +96,10 @@ class Institution(BilingualName):
             ),
             models.UniqueConstraint(fields=["name"], name="institution_name_unique"),
         ]
+
+    @property
+    def tier_label_texts(self) -> list[str]:
+        return [tier_label_text(label) for label in self.tier_labels or []]
 
 
 class UnitKind(models.TextChoices):

@@ -222,7 +222,9 @@ class PlanMilestone(models.Model):
     plan = models.ForeignKey(TrainingPlan, on_delete=models.CASCADE, related_name="milestones")
     key = models.SlugField(_("key"), max_length=40)
     kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    # The wording people gave; blank for a standard milestone, which reads as its kind in the
+    # reader's language (see `title`).
+    custom_title = models.CharField(_("title"), max_length=200, blank=True, db_column="title")
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -247,6 +249,17 @@ class PlanMilestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title(self) -> str:
+        """The milestone's wording, or else its kind in the reader's language."""
+        if self.custom_title:
+            return self.custom_title
+        return str(MilestoneKind(self.kind).label) if self.kind in MilestoneKind.values else ""
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self.custom_title = value
 
 
 class MilestoneWindow(models.Model):

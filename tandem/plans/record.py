@@ -151,7 +151,7 @@ def _milestone(milestone: PlanMilestone, refs: _Refs) -> dict[str, Any]:
     return {
         "key": milestone.key,
         "kind": milestone.kind,
-        "title": milestone.title,
+        "title": milestone.custom_title,  # blank: a standard milestone, worded by its kind
         "status": milestone.status,
         "earliest": _d(milestone.earliest),
         "latest": _d(milestone.latest),

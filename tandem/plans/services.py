@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import choice, generated
 from tandem.core.errors import field_error
+from tandem.core.numbers import format_number
 from tandem.cultivation.models import JointCultivation, TutorRole
 from tandem.institutions.models import Institution
 from tandem.plans import permissions
@@ -246,7 +248,9 @@ def plan_milestone_add(
     errors: dict[str, list[str]] = {}
     if kind not in MilestoneKind.values:
         errors["kind"] = [_("Choose the kind of milestone.")]
-    title = (title or "").strip() or (str(MilestoneKind(kind).label) if not errors else "")
+    # A standard milestone without its own wording stores none: it reads as its kind, in the
+    # reader's language (PlanMilestone.title).
+    title = (title or "").strip()
     if kind != MilestoneKind.OTHER and plan.milestones.filter(kind=kind).exists():
         errors["kind"] = [_("The plan already has this milestone; change its window instead.")]
     try:
@@ -260,13 +264,25 @@ def plan_milestone_add(
     while plan.milestones.filter(key=key).exists():
         n += 1
         key = f"{base}-{n}"
-    milestone = PlanMilestone(plan=plan, key=key, kind=kind, title=title)
+    milestone = PlanMilestone(plan=plan, key=key, kind=kind, custom_title=title)
     milestone.full_clean()
     milestone.save()
     window = MilestoneWindow(version=version, milestone=milestone, earliest=earliest, latest=latest)
     window.full_clean()
     window.save()
-    changes: dict[str, Any] = {"milestones": [None, f"{title}: {earliest} – {latest}"]}
+    changes: dict[str, Any] = {
+        "milestones": [
+            None,
+            generated(
+                "plan.milestone_window",
+                {
+                    "milestone": title or choice("milestone_kind", kind),
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                },
+            ),
+        ]
+    }
     withdrawn = _unsign(version)
     if withdrawn:
         changes["signatures_withdrawn"] = [withdrawn, []]
@@ -327,7 +343,11 @@ def _check_complete(version: PlanVersion) -> None:
     elif total < required:
         errors["credits"] = [
             _("The courses total %(total)s credits; the %(degree)s requires at least %(required)s.")
-            % {"total": total, "required": required, "degree": profile.get_kind_display()}  # type: ignore[union-attr]
+            % {
+                "total": format_number(total),
+                "required": format_number(required),
+                "degree": profile.get_kind_display(),  # type: ignore[union-attr]
+            }
         ]
     present = set(version.windows.values_list("milestone__kind", flat=True))
     missing = [str(MilestoneKind(k).label) for k in REQUIRED_MILESTONES if k not in present]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.audit import audit_history
+from tandem.core.errors import error_messages
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.cultivation.models import JointCultivation
@@ -310,9 +311,8 @@ def plan_sign(request: HttpRequest, cultivation_pk: int) -> HttpResponse:
     try:
         version = services.plan_version_sign(actor=request.user, version=draft)
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                messages.error(request, message if field == "__all__" else f"{field}: {message}")
+        for message in error_messages(exc):
+            messages.error(request, message)
     else:
         if version.status == "signed":
             messages.success(

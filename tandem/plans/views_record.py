@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core.forms import apply_validation_error
+from tandem.core.forms import apply_file_validation_error
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.plans import permissions, selectors
@@ -105,7 +105,7 @@ def record_import(request: HttpRequest) -> HttpResponse:
             try:
                 cultivation = joint_record_import(actor=request.user, data=data)
             except ValidationError as exc:
-                apply_validation_error(form, exc)
+                apply_file_validation_error(form, exc)
             else:
                 messages.success(request, _("The joint record is imported."))
                 return redirect("plans:record", cultivation_pk=cultivation.pk)

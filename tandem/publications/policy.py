@@ -6,11 +6,30 @@ corresponding author, which affiliations the trainee lists, and that every autho
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 FIRST_OR_SECOND_TUTOR = "first_or_second_tutor"
 FIRST_TUTOR = "first_tutor"
 ANY_AUTHOR = "any_author"
+
+
+class ViolationCode(models.TextChoices):
+    """The codes a publication stores for its violations, and what they read as in its
+    history (the full explanation is built by `check`, for the page)."""
+
+    NO_CORRESPONDING = "no_corresponding", gettext_lazy("no corresponding author")
+    CORRESPONDING_NOT_TUTOR = (
+        "corresponding_not_tutor",
+        gettext_lazy("corresponding author not a tutor the agreement allows"),
+    )
+    TRAINEE_NOT_AUTHOR = "trainee_not_author", gettext_lazy("trainee not among the authors")
+    TRAINEE_AFFILIATIONS = (
+        "trainee_affiliations",
+        gettext_lazy("trainee's affiliations incomplete"),
+    )
+    CREDIT_ROLES = "credit_roles", gettext_lazy("an author without a CRediT role")
 
 
 @dataclass(frozen=True)

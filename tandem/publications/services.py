@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.core.audit import audit_record, diff, snapshot
+from tandem.core.audit_labels import choice, generated
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import current_tutors
@@ -35,10 +36,13 @@ AUDIT_FIELDS = (*BIB_FIELDS, "source", "violations", "compliant", "waiver_reason
 
 def _state(publication: Publication) -> dict[str, Any]:
     state = snapshot(publication, AUDIT_FIELDS)
+    # The CRediT roles as codes, worded in the reader's language when the history is shown.
     state["authors"] = [
-        f"{a.position}. {a.name}" + (" *" if a.is_corresponding else "")
-        + f" [{', '.join(a.credit_roles)}]"
-        + f" ({'; '.join(str(i) for i in a.institutions.all())})"
+        generated("publication.author", {
+            "position": a.position, "name": a.name + (" *" if a.is_corresponding else ""),
+            "roles": [choice("credit_role", role) for role in a.credit_roles],
+            "institutions": "; ".join(str(i) for i in a.institutions.all()),
+        })
         for a in publication.authors.prefetch_related("institutions").order_by("position")
     ]
     return state
@@ -322,5 +326,6 @@ def publication_confirm(*, actor: User, publication: Publication) -> TutorConfir
     confirmation.full_clean()
     confirmation.save()
     audit_record(actor=actor, action="publication.confirm", target=publication,
-                 changes={"confirmed_by": [None, f"{actor} ({role})"]})
+                 changes={"confirmed_by": [None, generated("person_in_role", {
+                     "person": str(actor), "role": choice("tutor_role", role)})]})
     return confirmation

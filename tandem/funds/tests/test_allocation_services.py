@@ -68,7 +68,7 @@ def test_cannot_allocate_more_than_is_left_unallocated(cast):
     _propose(cast, fund=fund, cultivation=cultivation)
     with pytest.raises(ValidationError) as error:
         _propose(cast, fund=fund, cultivation=cultivation, amount=Decimal("6000"))
-    assert "5000" in error.value.message_dict["amount"][0]
+    assert "5,000.00 CNY" in error.value.message_dict["amount"][0]
 
 
 def test_fund_of_an_unrelated_institution_cannot_fund_the_trainee(cast):

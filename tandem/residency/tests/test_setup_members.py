@@ -143,7 +143,7 @@ def test_member_edit_shows_blocks_from_1_with_dates(world, client_for):
                                                  args=[world.member.pk]))
     labels = [label for _value, label in response.context["form"].fields["leave_blocks"].choices]
     assert labels[0].startswith("Block 1: ") and labels[-1].startswith("Block 4: ")
-    assert "08/31/2026" in labels[0]
+    assert "2026-08-31" in labels[0]  # ISO: one date format per locale (config/formats)
 
 
 def test_member_edit_saves_leave_and_preferences(world, client_for):
