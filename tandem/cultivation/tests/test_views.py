@@ -170,3 +170,13 @@ def test_tutor_load_shows_quota_use(cast, client_for):
         reverse("cultivation:tutor_load", args=[cast.tutor_a.pk]), {"year": 2026}
     ).content.decode()
     assert "1 of 3 places taken" in body and "Western Medical University" in body
+
+
+def test_sign_button_is_gone_once_the_tutor_has_signed(cast, client_for):
+    cultivation = cultivation_in(cast, "active", divided=True)
+    client = client_for("tutor_a")
+    url = reverse("cultivation:detail", args=[cultivation.pk])
+    assert "Sign the division" in client.get(url).content.decode()
+    client.post(reverse("cultivation:responsibilities_sign", args=[cultivation.pk]))
+    assert "Sign the division" not in client.get(url).content.decode()
+    assert "Sign the division" in client_for("tutor_b").get(url).content.decode()
