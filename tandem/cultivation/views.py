@@ -26,6 +26,7 @@ from tandem.cultivation.forms import (
     stay_formset,
 )
 from tandem.cultivation.models import TutorRole
+from tandem.publications import permissions as publication_permissions
 
 
 @login_required
@@ -95,6 +96,8 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit_responsibilities": permissions.can_edit_responsibilities(
             user, cultivation, pair),
         "can_sign": permissions.can_sign_responsibilities(user, cultivation, pair),
+        "can_record_publication": publication_permissions.can_record_publication(
+            user, cultivation, pair),
         "quota_used": services.quota_used(cultivation),
         "history": audit_history(cultivation)[:50],
     })
