@@ -180,3 +180,40 @@ def test_sign_button_is_gone_once_the_tutor_has_signed(cast, client_for):
     client.post(reverse("cultivation:responsibilities_sign", args=[cultivation.pk]))
     assert "Sign the division" not in client.get(url).content.decode()
     assert "Sign the division" in client_for("tutor_b").get(url).content.decode()
+
+
+def _tutor_options(body):
+    import re
+
+    select = re.search(r'<select name="tutor".*?</select>', body, re.S).group(0)
+    return select
+
+
+def test_pairing_form_offers_the_tutors_of_the_role_it_shows(cast, client_for):
+    cultivation = cultivation_in(cast, "approved", paired=False)
+    url = reverse("cultivation:tutor_assign", args=[cultivation.pk])
+    client = client_for("coord_a")
+    body = client.get(url).content.decode()
+    assert 'value="experimental" selected' in body
+    options = _tutor_options(body)
+    assert str(cast.tutor_b) in options and str(cast.tutor_a) not in options  # host only
+    # A refused choice keeps the role, the list and the selection, with the reason on top.
+    response = client.post(url, {"role": "experimental", "tutor": cast.tutor_a.pk})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="error-summary"' in body
+    assert str(cast.tutor_b) in _tutor_options(body)
+
+
+def test_pairing_form_says_when_no_tutor_can_be_paired_and_how_to_add_one(cast, client_for):
+    from tandem.accounts.models import TutorProfile
+
+    cultivation = cultivation_in(cast, "approved", paired=False)
+    TutorProfile.objects.filter(user=cast.tutor_b).delete()
+    url = reverse("cultivation:tutor_assign", args=[cultivation.pk]) + "?role=experimental"
+    invite = reverse("accounts:person_invite")
+    body = client_for("coord_b").get(url).content.decode()
+    assert f"{cast.inst_b} has no tutor who can be paired in this role yet." in body
+    assert invite in body
+    body = client_for("coord_a").get(url).content.decode()  # cannot add people at B
+    assert "has no tutor who can be paired" in body and invite not in body
