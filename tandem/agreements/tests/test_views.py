@@ -112,6 +112,10 @@ def test_create_with_bad_shares_shows_error_on_the_row_and_saves_nothing(cast, c
     assert not Agreement.objects.filter(title="New exchange").exists()
     parties = response.context["parties"]
     assert "funding_share" in parties.forms[1].errors
+    # Summed up at the top too, linked to the field of party 2.
+    body = response.content.decode()
+    summary = body[body.index('id="error-summary"'):body.index('id="terms-h"')]
+    assert 'href="#id_parties-1-funding_share"' in summary and "(row 2)" in summary
 
 
 def test_create_with_bad_quota_year_shows_error_on_the_row(cast, client_for):

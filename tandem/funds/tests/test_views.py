@@ -157,3 +157,20 @@ def test_allocation_page_says_proposed_until_the_partner_approved(cast, client_f
     page = client_for("coord_a").get(url).content.decode()
     assert "Approved by both" in page and "awaiting approval" not in page
     assert str(cast.coord_a) in page and str(cast.coord_b) in page
+
+
+def test_expense_with_an_error_keeps_the_fields_and_asks_for_the_receipt_again(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fund = fund_at_b(cast, amount=Decimal("100"))
+    response = client_for("tutor_b").post(reverse("funds:expense_create", args=[fund.pk]), {
+        "date": "2026-10-01", "amount": "150", "category": "consumables",
+        "description": "Too much", "allocation": "",
+        "receipt": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 invoice"),
+    })
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="error-summary"' in body and 'href="#id_amount"' in body
+    assert "the receipt invoice.pdf must be chosen again" in body
+    assert 'value="Too much"' in body and 'value="150"' in body
+    assert not Expense.objects.exists()
