@@ -128,7 +128,9 @@ def cultivation_propose(request: HttpRequest) -> HttpResponse:
         data = data.copy()  # type: ignore[union-attr]
         total = int(data.get("stays-TOTAL_FORMS") or 0)
         data["stays-TOTAL_FORMS"] = str(min(total + 1, 20))
-    form = ProposeForm(data, user=request.user)
+    # Without JavaScript, "show the parties" comes back as a GET with what was typed so far.
+    initial = request.GET.dict() if data is None else None
+    form = ProposeForm(data, user=request.user, initial=initial)
     stays = stay_formset(data)
     if data is not None and not adding:
         if form.is_valid() and stays.is_valid():

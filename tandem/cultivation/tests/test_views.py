@@ -217,3 +217,52 @@ def test_pairing_form_says_when_no_tutor_can_be_paired_and_how_to_add_one(cast, 
     assert invite in body
     body = client_for("coord_a").get(url).content.decode()  # cannot add people at B
     assert "has no tutor who can be paired" in body and invite not in body
+
+
+def _options(body, name):
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', body, re.S).group(0)
+    return set(re.findall(r'<option value="(\d+)"', select))
+
+
+def test_proposal_form_offers_only_trainees_and_parties_that_can_be_proposed(cast, client_for):
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
+    from tandem.accounts.models import TraineeProfile
+
+    busy = UserFactory(username="trainee_busy", full_name="Busy Bai")
+    MembershipFactory(user=busy, role="trainee", institution=cast.inst_a)
+    TraineeProfile.objects.create(user=busy, kind="academic_master", cohort=2025)
+    cultivation_in(cast, "active", trainee=busy, paired=False)
+    client = client_for("coord_a")
+    url = reverse("cultivation:propose")
+    body = client.get(url + f"?agreement={cast.agreement_ab.pk}").content.decode()
+    trainees = _options(body, "trainee")
+    assert str(cast.trainee.pk) in trainees and str(busy.pk) not in trainees
+    parties = {str(cast.inst_a.pk), str(cast.inst_b.pk)}
+    assert _options(body, "home") == parties and _options(body, "host") == parties
+    # The service still refuses, with a clear message, what the form no longer offers.
+    data = {**_propose_form(cast), "trainee": busy.pk, "host": cast.inst_c.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "no open joint cultivation" in errors["trainee"][0]
+    assert "parties to the chosen agreement" in errors["host"][0]
+    assert not JointCultivation.objects.filter(trainee=busy, status="proposed").exists()
+
+
+def test_busy_trainee_is_refused_by_the_service_too(cast):
+    from tandem.cultivation import services
+
+    cultivation_in(cast, "active")
+    with pytest.raises(Exception) as error:
+        services.cultivation_propose(
+            actor=cast.coord_a, trainee=cast.trainee, agreement=cast.agreement_ab,
+            home=cast.inst_a, host=cast.inst_c, planned_start=datetime.date(2026, 9, 1),
+            planned_end=datetime.date(2028, 6, 30),
+            stays=[{"institution": cast.inst_a, "start": datetime.date(2026, 9, 1),
+                    "end": datetime.date(2027, 6, 30)}],
+        )
+    messages = error.value.message_dict
+    assert "not finished" in messages["trainee"][0]
+    assert "not a party" in messages["host"][0]
