@@ -75,6 +75,11 @@ RULES: dict[str, Rule] = {
         "POST", data=_series_data,
         expect=expect(ok=RUN, forbidden=everyone_else(RUN), ok_status=REDIRECT),
     ),
+    "meetings:person_search": page(
+        query="form=series&field=trainees&trainees_q=a",
+        expect=expect(ok=["admin", "coord_a", "coord_b", "tutor_a", "tutor_b"],
+                      forbidden=["trainee", "resident", "outsider"]),
+    ),
     "meetings:series_detail": page(
         kwargs=lambda cast: {"pk": _d(cast).series.pk}, expect=expect(ok=SEE, hidden=HIDDEN)
     ),
