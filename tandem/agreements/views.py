@@ -9,6 +9,7 @@ from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.agreements import permissions, selectors, services
@@ -196,25 +197,27 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
+# Lazy: worded in the language of each request, not of the process that imported the module.
 REASON_ACTIONS = {
     "amend": (
         permissions.can_amend_agreement, services.agreement_amend,
-        _("Amend the agreement"),
-        _("A new version is drafted from this one; this version stays in force until every "
-          "party has signed the new one."),
-        _("The new version is drafted: edit it, then ask every party to sign."),
+        gettext_lazy("Amend the agreement"),
+        gettext_lazy("A new version is drafted from this one; this version stays in force "
+                     "until every party has signed the new one."),
+        gettext_lazy("The new version is drafted: edit it, then ask every party to sign."),
     ),
     "terminate": (
         permissions.can_terminate_agreement, services.agreement_terminate,
-        _("Terminate the agreement"),
-        _("The agreement stops being in force now. This cannot be undone."),
-        _("The agreement is terminated."),
+        gettext_lazy("Terminate the agreement"),
+        gettext_lazy("The agreement stops being in force now. This cannot be undone."),
+        gettext_lazy("The agreement is terminated."),
     ),
     "withdraw": (
         permissions.can_withdraw_agreement, services.agreement_withdraw,
-        _("Withdraw the agreement"),
-        _("The draft is abandoned and kept for the record; signatures already given lapse."),
-        _("The agreement is withdrawn."),
+        gettext_lazy("Withdraw the agreement"),
+        gettext_lazy("The draft is abandoned and kept for the record; signatures already "
+                     "given lapse."),
+        gettext_lazy("The agreement is withdrawn."),
     ),
 }
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.bookings.models import MAX_BOOKING_MINUTES, Booking, BookingRules, BookingStatus
-from tandem.bookings.rules import opening_for
+from tandem.bookings.rules import opening_for, window_problem
 from tandem.bookings.selectors import local_midnight
 from tandem.resources.models import SharedResource
 
@@ -56,6 +56,7 @@ class Cell:
     open: bool
     booking: Booking | None = None
     past: bool = False
+    not_bookable: str = ""  # why a free slot cannot be booked (notice or advance window)
 
 
 @dataclass
@@ -88,7 +89,8 @@ def week_grid(
     rules: BookingRules, bookings: list[Booking], monday: datetime.date, now: datetime.datetime
 ) -> dict[str, Any]:
     """Rows of slots (one per `slot_minutes`, from the earliest opening to the latest closing
-    of the week) × seven days, each cell open/closed, free or taken."""
+    of the week) × seven days, each cell open/closed, free or taken; a free cell outside the
+    notice and advance window says why it cannot be booked."""
     days = [monday + datetime.timedelta(days=i) for i in range(7)]
     openings = {day: opening_for(rules, day) for day in days}
     times = [t for o in openings.values() if o for t in o]
@@ -105,8 +107,11 @@ def week_grid(
                 is_open = bool(opening) and (
                     _minutes(opening[0]) <= minute and minute + slot <= _minutes(opening[1])
                 )
-                row.cells.append(Cell(start=local, open=is_open, booking=taken.get(local),
-                                      past=local < now))
+                past = local < now
+                row.cells.append(Cell(
+                    start=local, open=is_open, booking=taken.get(local), past=past,
+                    not_bookable="" if past or not is_open else window_problem(rules, local, now),
+                ))
             rows.append(row)
     return {"days": days, "rows": rows}
 

@@ -52,8 +52,8 @@ def _fund_for(trainee: User, coordinator: User) -> object:
 @transaction.atomic
 def load_demo() -> None:
     """Book the demo microscope. Does nothing when it has bookings already."""
-    microscope = SharedResource.objects.get(name=MICROSCOPE, institution__code="emu")
-    if Booking.objects.filter(resource=microscope).exists():
+    microscope = SharedResource.objects.filter(name=MICROSCOPE, institution__code="emu").first()
+    if microscope is None or Booking.objects.filter(resource=microscope).exists():
         return
     coord_emu = User.objects.get(username="coord.emu")
     zhang = User.objects.get(username="trainee.zhang")

@@ -71,6 +71,18 @@ def cost_of(rules: BookingRules, start: datetime.datetime, end: datetime.datetim
     return (hours * rules.cost_per_hour).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def window_problem(
+    rules: BookingRules, start: datetime.datetime, now: datetime.datetime
+) -> str:
+    """Why a booking may not start at `start`: too little notice or too far ahead ("" if it
+    may). The calendar shows these slots as not bookable, with the same reason."""
+    if start < now + datetime.timedelta(hours=rules.min_notice_hours):
+        return _("Book at least %(hours)s hours ahead.") % {"hours": rules.min_notice_hours}
+    if start > now + datetime.timedelta(days=rules.max_advance_days):
+        return _("Book at most %(days)s days ahead.") % {"days": rules.max_advance_days}
+    return ""
+
+
 def check_times(
     rules: BookingRules,
     start: datetime.datetime,
@@ -97,14 +109,9 @@ def check_times(
             _("The longest booking is %(minutes)s minutes.")
             % {"minutes": rules.max_booking_minutes}
         ]})
-    if start < now + datetime.timedelta(hours=rules.min_notice_hours):
-        raise ValidationError({"start": [
-            _("Book at least %(hours)s hours ahead.") % {"hours": rules.min_notice_hours}
-        ]})
-    if start > now + datetime.timedelta(days=rules.max_advance_days):
-        raise ValidationError({"start": [
-            _("Book at most %(days)s days ahead.") % {"days": rules.max_advance_days}
-        ]})
+    problem = window_problem(rules, start, now)
+    if problem:
+        raise ValidationError({"start": [problem]})
     opening = opening_for(rules, local_start.date())
     if opening is None or local_end.date() != local_start.date():
         raise ValidationError({"start": [_("The resource is closed at that time.")]})

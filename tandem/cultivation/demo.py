@@ -4,6 +4,9 @@ On top of `tandem.core.demo`: Zhang (doctoral, WMU) is active at EMU with Prof. 
 charge and Prof. Chen as theoretical tutor, responsibilities signed; Liu is proposed; Song has
 completed; Yang (EMU) is approved and waits for a second tutor; Wu (WMU) is suspended at CIBR;
 Zhou (EMU) was terminated. Tutors have training records.
+
+The other demos find these cultivations by their keys (`demo_cultivation`), never as "the
+latest" or "the active one" of a trainee: people using the demo add cultivations of their own.
 """
 
 import datetime
@@ -29,6 +32,30 @@ def _d(year: int, month: int, day: int) -> datetime.date:
     return datetime.date(year, month, day)
 
 
+# The identity of each demo cultivation: trainee, research topic and planned start.
+DEMO_CULTIVATIONS = {
+    "trainee.zhang": ("Radiotherapy resistance of hypoxic tumour cells", _d(2024, 9, 1)),
+    "trainee.song": ("Cardiopulmonary adaptation to hypoxia", _d(2023, 9, 1)),
+    "trainee.liu": ("Pharmacokinetics of antibody–drug conjugates", _d(2026, 9, 1)),
+    "trainee.yang": ("Imaging of pulmonary hypertension at altitude", _d(2026, 3, 1)),
+    "trainee.wu": ("PET probes for hypoxic tissue", _d(2025, 9, 1)),
+    "trainee.zhou": ("Hypoxia and sleep", _d(2025, 3, 1)),
+}
+
+
+def demo_cultivation(username: str) -> JointCultivation | None:
+    """The demo's own cultivation of `username`, whatever else people have added since."""
+    topic, start = DEMO_CULTIVATIONS[username]
+    return (
+        JointCultivation.objects.filter(
+            trainee__username=username, research_topic=topic, planned_start=start
+        )
+        .select_related("home", "host", "trainee")
+        .order_by("pk")
+        .first()
+    )
+
+
 def _add_trainees(institutions: dict[str, Institution]) -> None:
     hashed = User(username="x")
     hashed.set_password(DEMO_PASSWORD)
@@ -51,7 +78,7 @@ def _add_trainees(institutions: dict[str, Institution]) -> None:
 @transaction.atomic
 def load_demo() -> None:
     """Create the demo joint cultivations. Call once, after `tandem.core.demo.load_demo()`."""
-    if JointCultivation.objects.exists():
+    if demo_cultivation("trainee.zhang") is not None:
         return
     institutions = {i.code: i for i in Institution.objects.all()}
     _add_trainees(institutions)
@@ -65,6 +92,7 @@ def load_demo() -> None:
     coord = {code: people[f"coord.{code}"] for code in ("wmu", "emu", "cibr")}
 
     def propose(trainee, agreement, home, host, start, end, topic, stays, mode="sequential"):
+        assert DEMO_CULTIVATIONS[trainee] == (topic, start), "keep DEMO_CULTIVATIONS in step"
         return services.cultivation_propose(
             actor=coord[home.code], trainee=people[trainee], agreement=agreement, home=home,
             host=host, planned_start=start, planned_end=end, stay_mode=mode,

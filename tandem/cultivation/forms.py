@@ -5,16 +5,16 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import Membership, Role, TraineeKind, User
+from tandem.accounts.models import User
 from tandem.agreements.models import AgreementStatus
 from tandem.agreements.selectors import agreement_list_visible_to
-from tandem.core import tenancy
 from tandem.core.forms import apply_validation_error
 from tandem.cultivation.models import CultivationStatus, StayMode, TutorRole
+from tandem.cultivation.selectors import trainee_list_proposable_by
 from tandem.institutions.models import Institution
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,30 +42,27 @@ class CultivationFilterForm(forms.Form):
                          *((a.pk, str(a)) for a in agreements)]
 
 
-def trainees_for(user: Any) -> Any:
-    """Postgraduates (not residents) enrolled at an institution this person coordinates."""
-    enrolled = Membership.objects.filter(user=OuterRef("pk"), role=Role.TRAINEE, is_active=True)
-    if not tenancy.is_consortium_admin(user):
-        # The host's coordinator proposes too: trainees of partner institutions are offered;
-        # the service checks the trainee is enrolled at the home.
-        reach = tenancy.reach_institution_ids(user) if tenancy.coordinated_institution_ids(
-            user) else set()
-        enrolled = enrolled.filter(institution_id__in=reach)
-    return User.objects.filter(Exists(enrolled), trainee_profile__isnull=False).exclude(
-        trainee_profile__kind=TraineeKind.RESIDENT
-    )
+NOT_A_PARTY = _("Choose one of the parties to the chosen agreement.")
 
 
 class ProposeForm(forms.Form):
-    trainee = forms.ModelChoiceField(label=_("Trainee"), queryset=User.objects.none())
+    """Offers only trainees who may be proposed, and as home and host only the parties to the
+    chosen agreement (the first one until another is chosen)."""
+
+    trainee = forms.ModelChoiceField(
+        label=_("Trainee"), queryset=User.objects.none(),
+        error_messages={"invalid_choice": _(
+            "Choose a postgraduate of your institutions who has no open joint cultivation."
+        )},
+    )
     agreement = forms.TypedChoiceField(label=_("Agreement"), coerce=int)
     home = forms.ModelChoiceField(
-        label=_("Home institution (enrolment)"),
-        queryset=Institution.objects.filter(is_active=True),
+        label=_("Home institution (enrolment)"), queryset=Institution.objects.none(),
+        error_messages={"invalid_choice": NOT_A_PARTY},
     )
     host = forms.ModelChoiceField(
-        label=_("Host institution (research)"),
-        queryset=Institution.objects.filter(is_active=True),
+        label=_("Host institution (research)"), queryset=Institution.objects.none(),
+        error_messages={"invalid_choice": NOT_A_PARTY},
     )
     planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planned end"), widget=DATE)
@@ -74,13 +71,28 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trainee"].queryset = trainees_for(user)  # type: ignore[attr-defined]
+        self.fields["trainee"].queryset = (  # type: ignore[attr-defined]
+            trainee_list_proposable_by(user)
+        )
         agreements = agreement_list_visible_to(user).filter(status=AgreementStatus.ACTIVE)
         self.agreements = {a.pk: a for a in agreements}
         self.fields["agreement"].choices = [  # type: ignore[attr-defined]
             (a.pk, f"{a} ({a.get_form_display()}, {a.start_date} – {a.end_date})")
             for a in self.agreements.values()
         ]
+        chosen = self.data.get("agreement") if self.is_bound else self.initial.get("agreement")
+        agreement = self.agreements.get(int(chosen)) if str(chosen or "").isdigit() else None
+        if agreement is None and self.agreements:
+            agreement = next(iter(self.agreements.values()))
+        parties = Institution.objects.filter(
+            is_active=True, agreement_parties__agreement=agreement
+        ).order_by("name") if agreement else Institution.objects.none()
+        for side in ("home", "host"):
+            self.fields[side].queryset = parties  # type: ignore[attr-defined]
+        self.fields["agreement"].widget.attrs.update({
+            "hx-get": reverse("cultivation:propose"), "hx-trigger": "change",
+            "hx-select": "#propose-sides", "hx-target": "#propose-sides", "hx-swap": "outerHTML",
+        })
 
 
 class StayForm(forms.Form):

@@ -14,6 +14,7 @@ from tandem.cultivation.models import (
     CultivationStatus,
     DecisionKind,
     JointCultivation,
+    ResponsibilitySignature,
     TutorAssignment,
     TutorChangeRequest,
 )
@@ -130,7 +131,13 @@ def can_edit_responsibilities(
 def can_sign_responsibilities(
     user: Any, cultivation: JointCultivation, pair: dict[str, TutorAssignment]
 ) -> bool:
-    return is_open(cultivation) and current_assignment_of(user, pair) is not None
+    """A current tutor who has not signed the division as it stands."""
+    if not is_open(cultivation):
+        return False
+    assignment = current_assignment_of(user, pair)
+    return assignment is not None and not ResponsibilitySignature.objects.filter(
+        assignment=assignment
+    ).exists()
 
 
 def can_edit_template(user: Any, party_ids: set[int]) -> bool:

@@ -285,6 +285,28 @@ def tutor_institution_ids(tutor: User) -> set[int]:
     )
 
 
+def trainee_list_proposable_by(user: Any) -> QuerySet[User]:
+    """Postgraduates (not residents) who may be proposed for a joint cultivation by this
+    person: enrolled at an institution within their reach as a coordinator (the service checks
+    the trainee is enrolled at the home), and without a joint cultivation still open."""
+    enrolled = Membership.objects.filter(user=OuterRef("pk"), role=Role.TRAINEE, is_active=True)
+    if not tenancy.is_consortium_admin(user):
+        reach = (
+            tenancy.reach_institution_ids(user)
+            if tenancy.coordinated_institution_ids(user) else set()
+        )
+        enrolled = enrolled.filter(institution_id__in=reach)
+    open_cultivation = JointCultivation.objects.filter(
+        trainee=OuterRef("pk"), status__in=OPEN_STATUSES
+    )
+    return (
+        User.objects.filter(Exists(enrolled), trainee_profile__isnull=False)
+        .exclude(trainee_profile__kind=TraineeKind.RESIDENT)
+        .exclude(Exists(open_cultivation))
+        .order_by("full_name", "username")
+    )
+
+
 def eligible_tutors(cultivation: JointCultivation, role: str) -> QuerySet[User]:
     """People who may be offered for `role` (the service checks qualification and quota)."""
     places = [cultivation.host_id]

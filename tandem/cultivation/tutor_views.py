@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.accounts import permissions as people_permissions
 from tandem.agreements.selectors import agreement_get_for_user_or_404
 from tandem.core.forms import apply_validation_error
 from tandem.cultivation import (
@@ -44,18 +45,36 @@ def _manageable(request: HttpRequest, pk: int) -> Any:
     return cultivation
 
 
-def _tutors(cultivation: Any, role: str | None) -> Any:
-    both = selectors.eligible_tutors(cultivation, TutorRole.THEORETICAL)
-    return selectors.eligible_tutors(cultivation, role) if role else both
+def _pairing_role(request: HttpRequest, cultivation: Any) -> str:
+    """The role asked for, or else the first one the pair still lacks: the list of tutors is
+    always the one for the role the form shows."""
+    asked = request.POST.get("role") or request.GET.get("role")
+    if asked in TutorRole.values:
+        return str(asked)
+    pair = selectors.current_tutors(cultivation)
+    return next((r for r in TutorRole.values if r not in pair), TutorRole.EXPERIMENTAL)
+
+
+def _no_tutor_help(request: HttpRequest, cultivation: Any, role: str) -> dict[str, Any]:
+    """Where the tutors for `role` would come from, and whether this person can add one."""
+    places = [cultivation.host]
+    if role == TutorRole.THEORETICAL:
+        places.append(cultivation.home)
+    return {
+        "places": " / ".join(str(p) for p in places),
+        "may_invite": any(
+            people_permissions.can_manage_people_at(request.user, p.pk) for p in places
+        ),
+    }
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def tutor_assign(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = _manageable(request, pk)
-    role = request.POST.get("role") or request.GET.get("role") or None
-    form = AssignForm(_posted(request), initial={"role": role},
-                      tutors=_tutors(cultivation, role if role in TutorRole.values else None))
+    role = _pairing_role(request, cultivation)
+    tutors = selectors.eligible_tutors(cultivation, role)
+    form = AssignForm(_posted(request), initial={"role": role}, tutors=tutors)
     if request.method == "POST" and form.is_valid():
         try:
             tutor_services.tutor_assign(
@@ -69,6 +88,7 @@ def tutor_assign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("cultivation:detail", pk=cultivation.pk)
     return render(request, "cultivation/tutor_assign.html", {
         "form": form, "cultivation": cultivation,
+        "no_tutor": None if tutors.exists() else _no_tutor_help(request, cultivation, role),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -76,10 +96,10 @@ def tutor_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def change_request(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = _manageable(request, pk)
-    role = request.POST.get("role") or request.GET.get("role") or None
+    role = _pairing_role(request, cultivation)
     form = ChangeRequestForm(
         _posted(request), initial={"role": role},
-        tutors=_tutors(cultivation, role if role in TutorRole.values else None),
+        tutors=selectors.eligible_tutors(cultivation, role),
     )
     if request.method == "POST" and form.is_valid():
         try:

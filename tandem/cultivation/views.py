@@ -26,6 +26,7 @@ from tandem.cultivation.forms import (
     stay_formset,
 )
 from tandem.cultivation.models import TutorRole
+from tandem.publications import permissions as publication_permissions
 
 
 @login_required
@@ -95,6 +96,8 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit_responsibilities": permissions.can_edit_responsibilities(
             user, cultivation, pair),
         "can_sign": permissions.can_sign_responsibilities(user, cultivation, pair),
+        "can_record_publication": publication_permissions.can_record_publication(
+            user, cultivation, pair),
         "quota_used": services.quota_used(cultivation),
         "history": audit_history(cultivation)[:50],
     })
@@ -125,7 +128,9 @@ def cultivation_propose(request: HttpRequest) -> HttpResponse:
         data = data.copy()  # type: ignore[union-attr]
         total = int(data.get("stays-TOTAL_FORMS") or 0)
         data["stays-TOTAL_FORMS"] = str(min(total + 1, 20))
-    form = ProposeForm(data, user=request.user)
+    # Without JavaScript, "show the parties" comes back as a GET with what was typed so far.
+    initial = request.GET.dict() if data is None else None
+    form = ProposeForm(data, user=request.user, initial=initial)
     stays = stay_formset(data)
     if data is not None and not adding:
         if form.is_valid() and stays.is_valid():

@@ -1,7 +1,9 @@
 """Writes about allocations (money set aside for one joint trainee) and joint fund applications.
 
-An allocation's split between the home and the host follows the agreement's funding shares and
-is then in force at once; a different split waits until the coordinators of both sides approve.
+An allocation's split between the home and the host follows the agreement's funding shares unless
+the proposer gives another. Either way it is in force ("approved by both") only once a coordinator
+of the home and one of the host have approved it, each approval recorded with who and when; a
+proposing coordinator approves their own side by proposing.
 """
 
 from decimal import Decimal
@@ -91,8 +93,9 @@ def allocation_propose(
 ) -> FundAllocation:
     """Set money aside from `fund` for a joint trainee's research.
 
-    With the agreement's split (the default) the allocation is approved at once; with another
-    split it waits for both coordinators."""
+    The split defaults to the agreement's funding shares. The allocation waits for the
+    coordinators of both sides; the sides the proposing coordinator coordinates count as
+    approved by them."""
     fund = ResearchFund.objects.select_for_update(of=("self",)).get(pk=fund.pk)
     if not permissions.can_allocate(actor, fund):
         raise PermissionDenied(_("Only the fund's coordinators or its PI can allocate money."))
@@ -121,15 +124,21 @@ def allocation_propose(
     differs = split != default
     allocation = FundAllocation(
         fund=fund, cultivation=cultivation, amount=amount, warn_below=warn_below,
-        created_by=actor, split_differs_from_agreement=differs,
-        status=AllocationStatus.PROPOSED if differs else AllocationStatus.APPROVED,
+        created_by=actor, split_differs_from_agreement=differs, status=AllocationStatus.PROPOSED,
     )
     allocation.full_clean()
     allocation.save()
+    now = timezone.now()
+    own_sides = tenancy.coordinated_institution_ids(actor)
     for institution_id, share in sorted(split.items()):
         row = AllocationShare(allocation=allocation, institution_id=institution_id, share=share)
-        row.full_clean(exclude=["allocation", "institution"])
+        if institution_id in own_sides:
+            row.approved_by, row.approved_at = actor, now
+        row.full_clean(exclude=["allocation", "institution", "approved_by"])
         row.save()
+    if not allocation.shares.filter(approved_by__isnull=True).exists():
+        allocation.status = AllocationStatus.APPROVED
+        allocation.save(update_fields=["status"])
     audit_record(
         actor=actor, action="allocation.propose", target=allocation,
         changes=diff({}, _allocation_state(allocation)),
@@ -141,8 +150,8 @@ def allocation_propose(
 def allocation_approve(
     *, actor: User, allocation: FundAllocation, institution: int | None = None
 ) -> FundAllocation:
-    """A coordinator of the home or the host approves a split that differs from the agreement;
-    the allocation is in force once both sides have approved."""
+    """A coordinator of the home or the host approves the allocation for their side; it is in
+    force once both sides have approved."""
     allocation = FundAllocation.objects.select_for_update(of=("self",)).select_related(
         "cultivation"
     ).get(pk=allocation.pk)

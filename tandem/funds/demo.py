@@ -1,10 +1,9 @@
-"""Research funds of the demo consortium, built through the services.
-
-On top of `tandem.core.demo` and `tandem.cultivation.demo`: EMU's fund JGY2021219 led by
-Prof. Li, with an allocation to Zhang's joint cultivation (split as the WMU–EMU agreement says)
-that is running low; a ledger of expenses with one reversal; WMU's fund JGY2023107 that came out
-of a joint application by Zhang's two tutors, and a second application still in draft.
-Without Zhang's cultivation only the funds are created.
+"""Research funds of the demo consortium, built through the services. On top of `tandem.core.demo`
+and `tandem.cultivation.demo`: EMU's fund JGY2021219 led by Prof. Li, with an allocation to
+Zhang's joint cultivation (split as the WMU–EMU agreement says, proposed by EMU's coordinator
+and approved by WMU's) that is running low; a ledger of expenses with one reversal; WMU's fund
+JGY2023107 that came out of a joint application by Zhang's two tutors, and a second application
+still in draft. Without Zhang's cultivation only the funds are created.
 """
 
 import datetime
@@ -13,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from tandem.accounts.models import User
-from tandem.cultivation.models import JointCultivation
+from tandem.cultivation.demo import demo_cultivation
 from tandem.funds import allocation_services, services
 from tandem.funds.models import ResearchFund
 from tandem.institutions.models import Institution
@@ -55,14 +54,15 @@ def load_demo() -> None:
         principal_investigator=people["tutor.chen"], institution=institutions["wmu"],
         amount=Decimal("150000.00"), start_date=_d(2023, 1, 1), end_date=_d(2027, 12, 31),
     )
-    zhang = JointCultivation.objects.filter(
-        trainee__username="trainee.zhang", status="active"
-    ).first()
-    if zhang is None:
+    zhang = demo_cultivation("trainee.zhang")
+    if zhang is None or zhang.status != "active":
         return
     allocation = allocation_services.allocation_propose(
         actor=people["coord.emu"], fund=emu_fund, cultivation=zhang,
         amount=Decimal("60000.00"), warn_below=Decimal("12000.00"),
+    )
+    allocation = allocation_services.allocation_approve(
+        actor=people["coord.wmu"], allocation=allocation
     )
     recorded = []
     for (year, month, day), amount, category, description in EXPENSES:

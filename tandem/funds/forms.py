@@ -72,6 +72,15 @@ class ExpenseForm(forms.Form):
         self.fields["allocation"].queryset = allocations
         self.fields["allocation"].label_from_instance = lambda a: str(a.cultivation.trainee)
 
+    def refile_notice(self) -> str:
+        """A browser cannot be handed a chosen file back: say so when the form comes back."""
+        receipt = self.files.get("receipt") if self.is_bound else None
+        if receipt is None or not self.errors:
+            return ""
+        return _("Nothing was saved, so the receipt %(name)s must be chosen again.") % {
+            "name": receipt.name
+        }
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

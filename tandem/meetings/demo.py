@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.accounts.models import User
-from tandem.cultivation.models import JointCultivation
+from tandem.cultivation.demo import demo_cultivation
 from tandem.institutions.models import Institution
 from tandem.meetings import log_services, services
 from tandem.meetings.models import Meeting, MeetingSeries, ProgressReport
 
+SERIES_TITLE = "Tumour hypoxia group — progress debriefing"
 REPORTS = [
     ("Hypoxia model established in two cell lines; HIF-1α knock-down confirmed by western blot.",
      "Literature review (chapter 1) drafted, 40 pages.",
@@ -49,10 +50,12 @@ def _with_participants(meeting: Meeting) -> Meeting:
 def load_demo() -> None:
     people = _people("tutor.li", "tutor.chen", "trainee.zhang", "trainee.yang")
     zhang = people.get("trainee.zhang")
-    cultivation = JointCultivation.objects.filter(trainee=zhang, status="active").first()
-    if cultivation is None or "tutor.li" not in people or "tutor.chen" not in people:
+    cultivation = demo_cultivation("trainee.zhang")
+    if cultivation is None or cultivation.status != "active":
         return
-    if MeetingSeries.objects.filter(organizer=people["tutor.li"]).exists():
+    if "tutor.li" not in people or "tutor.chen" not in people:
+        return
+    if MeetingSeries.objects.filter(organizer=people["tutor.li"], title=SERIES_TITLE).exists():
         return
     li, chen = people["tutor.li"], people["tutor.chen"]
     today = timezone.localdate()
@@ -60,7 +63,7 @@ def load_demo() -> None:
     trainees = [zhang] + ([people["trainee.yang"]] if "trainee.yang" in people else [])
     series = services.series_create(
         actor=li, institution=Institution.objects.get(code="emu"),
-        title="Tumour hypoxia group — progress debriefing", time_zone="Asia/Shanghai",
+        title=SERIES_TITLE, time_zone="Asia/Shanghai",
         first_date=first, start_time=datetime.time(15, 0), duration_minutes=90,
         interval_weeks=2, until=first + datetime.timedelta(days=182), mode="hybrid",
         location="EMU State Key Laboratory of Oncology, seminar room 2",

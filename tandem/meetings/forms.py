@@ -18,6 +18,7 @@ from tandem.meetings.models import (
     ParticipantRole,
 )
 from tandem.meetings.recurrence import time_zone_names
+from tandem.meetings.selectors import PERSON_RESULTS, person_search
 
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Urumqi", "Europe/London", "UTC")
 
@@ -76,7 +77,43 @@ class _SeriesFieldsForm(forms.ModelForm):
         pass
 
 
-class SeriesForm(_SeriesFieldsForm):
+class PersonPickerMixin:
+    """Fields that choose people from dozens or thousands are a search, not one long list:
+    the page shows the people chosen so far (checked) and the matches of a search (HTMX, or
+    the form sent back with its "Search" button), never every option."""
+
+    pickers: dict[str, str] = {}  # the names of the fields shown as a search
+
+    def picker_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for name in self.pickers:
+            bound = self[name]  # type: ignore[index]
+            field = self.fields[name]  # type: ignore[attr-defined]
+            values = bound.value() or []
+            if not isinstance(values, (list, tuple)):
+                values = [values]
+            ids = [int(v) for v in values if str(v).isdigit()]
+            chosen = list(field.queryset.filter(pk__in=ids)) if ids else []
+            query = str(self.search_data.get(f"{name}_q", "")).strip()  # type: ignore[attr-defined]
+            results = [p for p in person_search(field.queryset, query)
+                       if p.pk not in {c.pk for c in chosen}]
+            rows.append({
+                "field": bound, "chosen": chosen, "query": query, "results": results,
+                "searched": bool(query), "limit": PERSON_RESULTS,
+                "multiple": isinstance(field, forms.ModelMultipleChoiceField),
+            })
+        return rows
+
+
+def picker_initial(data: Any, names: Any) -> dict[str, Any]:
+    """What was typed so far, as the initial values of an unbound form (a search is not a
+    submission: it shows no errors and saves nothing)."""
+    initial = {key: data.get(key) for key in data if key not in names}
+    initial.update({name: data.getlist(name) for name in names})
+    return initial
+
+
+class SeriesForm(PersonPickerMixin, _SeriesFieldsForm):
     tutors = forms.ModelMultipleChoiceField(
         label=_("Other tutors"), queryset=User.objects.none(), required=False,
         help_text=_("The second tutor of a pair, or the other tutors of a lab."),
@@ -89,8 +126,11 @@ class SeriesForm(_SeriesFieldsForm):
             "interval_weeks", "until", "mode", "location", "online_url", "description",
         ]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    pickers = {"tutors": "", "trainees": ""}
+
+    def __init__(self, *args: Any, user: Any, search_data: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.search_data = search_data or {}
         self.fields["institution"].queryset = organizing_institutions(user)
         self.fields["tutors"].queryset = people_with_role(user, Role.TUTOR).exclude(pk=user.pk)
         self.fields["trainees"].queryset = people_with_role(user, Role.TRAINEE)
@@ -122,12 +162,15 @@ class EndSeriesForm(forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InviteForm(forms.Form):
+class InviteForm(PersonPickerMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Invite as"), choices=ParticipantRole.choices)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    pickers = {"person": ""}
+
+    def __init__(self, *args: Any, user: Any, search_data: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.search_data = search_data or {}
         self.fields["person"].queryset = (
             people_with_role(user, Role.TUTOR) | people_with_role(user, Role.TRAINEE)
         ).distinct()

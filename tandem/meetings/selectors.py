@@ -395,3 +395,18 @@ def last_reports_for(trainee_ids: list[int]) -> dict[int, ProgressReport]:
         trainee_id__in=trainee_ids, id=Subquery(latest)
     ).select_related("meeting")
     return {report.trainee_id: report for report in reports}
+
+
+PERSON_RESULTS = 20  # a search answers with a few names, never the whole consortium
+
+
+def person_search(people: QuerySet[User], query: str) -> QuerySet[User]:
+    """The first matches of `query` (name, login or e-mail) among `people`, a queryset the
+    caller built from a visible-to selector; nothing for an empty query."""
+    query = (query or "").strip()
+    if not query:
+        return people.none()
+    return people.filter(
+        Q(full_name__icontains=query) | Q(username__icontains=query) | Q(email__iexact=query)
+    ).order_by("full_name", "username")[:PERSON_RESULTS]
+

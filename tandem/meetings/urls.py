@@ -6,6 +6,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.series_list, name="list"),
     path("series/new/", views.series_create, name="series_create"),
+    path("people/search/", views.person_search, name="person_search"),
     path("series/<int:pk>/", views.series_detail, name="series_detail"),
     path("series/<int:pk>/invite/", views.participant_add, name="participant_add"),
     path("series/<int:pk>/edit/", views_series.series_edit, name="series_edit"),

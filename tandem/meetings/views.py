@@ -26,6 +26,7 @@ from tandem.meetings.forms import (
     SeriesFilterForm,
     SeriesForm,
     organizing_institutions,
+    picker_initial,
 )
 from tandem.meetings.models import (
     AttendanceStatus,
@@ -64,7 +65,11 @@ def series_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Only a tutor or coordinator of the institution can schedule a series there.")
         )
-    form = SeriesForm(request.POST or None, user=request.user,
+    if _is_search(request, SeriesForm.pickers):
+        form = SeriesForm(user=request.user, search_data=request.POST,
+                          initial=picker_initial(request.POST, SeriesForm.pickers))
+        return render(request, "meetings/series_form.html", {"form": form})
+    form = SeriesForm(request.POST or None, user=request.user, search_data=request.POST,
                       initial={"time_zone": "Asia/Shanghai", "interval_weeks": 2})
     if request.method == "POST":
         if form.is_valid():
@@ -81,6 +86,29 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 return redirect("meetings:series_detail", pk=series.pk)
         return render(request, "meetings/series_form.html", {"form": form}, status=400)
     return render(request, "meetings/series_form.html", {"form": form})
+
+
+def _is_search(request: HttpRequest, pickers: Any) -> bool:
+    """The form came back through a picker's "Search" button, not to be saved."""
+    return request.method == "POST" and any(f"{name}_search" in request.POST for name in pickers)
+
+
+PICKER_FORMS = {"series": SeriesForm, "invite": InviteForm}
+
+
+@login_required
+@require_GET
+def person_search(request: HttpRequest) -> HttpResponse:
+    """The matches of a people picker's search, as the HTMX partial of its form field."""
+    form_class = PICKER_FORMS.get(request.GET.get("form", ""))
+    name = request.GET.get("field", "")
+    if form_class is None or name not in form_class.pickers:
+        raise Http404
+    if not permissions.can_create_series(request.user):
+        raise PermissionDenied(_("Only tutors and coordinators schedule debriefings."))
+    form = form_class(user=request.user, search_data=request.GET)
+    row = next(r for r in form.picker_rows() if r["field"].name == name)
+    return render(request, "meetings/_person_results.html", {"picker": row})
 
 
 @login_required
@@ -113,7 +141,12 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     series = selectors.series_get_for_user_or_404(request.user, pk)
     if not permissions.can_manage_series(request.user, series):
         raise PermissionDenied(_("Only the tutors of the series or a coordinator can invite."))
-    form = InviteForm(request.POST, user=request.user)
+    if _is_search(request, InviteForm.pickers):
+        form = InviteForm(user=request.user, search_data=request.POST,
+                          initial=picker_initial(request.POST, InviteForm.pickers))
+        return render(request, "meetings/series_detail.html",
+                      series_context(request, series, invite_form=form))
+    form = InviteForm(request.POST, user=request.user, search_data=request.POST)
     if form.is_valid():
         try:
             services.participant_add(actor=request.user, series=series,

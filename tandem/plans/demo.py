@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from tandem.accounts.models import User
+from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import JointCultivation
 from tandem.plans import milestone_services, services
 from tandem.plans.models import PlanVersion, TrainingPlan
@@ -24,14 +25,6 @@ D = datetime.date
 def _file(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(
         name, f"%PDF-1.4 demo evidence: {name}".encode(), content_type="application/pdf"
-    )
-
-
-def _cultivation(username: str) -> JointCultivation | None:
-    return (
-        JointCultivation.objects.filter(trainee__username=username)
-        .select_related("home", "host", "trainee")
-        .first()
     )
 
 
@@ -82,7 +75,7 @@ def _pass(plan: TrainingPlan, kind: str, trainee: User, reviewer: User, comments
 
 
 def _zhang(people: dict[str, User]) -> None:
-    cultivation = _cultivation("trainee.zhang")
+    cultivation = demo_cultivation("trainee.zhang")
     if cultivation is None or TrainingPlan.objects.filter(cultivation=cultivation).exists():
         return
     li, chen, zhang = people["tutor.li"], people["tutor.chen"], cultivation.trainee
@@ -159,7 +152,7 @@ def _zhang(people: dict[str, User]) -> None:
 
 
 def _song(people: dict[str, User]) -> None:
-    cultivation = _cultivation("trainee.song")
+    cultivation = demo_cultivation("trainee.song")
     if cultivation is None or TrainingPlan.objects.filter(cultivation=cultivation).exists():
         return
     li, chen = people["tutor.li"], people["tutor.chen"]

@@ -55,9 +55,15 @@ def can_edit_version(user: Any, version: PlanVersion | None) -> bool:
 
 
 def can_sign_version(user: Any, version: PlanVersion | None) -> bool:
-    return (
-        version is not None and version.is_open and is_current_tutor(user, version.plan.cultivation)
+    """A current tutor, while their place in the pair has not signed this open version."""
+    if version is None or not version.is_open:
+        return False
+    roles = set(
+        version.plan.cultivation.tutor_assignments.filter(
+            ended_at__isnull=True, tutor_id=getattr(user, "pk", None)
+        ).values_list("role", flat=True)
     )
+    return bool(roles - set(version.signatures.values_list("role", flat=True)))
 
 
 def can_read_confidential(user: Any, cultivation: JointCultivation) -> bool:

@@ -5,17 +5,19 @@ not a tutor, waived by both coordinators with a reason. Skipped without Zhang's 
 from django.db import transaction
 
 from tandem.accounts.models import User
-from tandem.cultivation.models import JointCultivation
+from tandem.cultivation.demo import demo_cultivation
 from tandem.publications import services
 from tandem.publications.models import Publication
+
+DEMO_DOIS = ("10.21147/j.issn.1000-9604.2026.02.01", "10.1016/j.radonc.2025.110118")
 
 
 @transaction.atomic
 def load_demo() -> None:
-    zhang = JointCultivation.objects.filter(
-        trainee__username="trainee.zhang", status="active"
-    ).select_related("home", "host", "trainee").first()
-    if zhang is None or Publication.objects.filter(cultivation=zhang).exists():
+    zhang = demo_cultivation("trainee.zhang")
+    if zhang is None or zhang.status != "active":
+        return
+    if Publication.objects.filter(cultivation=zhang, doi__in=DEMO_DOIS).exists():
         return
     people = {u.username: u for u in User.objects.filter(
         username__in=["coord.wmu", "coord.emu", "tutor.li", "tutor.chen", "trainee.zhang"])}

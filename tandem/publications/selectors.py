@@ -7,10 +7,27 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tandem.core import tenancy
+from tandem.cultivation.models import JointCultivation, TutorAssignment
 from tandem.cultivation.selectors import cultivation_list_visible_to
 from tandem.publications.models import Publication, PublicationAuthor, TutorConfirmation
 
 STATUSES = ("compliant", "violations", "waived", "unconfirmed", "confirmed")
+
+
+def cultivation_list_recordable_by(user: Any) -> QuerySet[JointCultivation]:
+    """The joint cultivations this person may record publications for, as
+    `permissions.can_record_publication` answers for one: admins all; the coordinators of the
+    home or the host; the trainee; the current tutors."""
+    visible = cultivation_list_visible_to(user)
+    if not getattr(user, "is_authenticated", False) or tenancy.is_consortium_admin(user):
+        return visible
+    coordinated = tenancy.coordinated_institution_ids(user)
+    return visible.filter(
+        Q(home_id__in=coordinated) | Q(host_id__in=coordinated) | Q(trainee=user)
+        | Exists(TutorAssignment.objects.filter(
+            cultivation=OuterRef("pk"), tutor=user, ended_at__isnull=True
+        ))
+    )
 
 
 def publication_list_visible_to(user: Any) -> QuerySet[Publication]:

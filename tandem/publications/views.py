@@ -30,6 +30,8 @@ from tandem.publications.forms import (
 )
 from tandem.publications.models import Publication
 
+RECORDABLE_SHOWN = 20  # beyond that, people start from the joint cultivation's own page
+
 
 def _filtered(request: HttpRequest) -> tuple[PublicationFilterForm, Any]:
     filters = PublicationFilterForm(request.GET or None)
@@ -50,6 +52,11 @@ def publication_list(request: HttpRequest) -> HttpResponse:
                "query": query_without_page(request)}
     if request.htmx:
         return render(request, "publications/_list_results.html", context)
+    recordable = selectors.cultivation_list_recordable_by(request.user).select_related(
+        "trainee", "home", "host"
+    ).order_by("trainee__full_name", "-planned_start", "pk")
+    context["recordable"] = list(recordable[:RECORDABLE_SHOWN + 1])
+    context["recordable_shown"] = RECORDABLE_SHOWN
     return render(request, "publications/list.html", context)
 
 

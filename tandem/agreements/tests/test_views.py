@@ -112,6 +112,10 @@ def test_create_with_bad_shares_shows_error_on_the_row_and_saves_nothing(cast, c
     assert not Agreement.objects.filter(title="New exchange").exists()
     parties = response.context["parties"]
     assert "funding_share" in parties.forms[1].errors
+    # Summed up at the top too, linked to the field of party 2.
+    body = response.content.decode()
+    summary = body[body.index('id="error-summary"'):body.index('id="terms-h"')]
+    assert 'href="#id_parties-1-funding_share"' in summary and "(row 2)" in summary
 
 
 def test_create_with_bad_quota_year_shows_error_on_the_row(cast, client_for):
@@ -228,3 +232,17 @@ def test_admin_change_page_shows_agreement_with_inlines(cast, client_for):
     assert response.status_code == 200
     assert b"Eastern Medical University" in response.content
     assert client_for("coord_a").get(url).status_code == 302
+
+
+@pytest.mark.parametrize("action, heading, explanation", [
+    ("amend", "修订协议", "将以本协议为基础起草新版本"),
+    ("terminate", "终止协议", "协议将立即失效"),
+])
+def test_amend_and_terminate_pages_speak_chinese(cast, client_for, action, heading, explanation):
+    client = client_for("coord_a")
+    client.get(reverse(f"agreements:{action}", args=[cast.agreement_ab.pk]))  # English first
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse(f"agreements:{action}", args=[cast.agreement_ab.pk])).content
+    body = body.decode()
+    assert f"<h1>{heading}</h1>" in body and explanation in body
+    assert f">{heading}</button>" in body

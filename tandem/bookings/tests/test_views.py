@@ -220,3 +220,20 @@ def test_rules_form_saves_opening_hours(cast, client_for):
     assert response.status_code == 302
     rules = cast.resource_a.booking_rules
     assert rules.opening_hours == {"6": ["09:00", "12:00"]} and not rules.approval_required
+
+
+def test_slots_inside_the_notice_window_are_shown_as_not_bookable(cast, client_for):
+    from urllib.parse import quote
+
+    import time_machine
+
+    # Wednesday 2 December 2026, 10:00 in Shanghai; 24 hours' notice.
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 2, 0, tzinfo=datetime.UTC)):
+        rules_for(cast.resource_a, min_notice_hours=24, max_advance_days=60)
+        url = reverse("bookings:calendar", args=[cast.resource_a.pk]) + "?week=2026-11-30"
+        body = client_for("tutor_b").get(url).content.decode()
+    soon = timezone.make_aware(datetime.datetime(2026, 12, 2, 14, 0))
+    later = timezone.make_aware(datetime.datetime(2026, 12, 4, 14, 0))
+    assert f"?start={quote(soon.isoformat(), safe='/')}" not in body
+    assert f"?start={quote(later.isoformat(), safe='/')}" in body
+    assert "Not bookable" in body and "Book at least 24 hours ahead." in body

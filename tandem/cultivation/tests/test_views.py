@@ -170,3 +170,99 @@ def test_tutor_load_shows_quota_use(cast, client_for):
         reverse("cultivation:tutor_load", args=[cast.tutor_a.pk]), {"year": 2026}
     ).content.decode()
     assert "1 of 3 places taken" in body and "Western Medical University" in body
+
+
+def test_sign_button_is_gone_once_the_tutor_has_signed(cast, client_for):
+    cultivation = cultivation_in(cast, "active", divided=True)
+    client = client_for("tutor_a")
+    url = reverse("cultivation:detail", args=[cultivation.pk])
+    assert "Sign the division" in client.get(url).content.decode()
+    client.post(reverse("cultivation:responsibilities_sign", args=[cultivation.pk]))
+    assert "Sign the division" not in client.get(url).content.decode()
+    assert "Sign the division" in client_for("tutor_b").get(url).content.decode()
+
+
+def _tutor_options(body):
+    import re
+
+    select = re.search(r'<select name="tutor".*?</select>', body, re.S).group(0)
+    return select
+
+
+def test_pairing_form_offers_the_tutors_of_the_role_it_shows(cast, client_for):
+    cultivation = cultivation_in(cast, "approved", paired=False)
+    url = reverse("cultivation:tutor_assign", args=[cultivation.pk])
+    client = client_for("coord_a")
+    body = client.get(url).content.decode()
+    assert 'value="experimental" selected' in body
+    options = _tutor_options(body)
+    assert str(cast.tutor_b) in options and str(cast.tutor_a) not in options  # host only
+    # A refused choice keeps the role, the list and the selection, with the reason on top.
+    response = client.post(url, {"role": "experimental", "tutor": cast.tutor_a.pk})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="error-summary"' in body
+    assert str(cast.tutor_b) in _tutor_options(body)
+
+
+def test_pairing_form_says_when_no_tutor_can_be_paired_and_how_to_add_one(cast, client_for):
+    from tandem.accounts.models import TutorProfile
+
+    cultivation = cultivation_in(cast, "approved", paired=False)
+    TutorProfile.objects.filter(user=cast.tutor_b).delete()
+    url = reverse("cultivation:tutor_assign", args=[cultivation.pk]) + "?role=experimental"
+    invite = reverse("accounts:person_invite")
+    body = client_for("coord_b").get(url).content.decode()
+    assert f"{cast.inst_b} has no tutor who can be paired in this role yet." in body
+    assert invite in body
+    body = client_for("coord_a").get(url).content.decode()  # cannot add people at B
+    assert "has no tutor who can be paired" in body and invite not in body
+
+
+def _options(body, name):
+    import re
+
+    select = re.search(rf'<select name="{name}".*?</select>', body, re.S).group(0)
+    return set(re.findall(r'<option value="(\d+)"', select))
+
+
+def test_proposal_form_offers_only_trainees_and_parties_that_can_be_proposed(cast, client_for):
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
+    from tandem.accounts.models import TraineeProfile
+
+    busy = UserFactory(username="trainee_busy", full_name="Busy Bai")
+    MembershipFactory(user=busy, role="trainee", institution=cast.inst_a)
+    TraineeProfile.objects.create(user=busy, kind="academic_master", cohort=2025)
+    cultivation_in(cast, "active", trainee=busy, paired=False)
+    client = client_for("coord_a")
+    url = reverse("cultivation:propose")
+    body = client.get(url + f"?agreement={cast.agreement_ab.pk}").content.decode()
+    trainees = _options(body, "trainee")
+    assert str(cast.trainee.pk) in trainees and str(busy.pk) not in trainees
+    parties = {str(cast.inst_a.pk), str(cast.inst_b.pk)}
+    assert _options(body, "home") == parties and _options(body, "host") == parties
+    # The service still refuses, with a clear message, what the form no longer offers.
+    data = {**_propose_form(cast), "trainee": busy.pk, "host": cast.inst_c.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "no open joint cultivation" in errors["trainee"][0]
+    assert "parties to the chosen agreement" in errors["host"][0]
+    assert not JointCultivation.objects.filter(trainee=busy, status="proposed").exists()
+
+
+def test_busy_trainee_is_refused_by_the_service_too(cast):
+    from tandem.cultivation import services
+
+    cultivation_in(cast, "active")
+    with pytest.raises(Exception) as error:
+        services.cultivation_propose(
+            actor=cast.coord_a, trainee=cast.trainee, agreement=cast.agreement_ab,
+            home=cast.inst_a, host=cast.inst_c, planned_start=datetime.date(2026, 9, 1),
+            planned_end=datetime.date(2028, 6, 30),
+            stays=[{"institution": cast.inst_a, "start": datetime.date(2026, 9, 1),
+                    "end": datetime.date(2027, 6, 30)}],
+        )
+    messages = error.value.message_dict
+    assert "not finished" in messages["trainee"][0]
+    assert "not a party" in messages["host"][0]

@@ -32,12 +32,43 @@ def _propose(cast, **kwargs):
     return services.allocation_propose(**values)
 
 
-def test_agreement_split_is_in_force_at_once(cast):
+def test_agreement_split_waits_for_the_partner_coordinator(cast):
     allocation = _propose(cast)
-    assert allocation.status == "approved" and not allocation.split_differs_from_agreement
+    assert allocation.status == "proposed" and not allocation.split_differs_from_agreement
     assert {(s.institution_id, s.share) for s in allocation.shares.all()} == {
         (cast.inst_a.pk, Decimal("50")), (cast.inst_b.pk, Decimal("50"))}
+    shares = {s.institution_id: s for s in allocation.shares.all()}
+    assert shares[cast.inst_b.pk].approved_by == cast.coord_b  # proposing is consenting
+    assert shares[cast.inst_b.pk].approved_at is not None
+    assert shares[cast.inst_a.pk].approved_by is None
     assert AuditEvent.objects.filter(action="allocation.propose").exists()
+    services.allocation_approve(actor=cast.coord_a, allocation=allocation)
+    allocation = FundAllocation.objects.get(pk=allocation.pk)
+    assert allocation.status == "approved"
+    assert {s.institution_id: s.approved_by for s in allocation.shares.all()} == {
+        cast.inst_a.pk: cast.coord_a, cast.inst_b.pk: cast.coord_b}
+
+
+def test_allocation_proposed_by_the_pi_needs_both_coordinators(cast):
+    allocation = _propose(cast, actor=cast.tutor_b)
+    assert not allocation.shares.filter(approved_by__isnull=False).exists()
+    services.allocation_approve(actor=cast.coord_b, allocation=allocation)
+    assert FundAllocation.objects.get(pk=allocation.pk).status == "proposed"
+    services.allocation_approve(actor=cast.coord_a, allocation=allocation)
+    assert FundAllocation.objects.get(pk=allocation.pk).status == "approved"
+
+
+def test_no_money_is_spent_before_the_partner_approved(cast):
+    from tandem.funds import services as expense_services
+
+    allocation = _propose(cast)
+    with pytest.raises(ValidationError) as error:
+        expense_services.expense_record(
+            actor=cast.coord_b, fund=allocation.fund, amount=Decimal("100"),
+            date=datetime.date(2026, 3, 1), category="consumables", description="Media",
+            allocation=allocation,
+        )
+    assert "allocation" in error.value.message_dict
 
 
 def test_another_split_needs_both_coordinators(cast):
@@ -45,12 +76,12 @@ def test_another_split_needs_both_coordinators(cast):
     assert allocation.status == "proposed" and allocation.split_differs_from_agreement
     with pytest.raises(PermissionDenied):
         services.allocation_approve(actor=cast.admin, allocation=allocation)
+    with pytest.raises(ValidationError):  # B approved by proposing
+        services.allocation_approve(actor=cast.coord_b, allocation=allocation)
     services.allocation_approve(actor=cast.coord_a, allocation=allocation)
-    assert FundAllocation.objects.get(pk=allocation.pk).status == "proposed"
+    assert FundAllocation.objects.get(pk=allocation.pk).status == "approved"
     with pytest.raises(ValidationError):
         services.allocation_approve(actor=cast.coord_a, allocation=allocation)
-    services.allocation_approve(actor=cast.coord_b, allocation=allocation)
-    assert FundAllocation.objects.get(pk=allocation.pk).status == "approved"
 
 
 @pytest.mark.parametrize("shares", [{"a": 60, "b": 60}, {"a": 100, "c": 0}, {"a": -5, "b": 105}])

@@ -31,6 +31,8 @@ def test_demo_builds_funds_ledger_applications_and_publications():
     assert fund.institution.code == "emu"
     allocation = FundAllocation.objects.get(cultivation__trainee__username="trainee.zhang")
     assert allocation.status == "approved" and not allocation.split_differs_from_agreement
+    approvals = {s.institution.code: s.approved_by.username for s in allocation.shares.all()}
+    assert approvals == {"emu": "coord.emu", "wmu": "coord.wmu"}  # approved by both, truly
     assert allocation.spent == Decimal("50000.00")
     assert fund.balance == Decimal("205000.00")
     assert Expense.objects.filter(reverses__isnull=False).count() == 1

@@ -122,7 +122,7 @@ def test_api_bad_category_names_the_field(cast, client_for):
     assert ResearchFund.objects.get(pk=fund.pk).balance == fund.amount
 
 
-def test_api_allocation_with_another_split_waits_for_both_coordinators(cast, client_for):
+def test_api_allocation_with_another_split_waits_for_the_partner_coordinator(cast, client_for):
     from tandem.cultivation.tests.factories import cultivation_in
 
     cultivation = cultivation_in(cast, "active")
@@ -137,6 +137,40 @@ def test_api_allocation_with_another_split_waits_for_both_coordinators(cast, cli
     body = response.json()
     assert body["status"] == "proposed" and body["split_differs_from_agreement"]
     allocation_url = f"/api/v1/funds/allocations/{body['id']}/approve"
-    assert client_for("coord_a").post(allocation_url).json()["status"] == "proposed"
-    assert client_for("coord_b").post(allocation_url).json()["status"] == "approved"
+    assert client_for("coord_a").post(allocation_url).json()["status"] == "approved"
     assert FundAllocation.objects.get().status == "approved"
+
+
+def test_allocation_page_says_proposed_until_the_partner_approved(cast, client_for):
+    from tandem.cultivation.tests.factories import cultivation_in
+    from tandem.funds.allocation_services import allocation_propose
+
+    allocation = allocation_propose(
+        actor=cast.coord_b, fund=fund_at_b(cast), cultivation=cultivation_in(cast, "active"),
+        amount=Decimal("1000"),
+    )
+    url = reverse("funds:allocation_detail", args=[allocation.pk])
+    page = client_for("coord_a").get(url).content.decode()
+    assert "Approved by both" not in page and "awaiting approval" in page
+    assert "Approve this allocation" in page
+    client_for("coord_a").post(reverse("funds:allocation_approve", args=[allocation.pk]))
+    page = client_for("coord_a").get(url).content.decode()
+    assert "Approved by both" in page and "awaiting approval" not in page
+    assert str(cast.coord_a) in page and str(cast.coord_b) in page
+
+
+def test_expense_with_an_error_keeps_the_fields_and_asks_for_the_receipt_again(cast, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fund = fund_at_b(cast, amount=Decimal("100"))
+    response = client_for("tutor_b").post(reverse("funds:expense_create", args=[fund.pk]), {
+        "date": "2026-10-01", "amount": "150", "category": "consumables",
+        "description": "Too much", "allocation": "",
+        "receipt": SimpleUploadedFile("invoice.pdf", b"%PDF-1.4 invoice"),
+    })
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="error-summary"' in body and 'href="#id_amount"' in body
+    assert "the receipt invoice.pdf must be chosen again" in body
+    assert 'value="Too much"' in body and 'value="150"' in body
+    assert not Expense.objects.exists()

@@ -75,6 +75,12 @@ RULES: dict[str, Rule] = {
         "POST", data=_series_data,
         expect=expect(ok=RUN, forbidden=everyone_else(RUN), ok_status=REDIRECT),
     ),
+    "meetings:person_search": page(
+        query="form=series&field=trainees&trainees_q=a",
+        # Whoever may schedule a series somewhere searches (only the people within reach).
+        expect=expect(ok=["admin", "coord_a", "coord_b", "tutor_a", "tutor_b", "outsider"],
+                      forbidden=["trainee", "resident"]),
+    ),
     "meetings:series_detail": page(
         kwargs=lambda cast: {"pk": _d(cast).series.pk}, expect=expect(ok=SEE, hidden=HIDDEN)
     ),

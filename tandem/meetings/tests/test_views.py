@@ -234,3 +234,55 @@ def test_minutes_pdf_in_both_languages(cast, client_for):
                                   capture_output=True, check=True).stdout.decode()
             assert expected in text
             assert "Western blots repeated" in text
+
+
+def _many_trainees(cast, count):
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
+
+    people = []
+    for n in range(count):
+        person = UserFactory(username=f"many_{n:02d}", full_name=f"Many Trainee {n:02d}")
+        MembershipFactory(user=person, role="trainee", institution=cast.inst_a)
+        people.append(person)
+    return people
+
+
+def test_series_form_searches_people_instead_of_listing_them_all(cast, client_for):
+    people = _many_trainees(cast, 30)
+    client = client_for("tutor_a")
+    body = client.get(reverse("meetings:series_create")).content.decode()
+    assert "Many Trainee" not in body and 'name="trainees_q"' in body
+    url = reverse("meetings:person_search")
+    found = client.get(url, {"form": "series", "field": "trainees", "trainees_q": "trainee 0"},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in found
+    assert f'name="trainees" value="{people[3].pk}"' in found
+    assert "Many Trainee 12" not in found
+    assert client.get(url, {"form": "series", "field": "nope"}).status_code == 404
+    assert client_for("trainee").get(url, {"form": "series", "field": "trainees"}).status_code == 403
+
+
+def test_series_search_without_javascript_keeps_the_input_and_saves_nothing(cast, client_for):
+    people = _many_trainees(cast, 3)
+    response = client_for("tutor_a").post(reverse("meetings:series_create"), {
+        "title": "Lab meeting", "institution": cast.inst_a.pk, "time_zone": "Asia/Shanghai",
+        "tutors": [cast.tutor_b.pk], "trainees_q": "Many Trainee 01", "trainees_search": "1",
+    })
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'value="Lab meeting"' in body
+    assert f'name="tutors" value="{cast.tutor_b.pk}" checked' in body
+    assert f'name="trainees" value="{people[1].pk}"' in body
+    assert 'id="error-summary"' not in body
+    assert not MeetingSeries.objects.filter(title="Lab meeting").exists()
+
+
+def test_invite_form_searches_people(cast, client_for):
+    d = debriefing(cast)
+    url = reverse("meetings:participant_add", args=[d.series.pk])
+    body = client_for("tutor_a").post(url, {
+        "person_q": cast.resident.full_name, "person_search": "1", "role": "trainee",
+    }).content.decode()
+    assert f'type="radio" name="person" value="{cast.resident.pk}"' in body
+    response = client_for("tutor_a").post(url, {"person": cast.resident.pk, "role": "trainee"})
+    assert response.status_code == 302

@@ -238,3 +238,13 @@ def test_record_json_has_no_database_ids(cast, client_for):
 
     assert not [k for k in keys(data) if k == "id" or k.endswith("_id") or k == "pk"][1:]
     assert TrainingPlan.objects.count() == 1
+
+
+def test_sign_button_is_gone_once_the_tutor_has_signed(cast, client_for):
+    plan = draft_plan(cast)
+    url = reverse("plans:plan", args=[plan.cultivation_id])
+    client = client_for("tutor_a")
+    assert "Sign version 1" in client.get(url).content.decode()
+    client.post(reverse("plans:sign", args=[plan.cultivation_id]))
+    assert "Sign version 1" not in client.get(url).content.decode()
+    assert "Sign version 1" in client_for("tutor_b").get(url).content.decode()

@@ -136,3 +136,32 @@ def test_api_import_refuses_malformed_ris_with_line_numbers(cast, client_for):
     assert response.status_code == 400
     assert any("Line 6" in m for m in response.json()["errors"]["file"])
     assert not Publication.objects.exists()
+
+
+def test_record_and_import_are_linked_for_those_who_may_use_them(cast, client_for):
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
+
+    cultivation = cultivation_in(cast, "active")
+    create = reverse("publications:create", args=[cultivation.pk])
+    imports = reverse("publications:import", args=[cultivation.pk])
+    detail = reverse("cultivation:detail", args=[cultivation.pk])
+    listing = reverse("publications:list")
+    for who in ("trainee", "tutor_a", "coord_b"):
+        client = client_for(who)
+        for page in (detail, listing):
+            body = client.get(page).content.decode()
+            assert create in body and imports in body, (who, page)
+        assert client.get(create).status_code == 200
+    # A colleague of the home who is not one of the pair sees the cultivation, not the links.
+    colleague = UserFactory(username="tutor_other")
+    MembershipFactory(user=colleague, role="tutor", institution=cast.inst_a)
+    from django.test import Client
+
+    client = Client()
+    client.force_login(colleague)
+    assert client.get(detail).status_code == 200
+    for page in (detail, listing):
+        body = client.get(page).content.decode()
+        assert create not in body and imports not in body
+    assert client.get(create).status_code == 403
+    assert create not in client_for("resident").get(listing).content.decode()
