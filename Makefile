@@ -20,14 +20,21 @@ $(STAMP): pyproject.toml
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo runs as production does, DEBUG off (the real 404/403/500 pages, never Django's
+# technical ones) and static files collected for whitenoise; only plain HTTP on 127.0.0.1 is
+# allowed for its cookies. test_error_pages.py runs the pages under these variables.
+DEMO_ENV := DEBUG=false SECRET_KEY=tandem-demo-only-not-a-secret \
+	SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo ""
 	@echo "Tandem is starting on http://127.0.0.1:$(PORT)/ (the demo logins are listed above)."
 	@echo "A background task worker runs alongside it; Ctrl-C stops both."
-	@$(BIN)/python manage.py db_worker --queue-name '*' --no-reload -v0 & worker=$$!; \
+	@$(DEMO_ENV) $(BIN)/python manage.py db_worker --queue-name '*' --no-reload -v0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	  $(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The domain code that mypy checks: services, selectors and permissions of every app.
 TYPED := $(wildcard tandem/*/services.py tandem/*/selectors.py tandem/*/permissions.py) \
