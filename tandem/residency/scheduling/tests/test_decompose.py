@@ -22,7 +22,8 @@ from tandem.residency.scheduling.instance import parse_instance
 from tandem.residency.scheduling.solver import SolveOptions, choose_engine, solve
 from tandem.residency.scheduling.tests.factories import random_tiny_instance
 
-CP_SAT = SolveOptions(time_limit=10.0, engine="cp-sat", explain_infeasible=False)
+# A reference optimum: time is not what these tests assert, and CI machines are busy.
+CP_SAT = SolveOptions(time_limit=40.0, engine="cp-sat", explain_infeasible=False)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
