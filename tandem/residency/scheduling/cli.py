@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,23 @@ from tandem.residency.scheduling.instance import (
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_MALFORMED = 2
+
+# Kept back from --time-limit for what comes after the solve (stopping what still runs,
+# writing the solution), so that the whole command returns within the limit and a little.
+WRITE_RESERVE = 0.5
+
+
+def seconds_since_process_start() -> float:
+    """How long this process has run (Linux /proc; 0 where that is not available)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open("/proc/uptime", encoding="ascii") as handle:
+            uptime = float(handle.read().split()[0])
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22 of stat: starttime
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return max(0.0, uptime - started)
 
 
 class _Malformed(Exception):
@@ -61,6 +80,8 @@ def _report_progress(progress: Any) -> None:
     incumbent = "-" if progress.objective is None else str(progress.objective)
     bound = "-" if progress.bound is None else str(progress.bound)
     kind = "incumbent" if progress.objective is not None else "bound"
+    if progress.objective is None and progress.bound is None:
+        kind = "searching"
     print(
         f"[{progress.seconds:8.2f}s] {kind:9} objective {incumbent:>10}  bound {bound:>10}",
         file=sys.stderr,
@@ -71,6 +92,12 @@ def _report_progress(progress: Any) -> None:
 def _solve(args: argparse.Namespace) -> int:
     from tandem.residency.scheduling.solver import SolveOptions, solve
 
+    if not args.time_limit > 0:
+        raise _Malformed(
+            f"--time-limit: must be a positive number of seconds, got {args.time_limit}"
+        )
+    # The limit is for the whole command: interpreter start-up, reading and parsing count.
+    deadline = time.monotonic() - seconds_since_process_start() + args.time_limit
     instance = _load_instance(args.instance)
     previous = None
     if args.previous:
@@ -81,7 +108,7 @@ def _solve(args: argparse.Namespace) -> int:
     elif args.minimize_changes:
         raise _Malformed("--minimize-changes needs --previous SOLUTION.json")
     options = SolveOptions(
-        time_limit=args.time_limit,
+        time_limit=max(0.0, deadline - WRITE_RESERVE - time.monotonic()),
         seed=args.seed,
         previous=previous,
         minimize_changes=args.minimize_changes,
@@ -97,6 +124,10 @@ def _solve(args: argparse.Namespace) -> int:
         f"{solution.wall_seconds:.2f}s",
         file=sys.stderr,
     )
+    if result.first_solution_seconds is not None:
+        print(f"first schedule after {result.first_solution_seconds:.2f}s", file=sys.stderr)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     if result.changed_assignments is not None:
         print(f"changed assignments versus previous: {result.changed_assignments}", file=sys.stderr)
     for conflict in solution.conflicts:

@@ -169,7 +169,8 @@ def solve_cp_sat(instance: Instance, options: SolveOptions, store: IncumbentStor
         raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         store.offer(built.assignment_values(solver), "CP-SAT")
-    store.tighten(_floor_bound(solver.best_objective_bound))
+        # Only then: a search stopped early (UNKNOWN) can answer a meaningless bound (0).
+        store.tighten(_floor_bound(solver.best_objective_bound))
 
 
 def _run(

@@ -230,6 +230,13 @@ def _prove(instance: Instance, options: SolveOptions, store: IncumbentStore) -> 
     solver.parameters.random_seed = options.seed
     if options.num_workers == DEFAULT_WORKERS:
         solver.parameters.subsolvers.extend(DEFAULT_SUBSOLVERS)
+
+    def capped(bound: float) -> None:
+        # Every schedule better than ``value`` is in this model: its bound caps them.
+        if math.isfinite(bound):
+            store.tighten(max(value, math.floor(bound + 1e-6)))
+
+    solver.best_bound_callback = capped
     forget = store.on_stop(solver.stop_search)
     try:
         status = solver.solve(built.model, CpSatWatcher(built, store, "CP-SAT proof step"))
@@ -237,12 +244,9 @@ def _prove(instance: Instance, options: SolveOptions, store: IncumbentStore) -> 
         forget()
     if status == cp_model.INFEASIBLE:
         store.tighten(value)  # nothing better than the incumbent exists
-        return
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         store.offer(built.assignment_values(solver), "CP-SAT proof step")
-    bound = solver.best_objective_bound
-    if status == cp_model.OPTIMAL:
-        bound = solver.objective_value
-    if math.isfinite(bound):
-        # Every schedule better than ``value`` is in this model: its bound caps them.
-        store.tighten(max(value, math.floor(bound + 1e-6)))
+        # Not for UNKNOWN: a search stopped early can answer a meaningless bound.
+        capped(
+            solver.objective_value if status == cp_model.OPTIMAL else solver.best_objective_bound
+        )
