@@ -97,7 +97,8 @@ def _solve(args: argparse.Namespace) -> int:
             f"--time-limit: must be a positive number of seconds, got {args.time_limit}"
         )
     # The limit is for the whole command: interpreter start-up, reading and parsing count.
-    deadline = time.monotonic() - seconds_since_process_start() + args.time_limit
+    command_started = time.monotonic() - seconds_since_process_start()
+    deadline = command_started + args.time_limit
     instance = _load_instance(args.instance)
     previous = None
     if args.previous:
@@ -116,6 +117,7 @@ def _solve(args: argparse.Namespace) -> int:
         engine=args.engine,
         **({"num_workers": args.workers} if args.workers else {}),
     )
+    started_solve = time.monotonic()
     result = solve(instance, options)
     solution = result.solution
     print(json.dumps(solution_to_dict(solution), indent=1))
@@ -125,7 +127,12 @@ def _solve(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if result.first_solution_seconds is not None:
-        print(f"first schedule after {result.first_solution_seconds:.2f}s", file=sys.stderr)
+        since_start = result.first_solution_seconds + (started_solve - command_started)
+        print(
+            f"first schedule after {result.first_solution_seconds:.2f}s of solving, "
+            f"{since_start:.2f}s after the command started",
+            file=sys.stderr,
+        )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if result.changed_assignments is not None:
@@ -154,8 +161,35 @@ def _generate(args: argparse.Namespace) -> int:
 
     if args.size not in SIZES:
         raise _Malformed(f"size: expected one of {', '.join(SIZES)}, got {args.size!r}")
-    print(json.dumps(instance_to_dict(generate_instance(args.size, seed=args.seed))))
+    shape = {key: value for key in SHAPE_OPTIONS if (value := getattr(args, key)) is not None}
+    try:
+        instance = generate_instance(args.size, seed=args.seed, **shape)
+    except ValueError as exc:
+        raise _Malformed(f"--{str(exc).replace('_', '-')}") from exc
+    except RuntimeError as exc:  # the planting gave up: a shape too tight for its programs
+        raise _Malformed(f"shape: {exc}") from exc
+    print(json.dumps(instance_to_dict(instance)))
     return EXIT_OK
+
+
+# generate's shape options (fields of generate.Size) and their help.
+SHAPE_OPTIONS: dict[str, tuple[type, str]] = {
+    "residents": (int, "number of residents, e.g. 10 to 1500"),
+    "hospitals": (int, "number of hospitals (sites), 1 to 12"),
+    "blocks": (int, "blocks in the year, 13 to 52 (requirements scale with it)"),
+    "extra_rotations": (int, "electives added to every hospital's catalogue, 0 to 10"),
+    "capacity": (str, "staffing ranges: planted (default), tight or loose"),
+    "duration": (int, "blocks of CARD and ONC (rotations lasting several blocks), 1 to 4"),
+    "idle_share": (float, "share of residents whose program may idle, 0 to 1"),
+    "stint_share": (float, "chance that a preference counts per stint, 0 to 1"),
+    "site_change": (int, "site-change points drawn from -1..-N (0: none)"),
+    "gap": (int, "gap points of residents who may idle (0: none)"),
+    "fairness": (int, "fairness weight"),
+    "programs": (str, "default, many (small programs, five years) or few (one per site)"),
+    "leave": (str, "none, normal or heavy"),
+    "pins": (float, "chance that a resident has a pinned block, 0 to 1"),
+    "exchange_slack": (int, "seats added to every exchange quota between hospitals"),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -187,7 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen_cmd = commands.add_parser("generate", help="print a generated instance")
     gen_cmd.add_argument("size", help="small, medium, large or consortium")
     gen_cmd.add_argument("--seed", type=int, default=1)
+    for key, (kind, text) in SHAPE_OPTIONS.items():
+        gen_cmd.add_argument(f"--{key.replace('_', '-')}", dest=key, type=kind, help=text)
     commands.add_parser("bench", help="compare solvers; see --help", add_help=False)
+    commands.add_parser(
+        "bench-families", help="families x seeds, idle and under load; see --help", add_help=False
+    )
     return parser
 
 
@@ -197,6 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tandem.residency.scheduling.bench import main as bench_main
 
         return bench_main(argv[1:])
+    if argv and argv[0] == "bench-families":
+        from tandem.residency.scheduling.families import main as families_main
+
+        return families_main(argv[1:])
     args = build_parser().parse_args(argv)
     handlers = {"solve": _solve, "check": _check, "generate": _generate}
     try:

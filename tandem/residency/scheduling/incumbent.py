@@ -109,8 +109,14 @@ class IncumbentStore:
 
     # ------------------------------------------------------------------ schedules and bounds
 
-    def offer(self, rows: Mapping[str, Sequence[str | None]], source: str = "") -> bool:
-        """Keep ``rows`` if it is a complete schedule, breaks no rule and is better."""
+    def offer(
+        self, rows: Mapping[str, Sequence[str | None]], source: str = "", *, trial: bool = False
+    ) -> bool:
+        """Keep ``rows`` if it is a complete schedule, breaks no rule and is better.
+
+        ``trial``: rows that may well break rules (a previous schedule after its rules
+        changed); refusing them is no sign of a bug, so it is not counted.
+        """
         instance = self.instance
         complete = {
             res.id: tuple(rows[res.id])
@@ -121,10 +127,12 @@ class IncumbentStore:
             return False
         known = set(instance.rotations_by_id)
         if any(r is not None and r not in known for row in complete.values() for r in row):
-            self._refuse(source)
+            if not trial:
+                self._refuse(source)
             return False
         if rule_findings(instance, complete):
-            self._refuse(source)
+            if not trial:
+                self._refuse(source)
             return False
         value = recompute_objective(instance, complete)
         key = self.rank(value, complete)

@@ -158,7 +158,12 @@ def _run_paths(
 ) -> None:
     """The chosen path; on an exception, CP-SAT on the whole instance if nothing was found."""
     try:
+        if options.previous is not None:
+            # The previous schedule is the first incumbent when its rules still hold.
+            store.offer(options.previous, "previous schedule", trial=True)
         if engine == "cp-sat" or options.previous is not None:
+            if options.previous is None:
+                _first_schedule_beside(instance, store)
             solve_cp_sat(instance, options, store)
         else:
             _solve_hybrid(instance, options, store)
@@ -170,6 +175,27 @@ def _run_paths(
             solve_cp_sat(instance, options, store)
         except Exception as again:  # noqa: BLE001
             store.note_error(f"CP-SAT safety net: {type(again).__name__}: {again}")
+
+
+def _first_schedule_beside(instance: Instance, store: IncumbentStore) -> None:
+    """HiGHS stopped at its first schedule, on a thread beside CP-SAT: on a busy machine
+    CP-SAT's first solution can take seconds, HiGHS's LP-guided one usually does not."""
+    if not mip.available():
+        return
+    from tandem.residency.scheduling.decompose import Part, solve_part
+
+    everyone = Part("everyone", tuple(range(len(instance.residents))))
+
+    def run() -> None:
+        try:
+            found = solve_part(instance, everyone, store.remaining(), store=store, first_only=True)
+        except Exception as exc:  # noqa: BLE001 - CP-SAT goes on regardless
+            store.note_error(f"first schedule (HiGHS): {type(exc).__name__}: {exc}")
+            return
+        if found.rows is not None:
+            store.offer(found.rows, "first schedule (HiGHS)")
+
+    threading.Thread(target=run, name="rotation-first", daemon=True).start()
 
 
 def _result(instance: Instance, options: SolveOptions, store: IncumbentStore) -> SolveResult:
