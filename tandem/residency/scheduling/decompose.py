@@ -115,7 +115,7 @@ def _solve_part(
         # Building a large part takes seconds: the solve gets what is left after it.
         time_limit = min(time_limit, store.remaining())
         if time_limit <= 0:
-            return PartResult(None, cp_model.UNKNOWN)
+            return PartResult(None, int(cp_model.UNKNOWN))
     if engine == "mip":
         result = solve_mip(
             built, time_limit, hint=part.hint, seed=seed, relative_gap=relative_gap,

@@ -12,6 +12,10 @@
   CP-SAT to prove optimal (or improve) in the time left.
 
 Every reported bound is a true upper bound: CP-SAT's, or the LP bound recomputed exactly.
+
+Anytime: every path hands each schedule to one ``IncumbentStore`` (``incumbent.py``) as soon
+as it has it, and ``solve`` answers from the store at the deadline, whatever still runs or has
+failed (decision 010).
 """
 
 from __future__ import annotations
