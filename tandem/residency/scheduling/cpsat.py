@@ -142,7 +142,7 @@ def solve_cp_sat(instance: Instance, options: SolveOptions, store: IncumbentStor
         # Phase 1: fewest changed cells. Phase 2 keeps that number and maximises the points.
         built.model.minimize(changes)
         solver = cp_model.CpSolver()
-        _parameters(solver, options, store.remaining() / 2)
+        _parameters(solver, options, store.time_for(len(built.x)) / 2)
         status = _run(solver, built, store, CpSatWatcher(built, store, "CP-SAT, fewest changes"))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if status != cp_model.OPTIMAL:
@@ -159,7 +159,7 @@ def solve_cp_sat(instance: Instance, options: SolveOptions, store: IncumbentStor
         return
     built.model.maximize(objective)
     solver = cp_model.CpSolver()
-    _parameters(solver, options, store.remaining())
+    _parameters(solver, options, store.time_for(len(built.x)))
     solver.best_bound_callback = lambda bound: store.tighten(_floor_bound(bound))
     status = _run(solver, built, store, CpSatWatcher(built, store, "CP-SAT"))
     if status == cp_model.INFEASIBLE:

@@ -113,7 +113,7 @@ def _solve_part(
     built = build_part(instance, part)
     if store is not None:
         # Building a large part takes seconds: the solve gets what is left after it.
-        time_limit = min(time_limit, store.remaining())
+        time_limit = min(time_limit, store.time_for(len(built.x)))
         if time_limit <= 0:
             return PartResult(None, int(cp_model.UNKNOWN))
     if engine == "mip":

@@ -82,7 +82,7 @@ def solve_mip(
                 values[model.get_variable(var.index)] = 1.0 if row[t] == rot else 0.0
         model_params.solution_hints.append(mathopt.SolutionHint(variable_values=values))
     if store is not None:
-        time_limit = min(time_limit, store.remaining())  # what is left after building
+        time_limit = min(time_limit, store.time_for(len(built.x)))  # left after building
     params = mathopt.SolveParameters(
         time_limit=datetime.timedelta(seconds=max(0.05, time_limit)),
         random_seed=seed,

@@ -91,7 +91,7 @@ def choose_engine(instance: Instance, options: SolveOptions) -> str:
 
 # After the deadline, a sub-solve that was told to stop gets this long to hand over its last
 # schedule; then ``solve`` answers from the store whether or not the thread has finished.
-STOP_GRACE = 0.3
+STOP_GRACE = 0.5
 # Progress lines at least this often while nothing new happens (the first seconds more often).
 HEARTBEAT_SECONDS = 5.0
 EARLY_HEARTBEAT_SECONDS = 1.0
@@ -255,7 +255,7 @@ def _prove(instance: Instance, options: SolveOptions, store: IncumbentStore) -> 
     for (ri, rot, t), var in built.x.items():
         built.model.add_hint(var, rows[instance.residents[ri].id][t] == rot)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, store.remaining())
+    solver.parameters.max_time_in_seconds = max(0.01, store.time_for(len(built.x)))
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.seed
     if options.num_workers == DEFAULT_WORKERS:
