@@ -169,6 +169,8 @@ class _Search:
         """The LP's exact bound goes to the store whenever the LP finishes."""
 
         def finished(future: Future[LpOutcome | None]) -> None:
+            if future.cancelled():  # never started: the deadline came first
+                return
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001
@@ -212,7 +214,7 @@ def _whole(search: _Search, pool: ThreadPoolExecutor) -> None:
     """One site: a first schedule, then HiGHS on everything next to the LP."""
     everyone = Part("everyone", tuple(range(len(search.instance.residents))))
     first = search.submit(pool, everyone, search.remaining(), 0.0, first_only=True)
-    lp = _start_lp(search, pool)
+    _start_lp(search, pool)  # its bound reaches the store whenever it is done
     found = search.result(first)
     if found is not None and found.rows is not None:
         search.offer(found.rows, "first schedule (HiGHS)")
@@ -224,9 +226,7 @@ def _whole(search: _Search, pool: ThreadPoolExecutor) -> None:
     result = search.result(whole)
     if result is not None and result.rows is not None:
         search.offer(result.rows, "HiGHS, whole instance")
-    if not search.proved() and not lp.done():
-        # The LP's bound may still prove the schedule optimal: it goes on next to the proof.
-        return
+    # An LP still running goes on beside the proof step: its bound reaches the store when done.
 
 
 def _by_sites(search: _Search, pool: ThreadPoolExecutor) -> None:
@@ -235,7 +235,8 @@ def _by_sites(search: _Search, pool: ThreadPoolExecutor) -> None:
     # A first schedule early: each site at home, HiGHS stopped at its first schedule.
     firsts = [search.submit(pool, part, search.remaining(), 0.0, first_only=True) for part in homes]
     _combine(search, firsts, "first schedule, each site at home")
-    # Then each site at home within a few seconds each; the LP queues behind.
+    # Then each site at home within a few seconds each (measured: close to each site's
+    # optimum on an idle machine, docs/benchmarks.md); the LP queues behind.
     rounds = -(-len(homes) // search.workers)
     cap = min(10.0, max(1.5, 0.06 * search.remaining() / rounds))
     futures = [search.submit(pool, part, cap, PART_GAP) for part in homes]
