@@ -1,7 +1,13 @@
 """``python -m tandem.residency.scheduling``: see ``cli.py``."""
 
+import os
 import sys
 
 from tandem.residency.scheduling.cli import main
 
-sys.exit(main())
+code = main()
+sys.stdout.flush()
+sys.stderr.flush()
+# Leave at once: a sub-solve told to stop at the deadline may still be unwinding in a thread,
+# and the interpreter would wait for it (concurrent.futures joins its threads at exit).
+os._exit(code)

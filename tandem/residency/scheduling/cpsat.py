@@ -9,45 +9,52 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from tandem.residency.scheduling.evaluate import schedule_objective
-from tandem.residency.scheduling.findings import Finding
-from tandem.residency.scheduling.instance import Instance, Solution, Status
+from tandem.residency.scheduling.incumbent import IncumbentStore
+from tandem.residency.scheduling.instance import Instance
 from tandem.residency.scheduling.model import ScheduleModel, sum_expr
 from tandem.residency.scheduling.objective import build_objective
 from tandem.residency.scheduling.options import (
     DEFAULT_SUBSOLVERS,
     DEFAULT_WORKERS,
     Assignments,
-    Progress,
     SolveOptions,
-    SolveResult,
 )
 
 
-class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Records when incumbents arrive and forwards them (and bound moves) to ``progress``."""
+class CpSatWatcher(cp_model.CpSolverSolutionCallback):
+    """Hands each improving CP-SAT solution to the incumbent store as soon as it arrives.
 
-    def __init__(self, started: float, progress: Callable[[Progress], None] | None) -> None:
+    Reading every assignment back costs time on a large model, so there a solution is read at
+    most every ``READ_INTERVAL`` seconds (the solver's last one is read when it returns).
+    """
+
+    def __init__(self, built: ScheduleModel, store: IncumbentStore, source: str) -> None:
         super().__init__()
-        self.started = started
-        self.progress = progress
-        self.first_solution: float | None = None
+        self.built = built
+        self.store = store
+        self.source = source
+        self.interval = READ_INTERVAL if len(built.x) > READ_EVERY_UP_TO else 0.0
+        self.last_read = -math.inf
 
     def on_solution_callback(self) -> None:
-        now = time.monotonic() - self.started
-        if self.first_solution is None:
-            self.first_solution = now
-        if self.progress is not None:
-            bound = self.best_objective_bound
-            self.progress(Progress(now, round(self.objective_value), _floor_bound(bound)))
+        if self.store.stopped:
+            self.stop_search()
+            return
+        now = time.monotonic()
+        if now - self.last_read < self.interval:
+            self.store.heard(round(self.objective_value))
+            return
+        self.last_read = now
+        self.store.offer(self.built.assignment_values(self), self.source)
 
-    def on_bound(self, bound: float) -> None:
-        if self.progress is not None:
-            self.progress(Progress(time.monotonic() - self.started, None, _floor_bound(bound)))
+
+# A model with more assignment variables than this has its solutions read at most every
+# READ_INTERVAL seconds inside the search (reading ~100,000 values takes a noticeable time).
+READ_EVERY_UP_TO = 20000
+READ_INTERVAL = 1.0
 
 
 def _floor_bound(bound: float) -> int | None:
@@ -115,16 +122,12 @@ def _parameters(solver: cp_model.CpSolver, options: SolveOptions, time_limit: fl
             setattr(params, name, value)
 
 
-_STATUS: dict[int, Status] = {
-    cp_model.OPTIMAL: "OPTIMAL",
-    cp_model.FEASIBLE: "FEASIBLE",
-    cp_model.INFEASIBLE: "INFEASIBLE",
-    cp_model.UNKNOWN: "UNKNOWN",
-}
+def solve_cp_sat(instance: Instance, options: SolveOptions, store: IncumbentStore) -> None:
+    """One CP-SAT model of the whole instance (also: re-solves near a previous schedule).
 
-
-def solve_cp_sat(instance: Instance, options: SolveOptions, started: float) -> SolveResult:
-    """One CP-SAT model of the whole instance (also: re-solves near a previous schedule)."""
+    Every improving solution goes to ``store``; so do CP-SAT's bounds, and its proof of
+    infeasibility with the conflicts explained in the time left.
+    """
     built = ScheduleModel(instance)
     built.add_rules()
     objective = build_objective(built)
@@ -135,63 +138,62 @@ def solve_cp_sat(instance: Instance, options: SolveOptions, started: float) -> S
     elif options.symmetry_breaking:
         _break_symmetry(built)
 
-    watcher = _Watcher(started, options.progress)
-    phase_one_optimal = True
     if options.minimize_changes and changes is not None and not isinstance(changes, int):
         # Phase 1: fewest changed cells. Phase 2 keeps that number and maximises the points.
         built.model.minimize(changes)
         solver = cp_model.CpSolver()
-        _parameters(solver, options, options.time_limit / 2)
-        status = solver.solve(built.model)
+        _parameters(solver, options, store.time_for(len(built.x)) / 2)
+        status = _run(solver, built, store, CpSatWatcher(built, store, "CP-SAT, fewest changes"))
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            phase_one_optimal = status == cp_model.OPTIMAL
+            if status != cp_model.OPTIMAL:
+                store.optimality_claimable = False
+            store.offer(built.assignment_values(solver), "CP-SAT, fewest changes")
             built.model.add(changes <= round(solver.objective_value))
             _hint_from(built, solver)
         elif status == cp_model.INFEASIBLE:
-            return infeasible_result(instance, options, started, None)
+            _infeasible(instance, options, store)
+            return
+        else:
+            store.optimality_claimable = False
+    if store.stopped:
+        return
     built.model.maximize(objective)
     solver = cp_model.CpSolver()
-    remaining = options.time_limit - (time.monotonic() - started)
-    _parameters(solver, options, remaining)
-    solver.best_bound_callback = watcher.on_bound
-    status = solver.solve(built.model, watcher)
-    wall = time.monotonic() - started
-
+    _parameters(solver, options, store.time_for(len(built.x)))
+    solver.best_bound_callback = lambda bound: store.tighten(_floor_bound(bound))
+    status = _run(solver, built, store, CpSatWatcher(built, store, "CP-SAT"))
     if status == cp_model.INFEASIBLE:
-        return infeasible_result(instance, options, started, watcher.first_solution)
+        _infeasible(instance, options, store)
+        return
     if status == cp_model.MODEL_INVALID:  # a bug in the model, never the user's fault
         raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
-    bound = _floor_bound(solver.best_objective_bound)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = Solution(instance.name, "UNKNOWN", None, bound, wall, None)
-        return SolveResult(solution, None, None, None)
-    assignments = built.assignment_values(solver)
-    value = schedule_objective(instance, assignments)
-    final_status: Status = _STATUS[status] if phase_one_optimal else "FEASIBLE"
-    if status == cp_model.OPTIMAL:
-        bound = value
-    changed = None
-    if previous is not None:
-        changed = count_changes(instance, assignments, previous)
-    solution = Solution(instance.name, final_status, value, bound, wall, assignments)
-    optimal_at = wall if final_status == "OPTIMAL" else None
-    return SolveResult(solution, changed, watcher.first_solution, optimal_at)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        store.offer(built.assignment_values(solver), "CP-SAT")
+        # Only then: a search stopped early (UNKNOWN) can answer a meaningless bound (0).
+        store.tighten(_floor_bound(solver.best_objective_bound))
 
 
-def infeasible_result(
-    instance: Instance, options: SolveOptions, started: float, first: float | None
-) -> SolveResult:
-    conflicts: tuple[str, ...] = ()
-    if options.explain_infeasible:
-        from tandem.residency.scheduling.explain import explain_infeasibility
+def _run(
+    solver: cp_model.CpSolver, built: ScheduleModel, store: IncumbentStore, watcher: CpSatWatcher
+) -> int:
+    """``solver.solve`` that stops at the store's deadline."""
+    forget = store.on_stop(solver.stop_search)
+    try:
+        return int(solver.solve(built.model, watcher))
+    finally:
+        forget()
 
-        conflicts = tuple(explain_infeasibility(instance, time_limit=options.explain_time_limit))
-    if not conflicts:
-        conflicts = (Finding("conflict_unexplained").english(),)
-    wall = time.monotonic() - started
-    return SolveResult(
-        Solution(instance.name, "INFEASIBLE", None, None, wall, None, conflicts), None, first, None
-    )
+
+def _infeasible(instance: Instance, options: SolveOptions, store: IncumbentStore) -> None:
+    """Proved infeasible: explain why in the time left (the deadline wins over the words)."""
+    store.prove_infeasible()
+    if not options.explain_infeasible:
+        return
+    from tandem.residency.scheduling.explain import explain_infeasibility
+
+    limit = min(options.explain_time_limit, store.remaining() - 0.2)
+    if limit > 0.1:
+        store.conflicts = tuple(explain_infeasibility(instance, time_limit=limit))
 
 
 def _add_hints(built: ScheduleModel, previous: Assignments) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from tandem.residency.scheduling.incumbent import IncumbentStore
 from tandem.residency.scheduling.instance import Instance
 from tandem.residency.scheduling.mip import solve_mip
 from tandem.residency.scheduling.model import Allow, ScheduleModel
@@ -80,15 +81,19 @@ def solve_part(
     workers: int = 1,
     relative_gap: float = 0.0,
     on_incumbent: Callable[[int], None] | None = None,
+    store: IncumbentStore | None = None,
+    first_only: bool = False,
 ) -> PartResult:
     """Best rows for the part's residents within ``time_limit`` (HiGHS or CP-SAT).
 
-    ``on_incumbent`` hears the part's objective whenever HiGHS improves it.
+    ``on_incumbent`` hears the part's objective whenever HiGHS improves it. With ``store``
+    the solve is stopped at the store's deadline; ``first_only`` stops at the first rows.
     """
     started = time.monotonic()
     result = _solve_part(
-        instance, part, time_limit, engine, seed, workers, relative_gap, on_incumbent
-    )
+        instance, part, time_limit, engine, seed, workers, relative_gap, on_incumbent, store,
+        first_only,
+    )  # fmt: skip
     result.seconds = time.monotonic() - started
     return result
 
@@ -102,12 +107,19 @@ def _solve_part(
     workers: int,
     relative_gap: float,
     on_incumbent: Callable[[int], None] | None,
+    store: IncumbentStore | None,
+    first_only: bool,
 ) -> PartResult:
     built = build_part(instance, part)
+    if store is not None:
+        # Building a large part takes seconds: the solve gets what is left after it.
+        time_limit = min(time_limit, store.time_for(len(built.x)))
+        if time_limit <= 0:
+            return PartResult(None, int(cp_model.UNKNOWN))
     if engine == "mip":
         result = solve_mip(
             built, time_limit, hint=part.hint, seed=seed, relative_gap=relative_gap,
-            options=MIP_OPTIONS, on_incumbent=on_incumbent,
+            options=MIP_OPTIONS, on_incumbent=on_incumbent, store=store, first_only=first_only,
         )  # fmt: skip
         status = cp_model.INFEASIBLE if result.infeasible else cp_model.UNKNOWN
         if result.rows is not None:
@@ -127,7 +139,13 @@ def _solve_part(
     params.num_workers = workers
     params.random_seed = seed
     params.relative_gap_limit = relative_gap
-    status = solver.solve(built.model)
+    params.stop_after_first_solution = first_only
+    forget = store.on_stop(solver.stop_search) if store is not None else None
+    try:
+        status = solver.solve(built.model)
+    finally:
+        if forget is not None:
+            forget()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return PartResult(None, status)
     return PartResult(built.assignment_values(solver), status)

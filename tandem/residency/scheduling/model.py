@@ -323,8 +323,10 @@ class ScheduleModel:
                     terms.append(1 if kept is None else 1 - kept)
         return sum_expr(terms)
 
-    def assignment_values(self, solver: cp_model.CpSolver) -> dict[str, tuple[str | None, ...]]:
-        """The decided residents' rows in ``solver``'s solution."""
+    def assignment_values(
+        self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+    ) -> dict[str, tuple[str | None, ...]]:
+        """The decided residents' rows in ``solver``'s solution (or a callback's current one)."""
         result: dict[str, tuple[str | None, ...]] = {}
         for ri in self.active:
             res = self.instance.residents[ri]

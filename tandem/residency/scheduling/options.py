@@ -49,3 +49,5 @@ class SolveResult:
     changed_assignments: int | None  # versus options.previous, when given
     first_solution_seconds: float | None
     optimal_seconds: float | None
+    # What went wrong on the way (a sub-solve's exception, a refused schedule): for logs.
+    notes: tuple[str, ...] = ()

@@ -24,8 +24,10 @@ from fractions import Fraction
 import numpy as np
 from ortools.math_opt import model_pb2
 from ortools.math_opt.python import mathopt
+from ortools.util.python.solve_interrupter import SolveInterrupter
 
 from tandem.residency.scheduling import linear
+from tandem.residency.scheduling.incumbent import IncumbentStore
 from tandem.residency.scheduling.instance import Instance
 from tandem.residency.scheduling.model import ScheduleModel
 from tandem.residency.scheduling.objective import build_objective
@@ -66,17 +68,26 @@ def model_proto(form: linear.LinearForm) -> model_pb2.ModelProto:
 
 
 def _solve_lp(
-    proto: model_pb2.ModelProto, form: linear.LinearForm, time_limit: float
+    proto: model_pb2.ModelProto,
+    form: linear.LinearForm,
+    time_limit: float,
+    store: IncumbentStore | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float] | None:
     """(primal values, dual values, objective) of the LP, or None."""
     params = mathopt.SolveParameters(time_limit=datetime.timedelta(seconds=time_limit))
     for solver_type in (mathopt.SolverType.HIGHS, mathopt.SolverType.GLOP):
+        interrupter = SolveInterrupter()
+        forget = store.on_stop(interrupter.interrupt) if store is not None else None
         try:
             result = mathopt.solve(
-                mathopt.Model.from_model_proto(proto), solver_type, params=params
-            )
+                mathopt.Model.from_model_proto(proto), solver_type, params=params,
+                interrupter=interrupter,
+            )  # fmt: skip
         except Exception:  # noqa: BLE001, S112 - e.g. not built into this OR-Tools: try the next
             continue
+        finally:
+            if forget is not None:
+                forget()
         if result.termination.reason != mathopt.TerminationReason.OPTIMAL:
             return None
         primal = np.zeros(form.num_variables)
@@ -89,8 +100,13 @@ def _solve_lp(
     return None
 
 
-def solve_relaxation(built: ScheduleModel, time_limit: float) -> Relaxation | None:
-    """Solve the LP of ``built`` (objective already set); None if it did not finish."""
+def solve_relaxation(
+    built: ScheduleModel, time_limit: float, store: IncumbentStore | None = None
+) -> Relaxation | None:
+    """Solve the LP of ``built`` (objective already set); None if it did not finish.
+
+    With ``store`` the LP is interrupted at the store's deadline.
+    """
     started = time.monotonic()
     try:
         form = linear.linear_form(built.model)
@@ -100,7 +116,7 @@ def solve_relaxation(built: ScheduleModel, time_limit: float) -> Relaxation | No
     remaining = time_limit - (time.monotonic() - started)
     if remaining <= 0:
         return None
-    solved = _solve_lp(proto, form, remaining)
+    solved = _solve_lp(proto, form, remaining, store)
     if solved is None:
         return None
     primal, dual, value = solved

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tandem.residency.scheduling.tests.factories import example_instance
 
@@ -93,3 +96,43 @@ def test_previous_schedule_reports_changes(tmp_path: Path) -> None:
     )
     assert again.returncode == 0
     assert "changed assignments versus previous: 0" in again.stderr
+
+
+def _generated(tmp_path: Path, size: str, seed: int) -> str:
+    from tandem.residency.scheduling.generate import generate_instance
+    from tandem.residency.scheduling.instance import instance_to_dict
+
+    return _write(tmp_path / f"{size}.json", instance_to_dict(generate_instance(size, seed=seed)))
+
+
+@pytest.mark.parametrize("engine", ["cp-sat", "hybrid"])
+def test_whole_command_returns_within_the_time_limit_and_two_seconds(
+    tmp_path: Path, engine: str
+) -> None:
+    instance = _generated(tmp_path, "pair", 4)  # planted: feasible by construction
+    # Start-up counts: importing OR-Tools alone takes 2-3 s on a busy 2-core machine.
+    limit = 8.0
+    started = time.monotonic()
+    solved = _run("solve", instance, "--time-limit", str(limit), "--engine", engine)
+    took = time.monotonic() - started  # interpreter start-up, parsing and writing included
+    assert took <= limit + 2.0, solved.stderr
+    assert solved.returncode == 0, solved.stderr
+    solution = json.loads(solved.stdout)
+    assert solution["status"] in ("OPTIMAL", "FEASIBLE")
+    assert "first schedule after" in solved.stderr
+    checked = _run("check", instance, _write(tmp_path / "solution.json", solution))
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_progress_lines_start_at_once(tmp_path: Path) -> None:
+    instance = _generated(tmp_path, "pair", 4)
+    solved = _run("solve", instance, "--time-limit", "5", "--engine", "hybrid")
+    first = solved.stderr.splitlines()[0]
+    assert first.startswith("[") and float(first[1:].split("s]")[0]) < 1.0
+
+
+def test_time_limit_must_be_positive(tmp_path: Path) -> None:
+    instance = _write(tmp_path / "instance.json", example_instance())
+    result = _run("solve", instance, "--time-limit", "0")
+    assert result.returncode == 2
+    assert "--time-limit: must be a positive number of seconds" in result.stderr

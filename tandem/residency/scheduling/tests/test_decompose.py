@@ -22,7 +22,8 @@ from tandem.residency.scheduling.instance import parse_instance
 from tandem.residency.scheduling.solver import SolveOptions, choose_engine, solve
 from tandem.residency.scheduling.tests.factories import random_tiny_instance
 
-CP_SAT = SolveOptions(time_limit=10.0, engine="cp-sat", explain_infeasible=False)
+# A reference optimum: time is not what these tests assert, and CI machines are busy.
+CP_SAT = SolveOptions(time_limit=40.0, engine="cp-sat", explain_infeasible=False)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -98,7 +99,8 @@ def test_hybrid_engine_gives_a_checked_schedule_and_a_true_bound() -> None:
     optimum = solve(instance, CP_SAT).solution
     assert optimum.status == "OPTIMAL" and optimum.objective is not None
     seen = []
-    result = solve(instance, SolveOptions(time_limit=8.0, engine="hybrid", progress=seen.append))
+    # 20 s: on a busy machine the first 8 s may give only the first schedule.
+    result = solve(instance, SolveOptions(time_limit=20.0, engine="hybrid", progress=seen.append))
     solution = result.solution
     assert solution.status in ("OPTIMAL", "FEASIBLE")
     assert check_schedule(instance, solution).ok, check_schedule(instance, solution).problems
