@@ -323,3 +323,53 @@ def test_leave_asked_in_time_is_not_approved_once_its_block_has_ended(world):
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING
     assert _rows(world) == good_rows(world)
+
+
+# --------------------------------------------------------------------------- overlapping cohorts
+
+
+def _cohort_on(world, name, start):
+    from tandem.residency import services
+
+    calendar = services.calendar_create(actor=world.cast.admin, name=name, training_year=2026,
+                                        kind="four_weeks", block_count=4, start_date=start)
+    return services.cohort_create(actor=world.cast.coord_a, institution=world.cast.inst_a,
+                                  calendar=calendar, name=f"A residents {name}")
+
+
+def test_a_resident_is_not_put_in_two_cohorts_whose_calendars_overlap(world):
+    from tandem.residency import services
+    from tandem.residency.models import CohortMember
+
+    overlapping = _cohort_on(world, "autumn", datetime.date(2026, 10, 5))
+    with pytest.raises(ValidationError) as exc:
+        services.member_add(actor=world.cast.coord_a, cohort=overlapping,
+                            resident=world.cast.resident, program=world.program)
+    message = " ".join(exc.value.message_dict["resident"])
+    assert "already in A residents 2026" in message and "shares days" in message
+    assert not CohortMember.objects.filter(cohort=overlapping).exists()
+    later = _cohort_on(world, "next year", datetime.date(2027, 1, 4))
+    services.member_add(actor=world.cast.coord_a, cohort=later, resident=world.cast.resident,
+                        program=world.program)
+
+
+def test_my_rotations_show_each_cohort_under_its_own_heading(world, client_for):
+    from tandem.residency import services
+    from tandem.residency.models import Assignment
+
+    publish(world)
+    later = _cohort_on(world, "next year", datetime.date(2027, 1, 4))
+    member = services.member_add(actor=world.cast.coord_a, cohort=later,
+                                 resident=world.cast.resident, program=world.program)
+    proposal = make_proposal(world, approved=None)
+    schedule = PublishedSchedule.objects.create(
+        cohort=later, proposal=proposal, instance=proposal.instance,
+        solution={"assignments": {member.key: [None] * 4}}, published_by=world.cast.coord_a)
+    for block in later.calendar.blocks.all():
+        Assignment.objects.create(schedule=schedule, member=member, block=block,
+                                  department=world.a2)
+    body = client_for("resident").get(reverse("residency:my_schedule")).content.decode()
+    assert body.count("<h2 id=\"cohort-") == 2
+    assert body.index("A residents 2026") < body.index("My rotations in A residents 2026")
+    assert "A residents next year" in body
+    assert ">leave<" not in body
