@@ -17,7 +17,13 @@ from tandem.residency.models import (
     ScheduleProposal,
     SwapRequest,
 )
-from tandem.residency.tests.factories import build_world, good_rows, make_proposal, publish
+from tandem.residency.tests.factories import (
+    build_world,
+    good_rows,
+    make_proposal,
+    make_resident,
+    publish,
+)
 
 API = "/api/v1/residency"
 
@@ -165,8 +171,8 @@ def test_generate_from_a_proposal_of_another_cohort_is_400_naming_previous(world
 
     other = services.cohort_create(actor=cast.coord_a, institution=cast.inst_a,
                                    calendar=world.calendar, name="Other")
-    services.member_add(actor=cast.coord_a, cohort=other, resident=world.resident2,
-                        program=world.program)
+    services.member_add(actor=cast.coord_a, cohort=other,
+                        resident=make_resident(cast, "resident.other"), program=world.program)
     foreign = make_proposal(world)
     response = send(client_for("coord_a"), "post", f"{API}/cohorts/{other.pk}/proposals/",
                     {"previous_id": foreign.pk})
