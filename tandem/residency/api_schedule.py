@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
-from tandem.residency import permissions, schedule_services, selectors
+from tandem.residency import grid, permissions, schedule_services, selectors
 from tandem.residency.api_schemas import (
     ResidencyDecideIn,
     ResidencyGenerateIn,
@@ -25,9 +25,12 @@ from tandem.residency.api_schemas import (
     ResidencyPinIn,
     ResidencyProposalDetailOut,
     ResidencyProposalOut,
+    ResidencyPublishChangesOut,
+    ResidencyPublishIn,
     ResidencyRequestFilters,
     ResidencyResolveIn,
     ResidencyScheduleOut,
+    ResidencySwapAnswerIn,
     ResidencySwapIn,
     ResidencySwapOut,
 )
@@ -135,10 +138,32 @@ def proposal_approve(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/proposals/{pk}/publish/", response={200: ResidencyScheduleOut, **ERRORS},
              operation_id="residency_proposal_publish")
-def proposal_publish(request: HttpRequest, pk: int) -> Any:
+def proposal_publish(request: HttpRequest, pk: int, payload: ResidencyPublishIn) -> Any:
+    """Publish; replacing a published schedule needs the `confirm` of publish-changes."""
     proposal = _proposal_to_manage(request, pk,
                                    _("Only the training office publishes schedules."))
-    return schedule_services.proposal_publish(actor=request.user, proposal=proposal)
+    return schedule_services.proposal_publish(actor=request.user, proposal=proposal,
+                                              confirm=payload.confirm)
+
+
+@router.get("/proposals/{pk}/publish-changes/",
+            response={200: ResidencyPublishChangesOut, **ERRORS},
+            operation_id="residency_proposal_publish_changes")
+def proposal_publish_changes(request: HttpRequest, pk: int) -> Any:
+    """Every cell publishing this proposal would change in the published schedule, and the
+    confirmation to send with the publish."""
+    proposal = _proposal_to_manage(request, pk,
+                                   _("Only the training office publishes schedules."))
+    found = schedule_services.proposal_publish_changes(proposal)
+    if found is None:
+        return {"replaces_schedule": False, "changes": [], "confirm": ""}
+    changes, token = found
+    departments, members = selectors.labels_for(proposal.instance)
+    return {"replaces_schedule": True, "confirm": token, "changes": [
+        {"member_id": int(row.key[1:]), "resident_name": row.resident,
+         "block_number": row.block, "before": row.before_key, "before_name": row.before,
+         "after": row.after_key, "after_name": row.after}
+        for row in grid.change_rows(changes, departments, members)]}
 
 
 # --------------------------------------------------------------------------- schedules
@@ -256,4 +281,16 @@ def swap_decide(request: HttpRequest, pk: int, payload: ResidencyDecideIn) -> An
     swap = _decider(request, selectors.swap_get_for_user_or_404(request.user, pk))
     schedule_services.swap_decide(actor=request.user, request_obj=swap,
                                   approve=payload.decision == "approve", note=payload.note)
+    return selectors.swap_get_for_user_or_404(request.user, pk)
+
+
+@router.post("/swap-requests/{pk}/answer/", response={200: ResidencySwapOut, **ERRORS},
+             operation_id="residency_swap_answer")
+def swap_answer(request: HttpRequest, pk: int, payload: ResidencySwapAnswerIn) -> Any:
+    """The resident asked to swap accepts (the training office decides next) or declines."""
+    swap = selectors.swap_get_for_user_or_404(request.user, pk)
+    if swap.other.resident_id != request.user.pk:
+        raise PermissionDenied(_("Only the resident asked to swap answers this request."))
+    schedule_services.swap_consent(actor=request.user, request_obj=swap,
+                                   accept=payload.answer == "accept", note=payload.note)
     return selectors.swap_get_for_user_or_404(request.user, pk)

@@ -391,6 +391,29 @@ class ResidencyScheduleOut(Schema):
     solution: dict
 
 
+class ResidencyCellChangeOut(Schema):
+    member_id: int
+    resident_name: str
+    block_number: int
+    before: str | None = Field(description="D<department id>, or null for no rotation")
+    before_name: str
+    after: str | None
+    after_name: str
+
+
+class ResidencyPublishChangesOut(Schema):
+    replaces_schedule: bool = Field(
+        description="False for a first publication, which needs no confirmation")
+    changes: list[ResidencyCellChangeOut]
+    confirm: str = Field(description="Send this back as `confirm` to publish these changes")
+
+
+class ResidencyPublishIn(Schema):
+    confirm: str = Field("", max_length=64,
+                         description="The `confirm` of publish-changes, when the proposal "
+                                     "replaces a published schedule")
+
+
 # --------------------------------------------------------------------------- a resident's own
 
 
@@ -455,6 +478,10 @@ class ResidencySwapOut(ResidencyLeaveOut):
     other_id: int
     other_resident_id: int
     other_resident_name: str
+    consent: str = Field(description="asked, accepted or declined by the other resident; the "
+                                     "training office approves only an accepted swap")
+    consent_at: datetime.datetime | None
+    consent_note: str
 
     @staticmethod
     def resolve_other_resident_id(obj: Any) -> int:
@@ -479,6 +506,11 @@ class ResidencySwapIn(Schema):
     other_id: int = Field(..., description="The cohort member to swap with.")
     block: int = block_index()
     reason: str = Field("", max_length=2000)
+
+
+class ResidencySwapAnswerIn(Schema):
+    answer: Literal["accept", "decline"]
+    note: str = Field("", max_length=2000)
 
 
 class ResidencyDecideIn(Schema):

@@ -232,6 +232,14 @@ class DecideForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class SwapAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("Your answer"),
+                               choices=[("accept", _("Accept the swap")),
+                                        ("decline", _("Decline the swap"))])
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
 def department_choices(departments: Any) -> list[tuple[str, str]]:
     return [(f"D{d.pk}", str(d)) for d in departments]
 

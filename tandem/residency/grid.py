@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from tandem.residency import rule_text
 
@@ -131,7 +132,44 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
                     getattr(dated.get(t), "end_date", None))
         for t in range(blocks)
     ]
-    return {"rows": rows, "blocks": columns, "load": load_rows}
+    return {"rows": rows, "blocks": columns, "load": load_rows,
+            "legend": legend(departments, rows)}
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed cell as people read it: who, which block (from 1), from what to what."""
+
+    key: str
+    resident: str
+    block: int
+    before_key: str | None
+    before: str
+    after_key: str | None
+    after: str
+
+
+def change_rows(changes: Iterable[Any], departments: dict, members: dict) -> list[ChangeRow]:
+    """`schedule_services.CellChange`s with the names of residents and departments."""
+
+    def dept(key: str | None) -> str:
+        if key is None:
+            return str(_("no rotation"))
+        return str(departments[key]) if key in departments else key
+
+    return [
+        ChangeRow(c.resident, str(members[c.resident].resident) if c.resident in members
+                  else c.resident, c.block + 1, c.before, dept(c.before), c.after,
+                  dept(c.after))
+        for c in changes
+    ]
+
+
+def legend(departments: dict, rows: Iterable[Row]) -> list[tuple[str, str, str]]:
+    """(code, name, colour) of every department shown in the rows, in the order of names."""
+    shown = {cell.key for row in rows for cell in row.cells if cell.key}
+    return sorted(((d.code, str(d), colour(d.pk)) for key, d in departments.items()
+                   if key in shown), key=lambda item: item[1])
 
 
 _IDS = re.compile(r"\b([DRP])(\d+)\b")

@@ -5,7 +5,8 @@
 - An exchange quota is set or removed by the training office of either hospital.
 - A base director edits the departments of their own base only.
 - A partner hospital's coordinator approves the residents a proposal sends to them.
-- A resident asks for leave and swaps on their own published schedule.
+- A resident asks for leave and swaps on their own published schedule; the resident asked to
+  swap accepts or declines before the training office decides.
 """
 
 from typing import Any
@@ -21,6 +22,7 @@ from tandem.residency.models import (
     ProposalStatus,
     RequestStatus,
     ScheduleProposal,
+    SwapConsent,
 )
 
 
@@ -121,6 +123,15 @@ def can_edit_proposal(user: Any, proposal: ScheduleProposal) -> bool:
 
 def can_request_change(user: Any, member: CohortMember) -> bool:
     return member.resident_id == getattr(user, "pk", None)
+
+
+def can_consent_swap(user: Any, request_obj: Any) -> bool:
+    """The resident asked to swap answers while the request waits for them."""
+    return (
+        request_obj.status == RequestStatus.PENDING
+        and request_obj.consent == SwapConsent.ASKED
+        and request_obj.other.resident_id == getattr(user, "pk", None)
+    )
 
 
 def can_decide_request(user: Any, request_obj: Any) -> bool:

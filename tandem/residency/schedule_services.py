@@ -7,21 +7,25 @@ findings worded in the reader's language (``rule_text``). An infeasible proposal
 explanation's findings (``conflict_details``) for the same reason.
 """
 
+import hashlib
+import json
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
-from tandem.residency import cohort_instance, permissions, rule_text
+from tandem.residency import cohort_instance, instancing, permissions, rule_text, selectors
 from tandem.residency.models import (
     Assignment,
     Block,
@@ -34,6 +38,7 @@ from tandem.residency.models import (
     PublishedSchedule,
     RequestStatus,
     ScheduleProposal,
+    SwapConsent,
     SwapRequest,
     new_feed_key,
 )
@@ -57,6 +62,128 @@ def _enqueue(proposal: ScheduleProposal) -> None:
     transaction.on_commit(lambda: solve_proposal.enqueue(proposal.pk))
 
 
+@dataclass
+class Holds:
+    """What every solve of a cohort with a published schedule keeps, whatever the caller pins:
+    the published cells of blocks that have started (past and current: the record of what
+    happened), the cells of approved swaps, and approved leave."""
+
+    cells: dict[str, dict[int, str | None]] = field(default_factory=dict)  # key -> block -> cell
+    leave: dict[str, set[int]] = field(default_factory=dict)  # key -> blocks
+
+
+def started_blocks(calendar_id: int) -> set[int]:
+    """The indexes of the calendar's blocks whose first day is today or earlier."""
+    return set(Block.objects.filter(calendar_id=calendar_id,
+                                    start_date__lte=timezone.localdate())
+               .values_list("index", flat=True))
+
+
+def schedule_holds(cohort: Cohort) -> Holds:
+    holds = Holds()
+    leave: dict[str, set[int]] = defaultdict(set)
+    for member_id, index in LeaveRequest.objects.filter(
+            member__cohort=cohort, status=RequestStatus.APPROVED).values_list(
+            "member_id", "block__index"):
+        leave[instancing.member_key(member_id)].add(index)
+    holds.leave = dict(leave)
+    schedule = PublishedSchedule.objects.filter(cohort=cohort).first()
+    if schedule is None:
+        return holds
+    rows = schedule.solution.get("assignments", {})
+    cells: dict[str, dict[int, str | None]] = defaultdict(dict)
+    for t in started_blocks(cohort.calendar_id):
+        for key, row in rows.items():
+            if t < len(row):
+                cells[key][t] = row[t]
+    for a_id, b_id, t in SwapRequest.objects.filter(
+            member__cohort=cohort, status=RequestStatus.APPROVED).values_list(
+            "member_id", "other_id", "block__index"):
+        for key in (instancing.member_key(a_id), instancing.member_key(b_id)):
+            if key in rows and t < len(rows[key]):
+                cells[key][t] = rows[key][t]
+    holds.cells = dict(cells)
+    return holds
+
+
+def _hold(instance: dict[str, Any], holds: Holds) -> None:
+    """Write the holds into the instance: held cells become fixed (over any pin), held empty
+    cells and approved leave become leave."""
+    rotations = {r["id"] for r in instance.get("rotations", [])}
+    for resident in instance.get("residents", []):
+        key = resident["id"]
+        held = holds.cells.get(key, {})
+        leave = set(resident.get("leave", [])) | holds.leave.get(key, set())
+        leave |= {t for t, cell in held.items() if cell is None}
+        fixed = {int(t): cell for t, cell in resident.get("fixed", {}).items()}
+        fixed.update({t: cell for t, cell in held.items() if cell is not None})
+        for t, cell in fixed.items():
+            if t in held and cell not in rotations:
+                raise field_error("cohort", _(
+                    "Block %(block)s has started or was swapped and must stay as published, "
+                    "but its department is no longer part of the program: restore the "
+                    "requirement first.") % {"block": t + 1})
+        resident["leave"] = sorted(leave)
+        resident["fixed"] = {str(t): cell for t, cell in sorted(fixed.items()) if t not in leave}
+
+
+def _broken_holds(assignments: dict[str, list], holds: Holds) -> list[tuple[str, int]]:
+    """The held cells (resident key, block) a proposal's schedule does not keep."""
+    broken = []
+    for key, held in holds.cells.items():
+        row = assignments.get(key)
+        for t, cell in sorted(held.items()):
+            if row is not None and t < len(row) and row[t] != cell:
+                broken.append((key, t))
+    for key, blocks in holds.leave.items():
+        row = assignments.get(key)
+        for t in sorted(blocks):
+            if row is not None and t < len(row) and row[t] is not None \
+                    and (key, t) not in broken:
+                broken.append((key, t))
+    return broken
+
+
+@dataclass(frozen=True)
+class CellChange:
+    resident: str  # the instance key, R<member pk>
+    block: int  # 0-based
+    before: str | None  # D<department pk>, None for no rotation
+    after: str | None
+
+
+def schedule_changes(before: dict[str, list], after: dict[str, list]) -> list[CellChange]:
+    """Every cell that differs between two schedules' assignments, by resident and block."""
+    changes = []
+    for key in sorted(set(before) | set(after), key=lambda k: (len(k), k)):
+        old, new = before.get(key, []), after.get(key, [])
+        for t in range(max(len(old), len(new))):
+            a = old[t] if t < len(old) else None
+            b = new[t] if t < len(new) else None
+            if a != b:
+                changes.append(CellChange(key, t, a, b))
+    return changes
+
+
+def publish_confirmation(proposal: ScheduleProposal, changes: list[CellChange]) -> str:
+    """The token a publish must carry: a digest of the proposal and of every cell it changes
+    in the schedule in force, so a confirmation given for another diff is refused."""
+    payload = json.dumps([proposal.pk, [[c.resident, c.block, c.before, c.after]
+                                        for c in changes]])
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def proposal_publish_changes(proposal: ScheduleProposal) -> tuple[list[CellChange], str] | None:
+    """What publishing the proposal would change in the cohort's published schedule, and the
+    confirmation token for it; None when there is no published schedule to replace."""
+    schedule = PublishedSchedule.objects.filter(cohort_id=proposal.cohort_id).first()
+    if schedule is None or not proposal.solution:
+        return None
+    changes = schedule_changes(schedule.solution.get("assignments", {}),
+                               proposal.solution.get("assignments", {}))
+    return changes, publish_confirmation(proposal, changes)
+
+
 @transaction.atomic
 def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
                       previous: ScheduleProposal | None = None,
@@ -71,6 +198,7 @@ def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
         raise field_error("cohort", _("The cohort has no residents yet."))
     pins = dict(previous.pins) if previous is not None else {}
     instance = cohort_instance.instance_for_cohort(cohort, name=instance_name(cohort), pins=pins)
+    _hold(instance, schedule_holds(cohort))
     try:
         parse_instance(instance)
     except InstanceError as exc:
@@ -277,7 +405,11 @@ def _broken_rules(field: str, message: Any, findings: list[Finding], instance: d
 
 
 @transaction.atomic
-def proposal_publish(*, actor: User, proposal: ScheduleProposal) -> PublishedSchedule:
+def proposal_publish(*, actor: User, proposal: ScheduleProposal,
+                     confirm: str = "") -> PublishedSchedule:
+    """Publish a proposal. When it replaces a published schedule, `confirm` must be the token
+    of `proposal_publish_changes` for the current difference, and the proposal must keep every
+    held cell (blocks that have started, approved leave and swaps)."""
     if not permissions.can_manage_cohort(actor, proposal.cohort):
         raise PermissionDenied(_("Only the hospital's training office publishes schedules."))
     proposal = ScheduleProposal.objects.select_for_update().get(pk=proposal.pk)
@@ -291,9 +423,27 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal) -> PublishedSch
         raise _broken_rules("status", _("The schedule breaks a rule: %(problem)s"), problems,
                             proposal.instance, proposal.cohort.calendar_id, limit=5)
     cohort = proposal.cohort
+    schedule = PublishedSchedule.objects.select_for_update().filter(cohort=cohort).first()
+    changes: list[CellChange] = []
+    if schedule is not None:
+        broken = _broken_holds(proposal.solution["assignments"], schedule_holds(cohort))
+        if broken:
+            _departments, members = selectors.labels_for(proposal.instance)
+            raise field_error("status", _(
+                "This proposal changes cells that must stay as published (blocks that have "
+                "started, approved leave and swaps): %(cells)s. Generate a new proposal.")
+                % {"cells": ", ".join(
+                    _("%(resident)s in block %(block)s")
+                    % {"resident": members.get(key, key), "block": t + 1}
+                    for key, t in broken[:5])})
+        changes = schedule_changes(schedule.solution.get("assignments", {}),
+                                   proposal.solution["assignments"])
+        if confirm != publish_confirmation(proposal, changes):
+            raise field_error("confirm", _(
+                "The published schedule would change: review the changed cells and confirm "
+                "them (the confirmation is missing or was given for other changes)."))
     ScheduleProposal.objects.filter(cohort=cohort, status=ProposalStatus.PUBLISHED).update(
         status=ProposalStatus.DONE)
-    schedule = PublishedSchedule.objects.filter(cohort=cohort).first()
     if schedule is None:
         schedule = PublishedSchedule(cohort=cohort)
     schedule.proposal = proposal
@@ -381,6 +531,16 @@ def _block_of(member: CohortMember, index: int) -> Block:
     return block
 
 
+def _refuse_if_past(block: Block) -> None:
+    """A block that has ended is part of the record: no leave or swap is asked or approved
+    for it."""
+    if block.end_date < timezone.localdate():
+        raise field_error("block", _(
+            "Block %(block)s ended on %(date)s: leave and swaps are for blocks that have not "
+            "ended yet.") % {"block": block.index + 1,
+                             "date": formats.date_format(block.end_date, "SHORT_DATE_FORMAT")})
+
+
 @transaction.atomic
 def leave_request(*, actor: User, member: CohortMember, block: int,
                   reason: str) -> LeaveRequest:
@@ -390,6 +550,7 @@ def leave_request(*, actor: User, member: CohortMember, block: int,
         raise field_error("reason", _("Say why."))
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
+    _refuse_if_past(block_obj)
     instance, _rows, problems = _leave_change(schedule, member, block)
     _refuse_if(problems, schedule, instance)
     request_obj = LeaveRequest(member=member, block=block_obj, reason=reason.strip())
@@ -409,6 +570,7 @@ def swap_request(*, actor: User, member: CohortMember, other: CohortMember, bloc
         raise field_error("other", _("Choose another resident of the same cohort."))
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
+    _refuse_if_past(block_obj)
     _rows, problems = _swap_change(schedule, member, other, block)
     _refuse_if(problems, schedule, schedule.instance)
     request_obj = SwapRequest(member=member, other=other, block=block_obj,
@@ -417,6 +579,35 @@ def swap_request(*, actor: User, member: CohortMember, other: CohortMember, bloc
     request_obj.save()
     audit_record(actor=actor, action="swap.request", target=request_obj,
                  changes={"block": [None, block + 1], "with": [None, str(other)]})
+    return request_obj
+
+
+@transaction.atomic
+def swap_consent(*, actor: User, request_obj: SwapRequest, accept: bool,
+                 note: str = "") -> SwapRequest:
+    """The other resident agrees to a swap (the training office decides next) or declines it
+    (which ends the request)."""
+    if not permissions.can_consent_swap(actor, request_obj):
+        raise PermissionDenied(_("Only the resident asked to swap answers this request."))
+    request_obj = SwapRequest.objects.select_for_update().select_related(
+        "member__cohort", "other", "block").get(pk=request_obj.pk)
+    if request_obj.status != RequestStatus.PENDING or request_obj.consent != SwapConsent.ASKED:
+        raise field_error("consent", _("This swap has been answered already."))
+    if accept:
+        _refuse_if_past(request_obj.block)
+        schedule = _schedule_of(request_obj.member)
+        _rows, problems = _swap_change(schedule, request_obj.member, request_obj.other,
+                                       request_obj.block.index)
+        _refuse_if(problems, schedule, schedule.instance)
+    request_obj.consent = SwapConsent.ACCEPTED if accept else SwapConsent.DECLINED
+    request_obj.consent_at = timezone.now()
+    request_obj.consent_note = (note or "").strip()
+    if not accept:
+        request_obj.status = RequestStatus.REFUSED
+    request_obj.full_clean()
+    request_obj.save()
+    audit_record(actor=actor, action=f"swap.consent_{request_obj.consent}", target=request_obj,
+                 reason=request_obj.consent_note)
     return request_obj
 
 
@@ -436,6 +627,7 @@ def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
                  note: str = "") -> LeaveRequest:
     _decide(actor, request_obj, approve, note)
     if approve:
+        _refuse_if_past(request_obj.block)
         member = request_obj.member
         schedule = _schedule_of(member)
         instance, rows, problems = _leave_change(schedule, member, request_obj.block.index)
@@ -452,8 +644,15 @@ def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
 @transaction.atomic
 def swap_decide(*, actor: User, request_obj: SwapRequest, approve: bool,
                 note: str = "") -> SwapRequest:
+    if approve and request_obj.consent != SwapConsent.ACCEPTED \
+            and request_obj.status == RequestStatus.PENDING \
+            and permissions.can_manage_cohort(actor, request_obj.member.cohort):
+        raise field_error("status", _(
+            "%(name)s has not agreed to this swap yet: it is approved only after they "
+            "accept it.") % {"name": request_obj.other.resident})
     _decide(actor, request_obj, approve, note)
     if approve:
+        _refuse_if_past(request_obj.block)
         a, b, t = request_obj.member, request_obj.other, request_obj.block.index
         schedule = _schedule_of(a)
         rows, problems = _swap_change(schedule, a, b, t)

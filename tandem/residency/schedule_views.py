@@ -14,8 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.residency import grid, permissions, rule_text, schedule_services, selectors
-from tandem.residency.forms import DecideForm, GenerateForm, LeaveForm, PinForm, SwapForm
-from tandem.residency.models import Block, ProposalStatus
+from tandem.residency.forms import (
+    DecideForm,
+    GenerateForm,
+    LeaveForm,
+    PinForm,
+    SwapAnswerForm,
+    SwapForm,
+)
+from tandem.residency.models import Block, ProposalStatus, RequestStatus
 
 SOLVE_NOW_MAX_RESIDENTS = 60
 
@@ -73,15 +80,21 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
     else:  # solved before findings were kept: the solver's English sentences, ids linked
         conflicts = grid.conflicts_html((proposal.solution or {}).get("conflicts") or [],
                                         departments, members, dict(names.programs))
+    can_publish = permissions.can_publish_proposal(request.user, proposal)
+    publish_changes = schedule_services.proposal_publish_changes(proposal) \
+        if can_publish else None
     return {
         "proposal": proposal,
+        "publish_changes": None if publish_changes is None
+        else grid.change_rows(publish_changes[0], departments, members),
+        "publish_confirm": publish_changes[1] if publish_changes else "",
         "grid": grid.build_grid(proposal.instance, proposal.solution, departments, members,
                                 visible, previous, proposal.pins, blocks),
         "conflicts": conflicts,
         "departments": departments.values(),
         "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
-        "can_publish": permissions.can_publish_proposal(request.user, proposal),
+        "can_publish": can_publish,
         "can_approve": permissions.can_approve_proposal(request.user, proposal),
         "can_solve_now": proposal.status == ProposalStatus.QUEUED
         and permissions.can_manage_cohort(request.user, proposal.cohort)
@@ -144,7 +157,8 @@ def _proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         elif action == "publish":
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office publishes schedules."))
-            schedule_services.proposal_publish(actor=user, proposal=proposal)
+            schedule_services.proposal_publish(actor=user, proposal=proposal,
+                                               confirm=request.POST.get("confirm", ""))
             messages.success(request, _("The schedule is published."))
             return redirect("residency:schedule_detail", pk=proposal.cohort_id)
     except ValidationError as exc:
@@ -207,15 +221,24 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_schedule(request: HttpRequest) -> HttpResponse:
+    """Each cohort the resident is in under its own heading, with its rotations; the swaps
+    other residents ask of them; their own requests."""
     memberships = list(selectors.my_memberships(request.user))
-    assignments = selectors.assignments_of([m.pk for m in memberships])
+    by_member: dict[int, list[Any]] = {m.pk: [] for m in memberships}
+    leaves = selectors.leave_list_visible_to(request.user).filter(member__resident=request.user)
+    on_leave = {(m.pk, int(b)) for m in memberships for b in m.leave_blocks or []} | set(
+        leaves.filter(status=RequestStatus.APPROVED).values_list("member_id", "block__index"))
+    for assignment in selectors.assignments_of(list(by_member)):
+        assignment.on_leave = (assignment.member_id, assignment.block.index) in on_leave
+        by_member[assignment.member_id].append(assignment)
     feed = getattr(request.user, "rotation_feed", None)
+    swaps = selectors.swap_list_visible_to(request.user)
     return render(request, "residency/my_schedule.html", {
-        "memberships": memberships, "assignments": assignments, "feed": feed,
-        "leaves": selectors.leave_list_visible_to(request.user).filter(
-            member__resident=request.user)[:20],
-        "swaps": selectors.swap_list_visible_to(request.user).filter(
-            member__resident=request.user)[:20],
+        "memberships": [(m, by_member[m.pk]) for m in memberships], "feed": feed,
+        "leaves": leaves[:20],
+        "swaps": swaps.filter(member__resident=request.user)[:20],
+        "asked_of_me": [r for r in swaps.filter(other__resident=request.user)[:20]
+                        if permissions.can_consent_swap(request.user, r)],
     })
 
 
@@ -276,7 +299,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
     swaps = selectors.swap_list_visible_to(user)[:100]
     return render(request, "residency/request_list.html", {
         "leaves": [(r, permissions.can_decide_request(user, r)) for r in leaves],
-        "swaps": [(r, permissions.can_decide_request(user, r)) for r in swaps],
+        "swaps": [(r, permissions.can_decide_request(user, r),
+                   permissions.can_consent_swap(user, r)) for r in swaps],
         "form": DecideForm(),
     })
 
@@ -310,3 +334,27 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     request_obj = selectors.swap_get_for_user_or_404(request.user, pk)
     return _decide(request, request_obj, schedule_services.swap_decide)
+
+
+@login_required
+@require_POST
+def swap_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident asked to swap accepts or declines."""
+    request_obj = selectors.swap_get_for_user_or_404(request.user, pk)
+    if request_obj.other.resident_id != request.user.pk:
+        raise PermissionDenied(_("Only the resident asked to swap answers this request."))
+    form = SwapAnswerForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("residency:request_list")
+    try:
+        schedule_services.swap_consent(actor=request.user, request_obj=request_obj,
+                                       accept=form.cleaned_data["answer"] == "accept",
+                                       note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("residency:request_list")
+    messages.success(request, _("Your answer is recorded."))
+    return redirect("residency:request_list")

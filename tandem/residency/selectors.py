@@ -10,7 +10,7 @@ only those residents' rows. A resident sees their own schedule.
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tandem.accounts.models import Role, TraineeKind, User
@@ -21,6 +21,7 @@ from tandem.institutions.models import Institution, Unit, UnitKind
 from tandem.residency import instancing
 from tandem.residency.models import (
     Assignment,
+    Block,
     BlockCalendar,
     Cohort,
     CohortMember,
@@ -256,6 +257,28 @@ def member_list_for_cohort_page(cohort: Cohort) -> QuerySet[CohortMember]:
         | Exists(LeaveRequest.objects.filter(member=member))
         | Exists(SwapRequest.objects.filter(Q(member=member) | Q(other=member)))
     )
+
+
+def calendar_span(calendar_id: int) -> tuple[Any, Any]:
+    """The first and the last day of a calendar's blocks."""
+    span = Block.objects.filter(calendar_id=calendar_id).aggregate(
+        first=Min("start_date"), last=Max("end_date"))
+    return span["first"], span["last"]
+
+
+def membership_overlapping(resident: Any, calendar_id: int,
+                           exclude_cohort_id: int | None = None) -> CohortMember | None:
+    """The resident's membership of another cohort whose calendar shares days with this one
+    (a resident rotates in one schedule at a time)."""
+    first, last = calendar_span(calendar_id)
+    if first is None:
+        return None
+    spans = Block.objects.values("calendar_id").annotate(
+        first=Min("start_date"), last=Max("end_date")).filter(
+        first__lte=last, last__gte=first).values("calendar_id")
+    return (CohortMember.objects.filter(resident=resident, cohort__calendar_id__in=spans)
+            .exclude(cohort_id=exclude_cohort_id)
+            .select_related("cohort__calendar").order_by("pk").first())
 
 
 def member_on_schedule(member: CohortMember) -> bool:

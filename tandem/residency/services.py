@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -275,6 +276,17 @@ def member_add(*, actor: User, cohort: Cohort, resident: User, program: Program,
         raise field_error("resident", _("Choose a resident of this hospital."))
     if program.institution_id != cohort.institution_id:
         raise field_error("program", _("Choose a program of this hospital."))
+    User.objects.select_for_update().filter(pk=resident.pk).first()  # one add at a time
+    overlapping = selectors.membership_overlapping(resident, cohort.calendar_id,
+                                                   exclude_cohort_id=cohort.pk)
+    if overlapping is not None:
+        first, last = selectors.calendar_span(overlapping.cohort.calendar_id)
+        raise field_error("resident", _(
+            "%(name)s is already in %(cohort)s, whose calendar (%(first)s – %(last)s) shares "
+            "days with this cohort's: a resident follows one rotation schedule at a time.")
+            % {"name": resident, "cohort": overlapping.cohort,
+               "first": formats.date_format(first, "SHORT_DATE_FORMAT"),
+               "last": formats.date_format(last, "SHORT_DATE_FORMAT")})
     leave = checks.check_leave(cohort, leave_blocks or [])
     member = CohortMember(cohort=cohort, resident=resident, program=program, leave_blocks=leave,
                           preferences=checks.check_preferences(program, preferences or []))

@@ -59,4 +59,5 @@ urlpatterns = [
     path("requests/", schedule_views.request_list, name="request_list"),
     path("requests/leave/<int:pk>/decide/", schedule_views.leave_decide, name="leave_decide"),
     path("requests/swap/<int:pk>/decide/", schedule_views.swap_decide, name="swap_decide"),
+    path("requests/swap/<int:pk>/answer/", schedule_views.swap_answer, name="swap_answer"),
 ]

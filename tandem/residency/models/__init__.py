@@ -11,6 +11,7 @@ from tandem.residency.models.schedules import (
     PublishedSchedule,
     RequestStatus,
     ScheduleProposal,
+    SwapConsent,
     SwapRequest,
     new_feed_key,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "RequestStatus",
     "Requirement",
     "ScheduleProposal",
+    "SwapConsent",
     "SwapRequest",
     "new_feed_key",
 ]

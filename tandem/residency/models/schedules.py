@@ -196,8 +196,15 @@ class LeaveRequest(models.Model):
         return f"{self.member} — {self.block}"
 
 
+class SwapConsent(models.TextChoices):
+    ASKED = "asked", _("Waiting for the other resident")
+    ACCEPTED = "accepted", _("Accepted by the other resident")
+    DECLINED = "declined", _("Declined by the other resident")
+
+
 class SwapRequest(models.Model):
-    """Two residents trade their rotations in one block."""
+    """Two residents trade their rotations in one block: the other resident agrees first,
+    then the training office decides."""
 
     member = models.ForeignKey(CohortMember, on_delete=models.CASCADE, related_name="swap_requests")
     other = models.ForeignKey(
@@ -210,6 +217,12 @@ class SwapRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
+    consent = models.CharField(
+        _("other resident's consent"), max_length=16, choices=SwapConsent.choices,
+        default=SwapConsent.ASKED,
+    )
+    consent_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    consent_note = models.TextField(_("other resident's note"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -224,6 +237,10 @@ class SwapRequest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(member=F("other")), name="residency_swap_two_people"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(consent="accepted"),
+                name="residency_swap_approved_after_consent",
             ),
         ]
 

@@ -8,9 +8,15 @@ seen across own and partner institutions; the outsider (C) sees nothing of A.
 """
 
 from tandem.core.tests.authz import REDIRECT, everyone_else, expect, page
-from tandem.residency.models import CalendarFeed, LeaveRequest, ProposalStatus, SwapRequest
+from tandem.residency.models import (
+    CalendarFeed,
+    LeaveRequest,
+    ProposalStatus,
+    SwapConsent,
+    SwapRequest,
+)
 from tandem.residency.tests.authz_rules_api import RULES as API_RULES
-from tandem.residency.tests.factories import build_world, make_proposal, publish
+from tandem.residency.tests.factories import build_world, make_proposal, next_monday, publish
 
 A_STAFF = ["admin", "coord_a"]
 WITH_PARTNER = ["admin", "coord_a", "coord_b"]
@@ -19,9 +25,17 @@ BAD_INPUT = 400
 
 
 def _published(cast):
-    world = build_world(cast)
+    # The matrix runs on the real date: a calendar still to come keeps every block open.
+    world = build_world(cast, start_date=next_monday())
     publish(world)
     return world
+
+
+def _unpublished_proposal(cast):
+    """A finished, approved proposal of a cohort with no published schedule yet (publishing
+    it needs no confirmation of changes)."""
+    world = build_world(cast, start_date=next_monday())
+    return {"pk": make_proposal(world, approved=True).pk}
 
 
 def _cohort(cast):
@@ -73,6 +87,13 @@ def _swap_request(cast):
     world = _published(cast)
     block = world.calendar.blocks.get(index=3)
     return {"pk": SwapRequest.objects.create(member=world.member, other=world.member2,
+                                             block=block, consent=SwapConsent.ACCEPTED).pk}
+
+
+def _swap_asked_of_resident(cast):
+    world = _published(cast)
+    block = world.calendar.blocks.get(index=3)
+    return {"pk": SwapRequest.objects.create(member=world.member2, other=world.member,
                                              block=block).pk}
 
 
@@ -317,7 +338,7 @@ RULES = {
         expect=expect(ok=["coord_b"], forbidden=A_STAFF, hidden=everyone_else(WITH_PARTNER),
                       ok_status=REDIRECT)),
     "residency:proposal_publish": page(
-        "POST", kwargs=_proposal(),
+        "POST", kwargs=_unpublished_proposal,
         expect=expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
                       ok_status=REDIRECT)),
     "residency:my_schedule": page(expect=expect(ok=EVERYONE)),
@@ -337,6 +358,10 @@ RULES = {
     "residency:leave_decide": page(
         "POST", kwargs=_leave_request, data=lambda cast: {"decision": "approve"},
         expect=expect(ok=A_STAFF, forbidden=["resident"],
+                      hidden=everyone_else(A_STAFF, ["resident"]), ok_status=REDIRECT)),
+    "residency:swap_answer": page(
+        "POST", kwargs=_swap_asked_of_resident, data=lambda cast: {"answer": "accept"},
+        expect=expect(ok=["resident"], forbidden=A_STAFF,
                       hidden=everyone_else(A_STAFF, ["resident"]), ok_status=REDIRECT)),
     "residency:swap_decide": page(
         "POST", kwargs=_swap_request, data=lambda cast: {"decision": "approve"},

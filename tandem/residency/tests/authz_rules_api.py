@@ -15,12 +15,14 @@ from tandem.residency.models import (
     LeaveRequest,
     ProposalStatus,
     Requirement,
+    SwapConsent,
     SwapRequest,
 )
 from tandem.residency.tests.factories import (
     build_world,
     make_proposal,
     make_resident,
+    next_monday,
     publish,
 )
 
@@ -33,9 +35,17 @@ EVERYONE = everyone_else()
 
 
 def _published(cast):
-    world = build_world(cast)
+    # The matrix runs on the real date: a calendar still to come keeps every block open.
+    world = build_world(cast, start_date=next_monday())
     publish(world)
     return world
+
+
+def _unpublished_proposal(cast):
+    """A finished, approved proposal of a cohort with no published schedule yet (publishing
+    it needs no confirmation of changes)."""
+    world = build_world(cast, start_date=next_monday())
+    return {"pk": make_proposal(world, approved=True).pk}
 
 
 def _cohort(cast):
@@ -92,7 +102,14 @@ def _leave_request(cast):
 def _swap_request(cast):
     world = _published(cast)
     block = world.calendar.blocks.get(index=3)
-    return SwapRequest.objects.create(member=world.member, other=world.member2, block=block).pk
+    return SwapRequest.objects.create(member=world.member, other=world.member2, block=block,
+                                      consent=SwapConsent.ACCEPTED).pk
+
+
+def _swap_asked_of_resident(cast):
+    world = _published(cast)
+    block = world.calendar.blocks.get(index=3)
+    return SwapRequest.objects.create(member=world.member2, other=world.member, block=block).pk
 
 
 def _new_resident(cast):
@@ -270,7 +287,12 @@ RULES = {
         expect(ok=["coord_b"], forbidden=A_STAFF, hidden=everyone_else(WITH_PARTNER),
                anonymous=401)),
     "residency_proposal_publish": api(
-        "POST", lambda cast: f"{API}/proposals/{_proposal()(cast)['pk']}/publish/",
+        "POST", lambda cast: f"{API}/proposals/{_unpublished_proposal(cast)['pk']}/publish/",
+        expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
+               anonymous=401),
+        data=lambda cast: {}),
+    "residency_proposal_publish_changes": api(
+        "GET", lambda cast: f"{API}/proposals/{_proposal()(cast)['pk']}/publish-changes/",
         expect(ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER),
                anonymous=401)),
     # ------------------------------------------------------------------- schedules
@@ -303,6 +325,11 @@ RULES = {
         expect(ok=["resident"], hidden=everyone_else(["resident"]), ok_status=CREATED,
                anonymous=401),
         data=_swap_form),
+    "residency_swap_answer": api(
+        "POST", lambda cast: f"{API}/swap-requests/{_swap_asked_of_resident(cast)}/answer/",
+        expect(ok=["resident"], forbidden=A_STAFF, hidden=everyone_else(A_STAFF, ["resident"]),
+               anonymous=401),
+        data=lambda cast: {"answer": "accept"}),
     "residency_swap_decide": api(
         "POST", lambda cast: f"{API}/swap-requests/{_swap_request(cast)}/decide/",
         expect(ok=A_STAFF, forbidden=["resident"], hidden=everyone_else(A_STAFF, ["resident"]),

@@ -46,7 +46,17 @@ class World:
     resident2: object
 
 
-def build_world(cast: Cast) -> World:
+WORLD_START = datetime.date(2026, 8, 31)
+
+
+def next_monday() -> datetime.date:
+    """A calendar start after today (for tests that run on the real date, like the
+    authorization matrix): every block is still to come."""
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())
+
+
+def build_world(cast: Cast, *, start_date: datetime.date = WORLD_START) -> World:
     base_a = Unit.objects.create(institution=cast.inst_a, name="IM base A",
                                  kind=UnitKind.TRAINING_BASE, specialty="internal_medicine")
     base_b = Unit.objects.create(institution=cast.inst_b, name="IM base B",
@@ -62,7 +72,7 @@ def build_world(cast: Cast) -> World:
                        to_institution=cast.inst_b, max_per_block=1)
     calendar = services.calendar_create(actor=cast.admin, name="2026/27", training_year=2026,
                                         kind=CalendarKind.FOUR_WEEKS, block_count=4,
-                                        start_date=datetime.date(2026, 8, 31))
+                                        start_date=start_date)
     program = services.program_create(actor=coord_a, institution=cast.inst_a, code="im1",
                                       name="IM PGY1", specialty="internal_medicine")
     services.requirement_add(actor=coord_a, program=program, departments=[a1], min_blocks=1,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tandem.residency.models import (
@@ -16,7 +17,13 @@ from tandem.residency.models import (
     ScheduleProposal,
     SwapRequest,
 )
-from tandem.residency.tests.factories import build_world, good_rows, make_proposal, publish
+from tandem.residency.tests.factories import (
+    build_world,
+    good_rows,
+    make_proposal,
+    make_resident,
+    publish,
+)
 
 API = "/api/v1/residency"
 
@@ -164,8 +171,8 @@ def test_generate_from_a_proposal_of_another_cohort_is_400_naming_previous(world
 
     other = services.cohort_create(actor=cast.coord_a, institution=cast.inst_a,
                                    calendar=world.calendar, name="Other")
-    services.member_add(actor=cast.coord_a, cohort=other, resident=world.resident2,
-                        program=world.program)
+    services.member_add(actor=cast.coord_a, cohort=other,
+                        resident=make_resident(cast, "resident.other"), program=world.program)
     foreign = make_proposal(world)
     response = send(client_for("coord_a"), "post", f"{API}/cohorts/{other.pk}/proposals/",
                     {"previous_id": foreign.pk})
@@ -267,13 +274,23 @@ def test_nobody_asks_for_leave_on_someone_elses_schedule(published, client_for):
     assert not LeaveRequest.objects.exists()
 
 
-def test_swap_request_and_approval_swaps_the_cells(published, client_for):
+def test_swap_request_consent_and_approval_swaps_the_cells(published, client_for):
     world = published
     created = send(client_for("resident"), "post",
                    f"{API}/my/{world.member.pk}/swap-requests/",
                    {"other_id": world.member2.pk, "block": 3, "reason": "Family"})
     assert created.status_code == 201, created.content
     assert created.json()["other_resident_id"] == world.resident2.pk
+    assert created.json()["consent"] == "asked"
+    early = send(client_for("coord_a"), "post",
+                 f"{API}/swap-requests/{created.json()['id']}/decide/", {"decision": "approve"})
+    assert early.status_code == 400 and "status" in early.json()["errors"]
+    other = Client()
+    other.force_login(world.resident2)
+    answered = send(other, "post", f"{API}/swap-requests/{created.json()['id']}/answer/",
+                    {"answer": "accept"})
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["consent"] == "accepted"
     decided = send(client_for("coord_a"), "post",
                    f"{API}/swap-requests/{created.json()['id']}/decide/",
                    {"decision": "approve"})

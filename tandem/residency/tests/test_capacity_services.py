@@ -263,6 +263,8 @@ def test_swaps_are_checked_against_the_stored_per_block_capacities(world):
                                        other=world.member2, block=2)
     swap = schedule_services.swap_request(actor=world.cast.resident, member=world.member,
                                           other=world.member2, block=3)
+    schedule_services.swap_consent(actor=world.resident2, request_obj=swap, accept=True)
+    swap.refresh_from_db()
     schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
     schedule.refresh_from_db()
     assert schedule.solution["assignments"][world.member2.key][3] == f"D{world.b1.pk}"

@@ -192,6 +192,8 @@ def test_an_approved_swap_changes_the_schedule_with_history(world):
     schedule = publish(world)
     request_obj = schedule_services.swap_request(actor=world.cast.resident, member=world.member,
                                                  other=world.member2, block=3)
+    schedule_services.swap_consent(actor=world.resident2, request_obj=request_obj, accept=True)
+    request_obj.refresh_from_db()
     schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=request_obj,
                                   approve=True)
     schedule.refresh_from_db()
