@@ -122,6 +122,9 @@ def solve_mip(
             if log is not None:
                 log(line)
             watch.read(line)
+        if first_only and store is not None and store.rows is not None:
+            # Another path already has a first schedule: this one would only take a core.
+            interrupter.interrupt()
 
     forget = store.on_stop(interrupter.interrupt) if store is not None else None
     try:
