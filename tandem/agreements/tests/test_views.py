@@ -246,3 +246,14 @@ def test_amend_and_terminate_pages_speak_chinese(cast, client_for, action, headi
     body = body.decode()
     assert f"<h1>{heading}</h1>" in body and explanation in body
     assert f">{heading}</button>" in body
+
+
+def test_sign_button_is_gone_once_the_party_has_signed(cast, client_for):
+    client = client_for("coord_a")
+    url = reverse("agreements:detail", args=[cast.draft_ab.pk])
+    button = f"Sign for {cast.inst_a}"
+    assert button in client.get(url).content.decode()
+    client.post(reverse("agreements:sign", args=[cast.draft_ab.pk]),
+                {"institution": cast.inst_a.pk})
+    assert button not in client.get(url).content.decode()
+    assert f"Sign for {cast.inst_b}" in client_for("coord_b").get(url).content.decode()

@@ -227,8 +227,8 @@ def _options(body, name):
 
 
 def test_proposal_form_offers_only_trainees_and_parties_that_can_be_proposed(cast, client_for):
-    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
     from tandem.accounts.models import TraineeProfile
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
 
     busy = UserFactory(username="trainee_busy", full_name="Busy Bai")
     MembershipFactory(user=busy, role="trainee", institution=cast.inst_a)

@@ -62,3 +62,27 @@ def test_report_comment_action_and_carry_forward(browser_page, chromium, live_se
 
     page.goto(f"/meetings/{following.pk}/")
     assert "Send the mycoplasma result" in page.content()
+
+
+def test_series_trainees_are_found_by_typing_a_name(browser_page, live_server):
+    from tandem.meetings.models import MeetingSeries
+
+    cast = build_cast()
+    page = browser_page
+    sign_in(page, "tutor_a", PASSWORD)
+    page.goto("/meetings/series/new/")
+    first = timezone.localdate() + datetime.timedelta(days=3)
+    page.get_by_label("Title").fill("Journal club")
+    page.locator("#id_institution").select_option(str(cast.inst_a.pk))
+    page.locator("#id_first_date").fill(first.isoformat())
+    page.locator("#id_start_time").fill("16:00")
+    page.locator("#id_until").fill((first + datetime.timedelta(days=28)).isoformat())
+    page.locator("#id_location").fill("Seminar room 3")
+    page.locator("#id_trainees").fill(cast.trainee.full_name[:4])
+    found = page.locator(f'#results-trainees input[value="{cast.trainee.pk}"]')
+    found.wait_for()
+    found.check()
+    page.get_by_role("button", name="Schedule", exact=True).last.click()
+    page.wait_for_url("**/meetings/series/*/")
+    series = MeetingSeries.objects.get(title="Journal club")
+    assert list(series.participants.values_list("user_id", flat=True)) == [cast.trainee.pk]
