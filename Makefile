@@ -38,7 +38,7 @@ demo: migrate
 
 # The domain code that mypy checks: services, selectors and permissions of every app.
 TYPED := $(wildcard tandem/*/services.py tandem/*/selectors.py tandem/*/permissions.py) \
-	tandem/core/tenancy.py tandem/core/audit.py
+	tandem/core/tenancy.py tandem/core/audit.py tandem/core/lookups.py
 
 test: install
 	$(BIN)/python -m ruff check .
