@@ -44,6 +44,27 @@ def reasons_to_codes(apps, schema_editor):
             )
 
 
+ENGLISH = {
+    "agreement.amended": "The agreement was amended.",
+    "agreement.term_ended": "The term ended.",
+    "booking.cancelled": "Booking #%(pk)s cancelled.",
+    "booking.no_show_free": "No-show on booking #%(pk)s: not charged by the owner's rules.",
+}
+
+
+def codes_to_reasons(apps, schema_editor):
+    """Back to worded reasons (in English) before the code columns go."""
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    for event in AuditEvent.objects.exclude(reason_code="").only("pk", "reason_code").iterator():
+        text = ENGLISH.get(event.reason_code)
+        if text is not None:
+            try:
+                text = text % event.reason_params
+            except (KeyError, TypeError):
+                pass
+            AuditEvent.objects.filter(pk=event.pk).update(reason=text)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_initial"),
@@ -60,5 +81,5 @@ class Migration(migrations.Migration):
             name="reason_params",
             field=models.JSONField(blank=True, default=dict),
         ),
-        migrations.RunPython(reasons_to_codes, migrations.RunPython.noop),
+        migrations.RunPython(reasons_to_codes, codes_to_reasons),
     ]
