@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.forms import apply_file_validation_error
+from tandem.cultivation import selectors as cultivation_selectors
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.plans import permissions, selectors
@@ -28,7 +29,6 @@ from tandem.plans.views import milestone_rows, version_rows
 def record_context(user: Any, cultivation: JointCultivation) -> dict[str, Any]:
     """Everything the joint record page and its PDF show, in a fixed number of queries."""
     plan = selectors.plan_for_cultivation(cultivation)
-    data = joint_record_build(cultivation, reveal_confidential=False)
     return {
         "cultivation": cultivation,
         "record_id": record_id(cultivation),
@@ -38,7 +38,8 @@ def record_context(user: Any, cultivation: JointCultivation) -> dict[str, Any]:
             "ended_at", "role", "-started_at"
         ),
         "decisions": cultivation.decisions.select_related("institution", "decided_by"),
-        "responsibilities": data["responsibilities"],
+        "shares": cultivation_selectors.responsibility_shares(cultivation),
+        "signatures": cultivation_selectors.responsibility_signatures(cultivation),
         "plan": plan,
         "versions": version_rows(user, plan, cultivation),
         "milestones": milestone_rows(plan),

@@ -11,7 +11,7 @@ import io
 import logging
 import re
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
@@ -52,8 +52,16 @@ def same_site_links(page_url: str, html: str) -> Iterator[str]:
         yield parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def walk(client: Client, *, scope: str, budget: Counter, per_pattern: int) -> list[Visit]:
-    """Every URL one signed-in client reaches from the dashboard, with the page it came from."""
+def walk(
+    client: Client,
+    *,
+    scope: str,
+    budget: Counter,
+    per_pattern: int,
+    on_page: Callable[[str, str], None] | None = None,
+) -> list[Visit]:
+    """Every URL one signed-in client reaches from the dashboard, with the page it came from;
+    `on_page(url, html)` sees every HTML page that answered 200."""
     visits: list[Visit] = []
     queued = {"/"}
     queue: deque[tuple[str, str]] = deque([("/", "")])
@@ -69,7 +77,10 @@ def walk(client: Client, *, scope: str, budget: Counter, per_pattern: int) -> li
         if response.status_code in (301, 302, 303, 307, 308):
             targets = [response["Location"]]
         elif response.status_code == 200 and is_html:
-            targets = list(same_site_links(url, response.content.decode()))
+            document = response.content.decode()
+            if on_page is not None:
+                on_page(url, document)
+            targets = list(same_site_links(url, document))
         else:
             continue
         for target in targets:

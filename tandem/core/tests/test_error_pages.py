@@ -82,6 +82,33 @@ def test_server_error_is_the_500_page_without_details(language, heading):
     assert "a bug" not in page and "Traceback" not in page
 
 
+def _failing_processor(request):
+    raise RuntimeError("the database is gone")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tandem.core.tests.test_error_pages")
+def test_server_error_page_renders_even_when_the_page_context_cannot_be_built(cast, settings):
+    # What broke the page (here: a context processor reading the database) must not break the
+    # error page too: the 500 page is rendered without the request's context processors.
+    settings.TEMPLATES = [
+        {
+            **settings.TEMPLATES[0],
+            "OPTIONS": {
+                "context_processors": [
+                    *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+                    "tandem.core.tests.test_error_pages._failing_processor",
+                ]
+            },
+        }
+    ]
+    client = _client("en")
+    client.force_login(cast.coord_a)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in response.content.decode()
+
+
 def _demo_env(tmp_path: Path) -> dict[str, str]:
     """The variables `make demo` serves with, read from the Makefile itself."""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")

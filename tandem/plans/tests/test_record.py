@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tandem.accounts.models import Membership, Role, User
 from tandem.core.models import AuditEvent
@@ -27,6 +28,7 @@ from tandem.plans import milestone_services, services
 from tandem.plans.record import joint_record_build
 from tandem.plans.record_import import joint_record_import
 from tandem.plans.tests.factories import evidence_file, health_revision, signed_plan
+from tandem.plans.views_record import record_context
 
 
 def _rich_record(cast) -> JointCultivation:
@@ -201,3 +203,28 @@ def test_pdf_never_carries_the_confidential_note_to_others(cast, client_for, tmp
     text = _pdf_text(response.content, tmp_path)
     if text is not None:
         assert "Chemotherapy" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "item", "role"),
+    [
+        ("en", "Thesis guidance", "Theoretical/teaching tutor"),
+        ("zh-hans", "论文指导", "理论/教学导师"),
+    ],
+)
+def test_record_page_and_pdf_word_the_division_of_responsibilities(
+    cast, client_for, lang, item, role
+):
+    cultivation = _rich_record(cast)
+    client = client_for("coord_a")
+    client.cookies["django_language"] = lang
+    response = client.get(reverse("plans:record", args=[cultivation.pk]))
+    with translation.override(lang):
+        pdf_html = render_to_string(
+            "plans/record_pdf.html", record_context(cast.coord_a, cultivation)
+        )
+    for html in (response.content.decode(), pdf_html):
+        section = html.split('id="rec-resp-h"')[1].split("</section>")[0]
+        assert item in section and role in section and "Weekly lab meeting" in section
+        assert "thesis_guidance" not in section and "theoretical" not in section
+        assert " · " not in section
