@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from config import urls as project_urls
 from config.api import api
 from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
 
@@ -127,7 +128,10 @@ def planted_teapot(request, n: int = 0):
 planted = TandemAPI(urls_namespace="planted-api", auth=API_AUTH)
 install_error_handlers(planted)
 planted.add_router("/", planted_router)
-urlpatterns = [path("api/planted/", planted.urls)]
+# The project's own URLs and error handlers stay in place, as in production: the 500 page links
+# to the dashboard, and a planted crash must be answered the way a real one is.
+urlpatterns = [path("api/planted/", planted.urls), *project_urls.urlpatterns]
+handler500 = project_urls.handler500
 
 
 @pytest.mark.urls(__name__)
