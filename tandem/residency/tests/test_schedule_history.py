@@ -451,3 +451,37 @@ def test_schedule_grids_name_the_departments_behind_their_codes(world, client_fo
     )
     assert 'class="legend"' in body
     assert "<dt" in body and ">a1</dt><dd>A1 ward</dd>" in body
+
+
+# --------------------------------------------------------------------------- solving now
+
+
+def test_solve_now_is_limited_by_the_service_and_audited_with_who_asked(world):
+    from tandem.core.models import AuditEvent
+
+    slow = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=120, enqueue=False
+    )
+    with pytest.raises(ValidationError) as exc:
+        schedule_services.proposal_solve_now(actor=world.cast.coord_a, proposal=slow)
+    assert "at most 60 residents and 30 seconds" in str(exc.value)
+    slow.refresh_from_db()
+    assert slow.status == ProposalStatus.QUEUED
+    with pytest.raises(PermissionDenied):
+        schedule_services.proposal_solve_now(actor=world.cast.coord_b, proposal=slow)
+    quick = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
+    )
+    schedule_services.proposal_solve_now(actor=world.cast.admin, proposal=quick)
+    event = AuditEvent.objects.get(action="proposal.done")
+    assert event.actor == world.cast.admin
+
+
+def test_a_solve_in_the_background_is_audited_with_who_generated_it(world):
+    from tandem.core.models import AuditEvent
+
+    proposal = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
+    )
+    schedule_services.proposal_solve(proposal_id=proposal.pk)
+    assert AuditEvent.objects.get(action="proposal.done").actor == world.cast.coord_a
