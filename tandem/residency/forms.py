@@ -263,8 +263,8 @@ class SequenceRuleForm(forms.Form):
     """One sequence rule as a row: what kind, which departments, how many blocks."""
 
     kind = forms.ChoiceField(label=_("Rule"), choices=RULE_KINDS, required=False)
-    first = forms.MultipleChoiceField(label=_("First departments"), choices=(), required=False)
-    second = forms.MultipleChoiceField(label=_("Second departments"), choices=(),
+    first = forms.MultipleChoiceField(label=_("First"), choices=(), required=False)
+    second = forms.MultipleChoiceField(label=_("Second"), choices=(),
                                        required=False)
     blocks = forms.IntegerField(label=_("Blocks"), min_value=1, max_value=26, required=False)
 
