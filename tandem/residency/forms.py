@@ -245,3 +245,87 @@ def department_choices(departments: Any) -> list[tuple[str, str]]:
 
 
 __all__ = ["Department", "department_choices"]
+
+
+# --------------------------------------------------------------------------- sequence rules
+
+RULE_KINDS = [
+    ("", _("(no rule)")),
+    ("precedences", _("All of the first before any of the second")),
+    ("forbidden_sequences", _("The first never directly followed by the second")),
+    ("max_consecutive", _("At most this many blocks in a row in the first")),
+    ("min_stint", _("At least this many blocks in a row in the first")),
+]
+PAIRED = {"precedences", "forbidden_sequences"}
+
+
+class SequenceRuleForm(forms.Form):
+    """One sequence rule as a row: what kind, which departments, how many blocks."""
+
+    kind = forms.ChoiceField(label=_("Rule"), choices=RULE_KINDS, required=False)
+    first = forms.MultipleChoiceField(label=_("First"), choices=(), required=False)
+    second = forms.MultipleChoiceField(label=_("Second"), choices=(),
+                                       required=False)
+    blocks = forms.IntegerField(label=_("Blocks"), min_value=1, max_value=26, required=False)
+
+    def __init__(self, *args: Any, departments: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = department_choices(departments)
+        self.fields["first"].choices = choices  # type: ignore[attr-defined]
+        self.fields["second"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if not kind:
+            return data
+        if not data.get("first"):
+            self.add_error("first", _("Choose at least one department."))
+        if kind in PAIRED and not data.get("second"):
+            self.add_error("second", _("Choose at least one department."))
+        if kind == "forbidden_sequences":
+            for name in ("first", "second"):
+                if len(data.get(name) or []) > 1:
+                    self.add_error(name, _("Choose one department for this rule."))
+        if kind not in PAIRED and not data.get("blocks"):
+            self.add_error("blocks", _("Give the number of blocks."))
+        return data
+
+    def rule(self) -> tuple[str, Any] | None:
+        """The row in the instance format: (key, item), or None for an empty row."""
+        data = self.cleaned_data
+        kind = data.get("kind")
+        if not kind:
+            return None
+        if kind == "precedences":
+            return kind, {"before": list(data["first"]), "after": list(data["second"])}
+        if kind == "forbidden_sequences":
+            return kind, [data["first"][0], data["second"][0]]
+        return kind, {"rotations": list(data["first"]), "blocks": data["blocks"]}
+
+
+class BaseSequenceRuleFormSet(forms.BaseFormSet):
+    def rules(self) -> dict[str, list[Any]]:
+        found: dict[str, list[Any]] = {}
+        for form in self.forms:
+            rule = form.rule()
+            if rule is not None:
+                found.setdefault(rule[0], []).append(rule[1])
+        return found
+
+
+SequenceRuleFormSet = forms.formset_factory(SequenceRuleForm, formset=BaseSequenceRuleFormSet,
+                                            extra=2)
+
+
+def rule_rows(rules: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stored rules as initial rows of the formset."""
+    rows: list[dict[str, Any]] = []
+    for item in rules.get("precedences", []):
+        rows.append({"kind": "precedences", "first": item["before"], "second": item["after"]})
+    for pair in rules.get("forbidden_sequences", []):
+        rows.append({"kind": "forbidden_sequences", "first": [pair[0]], "second": [pair[1]]})
+    for kind in ("max_consecutive", "min_stint"):
+        for item in rules.get(kind, []):
+            rows.append({"kind": kind, "first": item["rotations"], "blocks": item["blocks"]})
+    return rows

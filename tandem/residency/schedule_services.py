@@ -50,6 +50,9 @@ from tandem.residency.scheduling.solver import Progress, SolveOptions, solve
 
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the proposal row
 MAX_TIME_LIMIT = 300
+# "Solve now" runs inside the web request: only small cohorts and short time limits.
+SOLVE_NOW_MAX_RESIDENTS = 60
+SOLVE_NOW_MAX_SECONDS = 30
 
 
 def instance_name(cohort: Cohort) -> str:
@@ -252,8 +255,30 @@ def _solve_in_thread(instance: Any, options_kwargs: dict[str, Any],
     return outcome["result"]
 
 
-def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
-    """The body of the solving task: solve, store the result, ask partners for approval."""
+def may_solve_now(proposal: ScheduleProposal) -> bool:
+    """Small enough to be solved inside a web request."""
+    return (len(proposal.instance.get("residents", [])) <= SOLVE_NOW_MAX_RESIDENTS
+            and proposal.time_limit <= SOLVE_NOW_MAX_SECONDS)
+
+
+def proposal_solve_now(*, actor: User, proposal: ScheduleProposal) -> ScheduleProposal:
+    """Solve a queued proposal in the caller's request (no background worker picked it up),
+    within the size and time limits of a web request."""
+    if not permissions.can_manage_cohort(actor, proposal.cohort):
+        raise PermissionDenied(_("Only the training office solves schedules."))
+    if proposal.status != ProposalStatus.QUEUED:
+        raise field_error("status", _("Only a proposal waiting in the queue is solved now."))
+    if not may_solve_now(proposal):
+        raise field_error("status", _(
+            "This cohort is too large, or its time limit too long, to be solved here (at most "
+            "%(residents)s residents and %(seconds)s seconds): the background worker solves it.")
+            % {"residents": SOLVE_NOW_MAX_RESIDENTS, "seconds": SOLVE_NOW_MAX_SECONDS})
+    return proposal_solve(proposal_id=proposal.pk, actor=actor)
+
+
+def proposal_solve(*, proposal_id: int, actor: User | None = None) -> ScheduleProposal:
+    """The body of the solving task: solve, store the result, ask partners for approval. The
+    audit rows name `actor`, or else the person who generated the proposal."""
     claimed = ScheduleProposal.objects.filter(
         pk=proposal_id, status=ProposalStatus.QUEUED
     ).update(status=ProposalStatus.SOLVING, started_at=timezone.now())
@@ -262,6 +287,7 @@ def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
     )
     if not claimed:
         return proposal  # solved already, or being solved by another worker
+    who = actor or proposal.created_by
     try:
         instance = parse_instance(proposal.instance)
         previous = proposal.previous.solution if proposal.previous else None
@@ -283,22 +309,25 @@ def proposal_solve(*, proposal_id: int) -> ScheduleProposal:
             findings = conflict_findings(instance, time_limit=min(10.0, proposal.time_limit))
             findings = findings or [Finding("conflict_unexplained")]
     except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
-        return _finish(proposal, ProposalStatus.FAILED, error=str(exc) or exc.__class__.__name__)
+        return _finish(proposal, who, ProposalStatus.FAILED,
+                       error=str(exc) or exc.__class__.__name__)
     solution = result.solution
     data = solution_to_dict(solution)
     if solution.status == "INFEASIBLE":
         data["conflicts"] = [finding.english() for finding in findings]
-        return _finish(proposal, ProposalStatus.INFEASIBLE, solution=data,
+        return _finish(proposal, who, ProposalStatus.INFEASIBLE, solution=data,
                        conflicts=[finding.to_dict() for finding in findings])
     if solution.assignments is None:
-        return _finish(proposal, ProposalStatus.FAILED, solution=data,
+        return _finish(proposal, who, ProposalStatus.FAILED, solution=data,
                        error=_("No schedule was found within the time limit; allow more time."))
-    return _finish(proposal, ProposalStatus.DONE, solution=data, objective=solution.objective,
-                   bound=solution.bound, changed=result.changed_assignments)
+    return _finish(proposal, who, ProposalStatus.DONE, solution=data,
+                   objective=solution.objective, bound=solution.bound,
+                   changed=result.changed_assignments)
 
 
 @transaction.atomic
-def _finish(proposal: ScheduleProposal, status: str, *, solution: dict | None = None,
+def _finish(proposal: ScheduleProposal, actor: User, status: str, *,
+            solution: dict | None = None,
             error: str = "", objective: int | None = None, bound: int | None = None,
             changed: int | None = None, conflicts: list[dict] | None = None) -> ScheduleProposal:
     proposal.status = status
@@ -323,7 +352,7 @@ def _finish(proposal: ScheduleProposal, status: str, *, solution: dict | None = 
         }
         for institution in Institution.objects.filter(code__in=partner_codes):
             PartnerApproval.objects.get_or_create(proposal=proposal, institution=institution)
-    audit_record(actor=None, action=f"proposal.{status}", target=proposal,
+    audit_record(actor=actor, action=f"proposal.{status}", target=proposal,
                  changes={"status": [ProposalStatus.SOLVING, status],
                           "objective": [None, objective]}, reason=error)
     return proposal
@@ -606,8 +635,12 @@ def swap_consent(*, actor: User, request_obj: SwapRequest, accept: bool,
         request_obj.status = RequestStatus.REFUSED
     request_obj.full_clean()
     request_obj.save()
-    audit_record(actor=actor, action=f"swap.consent_{request_obj.consent}", target=request_obj,
-                 reason=request_obj.consent_note)
+    if accept:
+        audit_record(actor=actor, action="swap.accept", target=request_obj,
+                     reason=request_obj.consent_note)
+    else:
+        audit_record(actor=actor, action="swap.decline", target=request_obj,
+                     reason=request_obj.consent_note)
     return request_obj
 
 

@@ -24,8 +24,6 @@ from tandem.residency.forms import (
 )
 from tandem.residency.models import Block, ProposalStatus, RequestStatus
 
-SOLVE_NOW_MAX_RESIDENTS = 60
-
 
 @login_required
 @require_GET
@@ -98,7 +96,7 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "can_approve": permissions.can_approve_proposal(request.user, proposal),
         "can_solve_now": proposal.status == ProposalStatus.QUEUED
         and permissions.can_manage_cohort(request.user, proposal.cohort)
-        and len(members) <= SOLVE_NOW_MAX_RESIDENTS,
+        and schedule_services.may_solve_now(proposal),
         "full_view": visible is None,
         "pin_form": PinForm(),
         "history": audit_history(proposal)[:50],
@@ -148,7 +146,7 @@ def _proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         elif action == "solve_now":
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office solves schedules."))
-            schedule_services.proposal_solve(proposal_id=proposal.pk)
+            schedule_services.proposal_solve_now(actor=user, proposal=proposal)
         elif action == "approve":
             if not permissions.may_approve_as_partner(user, proposal):
                 raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))

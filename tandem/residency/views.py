@@ -24,6 +24,8 @@ from tandem.residency.forms import (
     DepartmentForm,
     RequirementForm,
     RulesForm,
+    SequenceRuleFormSet,
+    rule_rows,
 )
 
 
@@ -157,6 +159,9 @@ def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[s
         or RequirementForm(departments=departments),
         "rules_form": extra.pop("rules_form", None) or RulesForm(initial={
             "rules": json.dumps(program.rules or {}, indent=2), "may_idle": program.may_idle}),
+        "rule_rows": extra.pop("rule_rows", None) or SequenceRuleFormSet(
+            prefix="rule", initial=rule_rows(program.rules or {}),
+            form_kwargs={"departments": _program_departments(program)}),
         "history": audit_history(program)[:50],
         **extra,
     }
@@ -167,6 +172,28 @@ def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[s
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.program_get_for_user_or_404(request.user, pk)
     return render(request, "residency/program_detail.html", _program_context(request, program))
+
+
+def _program_departments(program: Any) -> Any:
+    return selectors.departments_of_programs([program.pk]).order_by("name")
+
+
+def _program_rule_rows(request: HttpRequest, program: Any) -> HttpResponse:
+    rows = SequenceRuleFormSet(request.POST, prefix="rule",
+                               form_kwargs={"departments": _program_departments(program)})
+    if rows.is_valid():
+        try:
+            services.program_rules_update(actor=request.user, program=program,
+                                          rules=rows.rules(),
+                                          may_idle=bool(request.POST.get("may_idle")))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rules are saved."))
+            return redirect("residency:program_detail", pk=program.pk)
+    return render(request, "residency/program_detail.html",
+                  _program_context(request, program, rule_rows=rows), status=400)
 
 
 def _require_program_editor(request: HttpRequest, pk: int) -> Any:
@@ -201,7 +228,11 @@ def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def program_rules(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sequence rules as rows (the page's form) or, under "Edit as JSON", in the instance
+    format."""
     program = _require_program_editor(request, pk)
+    if "rule-TOTAL_FORMS" in request.POST:
+        return _program_rule_rows(request, program)
     form = RulesForm(request.POST)
     if form.is_valid():
         try:

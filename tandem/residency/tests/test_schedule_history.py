@@ -331,10 +331,20 @@ def test_leave_asked_in_time_is_not_approved_once_its_block_has_ended(world):
 def _cohort_on(world, name, start):
     from tandem.residency import services
 
-    calendar = services.calendar_create(actor=world.cast.admin, name=name, training_year=2026,
-                                        kind="four_weeks", block_count=4, start_date=start)
-    return services.cohort_create(actor=world.cast.coord_a, institution=world.cast.inst_a,
-                                  calendar=calendar, name=f"A residents {name}")
+    calendar = services.calendar_create(
+        actor=world.cast.admin,
+        name=name,
+        training_year=2026,
+        kind="four_weeks",
+        block_count=4,
+        start_date=start,
+    )
+    return services.cohort_create(
+        actor=world.cast.coord_a,
+        institution=world.cast.inst_a,
+        calendar=calendar,
+        name=f"A residents {name}",
+    )
 
 
 def test_a_resident_is_not_put_in_two_cohorts_whose_calendars_overlap(world):
@@ -343,14 +353,19 @@ def test_a_resident_is_not_put_in_two_cohorts_whose_calendars_overlap(world):
 
     overlapping = _cohort_on(world, "autumn", datetime.date(2026, 10, 5))
     with pytest.raises(ValidationError) as exc:
-        services.member_add(actor=world.cast.coord_a, cohort=overlapping,
-                            resident=world.cast.resident, program=world.program)
+        services.member_add(
+            actor=world.cast.coord_a,
+            cohort=overlapping,
+            resident=world.cast.resident,
+            program=world.program,
+        )
     message = " ".join(exc.value.message_dict["resident"])
     assert "already in A residents 2026" in message and "shares days" in message
     assert not CohortMember.objects.filter(cohort=overlapping).exists()
     later = _cohort_on(world, "next year", datetime.date(2027, 1, 4))
-    services.member_add(actor=world.cast.coord_a, cohort=later, resident=world.cast.resident,
-                        program=world.program)
+    services.member_add(
+        actor=world.cast.coord_a, cohort=later, resident=world.cast.resident, program=world.program
+    )
 
 
 def test_my_rotations_show_each_cohort_under_its_own_heading(world, client_for):
@@ -359,17 +374,114 @@ def test_my_rotations_show_each_cohort_under_its_own_heading(world, client_for):
 
     publish(world)
     later = _cohort_on(world, "next year", datetime.date(2027, 1, 4))
-    member = services.member_add(actor=world.cast.coord_a, cohort=later,
-                                 resident=world.cast.resident, program=world.program)
+    member = services.member_add(
+        actor=world.cast.coord_a, cohort=later, resident=world.cast.resident, program=world.program
+    )
     proposal = make_proposal(world, approved=None)
     schedule = PublishedSchedule.objects.create(
-        cohort=later, proposal=proposal, instance=proposal.instance,
-        solution={"assignments": {member.key: [None] * 4}}, published_by=world.cast.coord_a)
+        cohort=later,
+        proposal=proposal,
+        instance=proposal.instance,
+        solution={"assignments": {member.key: [None] * 4}},
+        published_by=world.cast.coord_a,
+    )
     for block in later.calendar.blocks.all():
-        Assignment.objects.create(schedule=schedule, member=member, block=block,
-                                  department=world.a2)
+        Assignment.objects.create(
+            schedule=schedule, member=member, block=block, department=world.a2
+        )
     body = client_for("resident").get(reverse("residency:my_schedule")).content.decode()
-    assert body.count("<h2 id=\"cohort-") == 2
+    assert body.count('<h2 id="cohort-') == 2
     assert body.index("A residents 2026") < body.index("My rotations in A residents 2026")
     assert "A residents next year" in body
     assert ">leave<" not in body
+
+
+# --------------------------------------------------------------------------- words
+
+
+def test_sequence_rules_are_entered_as_rows_without_json(world, client_for):
+    a1, a2, b1 = _keys(world)
+    client = client_for("coord_a")
+    url = reverse("residency:program_rules", args=[world.program.pk])
+    page = client.get(reverse("residency:program_detail", args=[world.program.pk]))
+    assert 'name="rule-0-kind"' in page.content.decode()
+    rows = {
+        "rule-TOTAL_FORMS": "3",
+        "rule-INITIAL_FORMS": "0",
+        "rule-0-kind": "precedences",
+        "rule-0-first": [a1],
+        "rule-0-second": [a2],
+        "rule-1-kind": "max_consecutive",
+        "rule-1-first": [a1],
+        "rule-1-blocks": "2",
+        "rule-2-kind": "",
+    }
+    assert client.post(url, rows).status_code == 302
+    world.program.refresh_from_db()
+    assert world.program.rules == {
+        "precedences": [{"before": [a1], "after": [a2]}],
+        "max_consecutive": [{"rotations": [a1], "blocks": 2}],
+    }
+    bad = client.post(url, {**rows, "rule-1-blocks": ""})
+    assert bad.status_code == 400
+    assert "Give the number of blocks." in bad.content.decode()
+    world.program.refresh_from_db()
+    assert len(world.program.rules) == 2
+
+
+def test_a_coordinator_reads_penalty_points_not_solver_terms(world, client_for):
+    proposal = make_proposal(world, approved=None)
+    proposal.incumbent = proposal.objective = 76
+    proposal.bound = 0
+    proposal.save()
+    client = client_for("coord_a")
+    body = client.get(reverse("residency:proposal_detail", args=[proposal.pk])).content.decode()
+    assert "76 penalty points (fewer is better)" in body
+    assert "Best possible" not in body
+    body = client.get(reverse("residency:cohort_detail", args=[world.cohort.pk])).content.decode()
+    assert "76 penalty points" in body and "objective" not in body
+
+
+def test_schedule_grids_name_the_departments_behind_their_codes(world, client_for):
+    publish(world)
+    body = (
+        client_for("coord_a")
+        .get(reverse("residency:schedule_detail", args=[world.cohort.pk]))
+        .content.decode()
+    )
+    assert 'class="legend"' in body
+    assert "<dt" in body and ">a1</dt><dd>A1 ward</dd>" in body
+
+
+# --------------------------------------------------------------------------- solving now
+
+
+def test_solve_now_is_limited_by_the_service_and_audited_with_who_asked(world):
+    from tandem.core.models import AuditEvent
+
+    slow = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=120, enqueue=False
+    )
+    with pytest.raises(ValidationError) as exc:
+        schedule_services.proposal_solve_now(actor=world.cast.coord_a, proposal=slow)
+    assert "at most 60 residents and 30 seconds" in str(exc.value)
+    slow.refresh_from_db()
+    assert slow.status == ProposalStatus.QUEUED
+    with pytest.raises(PermissionDenied):
+        schedule_services.proposal_solve_now(actor=world.cast.coord_b, proposal=slow)
+    quick = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
+    )
+    schedule_services.proposal_solve_now(actor=world.cast.admin, proposal=quick)
+    event = AuditEvent.objects.get(action="proposal.done")
+    assert event.actor == world.cast.admin
+
+
+def test_a_solve_in_the_background_is_audited_with_who_generated_it(world):
+    from tandem.core.models import AuditEvent
+
+    proposal = schedule_services.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
+    )
+    schedule_services.proposal_solve(proposal_id=proposal.pk)
+    assert AuditEvent.objects.get(action="proposal.done").actor == world.cast.coord_a
