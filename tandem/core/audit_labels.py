@@ -166,6 +166,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "swap.request": _("requested a swap"),
     "swap.approved": _("approved the swap request"),
     "swap.refused": _("refused the swap request"),
+    "swap.accept": _("accepted the swap"),
+    "swap.decline": _("declined the swap"),
     "calendar_feed.rotate": _("replaced the calendar feed address"),
 }
 

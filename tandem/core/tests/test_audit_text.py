@@ -298,7 +298,8 @@ def test_proposal_history_reads_as_chinese_sentences(solved, client_for):
     client.cookies["django_language"] = "zh-hans"
     body = client.get(reverse("residency:proposal_detail", args=[proposal.pk])).content.decode()
     history = _history(body)
-    assert "开始求解排班方案" in history and "系统 完成了排班方案求解" in history
+    assert "开始求解排班方案" in history
+    assert f"{world.cast.coord_a} 完成了排班方案求解" in history  # the person who asked
     assert "求解中 → 改为 已提出" in history
     assert f"{world.cast.resident} / 2" in history and "A2 clinic" in history  # the pinned cell
     _assert_no_raw_code(history)
