@@ -191,6 +191,15 @@ GENERATED_TEXTS: dict[str, Promise] = {
     "plan.milestone_window": _("%(milestone)s: %(earliest)s – %(latest)s"),
     # One item of a division of responsibilities and the tutor role that holds it.
     "responsibility_held_by": _("%(item)s: %(role)s"),
+    # A requirement of a residency program: departments and the least–most blocks in them.
+    "residency.requirement": _("%(departments)s: %(least)s–%(most)s"),
+    "residency.requirement_elective": _("%(departments)s: %(least)s–%(most)s (elective)"),
+    # The sequence rules of a residency program, one sentence a rule.
+    "residency.rule_precedence": _("all of %(first)s before any of %(second)s"),
+    "residency.rule_forbidden": _("%(first)s never directly followed by %(second)s"),
+    "residency.rule_max_consecutive": _("at most %(blocks)s blocks in a row in %(first)s"),
+    "residency.rule_min_stint": _("at least %(blocks)s blocks in a row in %(first)s"),
+    "residency.rules_none": _("no sequence rules"),
 }
 
 
@@ -221,6 +230,8 @@ def worded(value: Any) -> str:
     it is."""
     if is_generated(value):
         return generated_text(value["code"], value["params"])
+    if isinstance(value, list) and value and all(is_generated(item) for item in value):
+        return "; ".join(generated_text(item["code"], item["params"]) for item in value)
     return "" if value is None else str(value)
 
 

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tandem.agreements.models import AgreementStatus
+from tandem.core.audit_labels import generated
 from tandem.core.errors import field_error
 from tandem.institutions.models import Specialty
 from tandem.residency import instancing
@@ -124,11 +125,51 @@ def check_program(program: Program) -> None:
 
 
 def requirement_text(departments: list[Department], min_blocks: int, max_blocks: int | None,
-                     is_elective: bool) -> str:
-    """How the audit trail shows a requirement."""
-    high = max_blocks if max_blocks is not None else "∞"
-    text = f"{', '.join(str(d) for d in departments)}: {min_blocks}–{high}"
-    return f"{text} ({_('elective')})" if is_elective else text
+                     is_elective: bool) -> dict[str, Any]:
+    """How the audit trail records a requirement: worded in the reader's language when shown."""
+    code = "residency.requirement_elective" if is_elective else "residency.requirement"
+    return generated(code, {
+        "departments": ", ".join(str(d) for d in departments),
+        "least": min_blocks,
+        "most": max_blocks if max_blocks is not None else "∞",
+    })
+
+
+def rules_text(rules: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A program's sequence rules as sentences (generated texts, one a rule), with department
+    names in place of their instance ids: for its page and its history."""
+    rules = rules or {}
+    keys = {
+        key
+        for item in rules.get("precedences", []) for key in (*item["before"], *item["after"])
+    } | {key for pair in rules.get("forbidden_sequences", []) for key in pair} | {
+        key
+        for kind in ("max_consecutive", "min_stint")
+        for item in rules.get(kind, []) for key in item["rotations"]
+    }
+    pks = [int(key[1:]) for key in keys if key[1:].isdigit()]
+    names = {
+        instancing.department_key(d.pk): str(d) for d in Department.objects.filter(pk__in=pks)
+    }
+
+    def named(found: list[str]) -> str:
+        return ", ".join(names.get(key, key) for key in found)
+
+    sentences = [
+        generated("residency.rule_precedence",
+                  {"first": named(item["before"]), "second": named(item["after"])})
+        for item in rules.get("precedences", [])
+    ] + [
+        generated("residency.rule_forbidden",
+                  {"first": named([pair[0]]), "second": named([pair[1]])})
+        for pair in rules.get("forbidden_sequences", [])
+    ] + [
+        generated(f"residency.rule_{kind}",
+                  {"first": named(item["rotations"]), "blocks": item["blocks"]})
+        for kind in ("max_consecutive", "min_stint")
+        for item in rules.get(kind, [])
+    ]
+    return sentences or [generated("residency.rules_none")]
 
 
 def check_requirement(program: Program, departments: list[Department], new: list[Department],

@@ -77,8 +77,8 @@ class RequirementForm(forms.Form):
 class RulesForm(forms.Form):
     rules = forms.CharField(
         label=_("Sequence rules (JSON)"), widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("precedences, forbidden_sequences, max_consecutive and min_stint, with "
-                    "department ids such as D12, as in the instance format."),
+        help_text=_("The keys of the instance format's sequence rules, with department ids "
+                    "such as D12:"),
     )
     may_idle = forms.BooleanField(label=_("Residents may have blocks without a rotation"),
                                   required=False)

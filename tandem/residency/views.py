@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.audit import audit_history
+from tandem.core.audit_labels import worded
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.institutions.models import Specialty
-from tandem.residency import permissions, selectors, services
+from tandem.residency import checks, permissions, selectors, services
 from tandem.residency.forms import (
     CalendarForm,
     DepartmentFilterForm,
@@ -162,6 +163,7 @@ def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[s
         "rule_rows": extra.pop("rule_rows", None) or SequenceRuleFormSet(
             prefix="rule", initial=rule_rows(program.rules or {}),
             form_kwargs={"departments": _program_departments(program)}),
+        "rule_sentences": [worded(text) for text in checks.rules_text(program.rules)],
         "history": audit_history(program)[:50],
         **extra,
     }

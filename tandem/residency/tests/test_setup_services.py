@@ -3,7 +3,9 @@ is refused (naming the field, saving nothing) and what the audit trail records."
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
+from tandem.core.audit_labels import worded
 from tandem.core.models import AuditEvent
 from tandem.residency import cohort_instance, selectors, services
 from tandem.residency.models import CohortMember, ExchangeQuota, Requirement
@@ -101,7 +103,9 @@ def test_requirement_update_changes_blocks_and_keeps_or_drops_the_upper_limit(wo
     assert (req.min_blocks, req.max_blocks, req.is_elective) == (2, None, True)
     event = AuditEvent.objects.filter(action="program.requirement_update").latest("id")
     assert event.target_id == str(world.program.pk)
-    assert event.changes["requirement"] == ["A2 clinic: 2–3", "A2 clinic: 2–∞ (elective)"]
+    # Stored as codes and parameters, worded in the reader's language when shown.
+    assert [worded(value) for value in event.changes["requirement"]] == [
+        "A2 clinic: 2–3", "A2 clinic: 2–∞ (elective)"]
 
 
 def test_requirement_update_with_most_below_least_names_max_blocks(world):
@@ -149,7 +153,10 @@ def test_requirement_remove_deletes_it_and_audits_on_the_program(world):
     assert not Requirement.objects.filter(pk=req.pk).exists()
     event = AuditEvent.objects.filter(action="program.requirement_remove").get()
     assert event.target_id == str(world.program.pk)
-    assert event.changes == {"requirement": ["B1 ward: 0–1 (elective)", None]}
+    assert [worded(value) for value in event.changes["requirement"]] == [
+        "B1 ward: 0–1 (elective)", ""]
+    with translation.override("zh-hans"):
+        assert worded(event.changes["requirement"][0]) == "B1 ward：0–1（选修）"
 
 
 @pytest.mark.parametrize("actor", ["coord_b", "tutor_a", "outsider"])
