@@ -207,6 +207,7 @@ class NotificationKind(models.TextChoices):
     SERIES_CHANGED = "series_changed", _("Debriefing series changed")
     SERIES_ENDED = "series_ended", _("Debriefing series ended")
     PARTICIPANT_REMOVED = "participant_removed", _("No longer invited to a debriefing series")
+    SWAP_ASKED = "swap_asked", _("A rotation swap asked of you")
 
 
 class Notification(models.Model):

@@ -53,4 +53,9 @@ def notification_text(notification: Notification) -> str:
         return _("The debriefing series “%(series)s” ends: no meetings after %(after)s.") % p
     if notification.kind == "participant_removed":
         return _("You are no longer invited to the debriefing series “%(series)s”.") % p
+    if notification.kind == "swap_asked":
+        return _(
+            "%(requester)s asks to swap block %(block)s of the rotation schedule with you: "
+            "accept or decline it on your rotation page."
+        ) % p
     return notification.get_kind_display()

@@ -18,10 +18,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.alerts.models import NotificationKind
+from tandem.alerts.services import notification_send
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
@@ -608,6 +611,10 @@ def swap_request(*, actor: User, member: CohortMember, other: CohortMember, bloc
     request_obj.save()
     audit_record(actor=actor, action="swap.request", target=request_obj,
                  changes={"block": [None, block + 1], "with": [None, str(other)]})
+    # The other resident is asked: nothing is decided for them until they answer.
+    notification_send(users=[other.resident_id], kind=NotificationKind.SWAP_ASKED,
+                      params={"requester": str(member.resident), "block": block + 1},
+                      url=reverse("residency:my_schedule"))
     return request_obj
 
 

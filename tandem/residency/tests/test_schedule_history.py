@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem.alerts.models import Notification, NotificationKind
+from tandem.alerts.texts import notification_text
 from tandem.residency import schedule_services
 from tandem.residency.models import (
     LeaveRequest,
@@ -485,3 +488,12 @@ def test_a_solve_in_the_background_is_audited_with_who_generated_it(world):
     )
     schedule_services.proposal_solve(proposal_id=proposal.pk)
     assert AuditEvent.objects.get(action="proposal.done").actor == world.cast.coord_a
+
+
+def test_the_other_resident_is_notified_of_the_swap_asked_of_them(world, swap):
+    notes = Notification.objects.filter(kind=NotificationKind.SWAP_ASKED)
+    assert [n.user_id for n in notes] == [world.resident2.pk]
+    assert notes[0].url == reverse("residency:my_schedule")
+    assert "asks to swap block 4 of the rotation schedule with you" in notification_text(notes[0])
+    with translation.override("zh-hans"):
+        assert "第 4 段" in notification_text(notes[0])
