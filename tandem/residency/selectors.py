@@ -276,9 +276,10 @@ def membership_overlapping(resident: Any, calendar_id: int,
     spans = Block.objects.values("calendar_id").annotate(
         first=Min("start_date"), last=Max("end_date")).filter(
         first__lte=last, last__gte=first).values("calendar_id")
-    return (CohortMember.objects.filter(resident=resident, cohort__calendar_id__in=spans)
-            .exclude(cohort_id=exclude_cohort_id)
-            .select_related("cohort__calendar").order_by("pk").first())
+    members = CohortMember.objects.filter(resident=resident, cohort__calendar_id__in=spans)
+    if exclude_cohort_id is not None:
+        members = members.exclude(cohort_id=exclude_cohort_id)
+    return members.select_related("cohort__calendar").order_by("pk").first()
 
 
 def member_on_schedule(member: CohortMember) -> bool:
