@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.bookings",
     "tandem.meetings",
     "tandem.alerts",
+    "tandem.portal",
 ]
 
 MIDDLEWARE = [

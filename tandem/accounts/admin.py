@@ -38,12 +38,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("full_name", "email", "phone", "preferred_language")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        (_("Sign-in"), {"fields": ("last_login", "date_joined", "failed_login_count",
-                                   "locked_until")}),
+        (
+            _("Sign-in"),
+            {"fields": ("last_login", "date_joined", "failed_login_count", "locked_until")},
+        ),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "email", "full_name",
-                                                  "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "full_name", "password1", "password2"),
+            },
+        ),
     )
     inlines = [MembershipInline]
 

@@ -66,11 +66,15 @@ class _PlaceForm(forms.Form):
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     institution = forms.ModelChoiceField(
-        label=_("Institution"), queryset=Institution.objects.all(), required=False,
+        label=_("Institution"),
+        queryset=Institution.objects.all(),
+        required=False,
         help_text=_("Leave empty only for a consortium admin."),
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=Unit.objects.select_related("institution"), required=False,
+        label=_("Unit"),
+        queryset=Unit.objects.select_related("institution"),
+        required=False,
         help_text=_("Optional: a school, department, laboratory or training base."),
     )
 
@@ -113,7 +117,8 @@ class TraineeProfileForm(forms.Form):
             name = f"number_{institution.pk}"
             self.fields[name] = forms.CharField(
                 label=_("Student number at %(institution)s") % {"institution": institution},
-                required=False, max_length=40,
+                required=False,
+                max_length=40,
             )
             self.number_fields[name] = institution.pk
 

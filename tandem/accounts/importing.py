@@ -201,9 +201,16 @@ def _check_unpacked_size(data: bytes) -> None:
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _unreadable_workbook() from None
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise ImportRejected([RowError(None, _("file"), _(
-            "The workbook unpacks to more than %(mb)s MB; split it into smaller files."
-        ) % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})])
+        raise ImportRejected(
+            [
+                RowError(
+                    None,
+                    _("file"),
+                    _("The workbook unpacks to more than %(mb)s MB; split it into smaller files.")
+                    % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)},
+                )
+            ]
+        )
 
 
 def read_table(file: Any) -> list[list[Any]]:
@@ -281,7 +288,10 @@ def parse_and_validate(file: Any, institution: Institution) -> list[ImportRow]:
 
 class _RowChecker:
     def __init__(
-        self, institution: Institution, columns: dict[str, tuple[int, str]], body: list,
+        self,
+        institution: Institution,
+        columns: dict[str, tuple[int, str]],
+        body: list,
         chinese: bool,
     ) -> None:
         self.chinese = chinese
@@ -349,30 +359,50 @@ class _RowChecker:
             try:
                 validate_email(email)
             except ValidationError:
-                self._error(n, "email", _("“%(value)s” is not an e-mail address.") % {
-                    "value": email})
+                self._error(
+                    n, "email", _("“%(value)s” is not an e-mail address.") % {"value": email}
+                )
             if email in self.seen_emails:
-                self._error(n, "email", _("The same e-mail address is on row %(row)s.") % {
-                    "row": self.seen_emails[email]})
+                self._error(
+                    n,
+                    "email",
+                    _("The same e-mail address is on row %(row)s.")
+                    % {"row": self.seen_emails[email]},
+                )
             else:
                 self.seen_emails[email] = n
         raw_role = self._get(row, "role")
         role = self.roles.get(_norm(raw_role), "")
         if not role:
-            self._error(n, "role", _("“%(value)s” is not a role; use one of: %(choices)s.") % {
-                "value": raw_role, "choices": ", ".join(
-                    str(label) for value, label in Role.choices if value != Role.CONSORTIUM_ADMIN
-                )})
+            self._error(
+                n,
+                "role",
+                _("“%(value)s” is not a role; use one of: %(choices)s.")
+                % {
+                    "value": raw_role,
+                    "choices": ", ".join(
+                        str(label)
+                        for value, label in Role.choices
+                        if value != Role.CONSORTIUM_ADMIN
+                    ),
+                },
+            )
         unit = None
         unit_name = self._get(row, "unit")
         if unit_name:
             unit = self.units.get(_norm(unit_name))
             if unit is None:
-                self._error(n, "unit", _("%(institution)s has no unit called “%(value)s”.") % {
-                    "institution": self.institution, "value": unit_name})
+                self._error(
+                    n,
+                    "unit",
+                    _("%(institution)s has no unit called “%(value)s”.")
+                    % {"institution": self.institution, "value": unit_name},
+                )
         existing = self.existing_users.get(email)
-        if existing and role and (existing.email, role, unit.pk if unit else None) in (
-            self.existing_roles
+        if (
+            existing
+            and role
+            and (existing.email, role, unit.pk if unit else None) in (self.existing_roles)
         ):
             self._error(n, "role", _("This person already holds this role here."))
         result = ImportRow(row=n, full_name=full_name, email=email, role=role, unit=unit)
@@ -386,8 +416,12 @@ class _RowChecker:
         raw_kind = self._get(row, "trainee_kind")
         result.trainee_kind = self.kinds.get(_norm(raw_kind), "")
         if not result.trainee_kind:
-            self._error(n, "trainee_kind", _("Give the trainee kind: %(choices)s.") % {
-                "choices": ", ".join(str(label) for _v, label in TraineeKind.choices)})
+            self._error(
+                n,
+                "trainee_kind",
+                _("Give the trainee kind: %(choices)s.")
+                % {"choices": ", ".join(str(label) for _v, label in TraineeKind.choices)},
+            )
         result.cohort = self._int(
             n, row, "cohort", 1950, 2100, _("Give the cohort as a year, e.g. 2025.")
         )
@@ -396,13 +430,19 @@ class _RowChecker:
         if number:
             owner = self.taken_numbers.get(number)
             if owner is not None and owner != email:
-                self._error(n, "student_number", _(
-                    "The student number %(number)s is already used at this institution."
-                ) % {"number": number})
+                self._error(
+                    n,
+                    "student_number",
+                    _("The student number %(number)s is already used at this institution.")
+                    % {"number": number},
+                )
             if number in self.seen_numbers:
-                self._error(n, "student_number", _(
-                    "The same student number is on row %(row)s."
-                ) % {"row": self.seen_numbers[number]})
+                self._error(
+                    n,
+                    "student_number",
+                    _("The same student number is on row %(row)s.")
+                    % {"row": self.seen_numbers[number]},
+                )
             else:
                 self.seen_numbers[number] = n
 
@@ -416,15 +456,26 @@ class _RowChecker:
         if raw_qualification:
             qualification = self.qualifications.get(_norm(raw_qualification), "")
             if not qualification:
-                self._error(n, "qualification", _("Give the qualification: %(choices)s.") % {
-                    "choices": ", ".join(
-                        str(label) for _v, label in SupervisorQualification.choices)})
+                self._error(
+                    n,
+                    "qualification",
+                    _("Give the qualification: %(choices)s.")
+                    % {
+                        "choices": ", ".join(
+                            str(label) for _v, label in SupervisorQualification.choices
+                        )
+                    },
+                )
             result.qualification = qualification
         if self._get(row, "annual_quota"):
             quota = self._int(
-                n, row, "annual_quota", 0, MAX_ANNUAL_QUOTA,
-                _("The annual quota is a whole number from 0 to %(max)s.") % {
-                    "max": MAX_ANNUAL_QUOTA},
+                n,
+                row,
+                "annual_quota",
+                0,
+                MAX_ANNUAL_QUOTA,
+                _("The annual quota is a whole number from 0 to %(max)s.")
+                % {"max": MAX_ANNUAL_QUOTA},
             )
             result.annual_quota = quota if quota is not None else 0
 
@@ -442,17 +493,20 @@ def template_workbook() -> bytes:
         cell.font = Font(bold=True)
         sheet.column_dimensions[cell.column_letter].width = 18
     values = workbook.create_sheet(str(gettext_lazy("Allowed values"))[:31])
-    values.append([header_label("role"), header_label("trainee_kind"),
-                   header_label("qualification")])
+    values.append(
+        [header_label("role"), header_label("trainee_kind"), header_label("qualification")]
+    )
     roles = [str(label) for value, label in Role.choices if value != Role.CONSORTIUM_ADMIN]
     kinds = [str(label) for _v, label in TraineeKind.choices]
     qualifications = [str(label) for _v, label in SupervisorQualification.choices]
     for i in range(max(len(roles), len(kinds), len(qualifications))):
-        values.append([
-            roles[i] if i < len(roles) else None,
-            kinds[i] if i < len(kinds) else None,
-            qualifications[i] if i < len(qualifications) else None,
-        ])
+        values.append(
+            [
+                roles[i] if i < len(roles) else None,
+                kinds[i] if i < len(kinds) else None,
+                qualifications[i] if i < len(qualifications) else None,
+            ]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -31,7 +31,11 @@ def api_token_get_for_user_or_404(user: Any, pk: int) -> ApiToken:
 # Roles whose holders see everyone at their own and partner institutions. A person who is only a
 # trainee sees themself and the staff of those institutions, never other trainees.
 STAFF_ROLES = (
-    Role.COORDINATOR, Role.TUTOR, Role.TEACHER, Role.BASE_DIRECTOR, Role.EVALUATOR,
+    Role.COORDINATOR,
+    Role.TUTOR,
+    Role.TEACHER,
+    Role.BASE_DIRECTOR,
+    Role.EVALUATOR,
 )
 STAFF_VISIBLE_TO_TRAINEES = (Role.COORDINATOR, Role.TUTOR, Role.TEACHER, Role.BASE_DIRECTOR)
 
@@ -126,6 +130,8 @@ def person_profile_parts(person: User) -> dict[str, Any]:
 
 def person_memberships(person: User) -> QuerySet[Membership]:
     """All memberships of a person (active first), for their detail page."""
-    return Membership.objects.filter(user=person).select_related("institution", "unit").order_by(
-        "-is_active", "institution__name", "role"
+    return (
+        Membership.objects.filter(user=person)
+        .select_related("institution", "unit")
+        .order_by("-is_active", "institution__name", "role")
     )

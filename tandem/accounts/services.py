@@ -227,7 +227,9 @@ def person_invite(
     if language not in {"en", "zh-hans"}:
         raise field_error("language", _("Choose English or Simplified Chinese."))
     user = User(
-        username=_username_for(email), email=email, full_name=full_name,
+        username=_username_for(email),
+        email=email,
+        full_name=full_name,
         preferred_language=language,
     )
     user.set_unusable_password()
@@ -280,9 +282,7 @@ def trainee_profile_save(
     profile.full_clean()
     profile.save()
     changes = diff(before, snapshot(profile, PROFILE_TRAINEE_FIELDS))
-    allowed = {
-        m.institution_id for m in Membership.objects.filter(user=user, is_active=True)
-    }
+    allowed = {m.institution_id for m in Membership.objects.filter(user=user, is_active=True)}
     for institution_id, raw in (student_numbers or {}).items():
         number = (raw or "").strip()
         if number == numbers_before.get(institution_id, ""):
@@ -308,7 +308,8 @@ def trainee_profile_save(
                 trainee=profile, institution_id=institution_id, defaults={"number": number}
             )
         changes[f"student_number@{institution_id}"] = [
-            numbers_before.get(institution_id), number or None
+            numbers_before.get(institution_id),
+            number or None,
         ]
     if changes:
         audit_record(actor=actor, action="trainee_profile.save", target=profile, changes=changes)
@@ -364,21 +365,34 @@ def people_import(*, actor: User, institution: Institution, file: Any) -> "Impor
     for row in rows:
         existing = User.objects.filter(email__iexact=row.email).exists()
         person = person_invite(
-            actor=actor, email=row.email, full_name=row.full_name, institution=institution,
-            role=row.role, unit=row.unit, language=actor.preferred_language or "en",
+            actor=actor,
+            email=row.email,
+            full_name=row.full_name,
+            institution=institution,
+            role=row.role,
+            unit=row.unit,
+            language=actor.preferred_language or "en",
         )
         (summary.roles_added if existing else summary.invited).append(person.email)
         if row.role == Role.TRAINEE:
             assert row.cohort is not None  # the importer reports a missing cohort as an error
             trainee_profile_save(
-                actor=actor, user=person, kind=row.trainee_kind, cohort=row.cohort,
-                student_numbers={institution.pk: row.student_number} if row.student_number
+                actor=actor,
+                user=person,
+                kind=row.trainee_kind,
+                cohort=row.cohort,
+                student_numbers={institution.pk: row.student_number}
+                if row.student_number
                 else None,
             )
         elif row.role in (Role.TUTOR, Role.TEACHER) and row.has_tutor_fields:
             tutor_profile_save(
-                actor=actor, user=person, title=row.title, qualification=row.qualification,
-                research_areas=row.research_areas, annual_quota=row.annual_quota,
+                actor=actor,
+                user=person,
+                title=row.title,
+                qualification=row.qualification,
+                research_areas=row.research_areas,
+                annual_quota=row.annual_quota,
             )
     audit_record(
         actor=actor,

@@ -38,7 +38,8 @@ def settings_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_settings_update(
-                actor=request.user, user=request.user,
+                actor=request.user,
+                user=request.user,
                 **{f: form.cleaned_data[f] for f in services.SETTINGS_FIELDS},
             )
         except ValidationError as exc:
@@ -51,11 +52,15 @@ def settings_view(request: HttpRequest) -> HttpResponse:
 
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.preferred_language)
             return response
-    return render(request, "accounts/settings.html", {
-        "form": form,
-        "token_form": TokenCreateForm(),
-        "tokens": selectors.api_token_list_for(request.user),
-    })
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": form,
+            "token_form": TokenCreateForm(),
+            "tokens": selectors.api_token_list_for(request.user),
+        },
+    )
 
 
 @login_required
@@ -70,12 +75,17 @@ def token_create(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
-    return render(request, "accounts/settings.html", {
-        "form": SettingsForm(instance=request.user),
-        "token_form": TokenCreateForm() if new_key else form,
-        "tokens": selectors.api_token_list_for(request.user),
-        "new_key": new_key,
-    }, status=200 if new_key or form.is_valid() else 400)
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "form": SettingsForm(instance=request.user),
+            "token_form": TokenCreateForm() if new_key else form,
+            "tokens": selectors.api_token_list_for(request.user),
+            "new_key": new_key,
+        },
+        status=200 if new_key or form.is_valid() else 400,
+    )
 
 
 @login_required
@@ -153,15 +163,19 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         membership.can_end = membership.is_active and permissions.can_end_membership(
             request.user, membership
         )
-    return render(request, "accounts/person_detail.html", {
-        "person": person,
-        "memberships": memberships,
-        **selectors.person_profile_parts(person),
-        "show_private": private,
-        "can_edit": can_edit,
-        "can_add_membership": permissions.can_add_membership(request.user, person),
-        "history": audit_history(person)[:50] if private else [],
-    })
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            **selectors.person_profile_parts(person),
+            "show_private": private,
+            "can_edit": can_edit,
+            "can_add_membership": permissions.can_add_membership(request.user, person),
+            "history": audit_history(person)[:50] if private else [],
+        },
+    )
 
 
 @login_required
@@ -179,8 +193,12 @@ def person_invite(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             person = services.person_invite(
-                actor=request.user, email=data["email"], full_name=data["full_name"],
-                institution=data["institution"], role=data["role"], unit=data["unit"],
+                actor=request.user,
+                email=data["email"],
+                full_name=data["full_name"],
+                institution=data["institution"],
+                role=data["role"],
+                unit=data["unit"],
                 language=data["language"],
             )
         except ValidationError as exc:
@@ -206,8 +224,12 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.membership_add(
-                actor=request.user, user=person, role=data["role"],
-                institution=data["institution"], unit=data["unit"], reason=data["reason"],
+                actor=request.user,
+                user=person,
+                role=data["role"],
+                institution=data["institution"],
+                unit=data["unit"],
+                reason=data["reason"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -250,15 +272,20 @@ def trainee_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial: dict[str, Any] = {}
     if profile:
         initial = {"kind": profile.kind, "cohort": profile.cohort, "specialty": profile.specialty}
-        initial.update({f"number_{n.institution_id}": n.number
-                        for n in profile.student_numbers.all()})
+        initial.update(
+            {f"number_{n.institution_id}": n.number for n in profile.student_numbers.all()}
+        )
     form = TraineeProfileForm(request.POST or None, initial=initial, institutions=institutions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.trainee_profile_save(
-                actor=request.user, user=person, kind=data["kind"], cohort=data["cohort"],
-                specialty=data["specialty"], student_numbers=form.student_numbers(),
+                actor=request.user,
+                user=person,
+                kind=data["kind"],
+                cohort=data["cohort"],
+                specialty=data["specialty"],
+                student_numbers=form.student_numbers(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -266,9 +293,16 @@ def trainee_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The trainee profile is saved."))
             return redirect("accounts:person_detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile_form.html", {
-        "form": form, "person": person, "heading": _("Trainee profile"),
-    }, status=status)
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {
+            "form": form,
+            "person": person,
+            "heading": _("Trainee profile"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -291,9 +325,16 @@ def tutor_profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The tutor profile is saved."))
             return redirect("accounts:person_detail", pk=person.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile_form.html", {
-        "form": form, "person": person, "heading": _("Tutor profile"),
-    }, status=status)
+    return render(
+        request,
+        "accounts/profile_form.html",
+        {
+            "form": form,
+            "person": person,
+            "heading": _("Tutor profile"),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -303,14 +344,16 @@ def people_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only coordinators can import people."))
     _check_institution_access(request.user, request.POST.get("institution"))
     form = PeopleImportForm(
-        request.POST or None, request.FILES or None,
+        request.POST or None,
+        request.FILES or None,
         institutions=_manageable_institutions(request.user),
     )
     row_errors: list = []
     if request.method == "POST" and form.is_valid():
         try:
             summary = services.people_import(
-                actor=request.user, institution=form.cleaned_data["institution"],
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
                 file=form.cleaned_data["file"],
             )
         except ImportRejected as exc:
@@ -318,16 +361,25 @@ def people_import(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _(
-                "Imported %(total)s people: %(invited)s invited, %(added)s already had an "
-                "account and got the role."
-            ) % {"total": summary.total, "invited": len(summary.invited),
-                 "added": len(summary.roles_added)})
+            messages.success(
+                request,
+                _(
+                    "Imported %(total)s people: %(invited)s invited, %(added)s already had an "
+                    "account and got the role."
+                )
+                % {
+                    "total": summary.total,
+                    "invited": len(summary.invited),
+                    "added": len(summary.roles_added),
+                },
+            )
             url = reverse("accounts:people")
             return redirect(f"{url}?institution={form.cleaned_data['institution'].pk}")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "accounts/people_import.html", {"form": form, "row_errors": row_errors},
+        request,
+        "accounts/people_import.html",
+        {"form": form, "row_errors": row_errors},
         status=status,
     )
 

@@ -160,38 +160,52 @@ def _terms(user: Any, payload: AgreementIn) -> dict[str, Any]:
         "initiating_tutor", person_list_visible_to(user), data.pop("initiating_tutor_id")
     )
     data["parties"] = [
-        {"institution": p["institution_id"], "funding_share": p["funding_share"],
-         "responsibilities": p["responsibilities"]}
+        {
+            "institution": p["institution_id"],
+            "funding_share": p["funding_share"],
+            "responsibilities": p["responsibilities"],
+        }
         for p in data["parties"]
     ]
     data["initiating_tutor"] = tutor
     return data
 
 
-@router.get("/", response={200: list[AgreementOut], **ERRORS},
-            operation_id="agreements_agreement_list")
+@router.get(
+    "/", response={200: list[AgreementOut], **ERRORS}, operation_id="agreements_agreement_list"
+)
 @paginate(Pagination)
 def agreement_list(request: HttpRequest, filters: Query[AgreementFilters]) -> Any:
     return selectors.agreement_list_for_page(
-        request.user, status=filters.status or "", form=filters.form or "",
-        institution_id=filters.institution_id, search=filters.q or "",
+        request.user,
+        status=filters.status or "",
+        form=filters.form or "",
+        institution_id=filters.institution_id,
+        search=filters.q or "",
     )
 
 
-@router.get("/awaiting-my-signature", response={200: list[AgreementOut], **ERRORS},
-            operation_id="agreements_agreement_awaiting_signature")
+@router.get(
+    "/awaiting-my-signature",
+    response={200: list[AgreementOut], **ERRORS},
+    operation_id="agreements_agreement_awaiting_signature",
+)
 def agreement_awaiting_signature(request: HttpRequest) -> Any:
     return list(selectors.agreement_list_awaiting_signature_of(request.user)[:100])
 
 
-@router.get("/{agreement_id}", response={200: AgreementOut, **ERRORS},
-            operation_id="agreements_agreement_get")
+@router.get(
+    "/{agreement_id}",
+    response={200: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_get",
+)
 def agreement_get(request: HttpRequest, agreement_id: int) -> Any:
     return selectors.agreement_get_for_user_or_404(request.user, agreement_id)
 
 
-@router.post("/", response={201: AgreementOut, **ERRORS},
-             operation_id="agreements_agreement_create")
+@router.post(
+    "/", response={201: AgreementOut, **ERRORS}, operation_id="agreements_agreement_create"
+)
 def agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
     if not permissions.can_create_agreement(request.user):
         raise PermissionDenied(_("Only coordinators and consortium admins draft agreements."))
@@ -199,8 +213,11 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
     return Status(201, _reload(request, agreement))
 
 
-@router.put("/{agreement_id}", response={200: AgreementOut, **ERRORS},
-            operation_id="agreements_agreement_update")
+@router.put(
+    "/{agreement_id}",
+    response={200: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_update",
+)
 def agreement_update(request: HttpRequest, agreement_id: int, payload: AgreementIn) -> Any:
     agreement = selectors.agreement_get_for_user_or_404(request.user, agreement_id)
     if not permissions.can_manage_agreement(request.user, agreement):
@@ -211,8 +228,11 @@ def agreement_update(request: HttpRequest, agreement_id: int, payload: Agreement
     return _reload(request, agreement)
 
 
-@router.post("/{agreement_id}/sign", response={200: AgreementOut, **ERRORS},
-             operation_id="agreements_agreement_sign")
+@router.post(
+    "/{agreement_id}/sign",
+    response={200: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_sign",
+)
 def agreement_sign(request: HttpRequest, agreement_id: int, payload: SignIn) -> Any:
     agreement = selectors.agreement_get_for_user_or_404(request.user, agreement_id)
     if not permissions.may_sign_as_party(request.user, agreement):
@@ -232,29 +252,39 @@ def _reason_action(request: HttpRequest, agreement_id: int, reason: str, service
     return _reload(request, service(actor=request.user, agreement=agreement, reason=reason))
 
 
-@router.post("/{agreement_id}/amend", response={201: AgreementOut, **ERRORS},
-             operation_id="agreements_agreement_amend")
+@router.post(
+    "/{agreement_id}/amend",
+    response={201: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_amend",
+)
 def agreement_amend(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     amendment = _reason_action(request, agreement_id, payload.reason, services.agreement_amend)
     return Status(201, amendment)
 
 
-@router.post("/{agreement_id}/terminate", response={200: AgreementOut, **ERRORS},
-             operation_id="agreements_agreement_terminate")
+@router.post(
+    "/{agreement_id}/terminate",
+    response={200: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_terminate",
+)
 def agreement_terminate(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     return _reason_action(request, agreement_id, payload.reason, services.agreement_terminate)
 
 
-@router.post("/{agreement_id}/withdraw", response={200: AgreementOut, **ERRORS},
-             operation_id="agreements_agreement_withdraw")
+@router.post(
+    "/{agreement_id}/withdraw",
+    response={200: AgreementOut, **ERRORS},
+    operation_id="agreements_agreement_withdraw",
+)
 def agreement_withdraw(request: HttpRequest, agreement_id: int, payload: AgreementReasonIn) -> Any:
     return _reason_action(request, agreement_id, payload.reason, services.agreement_withdraw)
 
 
-@router.get("/{agreement_id}/attachments", response={200: list[AttachmentOut], **ERRORS},
-            operation_id="agreements_attachment_list")
+@router.get(
+    "/{agreement_id}/attachments",
+    response={200: list[AttachmentOut], **ERRORS},
+    operation_id="agreements_attachment_list",
+)
 def attachment_list(request: HttpRequest, agreement_id: int) -> Any:
     agreement = selectors.agreement_get_for_user_or_404(request.user, agreement_id)
     return list(selectors.attachment_list_for(agreement))
-
-

@@ -17,23 +17,36 @@ from tandem.institutions.models import Institution
 MIN_PARTY_ROWS = 4
 MIN_QUOTA_ROWS = 3
 TERM_FIELDS = [
-    "title", "reference", "form", "start_date", "end_date", "initiating_tutor",
-    "funding_clause", "corresponding_author_rule", "trainee_lists_both_institutions",
-    "authorship_clause", "ip_clause", "insurance_clause", "housing_clause",
+    "title",
+    "reference",
+    "form",
+    "start_date",
+    "end_date",
+    "initiating_tutor",
+    "funding_clause",
+    "corresponding_author_rule",
+    "trainee_lists_both_institutions",
+    "authorship_clause",
+    "ip_clause",
+    "insurance_clause",
+    "housing_clause",
 ]
 
 
 class AgreementFilterForm(forms.Form):
     q = forms.CharField(label=_("Search title or reference"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("Any status")), *AgreementStatus.choices],
     )
     form = forms.ChoiceField(
         label=_("Form"), required=False, choices=[("", _("Any form")), *AgreementForm.choices]
     )
     institution = forms.ModelChoiceField(
-        label=_("Party"), required=False, empty_label=_("Any institution"),
+        label=_("Party"),
+        required=False,
+        empty_label=_("Any institution"),
         queryset=Institution.objects.filter(is_active=True),
     )
 
@@ -47,16 +60,19 @@ class AgreementTermsForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in ("funding_clause", "authorship_clause", "ip_clause",
-                             "insurance_clause", "housing_clause")
+                for name in (
+                    "funding_clause",
+                    "authorship_clause",
+                    "ip_clause",
+                    "insurance_clause",
+                    "housing_clause",
+                )
             },
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tutors = User.objects.filter(
-            memberships__role=Role.TUTOR, memberships__is_active=True
-        )
+        tutors = User.objects.filter(memberships__role=Role.TUTOR, memberships__is_active=True)
         if not tenancy.is_consortium_admin(user):
             tutors = tutors.filter(
                 memberships__institution_id__in=tenancy.reach_institution_ids(user)
@@ -75,11 +91,16 @@ class PartyForm(forms.Form):
         label=_("Institution"), required=False, queryset=Institution.objects.filter(is_active=True)
     )
     funding_share = forms.DecimalField(
-        label=_("Funding share (%)"), required=False, min_value=0, max_value=100,
-        max_digits=5, decimal_places=2,
+        label=_("Funding share (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
     )
     responsibilities = forms.CharField(
-        label=_("This party provides"), required=False,
+        label=_("This party provides"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -147,7 +168,9 @@ def apply_terms_error(
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text=_("Recorded in the agreement's history."),
     )
 
@@ -165,9 +188,9 @@ class SignForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(
-        label=_("Title"), required=False, max_length=200,
+        label=_("Title"),
+        required=False,
+        max_length=200,
         help_text=_("Leave empty to use the file name."),
     )
-    file = forms.FileField(
-        label=_("File"), help_text=_("PDF, image, Word or Excel document.")
-    )
+    file = forms.FileField(label=_("File"), help_text=_("PDF, image, Word or Excel document."))

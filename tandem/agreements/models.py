@@ -99,9 +99,7 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")), name="agreement_term_positive"
             ),
-            models.CheckConstraint(
-                condition=Q(version__gte=1), name="agreement_version_positive"
-            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_positive"),
             models.CheckConstraint(
                 condition=~Q(status="terminated") | ~Q(end_reason=""),
                 name="agreement_terminated_has_reason",

@@ -39,8 +39,7 @@ def institutions_user_may_sign_for(user: Any, agreement: Agreement) -> set[int]:
     if not agreement.is_open:
         return set()
     return (
-        tenancy.coordinated_institution_ids(user)
-        & party_institution_ids(agreement)
+        tenancy.coordinated_institution_ids(user) & party_institution_ids(agreement)
     ) - signed_institution_ids(agreement)
 
 

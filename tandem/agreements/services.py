@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.agreements import validation
+from tandem.agreements import rules
 from tandem.agreements.models import (
     Agreement,
     AgreementAttachment,
@@ -81,12 +81,12 @@ def _apply_terms(
     quotas: list[dict[str, Any]],
     initiating_tutor: User | None,
     clauses: dict[str, Any],
-) -> tuple[list[validation.PartyTerms], list[validation.QuotaTerms]]:
+) -> tuple[list[rules.PartyTerms], list[rules.QuotaTerms]]:
     """Set the terms on `agreement` (unsaved) and validate everything; raise every problem."""
     unknown = sorted(set(clauses) - set(CLAUSE_FIELDS))
     if unknown:
         raise field_error(unknown[0], _("This field cannot be set on an agreement."))
-    errors: validation.Errors = {}
+    errors: rules.Errors = {}
     agreement.title = (title or "").strip()
     agreement.form = form
     agreement.start_date = start_date
@@ -94,17 +94,18 @@ def _apply_terms(
     agreement.initiating_tutor = initiating_tutor
     for field, value in clauses.items():
         setattr(agreement, field, value.strip() if isinstance(value, str) else value)
-    named = {validation.institution_id(p.get("institution")) for p in parties} - {None}
+    named = {rules.institution_id(p.get("institution")) for p in parties} - {None}
     if named:
         # Checked before the input, so an outsider learns nothing from the error messages.
         _require_party_coordinator_or_admin(
-            actor, named,  # type: ignore[arg-type]
+            actor,
+            named,  # type: ignore[arg-type]
             _("You can only draft agreements to which an institution you coordinate is a party."),
         )
-    cleaned_parties = validation.clean_parties(parties, errors)
-    cleaned_quotas = validation.clean_quotas(quotas, start_date, end_date, errors)
-    validation.check_term(start_date, end_date, errors)
-    validation.check_form(form, cleaned_parties, initiating_tutor, errors)
+    cleaned_parties = rules.clean_parties(parties, errors)
+    cleaned_quotas = rules.clean_quotas(quotas, start_date, end_date, errors)
+    rules.check_term(start_date, end_date, errors)
+    rules.check_form(form, cleaned_parties, initiating_tutor, errors)
     try:
         agreement.full_clean(exclude=["amends"])
     except ValidationError as exc:
@@ -117,8 +118,8 @@ def _apply_terms(
 
 def _save_parties_and_quotas(
     agreement: Agreement,
-    parties: list[validation.PartyTerms],
-    quotas: list[validation.QuotaTerms],
+    parties: list[rules.PartyTerms],
+    quotas: list[rules.QuotaTerms],
 ) -> None:
     agreement.parties.all().delete()
     agreement.quotas.all().delete()
@@ -157,14 +158,23 @@ def agreement_draft(
         raise PermissionDenied(_("Only coordinators and consortium admins draft agreements."))
     agreement = Agreement(created_by=actor, status=AgreementStatus.DRAFT)
     cleaned_parties, cleaned_quotas = _apply_terms(
-        agreement, actor=actor, title=title, form=form, start_date=start_date,
-        end_date=end_date, parties=parties, quotas=quotas or [],
-        initiating_tutor=initiating_tutor, clauses=clauses,
+        agreement,
+        actor=actor,
+        title=title,
+        form=form,
+        start_date=start_date,
+        end_date=end_date,
+        parties=parties,
+        quotas=quotas or [],
+        initiating_tutor=initiating_tutor,
+        clauses=clauses,
     )
     agreement.save()
     _save_parties_and_quotas(agreement, cleaned_parties, cleaned_quotas)
     audit_record(
-        actor=actor, action="agreement.draft", target=agreement,
+        actor=actor,
+        action="agreement.draft",
+        target=agreement,
         changes=diff({}, _audit_state(agreement)),
     )
     return agreement
@@ -187,7 +197,8 @@ def agreement_update(
     """Change a draft: its terms, parties, quotas and clauses. Only before anyone signs."""
     agreement = _lock(agreement)
     _require_party_coordinator_or_admin(
-        actor, _party_ids(agreement),
+        actor,
+        _party_ids(agreement),
         _("Only a coordinator of a party or a consortium admin can edit this agreement."),
     )
     if agreement.status != AgreementStatus.DRAFT:
@@ -196,9 +207,16 @@ def agreement_update(
         )
     before = _audit_state(agreement)
     cleaned_parties, cleaned_quotas = _apply_terms(
-        agreement, actor=actor, title=title, form=form, start_date=start_date,
-        end_date=end_date, parties=parties, quotas=quotas or [],
-        initiating_tutor=initiating_tutor, clauses=clauses,
+        agreement,
+        actor=actor,
+        title=title,
+        form=form,
+        start_date=start_date,
+        end_date=end_date,
+        parties=parties,
+        quotas=quotas or [],
+        initiating_tutor=initiating_tutor,
+        clauses=clauses,
     )
     agreement.save()
     _save_parties_and_quotas(agreement, cleaned_parties, cleaned_quotas)
@@ -227,7 +245,9 @@ def _repoint_openings(*, actor: User, old: Agreement, new: Agreement) -> list[in
         opening.agreement = new
         opening.save(update_fields=["agreement"])
         audit_record(
-            actor=actor, action="resource_opening.repoint", target=opening,
+            actor=actor,
+            action="resource_opening.repoint",
+            target=opening,
             changes={"agreement": [str(old), str(new)]},
             reason_code="agreement.amended",
         )
@@ -249,17 +269,19 @@ def _activate(*, actor: User, agreement: Agreement) -> None:
         old.full_clean()
         old.save(update_fields=["status"])
     audit_record(
-        actor=actor, action="agreement.supersede", target=old,
-        changes={**diff(before, snapshot(old, ("status",))),
-                 "superseded_by": [None, str(agreement)],
-                 "resource_openings_moved": [[], moved]},
+        actor=actor,
+        action="agreement.supersede",
+        target=old,
+        changes={
+            **diff(before, snapshot(old, ("status",))),
+            "superseded_by": [None, str(agreement)],
+            "resource_openings_moved": [[], moved],
+        },
     )
 
 
 @transaction.atomic
-def agreement_sign(
-    *, actor: User, agreement: Agreement, institution: Any = None
-) -> Agreement:
+def agreement_sign(*, actor: User, agreement: Agreement, institution: Any = None) -> Agreement:
     """A coordinator signs for one party institution. The first signature closes the draft for
     editing; the last one puts the agreement in force (and retires the version it amends).
 
@@ -320,7 +342,8 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
     stays in force until the new one is."""
     agreement = _lock(agreement)
     _require_party_coordinator_or_admin(
-        actor, _party_ids(agreement),
+        actor,
+        _party_ids(agreement),
         _("Only a coordinator of a party or a consortium admin can amend this agreement."),
     )
     reason = (reason or "").strip()
@@ -331,11 +354,16 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
     pending = Agreement.objects.filter(amends=agreement).first()
     if pending is not None:
         raise ValidationError(
-            _("Version %(version)s is already being prepared as an amendment; sign or "
-              "withdraw it before opening another one.") % {"version": pending.version}
+            _(
+                "Version %(version)s is already being prepared as an amendment; sign or "
+                "withdraw it before opening another one."
+            )
+            % {"version": pending.version}
         )
     amendment = Agreement(
-        created_by=actor, status=AgreementStatus.DRAFT, version=agreement.version + 1,
+        created_by=actor,
+        status=AgreementStatus.DRAFT,
+        version=agreement.version + 1,
         amends=agreement,
         **{field: getattr(agreement, field) for field in (*TERM_FIELDS, *CLAUSE_FIELDS)},
     )
@@ -343,8 +371,10 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
     amendment.save()
     for party in agreement.parties.all():
         AgreementParty.objects.create(
-            agreement=amendment, institution_id=party.institution_id,
-            funding_share=party.funding_share, responsibilities=party.responsibilities,
+            agreement=amendment,
+            institution_id=party.institution_id,
+            funding_share=party.funding_share,
+            responsibilities=party.responsibilities,
         )
     for quota in agreement.quotas.all():
         AgreementQuota.objects.create(
@@ -353,23 +383,36 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
     for attachment in agreement.attachments.all():
         # The new version refers to the same stored file; files are never deleted.
         AgreementAttachment.objects.create(
-            agreement=amendment, title=attachment.title, file=attachment.file.name,
-            uploaded_by=attachment.uploaded_by, uploaded_at=attachment.uploaded_at,
+            agreement=amendment,
+            title=attachment.title,
+            file=attachment.file.name,
+            uploaded_by=attachment.uploaded_by,
+            uploaded_at=attachment.uploaded_at,
         )
     audit_record(
-        actor=actor, action="agreement.amend", target=amendment,
+        actor=actor,
+        action="agreement.amend",
+        target=amendment,
         changes={"amends": [None, str(agreement)], "version": [None, amendment.version]},
         reason=reason,
     )
     audit_record(
-        actor=actor, action="agreement.amendment_open", target=agreement,
-        changes={"amendment": [None, str(amendment)]}, reason=reason,
+        actor=actor,
+        action="agreement.amendment_open",
+        target=agreement,
+        changes={"amendment": [None, str(amendment)]},
+        reason=reason,
     )
     return amendment
 
 
 def _end(
-    agreement: Agreement, *, actor: User | None, action: str, status: str, reason: str,
+    agreement: Agreement,
+    *,
+    actor: User | None,
+    action: str,
+    status: str,
+    reason: str,
     reason_code: str = "",
 ) -> Agreement:
     before = snapshot(agreement, ("status", "ended_at", "end_reason", "amends"))
@@ -379,9 +422,12 @@ def _end(
     agreement.full_clean()
     agreement.save(update_fields=["status", "ended_at", "end_reason", "amends"])
     audit_record(
-        actor=actor, action=action, target=agreement,
+        actor=actor,
+        action=action,
+        target=agreement,
         changes=diff(before, snapshot(agreement, ("status", "ended_at", "end_reason", "amends"))),
-        reason=reason, reason_code=reason_code,
+        reason=reason,
+        reason_code=reason_code,
     )
     return agreement
 
@@ -391,7 +437,8 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
     """End an agreement in force before its term. An amendment still being prepared ends too."""
     agreement = _lock(agreement)
     _require_party_coordinator_or_admin(
-        actor, _party_ids(agreement),
+        actor,
+        _party_ids(agreement),
         _("Only a coordinator of a party or a consortium admin can terminate this agreement."),
     )
     reason = (reason or "").strip()
@@ -401,10 +448,20 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
         raise ValidationError(_("Only an agreement in force can be terminated."))
     pending = Agreement.objects.select_for_update().filter(amends=agreement).first()
     if pending is not None and pending.is_open:
-        _end(pending, actor=actor, action="agreement.withdraw",
-             status=AgreementStatus.TERMINATED, reason=reason)
-    _end(agreement, actor=actor, action="agreement.terminate",
-         status=AgreementStatus.TERMINATED, reason=reason)
+        _end(
+            pending,
+            actor=actor,
+            action="agreement.withdraw",
+            status=AgreementStatus.TERMINATED,
+            reason=reason,
+        )
+    _end(
+        agreement,
+        actor=actor,
+        action="agreement.terminate",
+        status=AgreementStatus.TERMINATED,
+        reason=reason,
+    )
     tenancy.forget(actor)
     return agreement
 
@@ -415,7 +472,8 @@ def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agr
     version it amended, so that version can be amended again."""
     agreement = _lock(agreement)
     _require_party_coordinator_or_admin(
-        actor, _party_ids(agreement),
+        actor,
+        _party_ids(agreement),
         _("Only a coordinator of a party or a consortium admin can withdraw this agreement."),
     )
     reason = (reason or "").strip()
@@ -424,8 +482,13 @@ def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agr
     if not agreement.is_open:
         raise ValidationError(_("Only a draft or an agreement being signed can be withdrawn."))
     agreement.amends = None
-    return _end(agreement, actor=actor, action="agreement.withdraw",
-                status=AgreementStatus.TERMINATED, reason=reason)
+    return _end(
+        agreement,
+        actor=actor,
+        action="agreement.withdraw",
+        status=AgreementStatus.TERMINATED,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -438,8 +501,14 @@ def agreement_expire_due(*, today: datetime.date, actor: User | None = None) -> 
         .order_by("pk")
     )
     for agreement in due:
-        _end(agreement, actor=actor, action="agreement.expire",
-             status=AgreementStatus.EXPIRED, reason="", reason_code="agreement.term_ended")
+        _end(
+            agreement,
+            actor=actor,
+            action="agreement.expire",
+            status=AgreementStatus.EXPIRED,
+            reason="",
+            reason_code="agreement.term_ended",
+        )
     return due
 
 
@@ -452,7 +521,8 @@ def agreement_attachment_add(
 ) -> AgreementAttachment:
     """Attach a document (PDF, image, Word or Excel) to an agreement that has not ended."""
     _require_party_coordinator_or_admin(
-        actor, _party_ids(agreement),
+        actor,
+        _party_ids(agreement),
         _("Only a coordinator of a party or a consortium admin can add attachments."),
     )
     if agreement.status not in ATTACHABLE:
@@ -466,18 +536,20 @@ def agreement_attachment_add(
         raise field_error("file", message % {"kinds": ", ".join(ATTACHMENT_EXTENSIONS)})
     limit = settings.MAX_ATTACHMENT_BYTES
     if (file.size or 0) > limit:
-        raise field_error("file", _("The file is larger than %(mb)s MB.")
-                          % {"mb": round(limit / (1024 * 1024), 1)})
+        raise field_error(
+            "file",
+            _("The file is larger than %(mb)s MB.") % {"mb": round(limit / (1024 * 1024), 1)},
+        )
     if not file.size:
         raise field_error("file", _("The file is empty."))
     title = (title or "").strip() or name.rsplit(".", 1)[0][:200]
-    attachment = AgreementAttachment(
-        agreement=agreement, title=title, file=file, uploaded_by=actor
-    )
+    attachment = AgreementAttachment(agreement=agreement, title=title, file=file, uploaded_by=actor)
     attachment.full_clean()
     attachment.save()
     audit_record(
-        actor=actor, action="agreement.attachment_add", target=agreement,
+        actor=actor,
+        action="agreement.attachment_add",
+        target=agreement,
         changes={"attachments": [None, f"{attachment.title} ({attachment.file.name})"]},
     )
     return attachment

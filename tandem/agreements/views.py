@@ -61,21 +61,25 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get_for_user_or_404(request.user, pk)
     user = request.user
     signed = {s.institution_id: s for s in agreement.signatures.all()}
-    return render(request, "agreements/detail.html", {
-        "agreement": agreement,
-        "parties": [(p, signed.get(p.institution_id)) for p in agreement.parties.all()],
-        "may_sign_for": permissions.institutions_user_may_sign_for(user, agreement),
-        "can_edit": permissions.can_edit_agreement(user, agreement),
-        "can_sign": permissions.can_sign_agreement(user, agreement),
-        "can_amend": permissions.can_amend_agreement(user, agreement),
-        "has_open_amendment": permissions.has_open_amendment(agreement),
-        "can_terminate": permissions.can_terminate_agreement(user, agreement),
-        "can_withdraw": permissions.can_withdraw_agreement(user, agreement),
-        "can_attach": permissions.can_add_attachment(user, agreement),
-        "attachments": selectors.attachment_list_for(agreement),
-        "versions": selectors.agreement_versions(user, agreement),
-        "history": audit_history(agreement)[:50],
-    })
+    return render(
+        request,
+        "agreements/detail.html",
+        {
+            "agreement": agreement,
+            "parties": [(p, signed.get(p.institution_id)) for p in agreement.parties.all()],
+            "may_sign_for": permissions.institutions_user_may_sign_for(user, agreement),
+            "can_edit": permissions.can_edit_agreement(user, agreement),
+            "can_sign": permissions.can_sign_agreement(user, agreement),
+            "can_amend": permissions.can_amend_agreement(user, agreement),
+            "has_open_amendment": permissions.has_open_amendment(agreement),
+            "can_terminate": permissions.can_terminate_agreement(user, agreement),
+            "can_withdraw": permissions.can_withdraw_agreement(user, agreement),
+            "can_attach": permissions.can_add_attachment(user, agreement),
+            "attachments": selectors.attachment_list_for(agreement),
+            "versions": selectors.agreement_versions(user, agreement),
+            "history": audit_history(agreement)[:50],
+        },
+    )
 
 
 def _terms_payload(form: AgreementTermsForm, parties: Any, quotas: Any) -> dict[str, Any]:
@@ -83,8 +87,11 @@ def _terms_payload(form: AgreementTermsForm, parties: Any, quotas: Any) -> dict[
     return {
         **data,
         "parties": [
-            {"institution": row["institution"], "funding_share": row.get("funding_share"),
-             "responsibilities": row.get("responsibilities", "")}
+            {
+                "institution": row["institution"],
+                "funding_share": row.get("funding_share"),
+                "responsibilities": row.get("responsibilities", ""),
+            }
             for _index, row in filled_rows(parties, "institution")
         ],
         "quotas": [
@@ -95,8 +102,11 @@ def _terms_payload(form: AgreementTermsForm, parties: Any, quotas: Any) -> dict[
 
 
 def _terms_page(
-    request: HttpRequest, agreement: Agreement | None, initial: dict[str, Any] | None = None,
-    party_rows: list[dict] | None = None, quota_rows: list[dict] | None = None,
+    request: HttpRequest,
+    agreement: Agreement | None,
+    initial: dict[str, Any] | None = None,
+    party_rows: list[dict] | None = None,
+    quota_rows: list[dict] | None = None,
 ) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     adding = data is not None and ("add_party" in data or "add_quota" in data)
@@ -124,16 +134,31 @@ def _terms_page(
                     )
                     messages.success(request, _("The draft agreement is updated."))
             except ValidationError as exc:
-                apply_terms_error(form, {
-                    "parties": (parties, [i for i, _row in filled_rows(parties, "institution")]),
-                    "quotas": (quotas, [i for i, _row in filled_rows(quotas, "year")]),
-                }, exc)
+                apply_terms_error(
+                    form,
+                    {
+                        "parties": (
+                            parties,
+                            [i for i, _row in filled_rows(parties, "institution")],
+                        ),
+                        "quotas": (quotas, [i for i, _row in filled_rows(quotas, "year")]),
+                    },
+                    exc,
+                )
             else:
                 return redirect("agreements:detail", pk=agreement.pk)
         status = 400
-    return render(request, "agreements/form.html", {
-        "form": form, "parties": parties, "quotas": quotas, "agreement": agreement,
-    }, status=status)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "parties": parties,
+            "quotas": quotas,
+            "agreement": agreement,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,13 +176,17 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_agreement(request.user, agreement):
         raise PermissionDenied(_("Only a coordinator of a party can edit this agreement."))
     if not permissions.can_edit_agreement(request.user, agreement):
-        messages.error(request, _("Only a draft can be edited; once someone has signed, "
-                                  "amend it instead."))
+        messages.error(
+            request, _("Only a draft can be edited; once someone has signed, amend it instead.")
+        )
         return redirect("agreements:detail", pk=agreement.pk)
     initial = model_to_dict(agreement, fields=TERM_FIELDS)
     party_rows = [
-        {"institution": p.institution_id, "funding_share": p.funding_share,
-         "responsibilities": p.responsibilities}
+        {
+            "institution": p.institution_id,
+            "funding_share": p.funding_share,
+            "responsibilities": p.responsibilities,
+        }
         for p in agreement.parties.all()
     ]
     quota_rows = [{"year": q.year, "max_trainees": q.max_trainees} for q in agreement.quotas.all()]
@@ -171,8 +200,9 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.may_sign_as_party(request.user, agreement):
         raise PermissionDenied(_("Only a coordinator of a party institution can sign."))
     may_sign_for = permissions.institutions_user_may_sign_for(request.user, agreement)
-    institutions = [p.institution for p in agreement.parties.all()
-                    if p.institution_id in may_sign_for]
+    institutions = [
+        p.institution for p in agreement.parties.all() if p.institution_id in may_sign_for
+    ]
     if not institutions:
         messages.error(request, _("There is nothing for you to sign on this agreement."))
         return redirect("agreements:detail", pk=agreement.pk)
@@ -181,42 +211,54 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_sign(
-                actor=request.user, agreement=agreement,
+                actor=request.user,
+                agreement=agreement,
                 institution=form.cleaned_data.get("institution"),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             if agreement.status == "active":
-                messages.success(request, _("Signed. Every party has signed: the agreement is "
-                                            "now in force."))
+                messages.success(
+                    request, _("Signed. Every party has signed: the agreement is now in force.")
+                )
             else:
                 messages.success(request, _("Signed. The agreement awaits the other parties."))
             return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/sign.html", {"form": form, "agreement": agreement},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "agreements/sign.html",
+        {"form": form, "agreement": agreement},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # Lazy: worded in the language of each request, not of the process that imported the module.
 REASON_ACTIONS = {
     "amend": (
-        permissions.can_amend_agreement, services.agreement_amend,
+        permissions.can_amend_agreement,
+        services.agreement_amend,
         gettext_lazy("Amend the agreement"),
-        gettext_lazy("A new version is drafted from this one; this version stays in force "
-                     "until every party has signed the new one."),
+        gettext_lazy(
+            "A new version is drafted from this one; this version stays in force "
+            "until every party has signed the new one."
+        ),
         gettext_lazy("The new version is drafted: edit it, then ask every party to sign."),
     ),
     "terminate": (
-        permissions.can_terminate_agreement, services.agreement_terminate,
+        permissions.can_terminate_agreement,
+        services.agreement_terminate,
         gettext_lazy("Terminate the agreement"),
         gettext_lazy("The agreement stops being in force now. This cannot be undone."),
         gettext_lazy("The agreement is terminated."),
     ),
     "withdraw": (
-        permissions.can_withdraw_agreement, services.agreement_withdraw,
+        permissions.can_withdraw_agreement,
+        services.agreement_withdraw,
         gettext_lazy("Withdraw the agreement"),
-        gettext_lazy("The draft is abandoned and kept for the record; signatures already "
-                     "given lapse."),
+        gettext_lazy(
+            "The draft is abandoned and kept for the record; signatures already given lapse."
+        ),
         gettext_lazy("The agreement is withdrawn."),
     ),
 }
@@ -225,15 +267,17 @@ REASON_ACTIONS = {
 def _reason_page(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     agreement = selectors.agreement_get_for_user_or_404(request.user, pk)
     if not permissions.can_manage_agreement(request.user, agreement):
-        raise PermissionDenied(_("Only a coordinator of a party or a consortium admin can do "
-                                 "this."))
+        raise PermissionDenied(
+            _("Only a coordinator of a party or a consortium admin can do this.")
+        )
     allowed, service, title, explanation, done = REASON_ACTIONS[action]
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             try:
-                result = service(actor=request.user, agreement=agreement,
-                                 reason=form.cleaned_data["reason"])
+                result = service(
+                    actor=request.user, agreement=agreement, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -242,10 +286,18 @@ def _reason_page(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif not allowed(request.user, agreement):
         messages.error(request, _("This cannot be done in the agreement's present state."))
         return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/reason_form.html", {
-        "form": form, "agreement": agreement, "title": title, "explanation": explanation,
-        "action": action,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "agreements/reason_form.html",
+        {
+            "form": form,
+            "agreement": agreement,
+            "title": title,
+            "explanation": explanation,
+            "action": action,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -277,17 +329,25 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_attachment_add(
-                actor=request.user, agreement=agreement,
-                title=form.cleaned_data["title"], file=form.cleaned_data["file"],
+                actor=request.user,
+                agreement=agreement,
+                title=form.cleaned_data["title"],
+                file=form.cleaned_data["file"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The attachment is added."))
             return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/attachment_form.html", {
-        "form": form, "agreement": agreement,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "agreements/attachment_form.html",
+        {
+            "form": form,
+            "agreement": agreement,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

@@ -76,17 +76,25 @@ class AlertsPreferenceIO(Schema):
     email_mode: str
 
 
-@router.get("/warnings", response={200: list[AlertsWarningOut], **ERRORS},
-            operation_id="alerts_warning_list")
+@router.get(
+    "/warnings",
+    response={200: list[AlertsWarningOut], **ERRORS},
+    operation_id="alerts_warning_list",
+)
 @paginate(Pagination)
-def warning_list(request: HttpRequest, state: str = "active", rule: str = "",
-                 institution_id: int | None = None) -> Any:
-    return selectors.warning_list_for_page(request.user, state=state, rule=rule,
-                                           institution_id=institution_id)
+def warning_list(
+    request: HttpRequest, state: str = "active", rule: str = "", institution_id: int | None = None
+) -> Any:
+    return selectors.warning_list_for_page(
+        request.user, state=state, rule=rule, institution_id=institution_id
+    )
 
 
-@router.get("/warnings/{warning_id}", response={200: AlertsWarningOut, **ERRORS},
-            operation_id="alerts_warning_get")
+@router.get(
+    "/warnings/{warning_id}",
+    response={200: AlertsWarningOut, **ERRORS},
+    operation_id="alerts_warning_get",
+)
 def warning_get(request: HttpRequest, warning_id: int) -> Any:
     return selectors.warning_get_for_user_or_404(request.user, warning_id)
 
@@ -98,62 +106,88 @@ def _handled(request: HttpRequest, warning_id: int) -> EarlyWarning:
     return warning
 
 
-@router.post("/warnings/{warning_id}/acknowledge", response={200: AlertsWarningOut, **ERRORS},
-             operation_id="alerts_warning_acknowledge")
+@router.post(
+    "/warnings/{warning_id}/acknowledge",
+    response={200: AlertsWarningOut, **ERRORS},
+    operation_id="alerts_warning_acknowledge",
+)
 def warning_acknowledge(request: HttpRequest, warning_id: int, payload: AlertsNoteIn) -> Any:
-    return services.warning_acknowledge(actor=request.user,
-                                        warning=_handled(request, warning_id), note=payload.note)
+    return services.warning_acknowledge(
+        actor=request.user, warning=_handled(request, warning_id), note=payload.note
+    )
 
 
-@router.post("/warnings/{warning_id}/resolve", response={200: AlertsWarningOut, **ERRORS},
-             operation_id="alerts_warning_resolve")
+@router.post(
+    "/warnings/{warning_id}/resolve",
+    response={200: AlertsWarningOut, **ERRORS},
+    operation_id="alerts_warning_resolve",
+)
 def warning_resolve(request: HttpRequest, warning_id: int, payload: AlertsNoteIn) -> Any:
-    return services.warning_resolve(actor=request.user, warning=_handled(request, warning_id),
-                                    note=payload.note)
+    return services.warning_resolve(
+        actor=request.user, warning=_handled(request, warning_id), note=payload.note
+    )
 
 
-@router.get("/thresholds/{institution_id}", response={200: AlertsThresholdsOut, **ERRORS},
-            operation_id="alerts_thresholds_get")
+@router.get(
+    "/thresholds/{institution_id}",
+    response={200: AlertsThresholdsOut, **ERRORS},
+    operation_id="alerts_thresholds_get",
+)
 def thresholds_get(request: HttpRequest, institution_id: int) -> Any:
     institution = selectors.institution_get_for_thresholds_or_404(request.user, institution_id)
     return selectors.thresholds_for(institution)
 
 
-@router.patch("/thresholds/{institution_id}", response={200: AlertsThresholdsOut, **ERRORS},
-              operation_id="alerts_thresholds_update")
+@router.patch(
+    "/thresholds/{institution_id}",
+    response={200: AlertsThresholdsOut, **ERRORS},
+    operation_id="alerts_thresholds_update",
+)
 def thresholds_update(
     request: HttpRequest, institution_id: int, payload: AlertsThresholdsIn
 ) -> Any:
     institution = selectors.institution_get_for_thresholds_or_404(request.user, institution_id)
     if not permissions.can_edit_thresholds(request.user, institution):
-        raise PermissionDenied(_("Only a coordinator of the institution can change its "
-                                 "thresholds."))
+        raise PermissionDenied(
+            _("Only a coordinator of the institution can change its thresholds.")
+        )
     values = payload.dict(exclude_unset=True)
     return services.thresholds_update(actor=request.user, institution=institution, **values)
 
 
-@router.get("/notifications", response={200: list[AlertsNotificationOut], **ERRORS},
-            operation_id="alerts_notification_list")
+@router.get(
+    "/notifications",
+    response={200: list[AlertsNotificationOut], **ERRORS},
+    operation_id="alerts_notification_list",
+)
 @paginate(Pagination)
 def notification_list(request: HttpRequest, unread: bool = False) -> Any:
     return selectors.notification_list_for(request.user, unread_only=unread)
 
 
-@router.post("/notifications/{notification_id}/read",
-             response={200: AlertsNotificationOut, **ERRORS},
-             operation_id="alerts_notification_read")
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: AlertsNotificationOut, **ERRORS},
+    operation_id="alerts_notification_read",
+)
 def notification_read(request: HttpRequest, notification_id: int) -> Any:
     notification = selectors.notification_get_for_user_or_404(request.user, notification_id)
     return services.notification_mark_read(actor=request.user, notification=notification)
 
 
-@router.get("/preferences", response={200: AlertsPreferenceIO, **ERRORS},
-            operation_id="alerts_preferences_get")
+@router.get(
+    "/preferences",
+    response={200: AlertsPreferenceIO, **ERRORS},
+    operation_id="alerts_preferences_get",
+)
 def preferences_get(request: HttpRequest) -> Any:
     return selectors.preference_for(request.user)
 
 
-@router.put("/preferences", response={200: AlertsPreferenceIO, **ERRORS},
-            operation_id="alerts_preferences_update")
+@router.put(
+    "/preferences",
+    response={200: AlertsPreferenceIO, **ERRORS},
+    operation_id="alerts_preferences_update",
+)
 def preferences_update(request: HttpRequest, payload: AlertsPreferenceIO) -> Any:
     return services.preference_update(actor=request.user, email_mode=payload.email_mode)

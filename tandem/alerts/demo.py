@@ -19,10 +19,14 @@ def load_demo() -> None:
         return
     if WarningThresholds.objects.filter(institution=emu).exists():
         return  # loaded before
-    services.thresholds_update(actor=coordinator, institution=emu, no_report_weeks=3,
-                               milestone_days=21)
-    for username, mode in (("coord.wmu", EmailMode.IMMEDIATE), ("tutor.li", EmailMode.DIGEST),
-                           ("tutor.chen", EmailMode.DIGEST)):
+    services.thresholds_update(
+        actor=coordinator, institution=emu, no_report_weeks=3, milestone_days=21
+    )
+    for username, mode in (
+        ("coord.wmu", EmailMode.IMMEDIATE),
+        ("tutor.li", EmailMode.DIGEST),
+        ("tutor.chen", EmailMode.DIGEST),
+    ):
         user = User.objects.filter(username=username).first()
         if user is not None:
             services.preference_update(actor=user, email_mode=mode)

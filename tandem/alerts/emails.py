@@ -43,8 +43,11 @@ def _send(user: User, notifications: list[Notification], template: str) -> None:
         context = {
             "user": user,
             "items": [
-                {"text": notification_text(n), "urgent": n.is_urgent,
-                 "url": settings.SITE_URL.rstrip("/") + (n.url or "/")}
+                {
+                    "text": notification_text(n),
+                    "urgent": n.is_urgent,
+                    "url": settings.SITE_URL.rstrip("/") + (n.url or "/"),
+                }
                 for n in notifications
             ],
             "site_url": settings.SITE_URL.rstrip("/"),

@@ -40,7 +40,7 @@ class EvaluationResult:
 
 def _chunks(items: list[int], size: int = BATCH) -> Iterable[list[int]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def evaluate(*, now: datetime.datetime | None = None) -> EvaluationResult:
@@ -68,7 +68,8 @@ def evaluate(*, now: datetime.datetime | None = None) -> EvaluationResult:
         new = [cause for cause in causes if cause.key not in still_open]
         EarlyWarning.objects.bulk_create(
             [_warning(cause, now, run_id) for cause in new],
-            ignore_conflicts=True, batch_size=1000,
+            ignore_conflicts=True,
+            batch_size=1000,
         )
         raised, notified = _notify(run_id, {cause.key: cause for cause in new}, now)
     return EvaluationResult(
@@ -78,11 +79,18 @@ def evaluate(*, now: datetime.datetime | None = None) -> EvaluationResult:
 
 def _warning(cause: Cause, now: datetime.datetime, run_id: uuid.UUID) -> EarlyWarning:
     return EarlyWarning(
-        rule=cause.rule, subject_type=cause.subject_type, subject_id=cause.subject_id,
-        cause=cause.cause, cultivation_id=cause.cultivation_id,
-        institution_id=cause.institution_id, trainee_id=cause.trainee_id,
+        rule=cause.rule,
+        subject_type=cause.subject_type,
+        subject_id=cause.subject_id,
+        cause=cause.cause,
+        cultivation_id=cause.cultivation_id,
+        institution_id=cause.institution_id,
+        trainee_id=cause.trainee_id,
         extra_recipient_id=cause.extra_recipient_ids[0] if cause.extra_recipient_ids else None,
-        is_urgent=cause.urgent, detail=cause.detail, opened_at=now, run_id=run_id,
+        is_urgent=cause.urgent,
+        detail=cause.detail,
+        opened_at=now,
+        run_id=run_id,
     )
 
 
@@ -92,8 +100,14 @@ def _notify(
     """One notification per responsible person for each warning this run inserted."""
     raised = list(
         EarlyWarning.objects.filter(run_id=run_id).values(
-            "id", "rule", "subject_type", "subject_id", "cultivation_id", "cultivation__host_id",
-            "institution_id", "is_urgent",
+            "id",
+            "rule",
+            "subject_type",
+            "subject_id",
+            "cultivation_id",
+            "cultivation__host_id",
+            "institution_id",
+            "is_urgent",
         )
     )
     if not raised:
@@ -102,7 +116,9 @@ def _notify(
     for cultivation_id, tutor_id in (
         TutorAssignment.objects.filter(
             ended_at__isnull=True, cultivation__early_warnings__run_id=run_id
-        ).values_list("cultivation_id", "tutor_id").distinct()
+        )
+        .values_list("cultivation_id", "tutor_id")
+        .distinct()
     ):
         tutors.setdefault(cultivation_id, set()).add(tutor_id)
     institutions = {r["institution_id"] for r in raised} | {
@@ -123,11 +139,16 @@ def _notify(
         if cause is not None:
             people |= {uid for uid in cause.extra_recipient_ids if uid}
         for user_id in people:
-            notifications.append(Notification(
-                user_id=user_id, kind="warning", warning_id=row["id"],
-                is_urgent=row["is_urgent"], created_at=now,
-                url=reverse("alerts:detail", args=[row["id"]]),
-            ))
+            notifications.append(
+                Notification(
+                    user_id=user_id,
+                    kind="warning",
+                    warning_id=row["id"],
+                    is_urgent=row["is_urgent"],
+                    created_at=now,
+                    url=reverse("alerts:detail", args=[row["id"]]),
+                )
+            )
         if row["is_urgent"]:
             urgent_users |= people
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)

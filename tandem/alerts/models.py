@@ -54,27 +54,35 @@ class WarningThresholds(models.Model):
         related_name="warning_thresholds",
     )
     no_report_weeks = models.PositiveSmallIntegerField(
-        _("no progress report for (weeks)"), default=4,
+        _("no progress report for (weeks)"),
+        default=4,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
     milestone_days = models.PositiveSmallIntegerField(
-        _("warn about a milestone due within (days)"), default=14,
+        _("warn about a milestone due within (days)"),
+        default=14,
         validators=[MinValueValidator(0), MaxValueValidator(180)],
     )
     tutor_silence_weeks = models.PositiveSmallIntegerField(
-        _("no contact between the tutors for (weeks)"), default=8,
+        _("no contact between the tutors for (weeks)"),
+        default=8,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
     )
     action_overdue_days = models.PositiveSmallIntegerField(
-        _("action item overdue by more than (days)"), default=0,
+        _("action item overdue by more than (days)"),
+        default=0,
         validators=[MaxValueValidator(90)],
     )
     absences_in_row = models.PositiveSmallIntegerField(
-        _("absent from meetings in a row"), default=3,
+        _("absent from meetings in a row"),
+        default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     updated_at = models.DateTimeField(default=timezone.now)
@@ -84,8 +92,9 @@ class WarningThresholds(models.Model):
         verbose_name_plural = _("warning thresholds")
         constraints = [
             models.CheckConstraint(
-                condition=Q(no_report_weeks__gte=1, tutor_silence_weeks__gte=1,
-                            absences_in_row__gte=1),
+                condition=Q(
+                    no_report_weeks__gte=1, tutor_silence_weeks__gte=1, absences_in_row__gte=1
+                ),
                 name="warning_thresholds_positive",
             ),
         ]
@@ -112,20 +121,33 @@ class EarlyWarning(models.Model):
     # Who is responsible: the tutors of the cultivation and the coordinators of `institution`
     # (and of the cultivation's host); `extra_recipient` for an owner outside the pair.
     cultivation = models.ForeignKey(
-        "cultivation.JointCultivation", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="early_warnings", verbose_name=_("joint cultivation"),
+        "cultivation.JointCultivation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="early_warnings",
+        verbose_name=_("joint cultivation"),
     )
     institution = models.ForeignKey(
-        "institutions.Institution", verbose_name=_("institution"), on_delete=models.CASCADE,
+        "institutions.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
         related_name="early_warnings",
     )
     extra_recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("trainee"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("trainee"),
     )
     is_urgent = models.BooleanField(_("urgent"), default=False)
     detail = models.JSONField(default=dict, blank=True)
@@ -135,13 +157,21 @@ class EarlyWarning(models.Model):
     opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("acknowledged by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("resolved by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
     note = models.TextField(_("note"), blank=True)
     # The evaluation run that raised it: lets that run, and only it, notify people.
@@ -218,7 +248,10 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
     warning = models.ForeignKey(
-        EarlyWarning, null=True, blank=True, on_delete=models.CASCADE,
+        EarlyWarning,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     params = models.JSONField(default=dict, blank=True)
@@ -235,7 +268,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "warning"], condition=Q(warning__isnull=False),
+                fields=["user", "warning"],
+                condition=Q(warning__isnull=False),
                 name="notification_once_per_warning",
             ),
         ]

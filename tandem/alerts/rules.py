@@ -72,10 +72,12 @@ class Thresholds:
     @classmethod
     def load(cls) -> "Thresholds":
         fields = list(DEFAULT_THRESHOLDS)
-        return cls({
-            row["institution_id"]: {f: row[f] for f in fields}
-            for row in WarningThresholds.objects.values("institution_id", *fields)
-        })
+        return cls(
+            {
+                row["institution_id"]: {f: row[f] for f in fields}
+                for row in WarningThresholds.objects.values("institution_id", *fields)
+            }
+        )
 
     def for_institution(self, institution_id: int | None, name: str) -> int:
         row = self.rows.get(institution_id) if institution_id is not None else None
@@ -118,20 +120,28 @@ def no_report(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
         JointCultivation.objects.filter(status=ACTIVE)
         .annotate(last_report=Subquery(latest))
         .filter(thresholds.condition("no_report_weeks", "home_id", holds))
-        .values("id", "home_id", "trainee_id", "trainee__full_name", "trainee__username",
-                "last_report")
+        .values(
+            "id", "home_id", "trainee_id", "trainee__full_name", "trainee__username", "last_report"
+        )
     )
     causes = []
     for row in rows:
         since = timezone.localdate(row["last_report"]) if row["last_report"] else None
-        causes.append(Cause(
-            rule=Rule.NO_REPORT, subject_type=SubjectType.CULTIVATION, subject_id=row["id"],
-            cause=f"since:{since.isoformat() if since else 'none'}",
-            institution_id=row["home_id"], cultivation_id=row["id"],
-            trainee_id=row["trainee_id"],
-            detail={"trainee": _name(row["trainee__full_name"], row["trainee__username"]),
-                    "since": since.isoformat() if since else None},
-        ))
+        causes.append(
+            Cause(
+                rule=Rule.NO_REPORT,
+                subject_type=SubjectType.CULTIVATION,
+                subject_id=row["id"],
+                cause=f"since:{since.isoformat() if since else 'none'}",
+                institution_id=row["home_id"],
+                cultivation_id=row["id"],
+                trainee_id=row["trainee_id"],
+                detail={
+                    "trainee": _name(row["trainee__full_name"], row["trainee__username"]),
+                    "since": since.isoformat() if since else None,
+                },
+            )
+        )
     return causes
 
 
@@ -148,29 +158,47 @@ def milestones(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     rows = (
         PlanMilestone.objects.filter(
             status__in=[MilestoneStatus.PLANNED, MilestoneStatus.NEEDS_REVISION],
-            latest__isnull=False, plan__cultivation__status=ACTIVE,
+            latest__isnull=False,
+            plan__cultivation__status=ACTIVE,
         )
         .filter(thresholds.condition("milestone_days", "plan__cultivation__home_id", holds))
-        .values("id", "custom_title", "kind", "latest", "plan__cultivation_id",
-                "plan__cultivation__home_id",
-                "plan__cultivation__trainee_id", "plan__cultivation__trainee__full_name",
-                "plan__cultivation__trainee__username")
+        .values(
+            "id",
+            "custom_title",
+            "kind",
+            "latest",
+            "plan__cultivation_id",
+            "plan__cultivation__home_id",
+            "plan__cultivation__trainee_id",
+            "plan__cultivation__trainee__full_name",
+            "plan__cultivation__trainee__username",
+        )
     )
     causes = []
     for row in rows:
         overdue = row["latest"] < today
-        causes.append(Cause(
-            rule=Rule.MILESTONE, subject_type=SubjectType.MILESTONE, subject_id=row["id"],
-            cause=f"{'overdue' if overdue else 'due'}:{row['latest'].isoformat()}",
-            institution_id=row["plan__cultivation__home_id"],
-            cultivation_id=row["plan__cultivation_id"],
-            trainee_id=row["plan__cultivation__trainee_id"], urgent=overdue,
-            detail={"trainee": _name(row["plan__cultivation__trainee__full_name"],
-                                     row["plan__cultivation__trainee__username"]),
-                    "milestone": row["custom_title"], "kind": row["kind"],
+        causes.append(
+            Cause(
+                rule=Rule.MILESTONE,
+                subject_type=SubjectType.MILESTONE,
+                subject_id=row["id"],
+                cause=f"{'overdue' if overdue else 'due'}:{row['latest'].isoformat()}",
+                institution_id=row["plan__cultivation__home_id"],
+                cultivation_id=row["plan__cultivation_id"],
+                trainee_id=row["plan__cultivation__trainee_id"],
+                urgent=overdue,
+                detail={
+                    "trainee": _name(
+                        row["plan__cultivation__trainee__full_name"],
+                        row["plan__cultivation__trainee__username"],
+                    ),
+                    "milestone": row["custom_title"],
+                    "kind": row["kind"],
                     "due": row["latest"].isoformat(),
-                    "overdue": overdue},
-        ))
+                    "overdue": overdue,
+                },
+            )
+        )
     return causes
 
 
@@ -184,9 +212,11 @@ def tutors_silent(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]
     )
 
     def tutor(role: str) -> Exists:
-        return Exists(TutorAssignment.objects.filter(
-            cultivation=OuterRef("pk"), role=role, ended_at__isnull=True
-        ))
+        return Exists(
+            TutorAssignment.objects.filter(
+                cultivation=OuterRef("pk"), role=role, ended_at__isnull=True
+            )
+        )
 
     def holds(weeks: int) -> Q:
         cutoff = today - datetime.timedelta(weeks=weeks)
@@ -197,17 +227,23 @@ def tutors_silent(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]
         .filter(tutor(TutorRole.EXPERIMENTAL), tutor(TutorRole.THEORETICAL))
         .annotate(last_contact=Subquery(last_contact))
         .filter(thresholds.condition("tutor_silence_weeks", "home_id", holds))
-        .values("id", "home_id", "trainee_id", "trainee__full_name", "trainee__username",
-                "last_contact")
+        .values(
+            "id", "home_id", "trainee_id", "trainee__full_name", "trainee__username", "last_contact"
+        )
     )
     return [
         Cause(
-            rule=Rule.TUTORS_SILENT, subject_type=SubjectType.CULTIVATION, subject_id=row["id"],
+            rule=Rule.TUTORS_SILENT,
+            subject_type=SubjectType.CULTIVATION,
+            subject_id=row["id"],
             cause=f"since:{row['last_contact'].isoformat() if row['last_contact'] else 'none'}",
-            institution_id=row["home_id"], cultivation_id=row["id"],
+            institution_id=row["home_id"],
+            cultivation_id=row["id"],
             trainee_id=row["trainee_id"],
-            detail={"trainee": _name(row["trainee__full_name"], row["trainee__username"]),
-                    "since": row["last_contact"].isoformat() if row["last_contact"] else None},
+            detail={
+                "trainee": _name(row["trainee__full_name"], row["trainee__username"]),
+                "since": row["last_contact"].isoformat() if row["last_contact"] else None,
+            },
         )
         for row in rows
     ]
@@ -223,19 +259,37 @@ def actions_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Caus
     rows = (
         ActionItem.objects.filter(status=ActionStatus.OPEN)
         .filter(thresholds.condition("action_overdue_days", "series__institution_id", holds))
-        .values("id", "title", "due_date", "owner_id", "owner__full_name", "owner__username",
-                "series_id", "series__title", "series__organizer_id", "series__institution_id",
-                "cultivation_id", "cultivation__trainee_id")
+        .values(
+            "id",
+            "title",
+            "due_date",
+            "owner_id",
+            "owner__full_name",
+            "owner__username",
+            "series_id",
+            "series__title",
+            "series__organizer_id",
+            "series__institution_id",
+            "cultivation_id",
+            "cultivation__trainee_id",
+        )
     )
     return [
         Cause(
-            rule=Rule.ACTION_OVERDUE, subject_type=SubjectType.ACTION_ITEM, subject_id=row["id"],
+            rule=Rule.ACTION_OVERDUE,
+            subject_type=SubjectType.ACTION_ITEM,
+            subject_id=row["id"],
             cause=f"due:{row['due_date'].isoformat()}",
-            institution_id=row["series__institution_id"], cultivation_id=row["cultivation_id"],
+            institution_id=row["series__institution_id"],
+            cultivation_id=row["cultivation_id"],
             trainee_id=row["cultivation__trainee_id"],
-            detail={"title": row["title"], "due": row["due_date"].isoformat(),
-                    "owner": _name(row["owner__full_name"], row["owner__username"]),
-                    "series": row["series__title"], "series_id": row["series_id"]},
+            detail={
+                "title": row["title"],
+                "due": row["due_date"].isoformat(),
+                "owner": _name(row["owner__full_name"], row["owner__username"]),
+                "series": row["series__title"],
+                "series_id": row["series_id"],
+            },
             extra_recipient_ids=(row["owner_id"], row["series__organizer_id"]),
         )
         for row in rows
@@ -253,8 +307,10 @@ def absences(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     )
     streak = (
         Attendance.objects.filter(
-            meeting__series=OuterRef("series"), person=OuterRef("user"),
-            status=AttendanceStatus.ABSENT, meeting__starts_at__gt=OuterRef("last_ok"),
+            meeting__series=OuterRef("series"),
+            person=OuterRef("user"),
+            status=AttendanceStatus.ABSENT,
+            meeting__starts_at__gt=OuterRef("last_ok"),
         )
         .order_by()
         .values("person")
@@ -265,16 +321,26 @@ def absences(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     # Only people absent at least once are worth the correlated subqueries (one semi-join).
     ever_absent = Attendance.objects.filter(status=AttendanceStatus.ABSENT).values("person_id")
     rows = (
-        SeriesParticipant.objects.filter(role=ParticipantRole.TRAINEE, user_id__in=ever_absent,
-                                         removed_at__isnull=True)
-        .annotate(last_ok=Coalesce(Subquery(attended), Value(EPOCH),
-                                   output_field=DateTimeField()))
+        SeriesParticipant.objects.filter(
+            role=ParticipantRole.TRAINEE, user_id__in=ever_absent, removed_at__isnull=True
+        )
+        .annotate(last_ok=Coalesce(Subquery(attended), Value(EPOCH), output_field=DateTimeField()))
         .annotate(streak=Coalesce(Subquery(streak), 0))
         .filter(streak__gt=0)
         .order_by()
-        .values("id", "series_id", "series__title", "series__institution_id",
-                "series__organizer_id", "user_id", "user__full_name", "user__username",
-                "cultivation_id", "last_ok", "streak")
+        .values(
+            "id",
+            "series_id",
+            "series__title",
+            "series__institution_id",
+            "series__organizer_id",
+            "user_id",
+            "user__full_name",
+            "user__username",
+            "cultivation_id",
+            "last_ok",
+            "streak",
+        )
     )
     causes = []
     for row in rows:
@@ -285,15 +351,24 @@ def absences(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
             continue
         last_ok = row["last_ok"]
         after = "none" if last_ok is None or last_ok <= EPOCH else last_ok.isoformat()
-        causes.append(Cause(
-            rule=Rule.ABSENCES, subject_type=SubjectType.PARTICIPANT, subject_id=row["id"],
-            cause=f"after:{after}"[:64], institution_id=row["series__institution_id"],
-            cultivation_id=row["cultivation_id"], trainee_id=row["user_id"],
-            detail={"trainee": _name(row["user__full_name"], row["user__username"]),
-                    "series": row["series__title"], "series_id": row["series_id"],
-                    "count": row["streak"]},
-            extra_recipient_ids=(row["series__organizer_id"],),
-        ))
+        causes.append(
+            Cause(
+                rule=Rule.ABSENCES,
+                subject_type=SubjectType.PARTICIPANT,
+                subject_id=row["id"],
+                cause=f"after:{after}"[:64],
+                institution_id=row["series__institution_id"],
+                cultivation_id=row["cultivation_id"],
+                trainee_id=row["user_id"],
+                detail={
+                    "trainee": _name(row["user__full_name"], row["user__username"]),
+                    "series": row["series__title"],
+                    "series_id": row["series_id"],
+                    "count": row["streak"],
+                },
+                extra_recipient_ids=(row["series__organizer_id"],),
+            )
+        )
     return causes
 
 
@@ -303,21 +378,37 @@ def low_funds(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
         FundAllocation.objects.filter(status=AllocationStatus.APPROVED, warn_below__gt=0)
         .annotate(remaining=F("amount") - F("spent"))
         .filter(remaining__lt=F("warn_below"))
-        .values("id", "fund__code", "remaining", "warn_below", "cultivation_id",
-                "cultivation__home_id", "cultivation__trainee_id",
-                "cultivation__trainee__full_name", "cultivation__trainee__username",
-                "fund__principal_investigator_id")
+        .values(
+            "id",
+            "fund__code",
+            "remaining",
+            "warn_below",
+            "cultivation_id",
+            "cultivation__home_id",
+            "cultivation__trainee_id",
+            "cultivation__trainee__full_name",
+            "cultivation__trainee__username",
+            "fund__principal_investigator_id",
+        )
     )
     return [
         Cause(
-            rule=Rule.LOW_FUNDS, subject_type=SubjectType.ALLOCATION, subject_id=row["id"],
-            cause="below", institution_id=row["cultivation__home_id"],
-            cultivation_id=row["cultivation_id"], trainee_id=row["cultivation__trainee_id"],
+            rule=Rule.LOW_FUNDS,
+            subject_type=SubjectType.ALLOCATION,
+            subject_id=row["id"],
+            cause="below",
+            institution_id=row["cultivation__home_id"],
+            cultivation_id=row["cultivation_id"],
+            trainee_id=row["cultivation__trainee_id"],
             urgent=True,
-            detail={"trainee": _name(row["cultivation__trainee__full_name"],
-                                     row["cultivation__trainee__username"]),
-                    "fund": row["fund__code"], "remaining": f"{Decimal(row['remaining']):.2f}",
-                    "warn_below": f"{Decimal(row['warn_below']):.2f}"},
+            detail={
+                "trainee": _name(
+                    row["cultivation__trainee__full_name"], row["cultivation__trainee__username"]
+                ),
+                "fund": row["fund__code"],
+                "remaining": f"{Decimal(row['remaining']):.2f}",
+                "warn_below": f"{Decimal(row['warn_below']):.2f}",
+            },
             extra_recipient_ids=(row["fund__principal_investigator_id"],),
         )
         for row in rows

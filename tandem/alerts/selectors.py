@@ -74,8 +74,12 @@ def warning_list_for_page(
 def warning_get_for_user_or_404(user: Any, pk: int) -> EarlyWarning:
     return get_object_or_404(
         warning_list_visible_to(user).select_related(
-            "institution", "cultivation__trainee", "cultivation__home", "cultivation__host",
-            "acknowledged_by", "resolved_by",
+            "institution",
+            "cultivation__trainee",
+            "cultivation__home",
+            "cultivation__host",
+            "acknowledged_by",
+            "resolved_by",
         ),
         pk=pk,
     )
@@ -91,9 +95,9 @@ def thresholds_for(institution: Institution) -> WarningThresholds:
 def institutions_with_editable_thresholds(user: Any) -> QuerySet[Institution]:
     if tenancy.is_consortium_admin(user):
         return Institution.objects.order_by("name")
-    return Institution.objects.filter(
-        pk__in=tenancy.coordinated_institution_ids(user)
-    ).order_by("name")
+    return Institution.objects.filter(pk__in=tenancy.coordinated_institution_ids(user)).order_by(
+        "name"
+    )
 
 
 def institution_get_for_thresholds_or_404(user: Any, pk: int) -> Institution:
@@ -143,14 +147,17 @@ def open_warnings_by_institution(user: Any) -> list[dict[str, Any]]:
     """Per institution: open warnings and how long they have been open (buckets), and the
     oldest. One query."""
     now = timezone.now()
-    rows: list[dict[str, Any]] = [dict(row) for row in (
-        warning_list_visible_to(user)
-        .filter(status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values("institution_id", "institution__name", "institution__name_zh")
-        .annotate(total=Count("id"), oldest=Min("opened_at"), **_age_filters(now))
-        .order_by("-total", "institution__name")
-    )]
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in (
+            warning_list_visible_to(user)
+            .filter(status__in=ACTIVE_STATUSES)
+            .order_by()
+            .values("institution_id", "institution__name", "institution__name_zh")
+            .annotate(total=Count("id"), oldest=Min("opened_at"), **_age_filters(now))
+            .order_by("-total", "institution__name")
+        )
+    ]
     top = max((row["total"] for row in rows), default=0) or 1
     for row in rows:
         row["days_open"] = (now - row["oldest"]).days if row["oldest"] else 0
@@ -175,9 +182,7 @@ def alerts_dashboard(user: Any) -> dict[str, Any]:
     if not getattr(user, "is_authenticated", False):
         return {"open": [], "open_count": 0, "unread": 0, "by_institution": []}
     active = warning_list_for_page(user)
-    overview = tenancy.is_consortium_admin(user) or bool(
-        tenancy.coordinated_institution_ids(user)
-    )
+    overview = tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
     return {
         "open": list(active[:5]),
         "open_count": active.count(),

@@ -45,10 +45,12 @@ def notification_send(
     if kind not in NotificationKind.values:
         raise field_error("kind", _("Unknown kind of notification."))
     ids = sorted({uid for uid in users if uid})
-    rows = Notification.objects.bulk_create([
-        Notification(user_id=uid, kind=kind, params=params or {}, url=url, is_urgent=urgent)
-        for uid in ids
-    ])
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(user_id=uid, kind=kind, params=params or {}, url=url, is_urgent=urgent)
+            for uid in ids
+        ]
+    )
     if ids:
         from tandem.alerts.tasks import send_immediate_emails
 
@@ -80,8 +82,12 @@ def preference_update(*, actor: User, email_mode: str) -> NotificationPreference
     preference.email_mode = email_mode
     preference.full_clean(exclude=["user"])
     preference.save()
-    audit_record(actor=actor, action="notification_preference.update", target=preference,
-                 changes=diff(before, snapshot(preference, ("email_mode",))))
+    audit_record(
+        actor=actor,
+        action="notification_preference.update",
+        target=preference,
+        changes=diff(before, snapshot(preference, ("email_mode",))),
+    )
     return preference
 
 
@@ -104,8 +110,13 @@ def warning_acknowledge(*, actor: User, warning: EarlyWarning, note: str = "") -
         warning.note = note.strip()
     warning.full_clean()
     warning.save()
-    audit_record(actor=actor, action="warning.acknowledge", target=warning,
-                 changes={"status": ["open", "acknowledged"]}, reason=note.strip())
+    audit_record(
+        actor=actor,
+        action="warning.acknowledge",
+        target=warning,
+        changes={"status": ["open", "acknowledged"]},
+        reason=note.strip(),
+    )
     return warning
 
 
@@ -126,26 +137,29 @@ def warning_resolve(*, actor: User, warning: EarlyWarning, note: str) -> EarlyWa
     warning.note = note.strip()
     warning.full_clean()
     warning.save()
-    audit_record(actor=actor, action="warning.resolve", target=warning,
-                 changes={"status": [before, "resolved"]}, reason=warning.note)
+    audit_record(
+        actor=actor,
+        action="warning.resolve",
+        target=warning,
+        changes={"status": [before, "resolved"]},
+        reason=warning.note,
+    )
     return warning
 
 
 @transaction.atomic
-def thresholds_update(
-    *, actor: User, institution: Institution, **values: Any
-) -> WarningThresholds:
+def thresholds_update(*, actor: User, institution: Institution, **values: Any) -> WarningThresholds:
     """A coordinator of the institution (or an admin) changes its thresholds."""
     if not permissions.can_edit_thresholds(actor, institution):
-        raise PermissionDenied(_("Only a coordinator of the institution can change its "
-                                 "thresholds."))
+        raise PermissionDenied(
+            _("Only a coordinator of the institution can change its thresholds.")
+        )
     unknown = sorted(set(values) - set(THRESHOLD_FIELDS))
     if unknown:
         raise field_error(unknown[0], _("This is not a threshold."))
-    row = (
-        WarningThresholds.objects.select_for_update().filter(institution=institution).first()
-        or WarningThresholds(institution=institution)
-    )
+    row = WarningThresholds.objects.select_for_update().filter(
+        institution=institution
+    ).first() or WarningThresholds(institution=institution)
     before = snapshot(row, THRESHOLD_FIELDS)
     for name, value in values.items():
         if value is None:
@@ -158,8 +172,12 @@ def thresholds_update(
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
     row.save()
-    audit_record(actor=actor, action="warning_thresholds.update", target=row,
-                 changes=diff(before, snapshot(row, THRESHOLD_FIELDS)))
+    audit_record(
+        actor=actor,
+        action="warning_thresholds.update",
+        target=row,
+        changes=diff(before, snapshot(row, THRESHOLD_FIELDS)),
+    )
     return row
 
 

@@ -54,8 +54,11 @@ def notification_text(notification: Notification) -> str:
     if notification.kind == "participant_removed":
         return _("You are no longer invited to the debriefing series “%(series)s”.") % p
     if notification.kind == "swap_asked":
-        return _(
-            "%(requester)s asks to swap block %(block)s of the rotation schedule with you: "
-            "accept or decline it on your rotation page."
-        ) % p
+        return (
+            _(
+                "%(requester)s asks to swap block %(block)s of the rotation schedule with you: "
+                "accept or decline it on your rotation page."
+            )
+            % p
+        )
     return notification.get_kind_display()

@@ -36,35 +36,48 @@ def _filter_institutions(user: Any) -> Any:
 @login_required
 @require_GET
 def warning_list(request: HttpRequest) -> HttpResponse:
-    filters = WarningFilterForm(request.GET or None,
-                                institutions=_filter_institutions(request.user))
+    filters = WarningFilterForm(
+        request.GET or None, institutions=_filter_institutions(request.user)
+    )
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.warning_list_for_page(
-        request.user, state=values.get("state") or "active", rule=values.get("rule") or "",
+        request.user,
+        state=values.get("state") or "active",
+        rule=values.get("rule") or "",
         institution_id=institution.pk if institution else None,
     )
     page_obj = paginate(request, queryset)
     for warning in page_obj:
         warning.text = warning_text(warning)
-    context = {"filters": filters, "page_obj": page_obj, "query": query_without_page(request),
-               "can_overview": permissions.can_view_overview(request.user)}
+    context = {
+        "filters": filters,
+        "page_obj": page_obj,
+        "query": query_without_page(request),
+        "can_overview": permissions.can_view_overview(request.user),
+    }
     if request.htmx:
         return render(request, "alerts/_warning_results.html", context)
     return render(request, "alerts/list.html", context)
 
 
-def _detail(request: HttpRequest, warning: EarlyWarning, status: int = 200,
-            **forms: Any) -> HttpResponse:
+def _detail(
+    request: HttpRequest, warning: EarlyWarning, status: int = 200, **forms: Any
+) -> HttpResponse:
     can_handle = permissions.can_handle_warning(request.user, warning)
-    return render(request, "alerts/detail.html", {
-        "warning": warning,
-        "text": warning_text(warning),
-        "can_handle": can_handle,
-        "ack_form": forms.get("ack_form") or NoteForm(),
-        "resolve_form": forms.get("resolve_form") or ResolveForm(),
-        "history": audit_history(warning)[:50],
-    }, status=status)
+    return render(
+        request,
+        "alerts/detail.html",
+        {
+            "warning": warning,
+            "text": warning_text(warning),
+            "can_handle": can_handle,
+            "ack_form": forms.get("ack_form") or NoteForm(),
+            "resolve_form": forms.get("resolve_form") or ResolveForm(),
+            "history": audit_history(warning)[:50],
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -87,8 +100,9 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.warning_acknowledge(actor=request.user, warning=warning,
-                                         note=form.cleaned_data["note"])
+            services.warning_acknowledge(
+                actor=request.user, warning=warning, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -104,8 +118,9 @@ def warning_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:
-            services.warning_resolve(actor=request.user, warning=warning,
-                                     note=form.cleaned_data["note"])
+            services.warning_resolve(
+                actor=request.user, warning=warning, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -123,13 +138,22 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     by_rule = selectors.open_warnings_by_rule(request.user)
     top = max(by_rule.values(), default=0) or 1
-    return render(request, "alerts/overview.html", {
-        "rows": selectors.open_warnings_by_institution(request.user),
-        "by_rule": [{"label": label, "count": by_rule.get(value, 0),
-                     "pct": round(100 * by_rule.get(value, 0) / top)}
-                    for value, label in Rule.choices],
-        "institutions": selectors.institutions_with_editable_thresholds(request.user),
-    })
+    return render(
+        request,
+        "alerts/overview.html",
+        {
+            "rows": selectors.open_warnings_by_institution(request.user),
+            "by_rule": [
+                {
+                    "label": label,
+                    "count": by_rule.get(value, 0),
+                    "pct": round(100 * by_rule.get(value, 0) / top),
+                }
+                for value, label in Rule.choices
+            ],
+            "institutions": selectors.institutions_with_editable_thresholds(request.user),
+        },
+    )
 
 
 @login_required
@@ -137,15 +161,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 def thresholds_edit(request: HttpRequest, institution_pk: int) -> HttpResponse:
     institution = selectors.institution_get_for_thresholds_or_404(request.user, institution_pk)
     if not permissions.can_edit_thresholds(request.user, institution):
-        raise PermissionDenied(_("Only a coordinator of the institution can change its "
-                                 "thresholds."))
+        raise PermissionDenied(
+            _("Only a coordinator of the institution can change its thresholds.")
+        )
     current = selectors.thresholds_for(institution)
     form = ThresholdsForm(request.POST or None, instance=current)
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.thresholds_update(actor=request.user, institution=institution,
-                                           **form.cleaned_data)
+                services.thresholds_update(
+                    actor=request.user, institution=institution, **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -154,23 +180,36 @@ def thresholds_edit(request: HttpRequest, institution_pk: int) -> HttpResponse:
         status = 400
     else:
         status = 200
-    return render(request, "alerts/thresholds.html", {
-        "form": form, "institution": institution,
-        "history": audit_history(current)[:50] if current.pk else [],
-    }, status=status)
+    return render(
+        request,
+        "alerts/thresholds.html",
+        {
+            "form": form,
+            "institution": institution,
+            "history": audit_history(current)[:50] if current.pk else [],
+        },
+        status=status,
+    )
 
 
 @login_required
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    page_obj = paginate(request, selectors.notification_list_for(request.user,
-                                                                 unread_only=unread_only))
+    page_obj = paginate(
+        request, selectors.notification_list_for(request.user, unread_only=unread_only)
+    )
     for notification in page_obj:
         notification.text = notification_text(notification)
-    return render(request, "alerts/notifications.html", {
-        "page_obj": page_obj, "query": query_without_page(request), "unread_only": unread_only,
-    })
+    return render(
+        request,
+        "alerts/notifications.html",
+        {
+            "page_obj": page_obj,
+            "query": query_without_page(request),
+            "unread_only": unread_only,
+        },
+    )
 
 
 @login_required
@@ -199,8 +238,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.preference_update(actor=request.user,
-                                           email_mode=form.cleaned_data["email_mode"])
+                services.preference_update(
+                    actor=request.user, email_mode=form.cleaned_data["email_mode"]
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:

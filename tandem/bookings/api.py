@@ -116,8 +116,9 @@ def booking_list(request: HttpRequest, filters: Query[BookingFilters]) -> Any:
     return selectors.booking_list_for_page(request.user, **data)
 
 
-@router.get("/{booking_id}", response={200: BookingOut, **ERRORS},
-            operation_id="bookings_booking_get")
+@router.get(
+    "/{booking_id}", response={200: BookingOut, **ERRORS}, operation_id="bookings_booking_get"
+)
 def booking_get(request: HttpRequest, booking_id: int) -> Any:
     return selectors.booking_get_for_user_or_404(request.user, booking_id)
 
@@ -139,14 +140,19 @@ def booking_create(request: HttpRequest, payload: BookingIn) -> Any:
             raise field_error("fund", _("You cannot charge this fund."))
     cultivation = None
     if payload.for_cultivation_id is not None:
-        cultivation = cultivation_list_visible_to(request.user).filter(
-            pk=payload.for_cultivation_id
-        ).first()
+        cultivation = (
+            cultivation_list_visible_to(request.user).filter(pk=payload.for_cultivation_id).first()
+        )
         if cultivation is None:
             raise field_error("for_cultivation", _("Choose one of your joint cultivations."))
     booking = services.booking_request(
-        actor=request.user, resource=resource, start=payload.start, end=payload.end, fund=fund,
-        purpose=payload.purpose, for_cultivation=cultivation,
+        actor=request.user,
+        resource=resource,
+        start=payload.start,
+        end=payload.end,
+        fund=fund,
+        purpose=payload.purpose,
+        for_cultivation=cultivation,
     )
     return Status(201, booking)
 
@@ -158,29 +164,39 @@ def _booking_for(request: HttpRequest, booking_id: int, allowed: Any) -> Any:
     return booking
 
 
-@router.post("/{booking_id}/approve", response={200: BookingOut, **ERRORS},
-             operation_id="bookings_booking_approve")
+@router.post(
+    "/{booking_id}/approve",
+    response={200: BookingOut, **ERRORS},
+    operation_id="bookings_booking_approve",
+)
 def booking_approve(request: HttpRequest, booking_id: int, payload: NoteIn) -> Any:
     booking = _booking_for(request, booking_id, permissions.can_decide_booking)
     return services.booking_approve(actor=request.user, booking=booking, note=payload.note)
 
 
-@router.post("/{booking_id}/reject", response={200: BookingOut, **ERRORS},
-             operation_id="bookings_booking_reject")
+@router.post(
+    "/{booking_id}/reject",
+    response={200: BookingOut, **ERRORS},
+    operation_id="bookings_booking_reject",
+)
 def booking_reject(request: HttpRequest, booking_id: int, payload: NoteIn) -> Any:
     booking = _booking_for(request, booking_id, permissions.can_decide_booking)
     return services.booking_reject(actor=request.user, booking=booking, note=payload.note)
 
 
-@router.post("/{booking_id}/cancel", response={200: BookingOut, **ERRORS},
-             operation_id="bookings_booking_cancel")
+@router.post(
+    "/{booking_id}/cancel",
+    response={200: BookingOut, **ERRORS},
+    operation_id="bookings_booking_cancel",
+)
 def booking_cancel(request: HttpRequest, booking_id: int, payload: NoteIn) -> Any:
     booking = _booking_for(request, booking_id, permissions.can_cancel_booking)
     return services.booking_cancel(actor=request.user, booking=booking, reason=payload.note)
 
 
-@router.post("/{booking_id}/mark", response={200: BookingOut, **ERRORS},
-             operation_id="bookings_booking_mark")
+@router.post(
+    "/{booking_id}/mark", response={200: BookingOut, **ERRORS}, operation_id="bookings_booking_mark"
+)
 def booking_mark(request: HttpRequest, booking_id: int, payload: OutcomeIn) -> Any:
     booking = _booking_for(request, booking_id, permissions.can_mark_booking)
     return services.booking_mark(
@@ -188,24 +204,35 @@ def booking_mark(request: HttpRequest, booking_id: int, payload: OutcomeIn) -> A
     )
 
 
-@router.get("/resources/{resource_id}/week", response={200: WeekOut, **ERRORS},
-            operation_id="bookings_availability_get")
-def availability_get(request: HttpRequest, resource_id: int, week: datetime.date | None = None
-                     ) -> Any:
+@router.get(
+    "/resources/{resource_id}/week",
+    response={200: WeekOut, **ERRORS},
+    operation_id="bookings_availability_get",
+)
+def availability_get(
+    request: HttpRequest, resource_id: int, week: datetime.date | None = None
+) -> Any:
     """The taken times of one week (Monday to Sunday, local time) of a resource."""
     resource = resource_get_for_user_or_404(request.user, resource_id)
     monday = calendar.week_start_of(week or timezone.localdate())
     mine_or_managed = permissions.can_manage_bookings_of(request.user, resource)
     taken = [
-        {"start": b.start, "end": b.end, "status": b.status,
-         "booking_id": b.pk if mine_or_managed or b.booked_by_id == request.user.pk else None}
+        {
+            "start": b.start,
+            "end": b.end,
+            "status": b.status,
+            "booking_id": b.pk if mine_or_managed or b.booked_by_id == request.user.pk else None,
+        }
         for b in calendar.week_bookings(resource, monday)
     ]
     return {"resource_id": resource.pk, "week_start": monday, "taken": taken}
 
 
-@router.get("/resources/{resource_id}/rules", response={200: RulesIO, **ERRORS},
-            operation_id="bookings_rules_get")
+@router.get(
+    "/resources/{resource_id}/rules",
+    response={200: RulesIO, **ERRORS},
+    operation_id="bookings_rules_get",
+)
 def rules_get(request: HttpRequest, resource_id: int) -> Any:
     resource = resource_get_for_user_or_404(request.user, resource_id)
     rules = BookingRules.objects.filter(resource=resource).first()
@@ -214,8 +241,11 @@ def rules_get(request: HttpRequest, resource_id: int) -> Any:
     return rules
 
 
-@router.put("/resources/{resource_id}/rules", response={200: RulesIO, **ERRORS},
-            operation_id="bookings_rules_set")
+@router.put(
+    "/resources/{resource_id}/rules",
+    response={200: RulesIO, **ERRORS},
+    operation_id="bookings_rules_set",
+)
 def rules_set(request: HttpRequest, resource_id: int, payload: RulesIO) -> Any:
     resource = resource_get_for_user_or_404(request.user, resource_id)
     if not permissions.can_set_booking_rules(request.user, resource):
@@ -223,8 +253,11 @@ def rules_set(request: HttpRequest, resource_id: int, payload: RulesIO) -> Any:
     return services.booking_rules_set(actor=request.user, resource=resource, **payload.dict())
 
 
-@router.get("/reports/usage", response={200: list[UsageRowOut], **ERRORS},
-            operation_id="bookings_usage_report")
+@router.get(
+    "/reports/usage",
+    response={200: list[UsageRowOut], **ERRORS},
+    operation_id="bookings_usage_report",
+)
 def usage_report(request: HttpRequest, filters: Query[UsageFilters]) -> Any:
     if not permissions.can_see_usage_reports(request.user):
         raise PermissionDenied(_("Usage reports are for coordinators."))

@@ -19,7 +19,9 @@ from tandem.bookings.selectors import local_midnight
 from tandem.resources.models import SharedResource
 
 SHOWN_STATUSES = (
-    BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.COMPLETED,
+    BookingStatus.REQUESTED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.COMPLETED,
     BookingStatus.NO_SHOW,
 )
 
@@ -46,7 +48,9 @@ def week_bookings(resource: SharedResource, monday: datetime.date) -> list[Booki
             start__gte=first - datetime.timedelta(minutes=MAX_BOOKING_MINUTES),
             start__lt=after,
             end__gt=first,
-        ).order_by("start").only("id", "start", "end", "status", "booked_by_id")
+        )
+        .order_by("start")
+        .only("id", "start", "end", "status", "booked_by_id")
     )
 
 
@@ -77,8 +81,9 @@ def _taken_slots(bookings: list[Booking], slot: int) -> dict[datetime.datetime, 
     for booking in bookings:
         local = timezone.localtime(booking.start)
         offset = (local.hour * 60 + local.minute) % slot
-        moment = booking.start - datetime.timedelta(minutes=offset, seconds=local.second,
-                                                    microseconds=local.microsecond)
+        moment = booking.start - datetime.timedelta(
+            minutes=offset, seconds=local.second, microseconds=local.microsecond
+        )
         while moment < booking.end:
             taken.setdefault(moment, booking)
             moment += step
@@ -108,10 +113,17 @@ def week_grid(
                     _minutes(opening[0]) <= minute and minute + slot <= _minutes(opening[1])
                 )
                 past = local < now
-                row.cells.append(Cell(
-                    start=local, open=is_open, booking=taken.get(local), past=past,
-                    not_bookable="" if past or not is_open else window_problem(rules, local, now),
-                ))
+                row.cells.append(
+                    Cell(
+                        start=local,
+                        open=is_open,
+                        booking=taken.get(local),
+                        past=past,
+                        not_bookable=""
+                        if past or not is_open
+                        else window_problem(rules, local, now),
+                    )
+                )
             rows.append(row)
     return {"days": days, "rows": rows}
 
@@ -135,10 +147,13 @@ def ical_for(bookings: list[Booking], *, name: str, show_who: bool) -> bytes:
         if show_who:
             summary = f"{summary} — {booking.booked_by.display_name}"
         event.add("summary", summary)
-        event.add("status", "TENTATIVE" if booking.status == BookingStatus.REQUESTED
-                  else "CONFIRMED")
-        event.add("description", _("Booking status: %(status)s") % {
-            "status": booking.get_status_display()})
+        event.add(
+            "status", "TENTATIVE" if booking.status == BookingStatus.REQUESTED else "CONFIRMED"
+        )
+        event.add(
+            "description",
+            _("Booking status: %(status)s") % {"status": booking.get_status_display()},
+        )
         if booking.resource.location:
             event.add("location", booking.resource.location)
         calendar.add_component(event)

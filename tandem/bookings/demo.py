@@ -41,10 +41,14 @@ def _fund_for(trainee: User, coordinator: User) -> object:
         return fund
     today = timezone.localdate()
     return fund_register(
-        actor=coordinator, code="WMU-GIF-2026-017", title="Graduate innovation fund: "
-        "hypoxia signalling in tumour cells", source="WMU Graduate School",
-        principal_investigator=trainee, institution=trainee.memberships.get().institution,
-        amount=Decimal("20000.00"), start_date=today.replace(month=1, day=1),
+        actor=coordinator,
+        code="WMU-GIF-2026-017",
+        title="Graduate innovation fund: hypoxia signalling in tumour cells",
+        source="WMU Graduate School",
+        principal_investigator=trainee,
+        institution=trainee.memberships.get().institution,
+        amount=Decimal("20000.00"),
+        start_date=today.replace(month=1, day=1),
         end_date=today.replace(month=12, day=31) + datetime.timedelta(days=365),
     )
 
@@ -58,39 +62,63 @@ def load_demo() -> None:
     coord_emu = User.objects.get(username="coord.emu")
     zhang = User.objects.get(username="trainee.zhang")
     services.booking_rules_set(
-        actor=coord_emu, resource=microscope, opening_hours=WEEKDAY_HOURS, slot_minutes=30,
-        max_booking_minutes=240, min_notice_hours=24, max_advance_days=60,
-        approval_required=True, cost_per_hour=Decimal("150.00"), charge_no_show=True,
+        actor=coord_emu,
+        resource=microscope,
+        opening_hours=WEEKDAY_HOURS,
+        slot_minutes=30,
+        max_booking_minutes=240,
+        min_notice_hours=24,
+        max_advance_days=60,
+        approval_required=True,
+        cost_per_hour=Decimal("150.00"),
+        charge_no_show=True,
     )
     fund = _fund_for(zhang, User.objects.get(username="coord.wmu"))
 
     def book(day: datetime.date, hour: int, hours: int, purpose: str) -> Booking:
         return services.booking_request(
-            actor=zhang, resource=microscope, start=_at(day, hour),
-            end=_at(day, hour + hours), fund=fund, purpose=purpose,
+            actor=zhang,
+            resource=microscope,
+            start=_at(day, hour),
+            end=_at(day, hour + hours),
+            fund=fund,
+            purpose=purpose,
         )
 
     book(_workday(3), 9, 2, "Live-cell imaging of HIF-1α reporter lines")  # stays requested
     confirmed = book(_workday(4), 14, 2, "Co-localisation of LC3 and LAMP1")
-    services.booking_approve(actor=coord_emu, booking=confirmed, note="Please bring your own "
-                             "immersion oil.")
+    services.booking_approve(
+        actor=coord_emu, booking=confirmed, note="Please bring your own immersion oil."
+    )
     rejected = book(_workday(5), 9, 4, "Z-stacks of spheroids")
-    services.booking_reject(actor=coord_emu, booking=rejected,
-                            note="The instrument is serviced that morning.")
+    services.booking_reject(
+        actor=coord_emu, booking=rejected, note="The instrument is serviced that morning."
+    )
     cancelled = book(_workday(6), 10, 1, "Pilot imaging")
     services.booking_approve(actor=coord_emu, booking=cancelled)
     services.booking_cancel(actor=zhang, booking=cancelled, reason="Samples not ready.")
 
     # History: bookings already used (or missed), written as they would stand today.
-    access = {"institution": zhang.memberships.get().institution,
-              "agreement": microscope.openings.get().agreement}
-    for offset, hour, hours, status in ((-8, 9, 3, BookingStatus.COMPLETED),
-                                        (-5, 13, 2, BookingStatus.COMPLETED),
-                                        (-2, 10, 1, BookingStatus.NO_SHOW)):
+    access = {
+        "institution": zhang.memberships.get().institution,
+        "agreement": microscope.openings.get().agreement,
+    }
+    for offset, hour, hours, status in (
+        (-8, 9, 3, BookingStatus.COMPLETED),
+        (-5, 13, 2, BookingStatus.COMPLETED),
+        (-2, 10, 1, BookingStatus.NO_SHOW),
+    ):
         day = _workday(offset)
         booking = Booking.objects.create(
-            resource=microscope, booked_by=zhang, start=_at(day, hour),
-            end=_at(day, hour + hours), status=status, purpose="Imaging of fixed sections",
-            cost=Decimal("150.00") * hours, decided_by=coord_emu, decided_at=_at(day, 8), **access,
+            resource=microscope,
+            booked_by=zhang,
+            start=_at(day, hour),
+            end=_at(day, hour + hours),
+            status=status,
+            purpose="Imaging of fixed sections",
+            cost=Decimal("150.00") * hours,
+            decided_by=coord_emu,
+            decided_at=_at(day, 8),
+            **access,
         )
         audit_record(actor=None, action=f"booking.{status}", target=booking, reason="demo data")

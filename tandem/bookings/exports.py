@@ -14,23 +14,42 @@ from tandem.core.spreadsheets import XLSX, workbook
 
 __all__ = ["XLSX", "bookings_workbook", "usage_workbook"]
 
+
 def bookings_workbook(bookings: Iterable[Booking]) -> bytes:
     header = [
-        _("Booking"), _("Resource"), _("Owner"), _("Booked by"), _("Institution"),
-        _("Agreement"), _("Start"), _("End"), pgettext("duration", "Hours"), _("Status"),
+        _("Booking"),
+        _("Resource"),
+        _("Owner"),
+        _("Booked by"),
+        _("Institution"),
+        _("Agreement"),
+        _("Start"),
+        _("End"),
+        pgettext("duration", "Hours"),
+        _("Status"),
         _("Purpose"),
-        _("Fund"), _("Cost (CNY)"), _("Charged (CNY)"),
+        _("Fund"),
+        _("Cost (CNY)"),
+        _("Charged (CNY)"),
     ]
 
     def rows() -> Iterable[list[Any]]:
         for b in bookings:
             yield [
-                b.pk, str(b.resource), str(b.resource.institution), b.booked_by.display_name,
-                str(b.institution), str(b.agreement or ""),
+                b.pk,
+                str(b.resource),
+                str(b.resource.institution),
+                b.booked_by.display_name,
+                str(b.institution),
+                str(b.agreement or ""),
                 timezone.localtime(b.start).replace(tzinfo=None),
-                timezone.localtime(b.end).replace(tzinfo=None), float(b.hours),
-                str(b.get_status_display()), b.purpose, b.fund.code if b.fund else "",
-                float(b.cost), float(b.charged_amount),
+                timezone.localtime(b.end).replace(tzinfo=None),
+                float(b.hours),
+                str(b.get_status_display()),
+                b.purpose,
+                b.fund.code if b.fund else "",
+                float(b.cost),
+                float(b.charged_amount),
             ]
 
     return workbook(_("Bookings"), header, rows())
@@ -38,11 +57,27 @@ def bookings_workbook(bookings: Iterable[Booking]) -> bytes:
 
 def usage_workbook(group_label: str, rows: list[UsageRow]) -> bytes:
     header = [
-        str(group_label), _("Bookings"), _("Hours booked"), _("Hours used"), _("Hours open"),
-        _("Utilisation (%)"), _("Charges (CNY)"),
+        str(group_label),
+        _("Bookings"),
+        _("Hours booked"),
+        _("Hours used"),
+        _("Hours open"),
+        _("Utilisation (%)"),
+        _("Charges (CNY)"),
     ]
-    return workbook(_("Usage"), header, (
-        [r.label, r.bookings, float(r.hours_booked), float(r.hours_used), float(r.open_hours),
-         float(r.utilisation) if r.utilisation is not None else None, float(r.charges)]
-        for r in rows
-    ))
+    return workbook(
+        _("Usage"),
+        header,
+        (
+            [
+                r.label,
+                r.bookings,
+                float(r.hours_booked),
+                float(r.hours_used),
+                float(r.open_hours),
+                float(r.utilisation) if r.utilisation is not None else None,
+                float(r.charges),
+            ]
+            for r in rows
+        ),
+    )

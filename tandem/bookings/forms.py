@@ -13,8 +13,13 @@ from tandem.bookings.reports import GROUPS
 from tandem.resources.models import SharedResource
 
 WEEKDAY_NAMES = {
-    1: _("Monday"), 2: _("Tuesday"), 3: _("Wednesday"), 4: _("Thursday"), 5: _("Friday"),
-    6: _("Saturday"), 7: _("Sunday"),
+    1: _("Monday"),
+    2: _("Tuesday"),
+    3: _("Wednesday"),
+    4: _("Thursday"),
+    5: _("Friday"),
+    6: _("Saturday"),
+    7: _("Sunday"),
 }
 
 
@@ -24,7 +29,9 @@ class BookingFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", _("All statuses")), *BookingStatus.choices]
     )
     resource = forms.ModelChoiceField(
-        label=_("Resource"), required=False, queryset=SharedResource.objects.none(),
+        label=_("Resource"),
+        required=False,
+        queryset=SharedResource.objects.none(),
         empty_label=_("All resources"),
     )
     date_from = forms.DateField(
@@ -49,8 +56,11 @@ class BookingFilterForm(forms.Form):
         return {
             "status": data["status"],
             "resource_id": data["resource"].pk if data["resource"] else None,
-            "date_from": data["date_from"], "date_to": data["date_to"], "mine": data["mine"],
-            "awaiting_me": data["awaiting_me"], "search": data["q"].strip(),
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "mine": data["mine"],
+            "awaiting_me": data["awaiting_me"],
+            "search": data["q"].strip(),
         }
 
 
@@ -64,7 +74,9 @@ class BookingForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=300)
     fund = forms.ModelChoiceField(
-        label=_("Fund to charge"), required=False, queryset=None,
+        label=_("Fund to charge"),
+        required=False,
+        queryset=None,
         help_text=_("Needed when the resource costs money."),
     )
     for_cultivation = forms.ModelChoiceField(
@@ -105,19 +117,24 @@ class RulesForm(forms.Form):
     max_booking_minutes = forms.IntegerField(
         label=_("Longest booking (minutes)"), min_value=5, initial=240
     )
-    min_notice_hours = forms.IntegerField(label=_("Minimum notice (hours)"), min_value=0,
-                                          initial=24)
-    max_advance_days = forms.IntegerField(label=_("Book at most this many days ahead"),
-                                          min_value=1, initial=60)
-    approval_required = forms.BooleanField(label=_("Approval needed"), required=False,
-                                           initial=True)
-    cost_per_hour = forms.DecimalField(label=_("Cost per hour (CNY)"), min_value=0,
-                                       decimal_places=2, initial=0)
+    min_notice_hours = forms.IntegerField(
+        label=_("Minimum notice (hours)"), min_value=0, initial=24
+    )
+    max_advance_days = forms.IntegerField(
+        label=_("Book at most this many days ahead"), min_value=1, initial=60
+    )
+    approval_required = forms.BooleanField(label=_("Approval needed"), required=False, initial=True)
+    cost_per_hour = forms.DecimalField(
+        label=_("Cost per hour (CNY)"), min_value=0, decimal_places=2, initial=0
+    )
     charge_no_show = forms.BooleanField(label=_("Charge no-shows"), required=False, initial=True)
 
     def __init__(self, *args: Any, instance: BookingRules | None = None, **kwargs: Any) -> None:
-        hours = instance.opening_hours if instance else {str(d): ["08:00", "18:00"]
-                                                         for d in (1, 2, 3, 4, 5)}
+        hours = (
+            instance.opening_hours
+            if instance
+            else {str(d): ["08:00", "18:00"] for d in (1, 2, 3, 4, 5)}
+        )
         if "initial" not in kwargs:
             initial: dict[str, Any] = {}
             if instance is not None:
@@ -130,11 +147,13 @@ class RulesForm(forms.Form):
         for day in WEEKDAYS:
             name = WEEKDAY_NAMES[day]
             self.fields[f"opens_{day}"] = forms.TimeField(
-                label=_("%(day)s opens") % {"day": name}, required=False,
+                label=_("%(day)s opens") % {"day": name},
+                required=False,
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             )
             self.fields[f"closes_{day}"] = forms.TimeField(
-                label=_("%(day)s closes") % {"day": name}, required=False,
+                label=_("%(day)s closes") % {"day": name},
+                required=False,
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             )
 
@@ -143,20 +162,30 @@ class RulesForm(forms.Form):
 
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
-        values = {name: data[name] for name in (
-            "slot_minutes", "max_booking_minutes", "min_notice_hours", "max_advance_days",
-            "approval_required", "cost_per_hour", "charge_no_show",
-        )}
+        values = {
+            name: data[name]
+            for name in (
+                "slot_minutes",
+                "max_booking_minutes",
+                "min_notice_hours",
+                "max_advance_days",
+                "approval_required",
+                "cost_per_hour",
+                "charge_no_show",
+            )
+        }
         values["opening_hours"] = {
             str(d): [data[f"opens_{d}"].strftime("%H:%M"), data[f"closes_{d}"].strftime("%H:%M")]
-            for d in WEEKDAYS if data.get(f"opens_{d}") and data.get(f"closes_{d}")
+            for d in WEEKDAYS
+            if data.get(f"opens_{d}") and data.get(f"closes_{d}")
         }
         return values
 
 
 class ReportForm(forms.Form):
     group = forms.ChoiceField(
-        label=_("Per"), choices=[(key, label) for key, (label, *_rest) in GROUPS.items()],
+        label=_("Per"),
+        choices=[(key, label) for key, (label, *_rest) in GROUPS.items()],
         required=False,
     )
     date_from = forms.DateField(

@@ -19,12 +19,16 @@ from tandem.bookings.selectors import booking_list_visible_to, local_midnight
 GROUPS = {
     "resource": (_("Resource"), "resource_id", "resource__name"),
     "institution": (
-        _("Owner institution"), "resource__institution_id", "resource__institution__name"
+        _("Owner institution"),
+        "resource__institution_id",
+        "resource__institution__name",
     ),
     "agreement": (_("Agreement"), "agreement_id", "agreement__title"),
 }
 BOOKED = (
-    BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.COMPLETED,
+    BookingStatus.REQUESTED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.COMPLETED,
     BookingStatus.NO_SHOW,
 )
 

@@ -42,9 +42,7 @@ def clean_opening_hours(value: Any) -> dict[str, list[str]]:
         try:
             opens, closes = (parse_hhmm(str(h)) for h in hours)
         except (TypeError, ValueError):
-            raise ValidationError(
-                {"opening_hours": [_("Times are written as HH:MM.")]}
-            ) from None
+            raise ValidationError({"opening_hours": [_("Times are written as HH:MM.")]}) from None
         if closes <= opens:
             raise ValidationError(
                 {"opening_hours": [_("Closing time must be after opening time.")]}
@@ -71,9 +69,7 @@ def cost_of(rules: BookingRules, start: datetime.datetime, end: datetime.datetim
     return (hours * rules.cost_per_hour).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def window_problem(
-    rules: BookingRules, start: datetime.datetime, now: datetime.datetime
-) -> str:
+def window_problem(rules: BookingRules, start: datetime.datetime, now: datetime.datetime) -> str:
     """Why a booking may not start at `start`: too little notice or too far ahead ("" if it
     may). The calendar shows these slots as not bookable, with the same reason."""
     if start < now + datetime.timedelta(hours=rules.min_notice_hours):
@@ -100,15 +96,24 @@ def check_times(
     slot = rules.slot_minutes
     for field, moment in (("start", local_start), ("end", local_end)):
         if moment.second or moment.microsecond or (moment.hour * 60 + moment.minute) % slot:
-            raise ValidationError({field: [
-                _("Bookings start and end on the %(minutes)s-minute grid.") % {"minutes": slot}
-            ]})
+            raise ValidationError(
+                {
+                    field: [
+                        _("Bookings start and end on the %(minutes)s-minute grid.")
+                        % {"minutes": slot}
+                    ]
+                }
+            )
     minutes = (end - start).total_seconds() / 60
     if minutes > rules.max_booking_minutes:
-        raise ValidationError({"end": [
-            _("The longest booking is %(minutes)s minutes.")
-            % {"minutes": rules.max_booking_minutes}
-        ]})
+        raise ValidationError(
+            {
+                "end": [
+                    _("The longest booking is %(minutes)s minutes.")
+                    % {"minutes": rules.max_booking_minutes}
+                ]
+            }
+        )
     problem = window_problem(rules, start, now)
     if problem:
         raise ValidationError({"start": [problem]})
@@ -117,7 +122,11 @@ def check_times(
         raise ValidationError({"start": [_("The resource is closed at that time.")]})
     opens, closes = opening
     if local_start.time() < opens or (local_end.time() > closes):
-        raise ValidationError({"start": [
-            _("The resource is open from %(opens)s to %(closes)s that day.")
-            % {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
-        ]})
+        raise ValidationError(
+            {
+                "start": [
+                    _("The resource is open from %(opens)s to %(closes)s that day.")
+                    % {"opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+                ]
+            }
+        )

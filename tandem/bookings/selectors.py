@@ -111,8 +111,10 @@ def booking_list_for_page(
         )
     if search:
         queryset = queryset.filter(
-            Q(resource__name__icontains=search) | Q(resource__name_zh__icontains=search)
-            | Q(booked_by__full_name__icontains=search) | Q(purpose__icontains=search)
+            Q(resource__name__icontains=search)
+            | Q(resource__name_zh__icontains=search)
+            | Q(booked_by__full_name__icontains=search)
+            | Q(purpose__icontains=search)
         )
     return _with_related(queryset)
 
@@ -147,7 +149,9 @@ def feed_get_for_user_or_404(user: Any, pk: int) -> CalendarFeed:
 def feed_get_by_token_or_404(token: str) -> CalendarFeed:
     return get_object_or_404(
         CalendarFeed.objects.select_related("owner", "resource"),
-        token=token, revoked_at__isnull=True, owner__is_active=True,
+        token=token,
+        revoked_at__isnull=True,
+        owner__is_active=True,
     )
 
 
@@ -176,11 +180,13 @@ def booking_dashboard(user: Any) -> dict[str, Any]:
         upcoming=Count("id", filter=Q(status__in=ACTIVE_STATUSES, end__gt=now)),
         requested=Count("id", filter=Q(status=BookingStatus.REQUESTED)),
     )
-    awaiting = Booking.objects.filter(
-        status=BookingStatus.REQUESTED, resource__in=resource_list_managed_by(user)
-    ).count() if tenancy.is_consortium_admin(user) or tenancy.coordinated_institution_ids(
-        user
-    ) else 0
+    awaiting = (
+        Booking.objects.filter(
+            status=BookingStatus.REQUESTED, resource__in=resource_list_managed_by(user)
+        ).count()
+        if tenancy.is_consortium_admin(user) or tenancy.coordinated_institution_ids(user)
+        else 0
+    )
     return {
         "upcoming": mine["upcoming"],
         "requested": mine["requested"],

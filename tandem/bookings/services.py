@@ -36,11 +36,24 @@ from tandem.core.errors import field_error
 from tandem.resources.models import SharedResource
 
 RULE_FIELDS = (
-    "opening_hours", "slot_minutes", "max_booking_minutes", "min_notice_hours",
-    "max_advance_days", "approval_required", "cost_per_hour", "charge_no_show",
+    "opening_hours",
+    "slot_minutes",
+    "max_booking_minutes",
+    "min_notice_hours",
+    "max_advance_days",
+    "approval_required",
+    "cost_per_hour",
+    "charge_no_show",
 )
 BOOKING_FIELDS = (
-    "status", "start", "end", "fund", "cost", "charged_amount", "decided_by", "decision_note",
+    "status",
+    "start",
+    "end",
+    "fund",
+    "cost",
+    "charged_amount",
+    "decided_by",
+    "decision_note",
     "cancelled_by",
 )
 OVERLAP_CONSTRAINT = "booking_no_overlap"
@@ -87,25 +100,34 @@ def _check_fund(actor: Any, fund: Any, cost: Decimal) -> None:
     if not fund_list_chargeable_by(actor).filter(pk=fund.pk).exists():
         raise field_error("fund", _("You cannot charge this fund."))
     if fund.balance < cost:
-        raise field_error("fund", _(
-            "The fund's balance (%(balance)s) does not cover the cost (%(cost)s)."
-        ) % {"balance": fund.balance, "cost": cost})
+        raise field_error(
+            "fund",
+            _("The fund's balance (%(balance)s) does not cover the cost (%(cost)s).")
+            % {"balance": fund.balance, "cost": cost},
+        )
 
 
 def _check_cultivation(actor: Any, cultivation: Any) -> None:
     from tandem.cultivation.selectors import cultivation_list_visible_to
 
-    if cultivation is not None and not cultivation_list_visible_to(actor).filter(
-        pk=cultivation.pk
-    ).exists():
+    if (
+        cultivation is not None
+        and not cultivation_list_visible_to(actor).filter(pk=cultivation.pk).exists()
+    ):
         raise field_error("for_cultivation", _("Choose one of your joint cultivations."))
 
 
 def _overlaps(booking: Booking) -> bool:
-    return Booking.objects.filter(
-        resource_id=booking.resource_id, status__in=ACTIVE_STATUSES,
-        start__lt=booking.end, end__gt=booking.start,
-    ).exclude(pk=booking.pk).exists()
+    return (
+        Booking.objects.filter(
+            resource_id=booking.resource_id,
+            status__in=ACTIVE_STATUSES,
+            start__lt=booking.end,
+            end__gt=booking.start,
+        )
+        .exclude(pk=booking.pk)
+        .exists()
+    )
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
@@ -148,24 +170,38 @@ def _charge(booking: Booking) -> None:
     from tandem.funds.services import expense_record
 
     local = timezone.localtime(booking.start)
-    description = generated("booking.charge", {
-        "pk": booking.pk, "resource": str(booking.resource), "day": f"{local:%Y-%m-%d}",
-        "start": f"{local:%H:%M}", "end": f"{timezone.localtime(booking.end):%H:%M}",
-    })
+    description = generated(
+        "booking.charge",
+        {
+            "pk": booking.pk,
+            "resource": str(booking.resource),
+            "day": f"{local:%Y-%m-%d}",
+            "start": f"{local:%H:%M}",
+            "end": f"{timezone.localtime(booking.end):%H:%M}",
+        },
+    )
     try:
         expense = expense_record(
-            actor=booking.booked_by, fund=booking.fund, amount=booking.cost, date=local.date(),
-            category="instrument_use", description=in_site_language(description)[:300],
-            allocation=_allocation_for(booking), generated_description=description,
+            actor=booking.booked_by,
+            fund=booking.fund,
+            amount=booking.cost,
+            date=local.date(),
+            category="instrument_use",
+            description=in_site_language(description)[:300],
+            allocation=_allocation_for(booking),
+            generated_description=description,
         )
     except ValidationError as exc:
-        messages = exc.messages if not hasattr(exc, "error_dict") else [
-            str(m) for msgs in exc.message_dict.values() for m in msgs
-        ]
+        messages = (
+            exc.messages
+            if not hasattr(exc, "error_dict")
+            else [str(m) for msgs in exc.message_dict.values() for m in msgs]
+        )
         raise ValidationError({"fund": messages}) from None
     except PermissionDenied as exc:
-        raise field_error("fund", str(exc) or _("The booker can no longer charge this fund.")) \
-            from None
+        raise field_error(
+            "fund", str(exc) or _("The booker can no longer charge this fund.")
+        ) from None
     booking.charge = expense
     booking.charged_amount = booking.cost
 
@@ -178,7 +214,9 @@ def _reverse_charge(booking: Booking, reason: str = "", reason_code: str = "") -
     from tandem.funds.services import expense_reverse
 
     expense_reverse(
-        actor=booking.booked_by, expense=booking.charge, reason=reason,
+        actor=booking.booked_by,
+        expense=booking.charge,
+        reason=reason,
         reason_code="" if reason else reason_code,
         reason_params=None if reason else {"pk": booking.pk},
     )
@@ -211,9 +249,16 @@ def booking_request(
     _check_fund(actor, fund, cost)
     _check_cultivation(actor, for_cultivation)
     booking = Booking(
-        resource=resource, booked_by=actor, institution_id=access.institution_id,
-        agreement_id=access.agreement_id, for_cultivation=for_cultivation, start=start, end=end,
-        purpose=(purpose or "").strip(), fund=fund if cost > 0 else None, cost=cost,
+        resource=resource,
+        booked_by=actor,
+        institution_id=access.institution_id,
+        agreement_id=access.agreement_id,
+        for_cultivation=for_cultivation,
+        start=start,
+        end=end,
+        purpose=(purpose or "").strip(),
+        fund=fund if cost > 0 else None,
+        cost=cost,
         status=BookingStatus.REQUESTED if rules.approval_required else BookingStatus.CONFIRMED,
     )
     if _overlaps(booking):
@@ -224,16 +269,20 @@ def booking_request(
         _charge(booking)
         booking.save(update_fields=["charge", "charged_amount"])
     audit_record(
-        actor=actor, action="booking.request", target=booking,
+        actor=actor,
+        action="booking.request",
+        target=booking,
         changes=diff({}, snapshot(booking, BOOKING_FIELDS)),
     )
     return booking
 
 
 def _locked(booking: Booking) -> Booking:
-    return Booking.objects.select_for_update(of=("self",)).select_related(
-        "resource", "booked_by", "fund", "charge"
-    ).get(pk=booking.pk)
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("resource", "booked_by", "fund", "charge")
+        .get(pk=booking.pk)
+    )
 
 
 @transaction.atomic
@@ -249,8 +298,11 @@ def booking_approve(*, actor: Any, booking: Booking, note: str = "") -> Booking:
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(
-        actor=actor, action="booking.approve", target=booking,
-        changes=diff(before, snapshot(booking, BOOKING_FIELDS)), reason=booking.decision_note,
+        actor=actor,
+        action="booking.approve",
+        target=booking,
+        changes=diff(before, snapshot(booking, BOOKING_FIELDS)),
+        reason=booking.decision_note,
     )
     return booking
 
@@ -269,8 +321,11 @@ def booking_reject(*, actor: Any, booking: Booking, note: str) -> Booking:
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(
-        actor=actor, action="booking.reject", target=booking,
-        changes=diff(before, snapshot(booking, BOOKING_FIELDS)), reason=note,
+        actor=actor,
+        action="booking.reject",
+        target=booking,
+        changes=diff(before, snapshot(booking, BOOKING_FIELDS)),
+        reason=note,
     )
     return booking
 
@@ -290,8 +345,11 @@ def booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(
-        actor=actor, action="booking.cancel", target=booking,
-        changes=diff(before, snapshot(booking, BOOKING_FIELDS)), reason=reason,
+        actor=actor,
+        action="booking.cancel",
+        target=booking,
+        changes=diff(before, snapshot(booking, BOOKING_FIELDS)),
+        reason=reason,
     )
     return booking
 
@@ -318,8 +376,11 @@ def booking_mark(*, actor: Any, booking: Booking, outcome: str, note: str = "") 
     booking.full_clean(validate_constraints=False)
     booking.save()
     audit_record(
-        actor=actor, action=f"booking.{outcome}", target=booking,
-        changes=diff(before, snapshot(booking, BOOKING_FIELDS)), reason=(note or "").strip(),
+        actor=actor,
+        action=f"booking.{outcome}",
+        target=booking,
+        changes=diff(before, snapshot(booking, BOOKING_FIELDS)),
+        reason=(note or "").strip(),
     )
     return booking
 
@@ -331,9 +392,7 @@ def feed_create(*, actor: Any, resource: SharedResource | None = None) -> Calend
 
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in to subscribe to a calendar."))
-    if resource is not None and not resource_list_visible_to(actor).filter(
-        pk=resource.pk
-    ).exists():
+    if resource is not None and not resource_list_visible_to(actor).filter(pk=resource.pk).exists():
         raise field_error("resource", _("Choose a resource you can see."))
     feed = CalendarFeed(owner=actor, resource=resource)
     feed.full_clean()

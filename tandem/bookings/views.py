@@ -92,8 +92,12 @@ def booking_create(request: HttpRequest, resource_pk: int) -> HttpResponse:
         start, end = form.times()
         try:
             booking = services.booking_request(
-                actor=request.user, resource=resource, start=start, end=end,
-                fund=form.cleaned_data["fund"], purpose=form.cleaned_data["purpose"],
+                actor=request.user,
+                resource=resource,
+                start=start,
+                end=end,
+                fund=form.cleaned_data["fund"],
+                purpose=form.cleaned_data["purpose"],
                 for_cultivation=form.cleaned_data["for_cultivation"],
             )
         except ValidationError as exc:
@@ -105,9 +109,16 @@ def booking_create(request: HttpRequest, resource_pk: int) -> HttpResponse:
                 messages.success(request, _("The booking is requested; the owner will decide."))
             return redirect("bookings:detail", pk=booking.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "bookings/form.html", {
-        "form": form, "resource": resource, "rules": resource.booking_rules,
-    }, status=status)
+    return render(
+        request,
+        "bookings/form.html",
+        {
+            "form": form,
+            "resource": resource,
+            "rules": resource.booking_rules,
+        },
+        status=status,
+    )
 
 
 def _map_time_fields(exc: ValidationError) -> ValidationError:
@@ -142,8 +153,12 @@ def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.booking_cancel(actor=request.user, booking=booking, reason=note)
                 messages.success(request, _("The booking is cancelled."))
             else:
-                services.booking_mark(actor=request.user, booking=booking,
-                                      outcome=form.cleaned_data["outcome"], note=note)
+                services.booking_mark(
+                    actor=request.user,
+                    booking=booking,
+                    outcome=form.cleaned_data["outcome"],
+                    note=note,
+                )
                 messages.success(request, _("The outcome is recorded."))
         except ValidationError as exc:
             apply_validation_error(form, exc)

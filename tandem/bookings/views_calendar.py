@@ -29,11 +29,15 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.bookable_resource_list_for(request.user)
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(name_zh__icontains=search))
-    return render(request, "bookings/resources.html", {
-        "page_obj": paginate(request, queryset),
-        "query": query_without_page(request),
-        "search": search,
-    })
+    return render(
+        request,
+        "bookings/resources.html",
+        {
+            "page_obj": paginate(request, queryset),
+            "query": query_without_page(request),
+            "search": search,
+        },
+    )
 
 
 @login_required
@@ -79,9 +83,15 @@ def rules_edit(request: HttpRequest, resource_pk: int) -> HttpResponse:
             messages.success(request, _("The booking rules are saved."))
             return redirect("bookings:calendar", resource_pk=resource.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "bookings/rules_form.html", {
-        "form": form, "resource": resource,
-    }, status=status)
+    return render(
+        request,
+        "bookings/rules_form.html",
+        {
+            "form": form,
+            "resource": resource,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -99,12 +109,16 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("A new calendar address is ready."))
         return redirect("bookings:feeds")
     feeds = selectors.feed_list_for(request.user)
-    return render(request, "bookings/feeds.html", {
-        "feeds": [
-            (feed, request.build_absolute_uri(reverse("bookings:ical", args=[feed.token])))
-            for feed in feeds
-        ],
-    })
+    return render(
+        request,
+        "bookings/feeds.html",
+        {
+            "feeds": [
+                (feed, request.build_absolute_uri(reverse("bookings:ical", args=[feed.token])))
+                for feed in feeds
+            ],
+        },
+    )
 
 
 @login_required
@@ -145,10 +159,18 @@ def _report(request: HttpRequest) -> tuple[ReportForm, str, datetime.date, datet
 @require_GET
 def usage_report(request: HttpRequest) -> HttpResponse:
     form, group, date_from, date_to, rows = _report(request)
-    return render(request, "bookings/report.html", {
-        "form": form, "group_label": reports.GROUPS[group][0], "rows": rows,
-        "date_from": date_from, "date_to": date_to, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "bookings/report.html",
+        {
+            "form": form,
+            "group_label": reports.GROUPS[group][0],
+            "rows": rows,
+            "date_from": date_from,
+            "date_to": date_to,
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required

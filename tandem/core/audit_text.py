@@ -35,7 +35,7 @@ from tandem.institutions.models import Specialty
 from tandem.meetings.models import AttendanceStatus
 from tandem.plans.models import MilestoneKind, PlanVersion, TrainingPlan
 from tandem.publications.models import CreditRole, Publication
-from tandem.publications.policy import ViolationCode
+from tandem.publications.rules import ViolationCode
 from tandem.residency.models import Cohort, CohortMember, Department, Program
 from tandem.resources.models import SharedResource
 

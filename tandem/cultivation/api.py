@@ -16,10 +16,10 @@ from tandem.core.api import ERRORS, Pagination
 from tandem.core.lookups import IdResolver, resolve_one
 from tandem.cultivation import (
     permissions,
-    responsibility_services,
     selectors,
     services,
-    tutor_services,
+    services_responsibility,
+    services_tutor,
 )
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.schemas import (
@@ -54,8 +54,9 @@ def _reload(request: HttpRequest, pk: int) -> JointCultivation:
 def _manageable(request: HttpRequest, cultivation_id: int) -> JointCultivation:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
     if not permissions.can_manage_cultivation(request.user, cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
-                                 "admin, can do this."))
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host, or a consortium admin, can do this.")
+        )
     return cultivation
 
 
@@ -65,29 +66,41 @@ def _person(request: HttpRequest, field: str, pk: int) -> User | None:
     return resolve_one(field, person_list_visible_to(request.user), pk)
 
 
-@router.get("/", response={200: list[CultivationOut], **ERRORS},
-            operation_id="cultivation_cultivation_list")
+@router.get(
+    "/", response={200: list[CultivationOut], **ERRORS}, operation_id="cultivation_cultivation_list"
+)
 @paginate(Pagination)
 def cultivation_list(request: HttpRequest, filters: Query[CultivationFilters]) -> Any:
     return selectors.cultivation_list_for_page(
-        request.user, status=filters.status or "", institution_id=filters.institution_id,
-        agreement_id=filters.agreement_id, incomplete_only=filters.incomplete,
+        request.user,
+        status=filters.status or "",
+        institution_id=filters.institution_id,
+        agreement_id=filters.agreement_id,
+        incomplete_only=filters.incomplete,
         search=filters.q or "",
     )
 
 
-@router.get("/workspace", response={200: list[WorkspaceRowOut], **ERRORS},
-            operation_id="cultivation_workspace_list")
+@router.get(
+    "/workspace",
+    response={200: list[WorkspaceRowOut], **ERRORS},
+    operation_id="cultivation_workspace_list",
+)
 def workspace_list(request: HttpRequest) -> Any:
     if not permissions.can_use_workspace(request.user):
         raise PermissionDenied(_("The workspace is for tutors."))
     return [
         {
-            "cultivation_id": row["cultivation"].pk, "trainee_id": row["trainee"].pk,
-            "trainee_name": str(row["trainee"]), "role": row["role"], "status": row["status"],
-            "home_id": row["home"].pk, "host_id": row["host"].pk,
+            "cultivation_id": row["cultivation"].pk,
+            "trainee_id": row["trainee"].pk,
+            "trainee_name": str(row["trainee"]),
+            "role": row["role"],
+            "status": row["status"],
+            "home_id": row["home"].pk,
+            "host_id": row["host"].pk,
             "partner_tutor_id": row["partner"].tutor_id if row["partner"] else None,
-            "is_complete": row["is_complete"], "next_milestone": row["next_milestone"],
+            "is_complete": row["is_complete"],
+            "next_milestone": row["next_milestone"],
             "last_progress_report_at": (
                 row["last_progress_report"].submitted_at if row["last_progress_report"] else None
             ),
@@ -96,126 +109,174 @@ def workspace_list(request: HttpRequest) -> Any:
     ]
 
 
-@router.get("/{cultivation_id}", response={200: CultivationDetailOut, **ERRORS},
-            operation_id="cultivation_cultivation_get")
+@router.get(
+    "/{cultivation_id}",
+    response={200: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_cultivation_get",
+)
 def cultivation_get(request: HttpRequest, cultivation_id: int) -> Any:
     return selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
 
 
-@router.post("/", response={201: CultivationDetailOut, **ERRORS},
-             operation_id="cultivation_cultivation_propose")
+@router.post(
+    "/",
+    response={201: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_cultivation_propose",
+)
 def cultivation_propose(request: HttpRequest, payload: CultivationIn) -> Any:
     if not permissions.can_propose_cultivation(request.user):
-        raise PermissionDenied(_("Only coordinators and consortium admins propose joint "
-                                 "cultivations."))
+        raise PermissionDenied(
+            _("Only coordinators and consortium admins propose joint cultivations.")
+        )
     ids = IdResolver()
     trainee = ids.one("trainee", person_list_visible_to(request.user), payload.trainee_id)
     agreement = ids.one("agreement", agreement_list_visible_to(request.user), payload.agreement_id)
     ids.check()
     cultivation = services.cultivation_propose(
-        actor=request.user, trainee=trainee, agreement=agreement,
-        home=payload.home_id, host=payload.host_id, planned_start=payload.planned_start,
-        planned_end=payload.planned_end, stay_mode=payload.stay_mode,
+        actor=request.user,
+        trainee=trainee,
+        agreement=agreement,
+        home=payload.home_id,
+        host=payload.host_id,
+        planned_start=payload.planned_start,
+        planned_end=payload.planned_end,
+        stay_mode=payload.stay_mode,
         research_topic=payload.research_topic,
         stays=[
-            {"institution": s.institution_id, "start": s.start, "end": s.end,
-             "purpose": s.purpose}
+            {"institution": s.institution_id, "start": s.start, "end": s.end, "purpose": s.purpose}
             for s in payload.stays
         ],
     )
     return Status(201, _reload(request, cultivation.pk))
 
 
-@router.post("/{cultivation_id}/approve", response={200: CultivationDetailOut, **ERRORS},
-             operation_id="cultivation_cultivation_approve")
+@router.post(
+    "/{cultivation_id}/approve",
+    response={200: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_cultivation_approve",
+)
 def cultivation_approve(request: HttpRequest, cultivation_id: int, payload: ApproveIn) -> Any:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
     if not permissions.may_approve_as_side(request.user, cultivation):
         raise PermissionDenied(_("Only a coordinator of the home or the host can approve."))
-    services.cultivation_approve(actor=request.user, cultivation=cultivation,
-                                 institution=payload.institution_id, reason=payload.reason)
+    services.cultivation_approve(
+        actor=request.user,
+        cultivation=cultivation,
+        institution=payload.institution_id,
+        reason=payload.reason,
+    )
     return _reload(request, cultivation_id)
 
 
-@router.post("/{cultivation_id}/decide/{action}",
-             response={200: CultivationDetailOut, **ERRORS},
-             operation_id="cultivation_cultivation_decide")
+@router.post(
+    "/{cultivation_id}/decide/{action}",
+    response={200: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_cultivation_decide",
+)
 def cultivation_decide(
-    request: HttpRequest, cultivation_id: int,
+    request: HttpRequest,
+    cultivation_id: int,
     action: Literal["activate", "suspend", "resume", "complete", "terminate"],
     payload: CultivationReasonIn,
 ) -> Any:
     cultivation = _manageable(request, cultivation_id)
-    services.cultivation_decide(actor=request.user, cultivation=cultivation, action=action,
-                                reason=payload.reason)
+    services.cultivation_decide(
+        actor=request.user, cultivation=cultivation, action=action, reason=payload.reason
+    )
     return _reload(request, cultivation_id)
 
 
-@router.get("/{cultivation_id}/tutors", response={200: list[AssignmentOut], **ERRORS},
-            operation_id="cultivation_tutor_list")
+@router.get(
+    "/{cultivation_id}/tutors",
+    response={200: list[AssignmentOut], **ERRORS},
+    operation_id="cultivation_tutor_list",
+)
 def tutor_list(request: HttpRequest, cultivation_id: int) -> Any:
     """The pair's whole history, current tutors first per role."""
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
     return list(selectors.pair_history(cultivation))
 
 
-@router.post("/{cultivation_id}/tutors", response={201: AssignmentOut, **ERRORS},
-             operation_id="cultivation_tutor_assign")
+@router.post(
+    "/{cultivation_id}/tutors",
+    response={201: AssignmentOut, **ERRORS},
+    operation_id="cultivation_tutor_assign",
+)
 def tutor_assign(request: HttpRequest, cultivation_id: int, payload: AssignIn) -> Any:
     cultivation = _manageable(request, cultivation_id)
-    assignment = tutor_services.tutor_assign(
-        actor=request.user, cultivation=cultivation,
-        tutor=_person(request, "tutor", payload.tutor_id), role=payload.role,
+    assignment = services_tutor.tutor_assign(
+        actor=request.user,
+        cultivation=cultivation,
+        tutor=_person(request, "tutor", payload.tutor_id),
+        role=payload.role,
     )
     return Status(201, assignment)
 
 
-@router.get("/{cultivation_id}/tutor-changes", response={200: list[ChangeOut], **ERRORS},
-            operation_id="cultivation_tutor_change_list")
+@router.get(
+    "/{cultivation_id}/tutor-changes",
+    response={200: list[ChangeOut], **ERRORS},
+    operation_id="cultivation_tutor_change_list",
+)
 def tutor_change_list(request: HttpRequest, cultivation_id: int) -> Any:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
     return list(selectors.change_request_list_for(cultivation))
 
 
-@router.post("/{cultivation_id}/tutor-changes", response={201: ChangeOut, **ERRORS},
-             operation_id="cultivation_tutor_change_request")
+@router.post(
+    "/{cultivation_id}/tutor-changes",
+    response={201: ChangeOut, **ERRORS},
+    operation_id="cultivation_tutor_change_request",
+)
 def tutor_change_request(request: HttpRequest, cultivation_id: int, payload: ChangeIn) -> Any:
     cultivation = _manageable(request, cultivation_id)
-    change = tutor_services.tutor_change_request(
-        actor=request.user, cultivation=cultivation, role=payload.role,
-        new_tutor=_person(request, "new_tutor", payload.new_tutor_id), reason=payload.reason,
+    change = services_tutor.tutor_change_request(
+        actor=request.user,
+        cultivation=cultivation,
+        role=payload.role,
+        new_tutor=_person(request, "new_tutor", payload.new_tutor_id),
+        reason=payload.reason,
     )
     return Status(201, change)
 
 
-@router.post("/{cultivation_id}/tutor-changes/{request_id}/approve",
-             response={200: ChangeOut, **ERRORS},
-             operation_id="cultivation_tutor_change_approve")
+@router.post(
+    "/{cultivation_id}/tutor-changes/{request_id}/approve",
+    response={200: ChangeOut, **ERRORS},
+    operation_id="cultivation_tutor_change_approve",
+)
 def tutor_change_approve(
     request: HttpRequest, cultivation_id: int, request_id: int, payload: ChangeApproveIn
 ) -> Any:
-    change = selectors.change_request_get_for_user_or_404(request.user, cultivation_id,
-                                                           request_id)
+    change = selectors.change_request_get_for_user_or_404(request.user, cultivation_id, request_id)
     if not permissions.may_approve_as_side(request.user, change.cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host can approve a "
-                                 "change of tutor."))
-    return tutor_services.tutor_change_approve(actor=request.user, change=change,
-                                               institution=payload.institution_id)
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host can approve a change of tutor.")
+        )
+    return services_tutor.tutor_change_approve(
+        actor=request.user, change=change, institution=payload.institution_id
+    )
 
 
-@router.post("/{cultivation_id}/tutor-changes/{request_id}/reject",
-             response={200: ChangeOut, **ERRORS},
-             operation_id="cultivation_tutor_change_reject")
+@router.post(
+    "/{cultivation_id}/tutor-changes/{request_id}/reject",
+    response={200: ChangeOut, **ERRORS},
+    operation_id="cultivation_tutor_change_reject",
+)
 def tutor_change_reject(
     request: HttpRequest, cultivation_id: int, request_id: int, payload: CultivationReasonIn
 ) -> Any:
-    change = selectors.change_request_get_for_user_or_404(request.user, cultivation_id,
-                                                           request_id)
+    change = selectors.change_request_get_for_user_or_404(request.user, cultivation_id, request_id)
     if not permissions.can_manage_cultivation(request.user, change.cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
-                                 "admin, can reject a change of tutor."))
-    return tutor_services.tutor_change_reject(actor=request.user, change=change,
-                                              reason=payload.reason)
+        raise PermissionDenied(
+            _(
+                "Only a coordinator of the home or the host, or a consortium "
+                "admin, can reject a change of tutor."
+            )
+        )
+    return services_tutor.tutor_change_reject(
+        actor=request.user, change=change, reason=payload.reason
+    )
 
 
 def _responsibilities(cultivation: JointCultivation) -> dict[str, Any]:
@@ -225,63 +286,83 @@ def _responsibilities(cultivation: JointCultivation) -> dict[str, Any]:
             for s in selectors.responsibility_shares(cultivation)
         ],
         "signatures": [
-            {"tutor_id": s.assignment.tutor_id, "role": s.assignment.role,
-             "signed_at": s.signed_at}
+            {"tutor_id": s.assignment.tutor_id, "role": s.assignment.role, "signed_at": s.signed_at}
             for s in selectors.responsibility_signatures(cultivation)
         ],
         "is_complete": selectors.cultivation_is_complete(cultivation),
     }
 
 
-@router.get("/{cultivation_id}/responsibilities", response={200: ResponsibilitiesOut, **ERRORS},
-            operation_id="cultivation_responsibilities_get")
+@router.get(
+    "/{cultivation_id}/responsibilities",
+    response={200: ResponsibilitiesOut, **ERRORS},
+    operation_id="cultivation_responsibilities_get",
+)
 def responsibilities_get(request: HttpRequest, cultivation_id: int) -> Any:
     return _responsibilities(_reload(request, cultivation_id))
 
 
-@router.put("/{cultivation_id}/responsibilities", response={200: ResponsibilitiesOut, **ERRORS},
-            operation_id="cultivation_responsibilities_divide")
+@router.put(
+    "/{cultivation_id}/responsibilities",
+    response={200: ResponsibilitiesOut, **ERRORS},
+    operation_id="cultivation_responsibilities_divide",
+)
 def responsibilities_divide(
     request: HttpRequest, cultivation_id: int, payload: ResponsibilitiesIn
 ) -> Any:
     cultivation = _reload(request, cultivation_id)
     pair = selectors.current_tutors(cultivation)
-    if not (permissions.can_manage_cultivation(request.user, cultivation)
-            or permissions.current_assignment_of(request.user, pair)):
-        raise PermissionDenied(_("Only the trainee's tutors or a coordinator of the home or "
-                                 "the host can divide the responsibilities."))
-    responsibility_services.responsibilities_divide(
-        actor=request.user, cultivation=cultivation,
+    if not (
+        permissions.can_manage_cultivation(request.user, cultivation)
+        or permissions.current_assignment_of(request.user, pair)
+    ):
+        raise PermissionDenied(
+            _(
+                "Only the trainee's tutors or a coordinator of the home or "
+                "the host can divide the responsibilities."
+            )
+        )
+    services_responsibility.responsibilities_divide(
+        actor=request.user,
+        cultivation=cultivation,
         items=[item.dict() for item in payload.items],
     )
     return _responsibilities(cultivation)
 
 
-@router.post("/{cultivation_id}/responsibilities/sign",
-             response={200: ResponsibilitiesOut, **ERRORS},
-             operation_id="cultivation_responsibilities_sign")
+@router.post(
+    "/{cultivation_id}/responsibilities/sign",
+    response={200: ResponsibilitiesOut, **ERRORS},
+    operation_id="cultivation_responsibilities_sign",
+)
 def responsibilities_sign(request: HttpRequest, cultivation_id: int) -> Any:
     cultivation = _reload(request, cultivation_id)
-    responsibility_services.responsibilities_sign(actor=request.user, cultivation=cultivation)
+    services_responsibility.responsibilities_sign(actor=request.user, cultivation=cultivation)
     return _responsibilities(cultivation)
 
 
-@router.get("/templates/{agreement_id}", response={200: list[ItemOut], **ERRORS},
-            operation_id="cultivation_template_get")
+@router.get(
+    "/templates/{agreement_id}",
+    response={200: list[ItemOut], **ERRORS},
+    operation_id="cultivation_template_get",
+)
 def template_get(request: HttpRequest, agreement_id: int) -> Any:
     agreement = agreement_get_for_user_or_404(request.user, agreement_id)
     return selectors.responsibility_template_for(agreement)
 
 
-@router.put("/templates/{agreement_id}", response={200: list[ItemOut], **ERRORS},
-            operation_id="cultivation_template_update")
+@router.put(
+    "/templates/{agreement_id}",
+    response={200: list[ItemOut], **ERRORS},
+    operation_id="cultivation_template_update",
+)
 def template_update(request: HttpRequest, agreement_id: int, payload: TemplateIn) -> Any:
     agreement = agreement_get_for_user_or_404(request.user, agreement_id)
     if not permissions.can_edit_template(
         request.user, {party.institution_id for party in agreement.parties.all()}
     ):
         raise PermissionDenied(_("Only a coordinator of a party can edit the template."))
-    return responsibility_services.responsibility_template_update(
+    return services_responsibility.responsibility_template_update(
         actor=request.user, agreement=agreement, items=[item.dict() for item in payload.items]
     )
 
@@ -291,35 +372,46 @@ def _development(request: HttpRequest, user_id: int) -> User:
     if not permissions.can_view_tutor_development(
         request.user, tutor, selectors.tutor_institution_ids(tutor)
     ):
-        raise PermissionDenied(_("Only the tutor and coordinators see a tutor's development "
-                                 "and load."))
+        raise PermissionDenied(
+            _("Only the tutor and coordinators see a tutor's development and load.")
+        )
     return tutor
 
 
-@router.get("/tutors/{user_id}/trainings", response={200: list[TrainingOut], **ERRORS},
-            operation_id="cultivation_training_list")
+@router.get(
+    "/tutors/{user_id}/trainings",
+    response={200: list[TrainingOut], **ERRORS},
+    operation_id="cultivation_training_list",
+)
 def training_list(request: HttpRequest, user_id: int) -> Any:
     return list(selectors.training_list_for(_development(request, user_id))[:500])
 
 
-@router.post("/tutors/{user_id}/trainings", response={201: TrainingOut, **ERRORS},
-             operation_id="cultivation_training_create")
+@router.post(
+    "/tutors/{user_id}/trainings",
+    response={201: TrainingOut, **ERRORS},
+    operation_id="cultivation_training_create",
+)
 def training_create(request: HttpRequest, user_id: int, payload: TrainingIn) -> Any:
     """Record a training; the certificate file is uploaded on the page."""
     tutor = selectors.tutor_get_for_user_or_404(request.user, user_id)
     if not permissions.can_record_training(
         request.user, tutor, selectors.tutor_institution_ids(tutor)
     ):
-        raise PermissionDenied(_("Only the tutor or a coordinator of their institution can "
-                                 "record a training."))
-    training = tutor_services.tutor_training_record(
+        raise PermissionDenied(
+            _("Only the tutor or a coordinator of their institution can record a training.")
+        )
+    training = services_tutor.tutor_training_record(
         actor=request.user, tutor=tutor, **payload.dict()
     )
     return Status(201, training)
 
 
-@router.get("/tutors/{user_id}/load", response={200: LoadOut, **ERRORS},
-            operation_id="cultivation_tutor_load")
+@router.get(
+    "/tutors/{user_id}/load",
+    response={200: LoadOut, **ERRORS},
+    operation_id="cultivation_tutor_load",
+)
 def tutor_load(request: HttpRequest, user_id: int, year: int | None = None) -> Any:
     tutor = _development(request, user_id)
     if year is not None and not 1990 <= year <= 2200:

@@ -17,7 +17,7 @@ from django.db import transaction
 from tandem.accounts.models import Membership, Role, StudentNumber, TraineeProfile, User
 from tandem.agreements.models import Agreement, AgreementStatus
 from tandem.core.demo import DEMO_PASSWORD
-from tandem.cultivation import responsibility_services, services, tutor_services
+from tandem.cultivation import services, services_responsibility, services_tutor
 from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
 from tandem.institutions.models import Institution
 
@@ -62,8 +62,12 @@ def _add_trainees(institutions: dict[str, Institution]) -> None:
     for username, name, code, kind, cohort, specialty, number in EXTRA_TRAINEES:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"full_name": name, "email": f"{username}@demo.tandem.invalid",
-                      "password": hashed.password, "preferred_language": "zh-hans"},
+            defaults={
+                "full_name": name,
+                "email": f"{username}@demo.tandem.invalid",
+                "password": hashed.password,
+                "preferred_language": "zh-hans",
+            },
         )
         if not created:
             continue
@@ -71,8 +75,7 @@ def _add_trainees(institutions: dict[str, Institution]) -> None:
         profile = TraineeProfile.objects.create(
             user=user, kind=kind, cohort=cohort, specialty=specialty
         )
-        StudentNumber.objects.create(trainee=profile, institution=institutions[code],
-                                     number=number)
+        StudentNumber.objects.create(trainee=profile, institution=institutions[code], number=number)
 
 
 @transaction.atomic
@@ -94,11 +97,19 @@ def load_demo() -> None:
     def propose(trainee, agreement, home, host, start, end, topic, stays, mode="sequential"):
         assert DEMO_CULTIVATIONS[trainee] == (topic, start), "keep DEMO_CULTIVATIONS in step"
         return services.cultivation_propose(
-            actor=coord[home.code], trainee=people[trainee], agreement=agreement, home=home,
-            host=host, planned_start=start, planned_end=end, stay_mode=mode,
+            actor=coord[home.code],
+            trainee=people[trainee],
+            agreement=agreement,
+            home=home,
+            host=host,
+            planned_start=start,
+            planned_end=end,
+            stay_mode=mode,
             research_topic=topic,
-            stays=[{"institution": site, "start": a, "end": b, "purpose": purpose}
-                   for site, a, b, purpose in stays],
+            stays=[
+                {"institution": site, "start": a, "end": b, "purpose": purpose}
+                for site, a, b, purpose in stays
+            ],
         )
 
     def approve_both(cultivation):
@@ -110,32 +121,49 @@ def load_demo() -> None:
     def pair(cultivation, experimental, theoretical):
         actor = coord[cultivation.home.code]
         if experimental:
-            tutor_services.tutor_assign(actor=actor, cultivation=cultivation,
-                                        tutor=people[experimental], role="experimental")
+            services_tutor.tutor_assign(
+                actor=actor,
+                cultivation=cultivation,
+                tutor=people[experimental],
+                role="experimental",
+            )
         if theoretical:
-            tutor_services.tutor_assign(actor=actor, cultivation=cultivation,
-                                        tutor=people[theoretical], role="theoretical")
+            services_tutor.tutor_assign(
+                actor=actor, cultivation=cultivation, tutor=people[theoretical], role="theoretical"
+            )
 
     def divide_and_sign(cultivation, tutors):
-        responsibility_services.responsibilities_divide(
-            actor=coord[cultivation.home.code], cultivation=cultivation,
-            items=[{"key": key.value, "title": "", "role": role.value}
-                   for key, role in DEFAULT_RESPONSIBILITIES.items()],
+        services_responsibility.responsibilities_divide(
+            actor=coord[cultivation.home.code],
+            cultivation=cultivation,
+            items=[
+                {"key": key.value, "title": "", "role": role.value}
+                for key, role in DEFAULT_RESPONSIBILITIES.items()
+            ],
         )
         for username in tutors:
-            responsibility_services.responsibilities_sign(actor=people[username],
-                                                          cultivation=cultivation)
+            services_responsibility.responsibilities_sign(
+                actor=people[username], cultivation=cultivation
+            )
 
     def decide(cultivation, action, code, reason=""):
-        services.cultivation_decide(actor=coord[code], cultivation=cultivation, action=action,
-                                    reason=reason)
+        services.cultivation_decide(
+            actor=coord[code], cultivation=cultivation, action=action, reason=reason
+        )
 
     # Zhang: active at EMU, complete (pair and signed division).
     zhang = propose(
-        "trainee.zhang", wmu_emu, wmu, emu, _d(2024, 9, 1), _d(2027, 6, 30),
+        "trainee.zhang",
+        wmu_emu,
+        wmu,
+        emu,
+        _d(2024, 9, 1),
+        _d(2027, 6, 30),
         "Radiotherapy resistance of hypoxic tumour cells",
-        [(emu, _d(2024, 9, 1), _d(2026, 8, 31), "Experiments at the State Key Laboratory"),
-         (wmu, _d(2026, 9, 1), _d(2027, 6, 30), "Thesis writing and defence")],
+        [
+            (emu, _d(2024, 9, 1), _d(2026, 8, 31), "Experiments at the State Key Laboratory"),
+            (wmu, _d(2026, 9, 1), _d(2027, 6, 30), "Thesis writing and defence"),
+        ],
     )
     approve_both(zhang)
     pair(zhang, "tutor.li", "tutor.chen")
@@ -144,10 +172,17 @@ def load_demo() -> None:
 
     # Song: completed at EMU.
     song = propose(
-        "trainee.song", wmu_emu, wmu, emu, _d(2023, 9, 1), _d(2025, 6, 30),
+        "trainee.song",
+        wmu_emu,
+        wmu,
+        emu,
+        _d(2023, 9, 1),
+        _d(2025, 6, 30),
         "Cardiopulmonary adaptation to hypoxia",
-        [(emu, _d(2023, 9, 1), _d(2025, 6, 30), "Research at EMU"),
-         (wmu, _d(2024, 3, 1), _d(2024, 6, 30), "Field work on the plateau")],
+        [
+            (emu, _d(2023, 9, 1), _d(2025, 6, 30), "Research at EMU"),
+            (wmu, _d(2024, 3, 1), _d(2024, 6, 30), "Field work on the plateau"),
+        ],
         mode="concurrent",
     )
     approve_both(song)
@@ -158,7 +193,12 @@ def load_demo() -> None:
 
     # Liu: proposed, approved by WMU only.
     liu = propose(
-        "trainee.liu", wmu_emu, wmu, emu, _d(2026, 9, 1), _d(2028, 6, 30),
+        "trainee.liu",
+        wmu_emu,
+        wmu,
+        emu,
+        _d(2026, 9, 1),
+        _d(2028, 6, 30),
         "Pharmacokinetics of antibody–drug conjugates",
         [(emu, _d(2026, 9, 1), _d(2028, 6, 30), "Mass spectrometry platform")],
     )
@@ -166,17 +206,29 @@ def load_demo() -> None:
 
     # Yang (EMU): approved by both, only the experimental tutor paired (incomplete).
     yang = propose(
-        "trainee.yang", wmu_emu, emu, wmu, _d(2026, 3, 1), _d(2028, 2, 28),
+        "trainee.yang",
+        wmu_emu,
+        emu,
+        wmu,
+        _d(2026, 3, 1),
+        _d(2028, 2, 28),
         "Imaging of pulmonary hypertension at altitude",
-        [(wmu, _d(2026, 3, 1), _d(2027, 8, 31), "Key Laboratory of Plateau Medicine"),
-         (emu, _d(2027, 9, 1), _d(2028, 2, 28), "Thesis")],
+        [
+            (wmu, _d(2026, 3, 1), _d(2027, 8, 31), "Key Laboratory of Plateau Medicine"),
+            (emu, _d(2027, 9, 1), _d(2028, 2, 28), "Thesis"),
+        ],
     )
     approve_both(yang)
     pair(yang, "tutor.ma", None)
 
     # Wu: suspended at CIBR.
     wu = propose(
-        "trainee.wu", wmu_cibr, wmu, cibr, _d(2025, 9, 1), _d(2027, 6, 30),
+        "trainee.wu",
+        wmu_cibr,
+        wmu,
+        cibr,
+        _d(2025, 9, 1),
+        _d(2027, 6, 30),
         "PET probes for hypoxic tissue",
         [(cibr, _d(2025, 9, 1), _d(2027, 6, 30), "Laboratory of Molecular Imaging")],
     )
@@ -188,26 +240,55 @@ def load_demo() -> None:
 
     # Zhou (EMU): terminated at WMU; stays enrolled at EMU.
     zhou = propose(
-        "trainee.zhou", wmu_emu, emu, wmu, _d(2025, 3, 1), _d(2027, 2, 28),
-        "Hypoxia and sleep", [(wmu, _d(2025, 3, 1), _d(2027, 2, 28), "Sleep laboratory")],
+        "trainee.zhou",
+        wmu_emu,
+        emu,
+        wmu,
+        _d(2025, 3, 1),
+        _d(2027, 2, 28),
+        "Hypoxia and sleep",
+        [(wmu, _d(2025, 3, 1), _d(2027, 2, 28), "Sleep laboratory")],
     )
     approve_both(zhou)
     pair(zhou, "tutor.ma", "tutor.li")
     decide(zhou, "activate", "emu")
-    decide(zhou, "terminate", "emu", "The trainee returned to the home laboratory for family "
-           "reasons; the enrolment at EMU continues.")
+    decide(
+        zhou,
+        "terminate",
+        "emu",
+        "The trainee returned to the home laboratory for family "
+        "reasons; the enrolment at EMU continues.",
+    )
 
     for username, course, provider, hours, date in (
-        ("tutor.li", "Supervising doctoral candidates", "EMU Graduate School", "16",
-         _d(2025, 3, 14)),
-        ("tutor.li", "Research integrity and ethics review", "Provincial Health Commission",
-         "8", _d(2024, 11, 2)),
-        ("tutor.chen", "Dual-tutor collaboration workshop", "WMU Graduate School", "12",
-         _d(2025, 6, 20)),
-        ("tutor.ma", "New supervisors' induction", "WMU Graduate School", "24",
-         _d(2024, 9, 10)),
+        (
+            "tutor.li",
+            "Supervising doctoral candidates",
+            "EMU Graduate School",
+            "16",
+            _d(2025, 3, 14),
+        ),
+        (
+            "tutor.li",
+            "Research integrity and ethics review",
+            "Provincial Health Commission",
+            "8",
+            _d(2024, 11, 2),
+        ),
+        (
+            "tutor.chen",
+            "Dual-tutor collaboration workshop",
+            "WMU Graduate School",
+            "12",
+            _d(2025, 6, 20),
+        ),
+        ("tutor.ma", "New supervisors' induction", "WMU Graduate School", "24", _d(2024, 9, 10)),
     ):
-        tutor_services.tutor_training_record(
-            actor=people[username], tutor=people[username], course=course, provider=provider,
-            hours=Decimal(hours), date=date,
+        services_tutor.tutor_training_record(
+            actor=people[username],
+            tutor=people[username],
+            course=course,
+            provider=provider,
+            hours=Decimal(hours),
+            date=date,
         )

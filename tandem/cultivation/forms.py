@@ -23,23 +23,29 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CultivationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search trainee or topic"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("Any status")), *CultivationStatus.choices],
     )
     institution = forms.ModelChoiceField(
-        label=_("Home or host"), required=False, empty_label=_("Any institution"),
+        label=_("Home or host"),
+        required=False,
+        empty_label=_("Any institution"),
         queryset=Institution.objects.filter(is_active=True),
     )
-    agreement = forms.TypedChoiceField(label=_("Agreement"), required=False, coerce=int,
-                                       empty_value=None)
+    agreement = forms.TypedChoiceField(
+        label=_("Agreement"), required=False, coerce=int, empty_value=None
+    )
     incomplete = forms.BooleanField(label=_("Incomplete only"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agreements = agreement_list_visible_to(user).only("pk", "title", "version")[:200]
         field = self.fields["agreement"]
-        field.choices = [("", _("Any agreement")),  # type: ignore[attr-defined]
-                         *((a.pk, str(a)) for a in agreements)]
+        field.choices = [
+            ("", _("Any agreement")),  # type: ignore[attr-defined]
+            *((a.pk, str(a)) for a in agreements),
+        ]
 
 
 NOT_A_PARTY = _("Choose one of the parties to the chosen agreement.")
@@ -50,18 +56,23 @@ class ProposeForm(forms.Form):
     chosen agreement (the first one until another is chosen)."""
 
     trainee = forms.ModelChoiceField(
-        label=_("Trainee"), queryset=User.objects.none(),
-        error_messages={"invalid_choice": _(
-            "Choose a postgraduate of your institutions who has no open joint cultivation."
-        )},
+        label=_("Trainee"),
+        queryset=User.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "Choose a postgraduate of your institutions who has no open joint cultivation."
+            )
+        },
     )
     agreement = forms.TypedChoiceField(label=_("Agreement"), coerce=int)
     home = forms.ModelChoiceField(
-        label=_("Home institution (enrolment)"), queryset=Institution.objects.none(),
+        label=_("Home institution (enrolment)"),
+        queryset=Institution.objects.none(),
         error_messages={"invalid_choice": NOT_A_PARTY},
     )
     host = forms.ModelChoiceField(
-        label=_("Host institution (research)"), queryset=Institution.objects.none(),
+        label=_("Host institution (research)"),
+        queryset=Institution.objects.none(),
         error_messages={"invalid_choice": NOT_A_PARTY},
     )
     planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
@@ -84,15 +95,24 @@ class ProposeForm(forms.Form):
         agreement = self.agreements.get(int(chosen)) if str(chosen or "").isdigit() else None
         if agreement is None and self.agreements:
             agreement = next(iter(self.agreements.values()))
-        parties = Institution.objects.filter(
-            is_active=True, agreement_parties__agreement=agreement
-        ).order_by("name") if agreement else Institution.objects.none()
+        parties = (
+            Institution.objects.filter(
+                is_active=True, agreement_parties__agreement=agreement
+            ).order_by("name")
+            if agreement
+            else Institution.objects.none()
+        )
         for side in ("home", "host"):
             self.fields[side].queryset = parties  # type: ignore[attr-defined]
-        self.fields["agreement"].widget.attrs.update({
-            "hx-get": reverse("cultivation:propose"), "hx-trigger": "change",
-            "hx-select": "#propose-sides", "hx-target": "#propose-sides", "hx-swap": "outerHTML",
-        })
+        self.fields["agreement"].widget.attrs.update(
+            {
+                "hx-get": reverse("cultivation:propose"),
+                "hx-trigger": "change",
+                "hx-select": "#propose-sides",
+                "hx-target": "#propose-sides",
+                "hx-swap": "outerHTML",
+            }
+        )
 
 
 class StayForm(forms.Form):
@@ -123,8 +143,9 @@ def filled_stays(formset: Any) -> list[tuple[int, dict]]:
 ROW_ERROR = re.compile(r"^stays\[(?P<row>\d+)\]\.(?P<field>\w+)$")
 
 
-def apply_stay_error(form: forms.BaseForm, formset: Any, indexes: list[int],
-                     exc: ValidationError) -> None:
+def apply_stay_error(
+    form: forms.BaseForm, formset: Any, indexes: list[int], exc: ValidationError
+) -> None:
     """Show a service error on the stay row and field it names (`stays[1].end`)."""
     if not hasattr(exc, "error_dict"):
         apply_validation_error(form, exc)
@@ -145,8 +166,11 @@ def apply_stay_error(form: forms.BaseForm, formset: Any, indexes: list[int],
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-        required=False, help_text=_("Recorded with the decision."),
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("Recorded with the decision."),
     )
 
 
@@ -179,8 +203,9 @@ class AssignForm(forms.Form):
 class ChangeRequestForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=TutorRole.choices)
     new_tutor = TutorChoiceField(label=_("New tutor"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
-                             max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     def __init__(self, *args: Any, tutors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,13 +215,16 @@ class ChangeRequestForm(forms.Form):
 class DivisionForm(forms.Form):
     """One role choice per item; the items come from the division or the template."""
 
-    def __init__(self, *args: Any, items: list[Any], initial_roles: list[str],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, items: list[Any], initial_roles: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.items = items
         for index, (item, role) in enumerate(zip(items, initial_roles, strict=True)):
             self.fields[f"role_{index}"] = forms.ChoiceField(
-                label=item.label, choices=TutorRole.choices, initial=role or None,
+                label=item.label,
+                choices=TutorRole.choices,
+                initial=role or None,
                 widget=forms.RadioSelect,
             )
 
@@ -224,8 +252,9 @@ class TrainingForm(forms.Form):
     provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
     hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1)
     date = forms.DateField(label=_("Date"), widget=DATE)
-    certificate = forms.FileField(label=_("Certificate"), required=False,
-                                  help_text=_("PDF or image."))
+    certificate = forms.FileField(
+        label=_("Certificate"), required=False, help_text=_("PDF or image.")
+    )
 
 
 class LoadForm(forms.Form):

@@ -283,13 +283,21 @@ class TutorChangeRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     home_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-        blank=True, verbose_name=_("approved for the home institution by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved for the home institution by"),
     )
     home_approved_at = models.DateTimeField(null=True, blank=True)
     host_approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
-        blank=True, verbose_name=_("approved for the host institution by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("approved for the host institution by"),
     )
     host_approved_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -310,9 +318,7 @@ class TutorChangeRequest(models.Model):
                 | Q(home_approved_by__isnull=False, host_approved_by__isnull=False),
                 name="tutor_change_approved_by_both",
             ),
-            models.CheckConstraint(
-                condition=~Q(reason=""), name="tutor_change_has_reason"
-            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="tutor_change_has_reason"),
         ]
 
     def __str__(self) -> str:

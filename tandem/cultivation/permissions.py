@@ -109,9 +109,7 @@ def sides_user_may_approve_change_for(user: Any, change: TutorChangeRequest) -> 
     return coordinated_sides(user, cultivation) & pending
 
 
-def current_assignment_of(
-    user: Any, pair: dict[str, TutorAssignment]
-) -> TutorAssignment | None:
+def current_assignment_of(user: Any, pair: dict[str, TutorAssignment]) -> TutorAssignment | None:
     for assignment in pair.values():
         if assignment.tutor_id == getattr(user, "pk", None):
             return assignment
@@ -135,9 +133,10 @@ def can_sign_responsibilities(
     if not is_open(cultivation):
         return False
     assignment = current_assignment_of(user, pair)
-    return assignment is not None and not ResponsibilitySignature.objects.filter(
-        assignment=assignment
-    ).exists()
+    return (
+        assignment is not None
+        and not ResponsibilitySignature.objects.filter(assignment=assignment).exists()
+    )
 
 
 def can_edit_template(user: Any, party_ids: set[int]) -> bool:

@@ -111,7 +111,8 @@ def cultivation_list_for_page(
         queryset = queryset.filter(incomplete_filter())
     if search:
         queryset = queryset.filter(
-            Q(trainee__full_name__icontains=search) | Q(trainee__username__icontains=search)
+            Q(trainee__full_name__icontains=search)
+            | Q(trainee__username__icontains=search)
             | Q(research_topic__icontains=search)
         )
     return queryset.select_related("trainee", "agreement", "home", "host").prefetch_related(
@@ -121,9 +122,9 @@ def cultivation_list_for_page(
 
 def cultivation_get_for_user_or_404(user: Any, pk: int) -> JointCultivation:
     return get_object_or_404(
-        with_completeness(cultivation_list_visible_to(user)).select_related(
-            "trainee", "agreement", "home", "host", "proposed_by"
-        ).prefetch_related(
+        with_completeness(cultivation_list_visible_to(user))
+        .select_related("trainee", "agreement", "home", "host", "proposed_by")
+        .prefetch_related(
             Prefetch("stays", queryset=Stay.objects.select_related("institution")),
             Prefetch(
                 "decisions",
@@ -186,9 +187,9 @@ def agreement_lineage_ids(agreement: Agreement) -> list[int]:
         current = Agreement.objects.filter(pk=current).values_list("amends_id", flat=True).first()
     current_pk: int | None = agreement.pk
     while current_pk is not None:
-        current_pk = Agreement.objects.filter(amends_id=current_pk).values_list(
-            "pk", flat=True
-        ).first()
+        current_pk = (
+            Agreement.objects.filter(amends_id=current_pk).values_list("pk", flat=True).first()
+        )
         if current_pk is not None:
             if current_pk in ids:
                 break
@@ -210,8 +211,12 @@ def approved_institution_ids(cultivation: JointCultivation) -> set[int]:
 def change_request_list_for(cultivation: JointCultivation) -> QuerySet[TutorChangeRequest]:
     """The change requests of a cultivation the caller has already fetched through a selector."""
     return cultivation.tutor_change_requests.select_related(
-        "new_tutor", "requested_by", "home_approved_by", "host_approved_by",
-        "cultivation__home", "cultivation__host",
+        "new_tutor",
+        "requested_by",
+        "home_approved_by",
+        "host_approved_by",
+        "cultivation__home",
+        "cultivation__host",
     )
 
 
@@ -293,7 +298,8 @@ def trainee_list_proposable_by(user: Any) -> QuerySet[User]:
     if not tenancy.is_consortium_admin(user):
         reach = (
             tenancy.reach_institution_ids(user)
-            if tenancy.coordinated_institution_ids(user) else set()
+            if tenancy.coordinated_institution_ids(user)
+            else set()
         )
         enrolled = enrolled.filter(institution_id__in=reach)
     open_cultivation = JointCultivation.objects.filter(
@@ -348,8 +354,11 @@ def tutor_load(tutor: User, year: int) -> dict[str, Any]:
     counted = counted_assignments(tutor, year)
     rows = list(
         counted.order_by()
-        .values("cultivation__home__name", "cultivation__home__name_zh",
-                "cultivation__trainee__trainee_profile__kind")
+        .values(
+            "cultivation__home__name",
+            "cultivation__home__name_zh",
+            "cultivation__trainee__trainee_profile__kind",
+        )
         .annotate(n=Count("cultivation", distinct=True))
         .order_by("cultivation__home__name", "cultivation__trainee__trainee_profile__kind")
     )
@@ -365,9 +374,14 @@ def tutor_load(tutor: User, year: int) -> dict[str, Any]:
         for row in rows
     ]
     used = counted.values("cultivation").distinct().count()
-    current = TutorAssignment.objects.filter(
-        tutor=tutor, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
-    ).values("cultivation").distinct().count()
+    current = (
+        TutorAssignment.objects.filter(
+            tutor=tutor, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
+        )
+        .values("cultivation")
+        .distinct()
+        .count()
+    )
     quota = profile.annual_quota if profile else 0
     return {
         "year": year,
@@ -397,14 +411,20 @@ def workspace_rows(user: Any) -> list[dict[str, Any]]:
         TutorAssignment.objects.filter(
             tutor=user, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
         )
-        .select_related("cultivation__trainee", "cultivation__home", "cultivation__host",
-                        "cultivation__agreement")
+        .select_related(
+            "cultivation__trainee",
+            "cultivation__home",
+            "cultivation__host",
+            "cultivation__agreement",
+        )
         .order_by("cultivation__trainee__full_name", "cultivation_id")
     )
     ids = [a.cultivation_id for a in assignments]
     annotated = {
-        c.pk: c for c in with_completeness(JointCultivation.objects.filter(pk__in=ids))
-        .prefetch_related(_current_pair_prefetch())
+        c.pk: c
+        for c in with_completeness(JointCultivation.objects.filter(pk__in=ids)).prefetch_related(
+            _current_pair_prefetch()
+        )
     }
     milestones = next_milestones_for(ids)
     reports = last_reports_for([a.cultivation.trainee_id for a in assignments])
@@ -414,22 +434,26 @@ def workspace_rows(user: Any) -> list[dict[str, Any]]:
         partner = next(
             (a for a in getattr(cultivation, "current_pair", []) if a.pk != assignment.pk), None
         )
-        rows.append({
-            "cultivation": assignment.cultivation,
-            "trainee": assignment.cultivation.trainee,
-            "role": assignment.role,
-            "role_label": assignment.get_role_display(),
-            "status": cultivation.status,
-            "status_label": cultivation.get_status_display(),
-            "home": assignment.cultivation.home,
-            "host": assignment.cultivation.host,
-            "partner": partner,
-            # Annotated by with_completeness().
-            "is_complete": bool(getattr(cultivation, "signed_experimental", False)
-                                and getattr(cultivation, "signed_theoretical", False)),
-            "next_milestone": milestones.get(assignment.cultivation_id),
-            "last_progress_report": reports.get(assignment.cultivation.trainee_id),
-        })
+        rows.append(
+            {
+                "cultivation": assignment.cultivation,
+                "trainee": assignment.cultivation.trainee,
+                "role": assignment.role,
+                "role_label": assignment.get_role_display(),
+                "status": cultivation.status,
+                "status_label": cultivation.get_status_display(),
+                "home": assignment.cultivation.home,
+                "host": assignment.cultivation.host,
+                "partner": partner,
+                # Annotated by with_completeness().
+                "is_complete": bool(
+                    getattr(cultivation, "signed_experimental", False)
+                    and getattr(cultivation, "signed_theoretical", False)
+                ),
+                "next_milestone": milestones.get(assignment.cultivation_id),
+                "last_progress_report": reports.get(assignment.cultivation.trainee_id),
+            }
+        )
     return rows
 
 
@@ -441,13 +465,18 @@ def cultivation_dashboard(user: Any) -> dict[str, Any]:
     awaiting = 0
     if coordinated:
         approved_by_me = Decision.objects.filter(
-            cultivation=OuterRef("pk"), kind=DecisionKind.APPROVE,
+            cultivation=OuterRef("pk"),
+            kind=DecisionKind.APPROVE,
             institution_id__in=coordinated,
         )
-        awaiting = visible.filter(
-            Q(home_id__in=coordinated) | Q(host_id__in=coordinated),
-            status=CultivationStatus.PROPOSED,
-        ).exclude(Exists(approved_by_me)).count()
+        awaiting = (
+            visible.filter(
+                Q(home_id__in=coordinated) | Q(host_id__in=coordinated),
+                status=CultivationStatus.PROPOSED,
+            )
+            .exclude(Exists(approved_by_me))
+            .count()
+        )
     return {
         "by_status": [
             {"status": value, "label": label, "count": counts.get(value, 0)}
@@ -458,5 +487,7 @@ def cultivation_dashboard(user: Any) -> dict[str, Any]:
         "awaiting_my_approval": awaiting,
         "my_trainees": TutorAssignment.objects.filter(
             tutor=user, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
-        ).count() if getattr(user, "is_authenticated", False) else 0,
+        ).count()
+        if getattr(user, "is_authenticated", False)
+        else 0,
     }

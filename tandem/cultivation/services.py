@@ -37,8 +37,16 @@ from tandem.institutions.models import Institution
 
 Errors = dict[str, list[str]]
 AUDIT_FIELDS = (
-    "trainee", "agreement", "home", "host", "status", "quota_year", "planned_start",
-    "planned_end", "stay_mode", "research_topic",
+    "trainee",
+    "agreement",
+    "home",
+    "host",
+    "status",
+    "quota_year",
+    "planned_start",
+    "planned_end",
+    "stay_mode",
+    "research_topic",
 )
 
 
@@ -61,12 +69,22 @@ def require_manager(actor: User, cultivation: JointCultivation, message: str) ->
 
 
 def _record_decision(
-    *, actor: User, cultivation: JointCultivation, kind: str, from_status: str,
-    institution_id: int | None, reason: str = "",
+    *,
+    actor: User,
+    cultivation: JointCultivation,
+    kind: str,
+    from_status: str,
+    institution_id: int | None,
+    reason: str = "",
 ) -> Decision:
     decision = Decision(
-        cultivation=cultivation, kind=kind, institution_id=institution_id, decided_by=actor,
-        from_status=from_status, to_status=cultivation.status, reason=reason,
+        cultivation=cultivation,
+        kind=kind,
+        institution_id=institution_id,
+        decided_by=actor,
+        from_status=from_status,
+        to_status=cultivation.status,
+        reason=reason,
     )
     decision.full_clean()
     decision.save()
@@ -99,9 +117,12 @@ def _check_trainee(trainee: User | None, home: Institution | None, errors: Error
         errors.setdefault("trainee", []).append(
             _("Residents rotate through training bases; they are not joint postgraduates.")
         )
-    if home is not None and not Membership.objects.filter(
-        user=trainee, role=Role.TRAINEE, institution=home, is_active=True
-    ).exists():
+    if (
+        home is not None
+        and not Membership.objects.filter(
+            user=trainee, role=Role.TRAINEE, institution=home, is_active=True
+        ).exists()
+    ):
         errors.setdefault("trainee", []).append(
             _("The trainee must be enrolled at the home institution (%(home)s).") % {"home": home}
         )
@@ -114,8 +135,13 @@ def _check_trainee(trainee: User | None, home: Institution | None, errors: Error
 
 
 def _check_stays(
-    stays: list[dict[str, Any]], *, mode: str, start: Any, end: Any,
-    sides: dict[int, Institution], errors: Errors,
+    stays: list[dict[str, Any]],
+    *,
+    mode: str,
+    start: Any,
+    end: Any,
+    sides: dict[int, Institution],
+    errors: Errors,
 ) -> list[Stay]:
     rows: list[Stay] = []
     for index, row in enumerate(stays):
@@ -138,28 +164,34 @@ def _check_stays(
         if not (isinstance(stay_start, datetime.date) and isinstance(stay_end, datetime.date)):
             continue
         if stay_end <= stay_start:
-            errors.setdefault(f"{prefix}.end", []).append(
-                _("The stay must end after it starts.")
-            )
-        if isinstance(start, datetime.date) and isinstance(end, datetime.date) and (
-            stay_start < start or stay_end > end
+            errors.setdefault(f"{prefix}.end", []).append(_("The stay must end after it starts."))
+        if (
+            isinstance(start, datetime.date)
+            and isinstance(end, datetime.date)
+            and (stay_start < start or stay_end > end)
         ):
             errors.setdefault(f"{prefix}.start", []).append(
                 _("The stay must lie inside the planned period (%(start)s – %(end)s).")
                 % {"start": start, "end": end}
             )
-        rows.append(Stay(
-            institution_id=cast(int, institution_id), start=stay_start, end=stay_end,
-            purpose=(row.get("purpose") or "").strip()[:200],
-        ))
+        rows.append(
+            Stay(
+                institution_id=cast(int, institution_id),
+                start=stay_start,
+                end=stay_end,
+                purpose=(row.get("purpose") or "").strip()[:200],
+            )
+        )
         rows[-1].index = index  # type: ignore[attr-defined]
     if mode == StayMode.SEQUENTIAL:
         ordered = sorted(rows, key=lambda stay: stay.start)
         for before, after in zip(ordered, ordered[1:], strict=False):
             if after.start <= before.end:
                 errors.setdefault(f"stays[{after.index}].start", []).append(  # type: ignore
-                    _("Sequential stays must not overlap; this one starts before the previous "
-                      "one ends.")
+                    _(
+                        "Sequential stays must not overlap; this one starts before the previous "
+                        "one ends."
+                    )
                 )
     return rows
 
@@ -189,8 +221,10 @@ def cultivation_propose(
         named and tenancy.coordinated_institution_ids(actor) & named
     ):
         raise PermissionDenied(
-            _("Only a coordinator of the home or the host institution can propose a joint "
-              "cultivation.")
+            _(
+                "Only a coordinator of the home or the host institution can propose a joint "
+                "cultivation."
+            )
         )
     if home_obj is not None and host_obj is not None and home_obj.pk == host_obj.pk:
         errors.setdefault("host", []).append(
@@ -214,9 +248,7 @@ def cultivation_propose(
         errors.setdefault("planned_start", []).append(_("Give the planned start."))
     if not isinstance(planned_end, datetime.date):
         errors.setdefault("planned_end", []).append(_("Give the planned end."))
-    period_ok = isinstance(planned_start, datetime.date) and isinstance(
-        planned_end, datetime.date
-    )
+    period_ok = isinstance(planned_start, datetime.date) and isinstance(planned_end, datetime.date)
     if period_ok and planned_end <= planned_start:  # type: ignore[operator]
         errors.setdefault("planned_end", []).append(_("The period must end after it starts."))
     if period_ok and agreement is not None:
@@ -228,19 +260,26 @@ def cultivation_propose(
             )
         if planned_end > agreement.end_date:  # type: ignore[operator]
             errors.setdefault("planned_end", []).append(
-                _("The planned end lies after the agreement's term (%(start)s – %(end)s).")
-                % term
+                _("The planned end lies after the agreement's term (%(start)s – %(end)s).") % term
             )
         if not AgreementQuota.objects.filter(
-            agreement=agreement, year=planned_start.year  # type: ignore[union-attr]
+            agreement=agreement,
+            year=planned_start.year,  # type: ignore[union-attr]
         ).exists():
             errors.setdefault("planned_start", []).append(
-                _("The agreement sets no quota of joint trainees for %(year)s; amend it or "
-                  "choose another start.") % {"year": planned_start.year}  # type: ignore
+                _(
+                    "The agreement sets no quota of joint trainees for %(year)s; amend it or "
+                    "choose another start."
+                )
+                % {"year": planned_start.year}  # type: ignore
             )
     sides = {i.pk: i for i in (home_obj, host_obj) if i is not None}
     stay_rows = _check_stays(
-        stays or [], mode=stay_mode, start=planned_start, end=planned_end, sides=sides,
+        stays or [],
+        mode=stay_mode,
+        start=planned_start,
+        end=planned_end,
+        sides=sides,
         errors=errors,
     )
     if not stays:
@@ -249,9 +288,15 @@ def cultivation_propose(
         raise ValidationError(errors)
     assert planned_start is not None and planned_end is not None  # checked above
     cultivation = JointCultivation(
-        trainee=trainee, agreement=agreement, home=home_obj, host=host_obj,
-        planned_start=planned_start, planned_end=planned_end, stay_mode=stay_mode,
-        research_topic=(research_topic or "").strip(), proposed_by=actor,
+        trainee=trainee,
+        agreement=agreement,
+        home=home_obj,
+        host=host_obj,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        stay_mode=stay_mode,
+        research_topic=(research_topic or "").strip(),
+        proposed_by=actor,
         quota_year=planned_start.year,  # type: ignore[union-attr]
         status=CultivationStatus.PROPOSED,
     )
@@ -262,24 +307,32 @@ def cultivation_propose(
         stay.full_clean()
         stay.save()
     _record_decision(
-        actor=actor, cultivation=cultivation, kind=DecisionKind.PROPOSE, from_status="",
+        actor=actor,
+        cultivation=cultivation,
+        kind=DecisionKind.PROPOSE,
+        from_status="",
         institution_id=acting_institution(actor, cultivation),
     )
     state = snapshot(cultivation, AUDIT_FIELDS)
     state["stays"] = [str(s) for s in stay_rows]
-    audit_record(actor=actor, action="cultivation.propose", target=cultivation,
-                 changes=diff({}, state))
+    audit_record(
+        actor=actor, action="cultivation.propose", target=cultivation, changes=diff({}, state)
+    )
     return cultivation
 
 
 def quota_used(cultivation: JointCultivation) -> int:
     """Places taken in the yearly quota by the agreement's lineage (an amendment keeps the
     joint trainees of the version it amends)."""
-    return JointCultivation.objects.filter(
-        agreement_id__in=agreement_lineage_ids(cultivation.agreement),
-        quota_year=cultivation.quota_year,
-        status__in=QUOTA_STATUSES,
-    ).exclude(pk=cultivation.pk).count()
+    return (
+        JointCultivation.objects.filter(
+            agreement_id__in=agreement_lineage_ids(cultivation.agreement),
+            quota_year=cultivation.quota_year,
+            status__in=QUOTA_STATUSES,
+        )
+        .exclude(pk=cultivation.pk)
+        .count()
+    )
 
 
 def _check_agreement_quota(cultivation: JointCultivation) -> None:
@@ -291,13 +344,17 @@ def _check_agreement_quota(cultivation: JointCultivation) -> None:
     )
     quota = next((q for q in locked if q.agreement_id == cultivation.agreement_id), None)
     if quota is None:
-        raise field_error("quota_year", _(
-            "The agreement sets no quota of joint trainees for %(year)s."
-        ) % {"year": cultivation.quota_year})
+        raise field_error(
+            "quota_year",
+            _("The agreement sets no quota of joint trainees for %(year)s.")
+            % {"year": cultivation.quota_year},
+        )
     if quota_used(cultivation) >= quota.max_trainees:
-        raise field_error("quota_year", _(
-            "The agreement's quota of %(max)s joint trainees for %(year)s is used up."
-        ) % {"max": quota.max_trainees, "year": cultivation.quota_year})
+        raise field_error(
+            "quota_year",
+            _("The agreement's quota of %(max)s joint trainees for %(year)s is used up.")
+            % {"max": quota.max_trainees, "year": cultivation.quota_year},
+        )
 
 
 @transaction.atomic
@@ -340,14 +397,22 @@ def cultivation_approve(
         cultivation.full_clean()
         cultivation.save(update_fields=["status"])
     _record_decision(
-        actor=actor, cultivation=cultivation, kind=DecisionKind.APPROVE,
-        from_status=before["status"], institution_id=institution_id,
+        actor=actor,
+        cultivation=cultivation,
+        kind=DecisionKind.APPROVE,
+        from_status=before["status"],
+        institution_id=institution_id,
         reason=(reason or "").strip(),
     )
     changes = diff(before, snapshot(cultivation, ("status",)))
     changes["approved_for"] = [None, str(Institution.objects.get(pk=institution_id))]
-    audit_record(actor=actor, action="cultivation.approve", target=cultivation,
-                 changes=changes, reason=(reason or "").strip())
+    audit_record(
+        actor=actor,
+        action="cultivation.approve",
+        target=cultivation,
+        changes=changes,
+        reason=(reason or "").strip(),
+    )
     return cultivation
 
 
@@ -360,15 +425,19 @@ def cultivation_decide(
     Terminating (or rejecting a proposal) ends the joint arrangement only: the trainee stays
     enrolled at the home institution. The current tutors' assignments end with the reason and
     stay in the pair's history; open tutor change requests are rejected."""
-    from tandem.cultivation.tutor_services import end_pair, reject_open_changes
+    from tandem.cultivation.services_tutor import end_pair, reject_open_changes
 
     if action not in permissions.TRANSITIONS:
         raise field_error("action", _("Unknown decision."))
     cultivation = lock_cultivation(cultivation)
-    require_manager(actor, cultivation, _(
-        "Only a coordinator of the home or the host, or a consortium admin, can decide on "
-        "this joint cultivation."
-    ))
+    require_manager(
+        actor,
+        cultivation,
+        _(
+            "Only a coordinator of the home or the host, or a consortium admin, can decide on "
+            "this joint cultivation."
+        ),
+    )
     starts, target = permissions.TRANSITIONS[action]
     if cultivation.status not in starts:
         raise ValidationError(
@@ -381,29 +450,41 @@ def cultivation_decide(
     if action == "activate":
         pair = current_tutors(cultivation)
         if set(pair) != {TutorRole.EXPERIMENTAL, TutorRole.THEORETICAL}:
-            raise ValidationError(_(
-                "Pair the tutors first: an active joint cultivation has one experimental "
-                "tutor (first in charge) and one theoretical tutor."
-            ))
+            raise ValidationError(
+                _(
+                    "Pair the tutors first: an active joint cultivation has one experimental "
+                    "tutor (first in charge) and one theoretical tutor."
+                )
+            )
     before = snapshot(cultivation, ("status",))
     cultivation.status = target
     cultivation.full_clean()
     cultivation.save(update_fields=["status"])
     kind = {
-        "activate": DecisionKind.ACTIVATE, "suspend": DecisionKind.SUSPEND,
-        "resume": DecisionKind.RESUME, "complete": DecisionKind.COMPLETE,
+        "activate": DecisionKind.ACTIVATE,
+        "suspend": DecisionKind.SUSPEND,
+        "resume": DecisionKind.RESUME,
+        "complete": DecisionKind.COMPLETE,
         "terminate": DecisionKind.TERMINATE,
     }[action]
     if action == "terminate" and before["status"] == CultivationStatus.PROPOSED:
         kind = DecisionKind.REJECT
     _record_decision(
-        actor=actor, cultivation=cultivation, kind=kind, from_status=before["status"],
-        institution_id=acting_institution(actor, cultivation), reason=reason,
+        actor=actor,
+        cultivation=cultivation,
+        kind=kind,
+        from_status=before["status"],
+        institution_id=acting_institution(actor, cultivation),
+        reason=reason,
     )
     if action == "terminate":
         end_pair(actor=actor, cultivation=cultivation, reason=reason)
         reject_open_changes(cultivation=cultivation, reason=reason)
-    audit_record(actor=actor, action=f"cultivation.{action}", target=cultivation,
-                 changes=diff(before, snapshot(cultivation, ("status",))), reason=reason)
+    audit_record(
+        actor=actor,
+        action=f"cultivation.{action}",
+        target=cultivation,
+        changes=diff(before, snapshot(cultivation, ("status",))),
+        reason=reason,
+    )
     return cultivation
-

@@ -55,16 +55,26 @@ def cultivation_list(request: HttpRequest) -> HttpResponse:
 
 
 DECISION_ACTIONS = {
-    "activate": (gettext_lazy("Activate"), gettext_lazy(
-        "The joint cultivation starts: both tutors are paired.")),
-    "suspend": (gettext_lazy("Suspend"), gettext_lazy(
-        "The joint cultivation pauses until it is resumed.")),
+    "activate": (
+        gettext_lazy("Activate"),
+        gettext_lazy("The joint cultivation starts: both tutors are paired."),
+    ),
+    "suspend": (
+        gettext_lazy("Suspend"),
+        gettext_lazy("The joint cultivation pauses until it is resumed."),
+    ),
     "resume": (gettext_lazy("Resume"), gettext_lazy("The joint cultivation continues.")),
-    "complete": (gettext_lazy("Complete"), gettext_lazy(
-        "The joint cultivation has reached its end.")),
-    "terminate": (gettext_lazy("Terminate"), gettext_lazy(
-        "The joint arrangement ends now; the trainee stays enrolled at the home institution. "
-        "The current tutors' assignments end and are kept in the history.")),
+    "complete": (
+        gettext_lazy("Complete"),
+        gettext_lazy("The joint cultivation has reached its end."),
+    ),
+    "terminate": (
+        gettext_lazy("Terminate"),
+        gettext_lazy(
+            "The joint arrangement ends now; the trainee stays enrolled at the home institution. "
+            "The current tutors' assignments end and are kept in the history."
+        ),
+    ),
 }
 
 
@@ -76,50 +86,66 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.current_tutors(cultivation)
     may_approve_for = permissions.institutions_user_may_approve_for(user, cultivation)
     approvals = {d.institution_id: d for d in cultivation.decisions.all() if d.kind == "approve"}
-    return render(request, "cultivation/detail.html", {
-        "cultivation": cultivation,
-        "incomplete": selectors.is_incomplete(cultivation),
-        "sides": [(cultivation.home, approvals.get(cultivation.home_id)),
-                  (cultivation.host, approvals.get(cultivation.host_id))],
-        "may_approve_for": may_approve_for,
-        "actions": [
-            (action, label) for action, (label, _text) in DECISION_ACTIONS.items()
-            if permissions.can_decide_cultivation(user, cultivation, action)
-        ],
-        "experimental": pair.get(TutorRole.EXPERIMENTAL),
-        "theoretical": pair.get(TutorRole.THEORETICAL),
-        "pair_history": selectors.pair_history(cultivation),
-        "can_assign": permissions.can_assign_tutor(user, cultivation),
-        "changes": selectors.change_request_list_for(cultivation),
-        "shares": selectors.responsibility_shares(cultivation),
-        "signatures": selectors.responsibility_signatures(cultivation),
-        "can_edit_responsibilities": permissions.can_edit_responsibilities(
-            user, cultivation, pair),
-        "can_sign": permissions.can_sign_responsibilities(user, cultivation, pair),
-        "can_record_publication": publication_permissions.can_record_publication(
-            user, cultivation, pair),
-        "quota_used": services.quota_used(cultivation),
-        "history": audit_history(cultivation)[:50],
-    })
+    return render(
+        request,
+        "cultivation/detail.html",
+        {
+            "cultivation": cultivation,
+            "incomplete": selectors.is_incomplete(cultivation),
+            "sides": [
+                (cultivation.home, approvals.get(cultivation.home_id)),
+                (cultivation.host, approvals.get(cultivation.host_id)),
+            ],
+            "may_approve_for": may_approve_for,
+            "actions": [
+                (action, label)
+                for action, (label, _text) in DECISION_ACTIONS.items()
+                if permissions.can_decide_cultivation(user, cultivation, action)
+            ],
+            "experimental": pair.get(TutorRole.EXPERIMENTAL),
+            "theoretical": pair.get(TutorRole.THEORETICAL),
+            "pair_history": selectors.pair_history(cultivation),
+            "can_assign": permissions.can_assign_tutor(user, cultivation),
+            "changes": selectors.change_request_list_for(cultivation),
+            "shares": selectors.responsibility_shares(cultivation),
+            "signatures": selectors.responsibility_signatures(cultivation),
+            "can_edit_responsibilities": permissions.can_edit_responsibilities(
+                user, cultivation, pair
+            ),
+            "can_sign": permissions.can_sign_responsibilities(user, cultivation, pair),
+            "can_record_publication": publication_permissions.can_record_publication(
+                user, cultivation, pair
+            ),
+            "quota_used": services.quota_used(cultivation),
+            "history": audit_history(cultivation)[:50],
+        },
+    )
 
 
 def _require_side_coordinator(user: Any, data: Any) -> None:
     """As the service does, refuse a proposal for institutions the person does not coordinate
     before looking at the rest of the input."""
     named = {int(v) for v in (data.get("home"), data.get("host")) if str(v or "").isdigit()}
-    if named and not tenancy.is_consortium_admin(user) and not (
-        tenancy.coordinated_institution_ids(user) & named
+    if (
+        named
+        and not tenancy.is_consortium_admin(user)
+        and not (tenancy.coordinated_institution_ids(user) & named)
     ):
-        raise PermissionDenied(_("Only a coordinator of the home or the host institution can "
-                                 "propose a joint cultivation."))
+        raise PermissionDenied(
+            _(
+                "Only a coordinator of the home or the host institution can "
+                "propose a joint cultivation."
+            )
+        )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cultivation_propose(request: HttpRequest) -> HttpResponse:
     if not permissions.can_propose_cultivation(request.user):
-        raise PermissionDenied(_("Only coordinators and consortium admins propose joint "
-                                 "cultivations."))
+        raise PermissionDenied(
+            _("Only coordinators and consortium admins propose joint cultivations.")
+        )
     data = request.POST if request.method == "POST" else None
     if data is not None:
         _require_side_coordinator(request.user, data)
@@ -140,18 +166,33 @@ def cultivation_propose(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     agreement=form.agreements.get(form.cleaned_data["agreement"]),
                     stays=[row for _index, row in rows],
-                    **{key: form.cleaned_data[key] for key in (
-                        "trainee", "home", "host", "planned_start", "planned_end",
-                        "stay_mode", "research_topic")},
+                    **{
+                        key: form.cleaned_data[key]
+                        for key in (
+                            "trainee",
+                            "home",
+                            "host",
+                            "planned_start",
+                            "planned_end",
+                            "stay_mode",
+                            "research_topic",
+                        )
+                    },
                 )
             except ValidationError as exc:
                 apply_stay_error(form, stays, [index for index, _row in rows], exc)
             else:
-                messages.success(request, _("The joint cultivation is proposed; it awaits the "
-                                            "approval of both institutions."))
+                messages.success(
+                    request,
+                    _(
+                        "The joint cultivation is proposed; it awaits the "
+                        "approval of both institutions."
+                    ),
+                )
                 return redirect("cultivation:detail", pk=cultivation.pk)
-        return render(request, "cultivation/propose.html", {"form": form, "stays": stays},
-                      status=400)
+        return render(
+            request, "cultivation/propose.html", {"form": form, "stays": stays}, status=400
+        )
     return render(request, "cultivation/propose.html", {"form": form, "stays": stays})
 
 
@@ -166,12 +207,14 @@ def cultivation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if not institutions:
         messages.error(request, _("There is nothing for you to approve here."))
         return redirect("cultivation:detail", pk=cultivation.pk)
-    form = ApproveForm(request.POST if request.method == "POST" else None,
-                       institutions=institutions)
+    form = ApproveForm(
+        request.POST if request.method == "POST" else None, institutions=institutions
+    )
     if request.method == "POST" and form.is_valid():
         try:
             cultivation = services.cultivation_approve(
-                actor=request.user, cultivation=cultivation,
+                actor=request.user,
+                cultivation=cultivation,
                 institution=form.cleaned_data.get("institution"),
                 reason=form.cleaned_data.get("reason") or "",
             )
@@ -181,14 +224,25 @@ def cultivation_approve(request: HttpRequest, pk: int) -> HttpResponse:
             apply_validation_error(form, exc)
         else:
             if cultivation.status == "approved":
-                messages.success(request, _("Approved by both institutions. Pair the tutors, "
-                                            "then activate the joint cultivation."))
+                messages.success(
+                    request,
+                    _(
+                        "Approved by both institutions. Pair the tutors, "
+                        "then activate the joint cultivation."
+                    ),
+                )
             else:
                 messages.success(request, _("Approved. It awaits the other institution."))
             return redirect("cultivation:detail", pk=cultivation.pk)
-    return render(request, "cultivation/approve.html", {
-        "form": form, "cultivation": cultivation,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/approve.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -198,8 +252,12 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
     if not permissions.can_manage_cultivation(request.user, cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
-                                 "admin, can decide on this joint cultivation."))
+        raise PermissionDenied(
+            _(
+                "Only a coordinator of the home or the host, or a consortium "
+                "admin, can decide on this joint cultivation."
+            )
+        )
     title, explanation = DECISION_ACTIONS[action]
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if action in permissions.ACTIONS_NEEDING_REASON:
@@ -208,7 +266,9 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
         if form.is_valid():
             try:
                 services.cultivation_decide(
-                    actor=request.user, cultivation=cultivation, action=action,
+                    actor=request.user,
+                    cultivation=cultivation,
+                    action=action,
                     reason=form.cleaned_data.get("reason") or "",
                 )
             except ValidationError as exc:
@@ -219,10 +279,17 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 messages.success(request, _("The decision is recorded."))
                 return redirect("cultivation:detail", pk=cultivation.pk)
     elif not permissions.can_decide_cultivation(request.user, cultivation, action):
-        messages.error(request, _("This cannot be done in the joint cultivation's present "
-                                  "state."))
+        messages.error(request, _("This cannot be done in the joint cultivation's present state."))
         return redirect("cultivation:detail", pk=cultivation.pk)
-    return render(request, "cultivation/decide.html", {
-        "form": form, "cultivation": cultivation, "title": title, "explanation": explanation,
-        "action": action,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/decide.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+            "title": title,
+            "explanation": explanation,
+            "action": action,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

@@ -19,10 +19,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FundFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search code, title, source or PI"), required=False,
-                        max_length=100)
+    q = forms.CharField(label=_("Search code, title, source or PI"), required=False, max_length=100)
     institution = forms.ModelChoiceField(
-        label=_("Institution"), required=False, empty_label=_("Any institution"),
+        label=_("Institution"),
+        required=False,
+        empty_label=_("Any institution"),
         queryset=Institution.objects.filter(is_active=True),
     )
     current = forms.BooleanField(label=_("Current funds only"), required=False)
@@ -31,8 +32,16 @@ class FundFilterForm(forms.Form):
 class FundForm(forms.ModelForm):
     class Meta:
         model = ResearchFund
-        fields = ["code", "title", "source", "principal_investigator", "institution", "amount",
-                  "start_date", "end_date"]
+        fields = [
+            "code",
+            "title",
+            "source",
+            "principal_investigator",
+            "institution",
+            "amount",
+            "start_date",
+            "end_date",
+        ]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -48,7 +57,8 @@ class FundForm(forms.ModelForm):
 class LedgerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search description"), required=False, max_length=100)
     category = forms.ChoiceField(
-        label=_("Category"), required=False,
+        label=_("Category"),
+        required=False,
         choices=[("", _("Any category")), *ExpenseCategory.choices],
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
@@ -58,7 +68,9 @@ class LedgerFilterForm(forms.Form):
 
 class ExpenseForm(forms.Form):
     allocation = forms.ModelChoiceField(
-        label=_("Allocation"), required=False, queryset=FundAllocation.objects.none(),
+        label=_("Allocation"),
+        required=False,
+        queryset=FundAllocation.objects.none(),
         empty_label=_("None (the fund in general)"),
     )
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -89,7 +101,8 @@ class ReasonForm(forms.Form):
 class AllocationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search trainee or fund code"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("Any status")), *AllocationStatus.choices],
     )
 
@@ -98,15 +111,23 @@ class AllocationForm(forms.Form):
     cultivation = forms.ModelChoiceField(label=_("Joint cultivation"), queryset=None)
     amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=14, decimal_places=2)
     warn_below = forms.DecimalField(
-        label=_("Warn when the remainder falls below (CNY)"), max_digits=14, decimal_places=2,
+        label=_("Warn when the remainder falls below (CNY)"),
+        max_digits=14,
+        decimal_places=2,
         initial=0,
     )
     home_share = forms.DecimalField(
-        label=_("Home institution's share (%)"), required=False, max_digits=5, decimal_places=2,
+        label=_("Home institution's share (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
         help_text=_("Leave both shares empty to follow the agreement's funding shares."),
     )
     host_share = forms.DecimalField(
-        label=_("Host institution's share (%)"), required=False, max_digits=5, decimal_places=2,
+        label=_("Host institution's share (%)"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
     )
 
     def __init__(self, *args: Any, cultivations: Any, **kwargs: Any) -> None:
@@ -124,7 +145,8 @@ class AllocationForm(forms.Form):
 class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search title or funder"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Status"), required=False,
+        label=_("Status"),
+        required=False,
         choices=[("", _("Any status")), *ApplicationStatus.choices],
     )
 
@@ -140,11 +162,14 @@ class ApplicationForm(forms.Form):
 class DecisionForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[(ApplicationStatus.GRANTED, ApplicationStatus.GRANTED.label),
-                 (ApplicationStatus.REJECTED, ApplicationStatus.REJECTED.label)],
+        choices=[
+            (ApplicationStatus.GRANTED, ApplicationStatus.GRANTED.label),
+            (ApplicationStatus.REJECTED, ApplicationStatus.REJECTED.label),
+        ],
     )
-    outcome = forms.CharField(label=_("What the funder decided"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(
+        label=_("What the funder decided"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     resulting_fund = forms.ModelChoiceField(
         label=_("Registered as fund"), required=False, queryset=ResearchFund.objects.none()
     )

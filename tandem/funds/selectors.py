@@ -88,7 +88,9 @@ def fund_list_for_page(
         queryset = queryset.filter(institution_id=institution_id)
     if search:
         queryset = queryset.filter(
-            Q(code__icontains=search) | Q(title__icontains=search) | Q(source__icontains=search)
+            Q(code__icontains=search)
+            | Q(title__icontains=search)
+            | Q(source__icontains=search)
             | Q(principal_investigator__full_name__icontains=search)
         )
     if current_only:
@@ -160,7 +162,10 @@ def ledger_totals(fund: ResearchFund) -> dict[str, Decimal]:
 
 def _allocation_related(queryset: QuerySet[FundAllocation]) -> QuerySet[FundAllocation]:
     return queryset.select_related(
-        "fund__institution", "cultivation__trainee", "cultivation__home", "cultivation__host",
+        "fund__institution",
+        "cultivation__trainee",
+        "cultivation__home",
+        "cultivation__host",
         "created_by",
     ).prefetch_related(
         Prefetch(
@@ -177,10 +182,12 @@ def allocation_list_visible_to(user: Any) -> QuerySet[FundAllocation]:
     if tenancy.is_consortium_admin(user):
         return queryset
     return queryset.filter(
-        Q(fund__in=fund_list_visible_to(user).filter(
-            Q(institution_id__in=tenancy.coordinated_institution_ids(user))
-            | Q(principal_investigator=user)
-        ))
+        Q(
+            fund__in=fund_list_visible_to(user).filter(
+                Q(institution_id__in=tenancy.coordinated_institution_ids(user))
+                | Q(principal_investigator=user)
+            )
+        )
         | Q(cultivation__in=cultivation_list_visible_to(user))
     )
 
@@ -195,8 +202,7 @@ def allocation_list_for_page(
         queryset = queryset.filter(fund_id=fund_id)
     if search:
         queryset = queryset.filter(
-            Q(cultivation__trainee__full_name__icontains=search)
-            | Q(fund__code__icontains=search)
+            Q(cultivation__trainee__full_name__icontains=search) | Q(fund__code__icontains=search)
         )
     return _allocation_related(queryset)
 
@@ -235,16 +241,16 @@ def allocation_warnings(
     run_out = projected_run_out(allocation, today)
     if run_out is not None:
         warnings.append(
-            _("At the present rate of spending the money runs out around %(date)s, before the "
-              "planned end of the research on %(end)s.")
+            _(
+                "At the present rate of spending the money runs out around %(date)s, before the "
+                "planned end of the research on %(end)s."
+            )
             % {"date": run_out.isoformat(), "end": allocation.cultivation.planned_end.isoformat()}
         )
     return warnings
 
 
-def projected_run_out(
-    allocation: FundAllocation, today: datetime.date
-) -> datetime.date | None:
+def projected_run_out(allocation: FundAllocation, today: datetime.date) -> datetime.date | None:
     """The day the remainder runs out at the spending rate so far, if that is before the planned
     end of the cultivation; None otherwise. The rate counts from the planned start of the
     research, which is when the trainee starts spending (expenses are often entered later)."""
@@ -284,10 +290,13 @@ def funds_dashboard(user: Any) -> dict[str, Any]:
             allocation_list_visible_to(user)
             .filter(status=AllocationStatus.PROPOSED)
             .filter(
-                Exists(AllocationShare.objects.filter(
-                    allocation=OuterRef("pk"), institution_id__in=coordinated,
-                    approved_by__isnull=True,
-                ))
+                Exists(
+                    AllocationShare.objects.filter(
+                        allocation=OuterRef("pk"),
+                        institution_id__in=coordinated,
+                        approved_by__isnull=True,
+                    )
+                )
             )
             .count()
         )
@@ -311,7 +320,8 @@ def application_list_visible_to(user: Any) -> QuerySet[JointFundApplication]:
     if tenancy.is_consortium_admin(user):
         return queryset
     return queryset.filter(
-        Q(first_tutor=user) | Q(second_tutor=user)
+        Q(first_tutor=user)
+        | Q(second_tutor=user)
         | Q(cultivation__in=cultivation_list_visible_to(user))
     )
 

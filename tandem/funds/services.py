@@ -34,11 +34,25 @@ from tandem.funds.models import (
 from tandem.institutions.models import Institution
 
 FUND_FIELDS = (
-    "code", "title", "source", "principal_investigator", "institution", "amount", "balance",
-    "start_date", "end_date",
+    "code",
+    "title",
+    "source",
+    "principal_investigator",
+    "institution",
+    "amount",
+    "balance",
+    "start_date",
+    "end_date",
 )
 EXPENSE_FIELDS = (
-    "fund", "allocation", "date", "amount", "category", "description", "reverses", "reason",
+    "fund",
+    "allocation",
+    "date",
+    "amount",
+    "category",
+    "description",
+    "reverses",
+    "reason",
 )
 
 
@@ -83,14 +97,22 @@ def fund_register(
     if start_date and end_date and end_date <= start_date:
         raise field_error("end_date", _("The period must end after it starts."))
     fund = ResearchFund(
-        code=(code or "").strip(), title=(title or "").strip(), source=(source or "").strip(),
-        principal_investigator=principal_investigator, institution=institution,
-        amount=amount, balance=amount, start_date=start_date, end_date=end_date,
+        code=(code or "").strip(),
+        title=(title or "").strip(),
+        source=(source or "").strip(),
+        principal_investigator=principal_investigator,
+        institution=institution,
+        amount=amount,
+        balance=amount,
+        start_date=start_date,
+        end_date=end_date,
     )
     _clean(fund)
     fund.save()
     audit_record(
-        actor=actor, action="fund.register", target=fund,
+        actor=actor,
+        action="fund.register",
+        target=fund,
         changes=diff({}, snapshot(fund, FUND_FIELDS)),
     )
     return fund
@@ -98,9 +120,9 @@ def fund_register(
 
 def _remaining_message(balance: Decimal, what: str) -> str:
     if what == "allocation":
-        return _(
-            "This expense exceeds the allocation: only %(remaining)s CNY remain of it."
-        ) % {"remaining": format_money(balance)}
+        return _("This expense exceeds the allocation: only %(remaining)s CNY remain of it.") % {
+            "remaining": format_money(balance)
+        }
     return _("This expense exceeds the fund's balance: only %(remaining)s CNY remain.") % {
         "remaining": format_money(balance)
     }
@@ -142,8 +164,13 @@ def expense_record(
             % {"start": fund.start_date.isoformat(), "end": fund.end_date.isoformat()},
         )
     expense = Expense(
-        fund=fund, allocation=allocation, date=date, amount=amount, category=category,
-        description=(description or "").strip(), recorded_by=actor,
+        fund=fund,
+        allocation=allocation,
+        date=date,
+        amount=amount,
+        category=category,
+        description=(description or "").strip(),
+        recorded_by=actor,
         generated={"description": generated_description} if generated_description else {},
     )
     if receipt is not None:
@@ -160,16 +187,16 @@ def expense_record(
             pk=allocation.pk, spent__lte=F("amount") - amount
         ).update(spent=F("spent") + amount)
         if not taken:
-            left = FundAllocation.objects.filter(pk=allocation.pk).values_list(
-                "amount", "spent"
-            )[0]
+            left = FundAllocation.objects.filter(pk=allocation.pk).values_list("amount", "spent")[0]
             # Raising rolls back the fund's update above with the rest of this transaction.
             raise field_error("amount", _remaining_message(left[0] - left[1], "allocation"))
         allocation.refresh_from_db(fields=["spent"])
     expense.save()
     fund.refresh_from_db(fields=["balance"])
     audit_record(
-        actor=actor, action="expense.record", target=expense,
+        actor=actor,
+        action="expense.record",
+        target=expense,
         changes=diff({}, _expense_state(expense)),
     )
     return expense
@@ -177,7 +204,11 @@ def expense_record(
 
 @transaction.atomic
 def expense_reverse(
-    *, actor: User, expense: Expense, reason: str = "", reason_code: str = "",
+    *,
+    actor: User,
+    expense: Expense,
+    reason: str = "",
+    reason_code: str = "",
     reason_params: dict[str, Any] | None = None,
 ) -> Expense:
     """A compensating entry that gives an expense's money back (e.g. a cancelled booking's
@@ -207,23 +238,31 @@ def expense_reverse(
     if not reason:
         raise field_error("reason", _("Say why the expense is reversed."))
     reversal = Expense(
-        fund=original.fund, allocation=original.allocation, date=timezone.localdate(),
-        amount=original.amount, category=original.category,
+        fund=original.fund,
+        allocation=original.allocation,
+        date=timezone.localdate(),
+        amount=original.amount,
+        category=original.category,
         description=in_site_language(generated["description"])[:300],
-        recorded_by=actor, reverses=original, reason=reason, generated=generated,
+        recorded_by=actor,
+        reverses=original,
+        reason=reason,
+        generated=generated,
     )
     _clean(reversal)
     amount = original.amount
     ResearchFund.objects.filter(pk=original.fund_id).update(balance=F("balance") + amount)
     if original.allocation_id is not None:
-        FundAllocation.objects.filter(pk=original.allocation_id).update(
-            spent=F("spent") - amount
-        )
+        FundAllocation.objects.filter(pk=original.allocation_id).update(spent=F("spent") - amount)
     reversal.save()
     expense.fund.refresh_from_db(fields=["balance"])
     audit_record(
-        actor=actor, action="expense.reverse", target=reversal,
-        changes=diff({}, _expense_state(reversal)), reason="" if reason_code else reason,
-        reason_code=reason_code, reason_params=reason_params if reason_code else None,
+        actor=actor,
+        action="expense.reverse",
+        target=reversal,
+        changes=diff({}, _expense_state(reversal)),
+        reason="" if reason_code else reason,
+        reason_code=reason_code,
+        reason_params=reason_params if reason_code else None,
     )
     return reversal

@@ -22,13 +22,28 @@ from tandem.funds.models import ResearchFund
 
 
 def form_page(
-    request: HttpRequest, form: Any, *, title: str, back_url: str = "", back_label: str = "",
-    status: int = 200, **extra: Any,
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    back_url: str = "",
+    back_label: str = "",
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
     """The one form template of the funds pages."""
-    return render(request, "funds/form.html", {
-        "form": form, "title": title, "back_url": back_url, "back_label": back_label, **extra,
-    }, status=status)
+    return render(
+        request,
+        "funds/form.html",
+        {
+            "form": form,
+            "title": title,
+            "back_url": back_url,
+            "back_label": back_label,
+            **extra,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -38,8 +53,10 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.fund_list_for_page(
-        request.user, institution_id=institution.pk if institution else None,
-        search=values.get("q") or "", current_only=bool(values.get("current")),
+        request.user,
+        institution_id=institution.pk if institution else None,
+        search=values.get("q") or "",
+        current_only=bool(values.get("current")),
     )
     context = {
         "filters": filters,
@@ -70,8 +87,12 @@ def fund_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The fund is registered."))
             return redirect("funds:detail", pk=fund.pk)
     return form_page(
-        request, form, title=_("Register a research fund"), back_url=reverse("funds:list"),
-        back_label=_("All research funds"), status=400 if request.method == "POST" else 200,
+        request,
+        form,
+        title=_("Register a research fund"),
+        back_url=reverse("funds:list"),
+        back_label=_("All research funds"),
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -79,8 +100,11 @@ def _ledger(request: HttpRequest, fund: ResearchFund) -> tuple[LedgerFilterForm,
     filters = LedgerFilterForm(request.GET or None)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     expenses = selectors.expense_list_for(
-        request.user, fund, category=values.get("category") or "",
-        date_from=values.get("date_from"), date_to=values.get("date_to"),
+        request.user,
+        fund,
+        category=values.get("category") or "",
+        date_from=values.get("date_from"),
+        date_to=values.get("date_to"),
         allocation_id=values.get("allocation"),
         search=values.get("q") or "",
     )
@@ -113,8 +137,9 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_export(request: HttpRequest, pk: int) -> HttpResponse:
     fund = selectors.fund_get_for_user_or_404(request.user, pk)
     _filters, expenses = _ledger(request, fund)
-    response = HttpResponse(ledger_workbook(fund, expenses.iterator(chunk_size=500)),
-                            content_type=XLSX)
+    response = HttpResponse(
+        ledger_workbook(fund, expenses.iterator(chunk_size=500)), content_type=XLSX
+    )
     response["Content-Disposition"] = f'attachment; filename="ledger-{fund.code}.xlsx"'
     return response
 
@@ -136,8 +161,12 @@ def expense_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The expense is recorded."))
             return redirect("funds:detail", pk=fund.pk)
     return form_page(
-        request, form, title=_("Record an expense"), back_url=reverse("funds:detail", args=[pk]),
-        back_label=str(fund), status=400 if request.method == "POST" else 200,
+        request,
+        form,
+        title=_("Record an expense"),
+        back_url=reverse("funds:detail", args=[pk]),
+        back_label=str(fund),
+        status=400 if request.method == "POST" else 200,
         explanation=_("Balance: %(balance)s CNY.") % {"balance": format_money(fund.balance)},
     )
 
@@ -160,12 +189,18 @@ def expense_reverse(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
             messages.success(request, _("The expense is reversed."))
             return redirect("funds:detail", pk=pk)
     return form_page(
-        request, form, title=_("Reverse an expense"), back_url=reverse("funds:detail", args=[pk]),
-        back_label=str(expense.fund), status=400 if request.method == "POST" else 200,
-        danger=True, explanation=_(
+        request,
+        form,
+        title=_("Reverse an expense"),
+        back_url=reverse("funds:detail", args=[pk]),
+        back_label=str(expense.fund),
+        status=400 if request.method == "POST" else 200,
+        danger=True,
+        explanation=_(
             "A compensating entry gives %(amount)s CNY back to the fund; the expense “%(what)s” "
             "stays in the ledger."
-        ) % {"amount": format_money(expense.amount), "what": expense.description_text},
+        )
+        % {"amount": format_money(expense.amount), "what": expense.description_text},
     )
 
 
@@ -175,5 +210,8 @@ def expense_receipt(request: HttpRequest, pk: int, expense_pk: int) -> HttpRespo
     expense = selectors.expense_get_for_user_or_404(request.user, pk, expense_pk)
     if not expense.receipt:
         raise Http404
-    return FileResponse(expense.receipt.open("rb"), as_attachment=True,
-                        filename=expense.receipt.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        expense.receipt.open("rb"),
+        as_attachment=True,
+        filename=expense.receipt.name.rsplit("/", 1)[-1],
+    )

@@ -110,19 +110,25 @@ def _parent_unit(user: Any, pk: int | None) -> Unit | None:
     return parent
 
 
-@router.get("/", response={200: list[InstitutionOut], **ERRORS},
-            operation_id="institutions_institution_list")
+@router.get(
+    "/",
+    response={200: list[InstitutionOut], **ERRORS},
+    operation_id="institutions_institution_list",
+)
 @paginate(Pagination)
 def institution_list(request: HttpRequest, filters: Query[InstitutionFilters]) -> Any:
     return selectors.institution_filter(
         selectors.institution_list_visible_to(request.user),
-        kind=filters.kind, region=filters.region, search=filters.q.strip(),
+        kind=filters.kind,
+        region=filters.region,
+        search=filters.q.strip(),
         include_inactive=filters.include_inactive,
     )
 
 
-@router.get("/units", response={200: list[UnitOut], **ERRORS},
-            operation_id="institutions_unit_list")
+@router.get(
+    "/units", response={200: list[UnitOut], **ERRORS}, operation_id="institutions_unit_list"
+)
 @paginate(Pagination)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     queryset = selectors.unit_list_visible_to(request.user)
@@ -131,28 +137,31 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
     return queryset
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS},
-            operation_id="institutions_unit_get")
+@router.get(
+    "/units/{unit_id}", response={200: UnitOut, **ERRORS}, operation_id="institutions_unit_get"
+)
 def unit_get(request: HttpRequest, unit_id: int) -> Any:
     return selectors.unit_get_for_user_or_404(request.user, unit_id)
 
 
-@router.post("/units", response={201: UnitOut, **ERRORS},
-             operation_id="institutions_unit_create")
+@router.post("/units", response={201: UnitOut, **ERRORS}, operation_id="institutions_unit_create")
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     institution = selectors.institution_get_for_user_or_404(request.user, payload.institution_id)
     if not permissions.can_create_unit(request.user, institution):
         raise PermissionDenied(_("Only the institution's coordinators add its units."))
     data = payload.dict(exclude={"institution_id", "parent_id"})
     unit = services.unit_create(
-        actor=request.user, institution=institution,
-        parent=_parent_unit(request.user, payload.parent_id), **data,
+        actor=request.user,
+        institution=institution,
+        parent=_parent_unit(request.user, payload.parent_id),
+        **data,
     )
     return Status(201, unit)
 
 
-@router.patch("/units/{unit_id}", response={200: UnitOut, **ERRORS},
-              operation_id="institutions_unit_update")
+@router.patch(
+    "/units/{unit_id}", response={200: UnitOut, **ERRORS}, operation_id="institutions_unit_update"
+)
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
     unit = selectors.unit_get_for_user_or_404(request.user, unit_id)
     if not permissions.can_change_unit(request.user, unit):
@@ -163,14 +172,18 @@ def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
     return services.unit_update(actor=request.user, unit=unit, **values)
 
 
-@router.get("/{institution_id}", response={200: InstitutionOut, **ERRORS},
-            operation_id="institutions_institution_get")
+@router.get(
+    "/{institution_id}",
+    response={200: InstitutionOut, **ERRORS},
+    operation_id="institutions_institution_get",
+)
 def institution_get(request: HttpRequest, institution_id: int) -> Any:
     return selectors.institution_get_for_user_or_404(request.user, institution_id)
 
 
-@router.post("/", response={201: InstitutionOut, **ERRORS},
-             operation_id="institutions_institution_create")
+@router.post(
+    "/", response={201: InstitutionOut, **ERRORS}, operation_id="institutions_institution_create"
+)
 def institution_create(request: HttpRequest, payload: InstitutionIn) -> Any:
     if not permissions.can_create_institution(request.user):
         raise PermissionDenied(_("Only consortium admins register institutions."))
@@ -181,8 +194,11 @@ def institution_create(request: HttpRequest, payload: InstitutionIn) -> Any:
     return Status(201, institution)
 
 
-@router.patch("/{institution_id}", response={200: InstitutionOut, **ERRORS},
-              operation_id="institutions_institution_update")
+@router.patch(
+    "/{institution_id}",
+    response={200: InstitutionOut, **ERRORS},
+    operation_id="institutions_institution_update",
+)
 def institution_update(request: HttpRequest, institution_id: int, payload: InstitutionPatch) -> Any:
     institution = selectors.institution_get_for_user_or_404(request.user, institution_id)
     if not permissions.can_change_institution(request.user, institution):

@@ -31,21 +31,28 @@ class InstitutionForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200, required=False)
     code = forms.SlugField(
-        label=_("Code"), max_length=32,
+        label=_("Code"),
+        max_length=32,
         help_text=_("A short unique code of letters, digits and hyphens, e.g. wmu."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=InstitutionKind.choices)
     country = forms.CharField(
-        label=_("Country"), max_length=2, initial="CN",
+        label=_("Country"),
+        max_length=2,
+        initial="CN",
         help_text=_("Two-letter ISO code, e.g. CN."),
     )
     region = forms.ChoiceField(label=_("Region"), choices=Region.choices)
     tier_labels = forms.CharField(
-        label=_("Tier labels"), required=False, max_length=400,
+        label=_("Tier labels"),
+        required=False,
+        max_length=400,
         help_text=_("Separated by commas, e.g. Double First-Class, 985, 211."),
     )
     parent = forms.ModelChoiceField(
-        label=_("Affiliated to"), required=False, queryset=Institution.objects.none(),
+        label=_("Affiliated to"),
+        required=False,
+        queryset=Institution.objects.none(),
         help_text=_("For example, the university a hospital is affiliated to."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -53,10 +60,15 @@ class InstitutionForm(forms.Form):
     def __init__(self, *args: Any, instance: Institution | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": instance.name, "name_zh": instance.name_zh, "code": instance.code,
-                "kind": instance.kind, "country": instance.country, "region": instance.region,
+                "name": instance.name,
+                "name_zh": instance.name_zh,
+                "code": instance.code,
+                "kind": instance.kind,
+                "country": instance.country,
+                "region": instance.region,
                 "tier_labels": ", ".join(instance.tier_labels or []),
-                "parent": instance.parent_id, "is_active": instance.is_active,
+                "parent": instance.parent_id,
+                "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)
         parents = Institution.objects.filter(is_active=True)
@@ -75,7 +87,9 @@ class UnitForm(forms.Form):
     name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     specialty = forms.ChoiceField(
-        label=_("Specialty"), required=False, choices=[("", "—"), *Specialty.choices],
+        label=_("Specialty"),
+        required=False,
+        choices=[("", "—"), *Specialty.choices],
         help_text=_("Required for a training base."),
     )
     parent = forms.ModelChoiceField(
@@ -88,8 +102,11 @@ class UnitForm(forms.Form):
     ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": instance.name, "name_zh": instance.name_zh, "kind": instance.kind,
-                "specialty": instance.specialty, "parent": instance.parent_id,
+                "name": instance.name,
+                "name_zh": instance.name_zh,
+                "kind": instance.kind,
+                "specialty": instance.specialty,
+                "parent": instance.parent_id,
                 "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)

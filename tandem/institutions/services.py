@@ -14,7 +14,15 @@ from tandem.institutions import permissions
 from tandem.institutions.models import Institution, Unit, UnitKind
 
 INSTITUTION_FIELDS = (
-    "name", "name_zh", "code", "kind", "country", "region", "tier_labels", "parent", "is_active",
+    "name",
+    "name_zh",
+    "code",
+    "kind",
+    "country",
+    "region",
+    "tier_labels",
+    "parent",
+    "is_active",
 )
 UNIT_FIELDS = ("name", "name_zh", "kind", "specialty", "parent", "is_active")
 _SPLIT_LABELS = re.compile(r"[,，;；]")
@@ -74,13 +82,21 @@ def institution_create(
     if not permissions.can_create_institution(actor):
         raise PermissionDenied(_("Only consortium admins register institutions."))
     institution = Institution(
-        name=name.strip(), name_zh=name_zh.strip(), code=code, kind=kind, region=region,
-        country=country, tier_labels=list(tier_labels), parent=parent,
+        name=name.strip(),
+        name_zh=name_zh.strip(),
+        code=code,
+        kind=kind,
+        region=region,
+        country=country,
+        tier_labels=list(tier_labels),
+        parent=parent,
     )
     _check_institution(institution)
     institution.save()
     audit_record(
-        actor=actor, action="institution.create", target=institution,
+        actor=actor,
+        action="institution.create",
+        target=institution,
         changes=diff({}, snapshot(institution, INSTITUTION_FIELDS)),
     )
     return institution
@@ -109,7 +125,10 @@ def institution_update(
     changes = diff(before, snapshot(institution, INSTITUTION_FIELDS))
     if changes:
         audit_record(
-            actor=actor, action="institution.update", target=institution, changes=changes,
+            actor=actor,
+            action="institution.update",
+            target=institution,
+            changes=changes,
             reason=reason,
         )
     return institution
@@ -147,13 +166,19 @@ def unit_create(
     if not permissions.can_create_unit(actor, institution):
         raise PermissionDenied(_("Only the institution's coordinators add its units."))
     unit = Unit(
-        institution=institution, name=name.strip(), name_zh=name_zh.strip(), kind=kind,
-        specialty=specialty or "", parent=parent,
+        institution=institution,
+        name=name.strip(),
+        name_zh=name_zh.strip(),
+        kind=kind,
+        specialty=specialty or "",
+        parent=parent,
     )
     _check_unit(unit)
     unit.save()
     audit_record(
-        actor=actor, action="unit.create", target=unit,
+        actor=actor,
+        action="unit.create",
+        target=unit,
         changes=diff({}, snapshot(unit, ("institution", *UNIT_FIELDS))),
     )
     return unit
@@ -177,7 +202,5 @@ def unit_update(*, actor: Any, unit: Unit, reason: str = "", **values: Any) -> U
     unit.save()
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        audit_record(
-            actor=actor, action="unit.update", target=unit, changes=changes, reason=reason
-        )
+        audit_record(actor=actor, action="unit.update", target=unit, changes=changes, reason=reason)
     return unit

@@ -21,7 +21,10 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         data = filters.cleaned_data
         queryset = selectors.institution_filter(
-            queryset, kind=data["kind"], region=data["region"], search=data["q"].strip(),
+            queryset,
+            kind=data["kind"],
+            region=data["region"],
+            search=data["q"].strip(),
             include_inactive=data["inactive"],
         )
     else:
@@ -41,15 +44,19 @@ def institution_list(request: HttpRequest) -> HttpResponse:
 def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get_for_user_or_404(request.user, pk)
     sees_units = selectors.can_see_units_of(request.user, institution)
-    return render(request, "institutions/detail.html", {
-        "institution": institution,
-        "affiliates": institution.affiliates.order_by("name"),
-        "sees_units": sees_units,
-        "units": selectors.unit_list_of(request.user, institution) if sees_units else [],
-        "can_change": permissions.can_change_institution(request.user, institution),
-        "can_add_unit": permissions.can_create_unit(request.user, institution),
-        "history": audit_history(institution)[:50],
-    })
+    return render(
+        request,
+        "institutions/detail.html",
+        {
+            "institution": institution,
+            "affiliates": institution.affiliates.order_by("name"),
+            "sees_units": sees_units,
+            "units": selectors.unit_list_of(request.user, institution) if sees_units else [],
+            "can_change": permissions.can_change_institution(request.user, institution),
+            "can_add_unit": permissions.can_create_unit(request.user, institution),
+            "history": audit_history(institution)[:50],
+        },
+    )
 
 
 @login_required
@@ -88,21 +95,31 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The institution is saved."))
             return redirect("institutions:detail", pk=institution.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "institutions/form.html", {
-        "form": form, "institution": institution,
-    }, status=status)
+    return render(
+        request,
+        "institutions/form.html",
+        {
+            "form": form,
+            "institution": institution,
+        },
+        status=status,
+    )
 
 
 @login_required
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user_or_404(request.user, pk)
-    return render(request, "institutions/unit_detail.html", {
-        "unit": unit,
-        "children": selectors.unit_list_of(request.user, unit.institution).filter(parent=unit),
-        "can_change": permissions.can_change_unit(request.user, unit),
-        "history": audit_history(unit)[:50],
-    })
+    return render(
+        request,
+        "institutions/unit_detail.html",
+        {
+            "unit": unit,
+            "children": selectors.unit_list_of(request.user, unit.institution).filter(parent=unit),
+            "can_change": permissions.can_change_unit(request.user, unit),
+            "history": audit_history(unit)[:50],
+        },
+    )
 
 
 @login_required
@@ -123,9 +140,15 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The unit is added."))
             return redirect("institutions:unit_detail", pk=unit.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "institutions/unit_form.html", {
-        "form": form, "institution": institution,
-    }, status=status)
+    return render(
+        request,
+        "institutions/unit_form.html",
+        {
+            "form": form,
+            "institution": institution,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -144,6 +167,13 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The unit is saved."))
             return redirect("institutions:unit_detail", pk=unit.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "institutions/unit_form.html", {
-        "form": form, "institution": unit.institution, "unit": unit,
-    }, status=status)
+    return render(
+        request,
+        "institutions/unit_form.html",
+        {
+            "form": form,
+            "institution": unit.institution,
+            "unit": unit,
+        },
+        status=status,
+    )

@@ -16,7 +16,7 @@ from tandem.core.api import ERRORS, LocalTime, Pagination
 from tandem.core.lookups import IdResolver, resolve_one
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
 from tandem.institutions.selectors import institution_list_visible_to
-from tandem.meetings import log_services, permissions, selectors, series_services, services
+from tandem.meetings import permissions, selectors, services, services_log, services_series
 from tandem.meetings.models import ActionItem, Meeting, MeetingSeries, ProgressReport
 
 router = Router(tags=["meetings"])
@@ -232,15 +232,19 @@ def _user(request: HttpRequest, user_id: int, field: str) -> User | None:
     return resolve_one(field, person_list_visible_to(request.user), user_id)
 
 
-@router.get("/series", response={200: list[MeetingsSeriesOut], **ERRORS},
-            operation_id="meetings_series_list")
+@router.get(
+    "/series",
+    response={200: list[MeetingsSeriesOut], **ERRORS},
+    operation_id="meetings_series_list",
+)
 @paginate(Pagination)
 def series_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.series_list_for_page(request.user, search=q)
 
 
-@router.post("/series", response={201: MeetingsSeriesOut, **ERRORS},
-             operation_id="meetings_series_create")
+@router.post(
+    "/series", response={201: MeetingsSeriesOut, **ERRORS}, operation_id="meetings_series_create"
+)
 def series_create(request: HttpRequest, payload: MeetingsSeriesIn) -> Any:
     if not permissions.can_create_series(request.user):
         raise PermissionDenied(_("Only tutors and coordinators schedule debriefings."))
@@ -259,8 +263,11 @@ def series_create(request: HttpRequest, payload: MeetingsSeriesIn) -> Any:
     return Status(201, selectors.series_get_for_user_or_404(request.user, series.pk))
 
 
-@router.get("/series/{series_id}", response={200: MeetingsSeriesOut, **ERRORS},
-            operation_id="meetings_series_get")
+@router.get(
+    "/series/{series_id}",
+    response={200: MeetingsSeriesOut, **ERRORS},
+    operation_id="meetings_series_get",
+)
 def series_get(request: HttpRequest, series_id: int) -> Any:
     return selectors.series_get_for_user_or_404(request.user, series_id)
 
@@ -272,26 +279,37 @@ def _editable_series(request: HttpRequest, series_id: int) -> MeetingSeries:
     return series
 
 
-@router.patch("/series/{series_id}", response={200: MeetingsSeriesOut, **ERRORS},
-              operation_id="meetings_series_update")
+@router.patch(
+    "/series/{series_id}",
+    response={200: MeetingsSeriesOut, **ERRORS},
+    operation_id="meetings_series_update",
+)
 def series_update(request: HttpRequest, series_id: int, payload: MeetingsSeriesPatchIn) -> Any:
     series = _editable_series(request, series_id)
-    series_services.series_update(actor=request.user, series=series,
-                                  **payload.dict(exclude_unset=True))
+    services_series.series_update(
+        actor=request.user, series=series, **payload.dict(exclude_unset=True)
+    )
     return selectors.series_get_for_user_or_404(request.user, series.pk)
 
 
-@router.post("/series/{series_id}/end", response={200: MeetingsSeriesOut, **ERRORS},
-             operation_id="meetings_series_end")
+@router.post(
+    "/series/{series_id}/end",
+    response={200: MeetingsSeriesOut, **ERRORS},
+    operation_id="meetings_series_end",
+)
 def series_end(request: HttpRequest, series_id: int, payload: MeetingsSeriesEndIn) -> Any:
     series = _editable_series(request, series_id)
-    series_services.series_end(actor=request.user, series=series, after=payload.after,
-                               reason=payload.reason)
+    services_series.series_end(
+        actor=request.user, series=series, after=payload.after, reason=payload.reason
+    )
     return selectors.series_get_for_user_or_404(request.user, series.pk)
 
 
-@router.delete("/series/{series_id}/participants/{user_id}", response={204: None, **ERRORS},
-               operation_id="meetings_participant_remove")
+@router.delete(
+    "/series/{series_id}/participants/{user_id}",
+    response={204: None, **ERRORS},
+    operation_id="meetings_participant_remove",
+)
 def participant_remove(request: HttpRequest, series_id: int, user_id: int) -> Any:
     """Take someone off the series: not invited from now on; their past stays."""
     series = selectors.series_get_for_user_or_404(request.user, series_id)
@@ -303,12 +321,15 @@ def participant_remove(request: HttpRequest, series_id: int, user_id: int) -> An
     if participant is None and user_id != series.organizer_id:
         raise Http404
     person = participant.user if participant is not None else series.organizer
-    series_services.participant_remove(actor=request.user, series=series, person=person)
+    services_series.participant_remove(actor=request.user, series=series, person=person)
     return Status(204, None)
 
 
-@router.get("/series/{series_id}/meetings", response={200: list[MeetingsMeetingOut], **ERRORS},
-            operation_id="meetings_meeting_list")
+@router.get(
+    "/series/{series_id}/meetings",
+    response={200: list[MeetingsMeetingOut], **ERRORS},
+    operation_id="meetings_meeting_list",
+)
 @paginate(Pagination)
 def meeting_list(request: HttpRequest, series_id: int) -> Any:
     series = selectors.series_get_for_user_or_404(request.user, series_id)
@@ -324,21 +345,30 @@ def _detail(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     return {**{f: getattr(meeting, f) for f in fields}, "agenda": agenda}
 
 
-@router.get("/meetings/{meeting_id}", response={200: MeetingsMeetingDetailOut, **ERRORS},
-            operation_id="meetings_meeting_get")
+@router.get(
+    "/meetings/{meeting_id}",
+    response={200: MeetingsMeetingDetailOut, **ERRORS},
+    operation_id="meetings_meeting_get",
+)
 def meeting_get(request: HttpRequest, meeting_id: int) -> Any:
     return _detail(request, selectors.meeting_get_for_user_or_404(request.user, meeting_id))
 
 
-@router.get("/meetings/{meeting_id}/reports", response={200: list[MeetingsReportOut], **ERRORS},
-            operation_id="meetings_report_list")
+@router.get(
+    "/meetings/{meeting_id}/reports",
+    response={200: list[MeetingsReportOut], **ERRORS},
+    operation_id="meetings_report_list",
+)
 def report_list(request: HttpRequest, meeting_id: int) -> Any:
     meeting = selectors.meeting_get_for_user_or_404(request.user, meeting_id)
     return list(selectors.report_list_for_meeting(request.user, meeting))
 
 
-@router.put("/meetings/{meeting_id}/report", response={200: MeetingsReportOut, **ERRORS},
-            operation_id="meetings_report_submit")
+@router.put(
+    "/meetings/{meeting_id}/report",
+    response={200: MeetingsReportOut, **ERRORS},
+    operation_id="meetings_report_submit",
+)
 def report_submit(request: HttpRequest, meeting_id: int, payload: MeetingsReportIn) -> Any:
     meeting = selectors.meeting_get_for_user_or_404(request.user, meeting_id)
     if not permissions.can_submit_report(request.user, meeting):
@@ -347,8 +377,11 @@ def report_submit(request: HttpRequest, meeting_id: int, payload: MeetingsReport
     return selectors.report_get_for_user_or_404(request.user, report.pk)
 
 
-@router.put("/reports/{report_id}/comment", response={200: MeetingsCommentOut, **ERRORS},
-            operation_id="meetings_comment_save")
+@router.put(
+    "/reports/{report_id}/comment",
+    response={200: MeetingsCommentOut, **ERRORS},
+    operation_id="meetings_comment_save",
+)
 def comment_save(request: HttpRequest, report_id: int, payload: MeetingsCommentIn) -> Any:
     report = selectors.report_get_for_user_or_404(request.user, report_id)
     report.meeting = selectors.meeting_get_for_user_or_404(request.user, report.meeting_id)
@@ -366,29 +399,41 @@ def _managed_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
     return meeting
 
 
-@router.put("/meetings/{meeting_id}/attendance",
-            response={200: list[MeetingsAttendanceOut], **ERRORS},
-            operation_id="meetings_attendance_record")
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response={200: list[MeetingsAttendanceOut], **ERRORS},
+    operation_id="meetings_attendance_record",
+)
 def attendance_record(request: HttpRequest, meeting_id: int, payload: MeetingsAttendanceIn) -> Any:
     meeting = _managed_meeting(request, meeting_id)
-    entries = [{"person": e.person_id, "status": e.status, "site": e.site_id}
-               for e in payload.entries]
+    entries = [
+        {"person": e.person_id, "status": e.status, "site": e.site_id} for e in payload.entries
+    ]
     return services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
 
 
-@router.post("/meetings/{meeting_id}/actions", response={201: MeetingsActionOut, **ERRORS},
-             operation_id="meetings_action_create")
+@router.post(
+    "/meetings/{meeting_id}/actions",
+    response={201: MeetingsActionOut, **ERRORS},
+    operation_id="meetings_action_create",
+)
 def action_create(request: HttpRequest, meeting_id: int, payload: MeetingsActionIn) -> Any:
     meeting = _managed_meeting(request, meeting_id)
     action = services.action_create(
-        actor=request.user, meeting=meeting, title=payload.title,
-        owner=_user(request, payload.owner_id, "owner"), due_date=payload.due_date,
+        actor=request.user,
+        meeting=meeting,
+        title=payload.title,
+        owner=_user(request, payload.owner_id, "owner"),
+        due_date=payload.due_date,
     )
     return Status(201, action)
 
 
-@router.post("/actions/{action_id}/close", response={200: MeetingsActionOut, **ERRORS},
-             operation_id="meetings_action_close")
+@router.post(
+    "/actions/{action_id}/close",
+    response={200: MeetingsActionOut, **ERRORS},
+    operation_id="meetings_action_close",
+)
 def action_close(request: HttpRequest, action_id: int, payload: MeetingsCloseIn) -> Any:
     action: ActionItem = selectors.action_get_for_user_or_404(request.user, action_id)
     if not permissions.can_close_action(request.user, action):
@@ -396,29 +441,37 @@ def action_close(request: HttpRequest, action_id: int, payload: MeetingsCloseIn)
     meeting = None
     if payload.meeting_id is not None:
         meeting = selectors.meeting_get_for_user_or_404(request.user, payload.meeting_id)
-    return services.action_close(actor=request.user, action=action, note=payload.note,
-                                 meeting=meeting)
+    return services.action_close(
+        actor=request.user, action=action, note=payload.note, meeting=meeting
+    )
 
 
-@router.get("/contacts", response={200: list[MeetingsContactOut], **ERRORS},
-            operation_id="meetings_contact_list")
+@router.get(
+    "/contacts",
+    response={200: list[MeetingsContactOut], **ERRORS},
+    operation_id="meetings_contact_list",
+)
 @paginate(Pagination)
 def contact_list(request: HttpRequest, kind: str = "", cultivation_id: int | None = None) -> Any:
     return selectors.contact_list_for_page(request.user, kind=kind, cultivation_id=cultivation_id)
 
 
-@router.post("/contacts", response={201: MeetingsContactOut, **ERRORS},
-             operation_id="meetings_contact_create")
+@router.post(
+    "/contacts",
+    response={201: MeetingsContactOut, **ERRORS},
+    operation_id="meetings_contact_create",
+)
 def contact_create(request: HttpRequest, payload: MeetingsContactIn) -> Any:
     data = payload.dict()
     cultivation = cultivation_get_for_user_or_404(request.user, data.pop("cultivation_id"))
-    return Status(201, log_services.contact_log(
-        actor=request.user, cultivation=cultivation, **data
-    ))
+    return Status(
+        201, services_log.contact_log(actor=request.user, cultivation=cultivation, **data)
+    )
 
 
-@router.post("/calendar-feed", response={200: MeetingsFeedOut, **ERRORS},
-             operation_id="meetings_feed_reset")
+@router.post(
+    "/calendar-feed", response={200: MeetingsFeedOut, **ERRORS}, operation_id="meetings_feed_reset"
+)
 def feed_reset(request: HttpRequest) -> Any:
-    feed = log_services.calendar_feed_reset(actor=request.user)
+    feed = services_log.calendar_feed_reset(actor=request.user)
     return {"url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))}

@@ -62,14 +62,17 @@ class _SeriesFieldsForm(forms.ModelForm):
     validates the model (and the rules around it) as a whole, so the form does not."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
-    online_url = forms.URLField(label=_("Online meeting link"), required=False,
-                                assume_scheme="https")
+    online_url = forms.URLField(
+        label=_("Online meeting link"), required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = MeetingSeries
         fields: list[str] = []
         widgets = {
-            "first_date": DateInput(), "until": DateInput(), "start_time": TimeInput(),
+            "first_date": DateInput(),
+            "until": DateInput(),
+            "start_time": TimeInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -95,13 +98,22 @@ class PersonPickerMixin:
             ids = [int(v) for v in values if str(v).isdigit()]
             chosen = list(field.queryset.filter(pk__in=ids)) if ids else []
             query = str(self.search_data.get(f"{name}_q", "")).strip()  # type: ignore[attr-defined]
-            results = [p for p in person_search(field.queryset, query)
-                       if p.pk not in {c.pk for c in chosen}]
-            rows.append({
-                "field": bound, "chosen": chosen, "query": query, "results": results,
-                "searched": bool(query), "limit": PERSON_RESULTS,
-                "multiple": isinstance(field, forms.ModelMultipleChoiceField),
-            })
+            results = [
+                p
+                for p in person_search(field.queryset, query)
+                if p.pk not in {c.pk for c in chosen}
+            ]
+            rows.append(
+                {
+                    "field": bound,
+                    "chosen": chosen,
+                    "query": query,
+                    "results": results,
+                    "searched": bool(query),
+                    "limit": PERSON_RESULTS,
+                    "multiple": isinstance(field, forms.ModelMultipleChoiceField),
+                }
+            )
         return rows
 
 
@@ -115,15 +127,27 @@ def picker_initial(data: Any, names: Any) -> dict[str, Any]:
 
 class SeriesForm(PersonPickerMixin, _SeriesFieldsForm):
     tutors = forms.ModelMultipleChoiceField(
-        label=_("Other tutors"), queryset=User.objects.none(), required=False,
+        label=_("Other tutors"),
+        queryset=User.objects.none(),
+        required=False,
         help_text=_("The second tutor of a pair, or the other tutors of a lab."),
     )
     trainees = forms.ModelMultipleChoiceField(label=_("Trainees"), queryset=User.objects.none())
 
     class Meta(_SeriesFieldsForm.Meta):
         fields = [
-            "title", "institution", "time_zone", "first_date", "start_time", "duration_minutes",
-            "interval_weeks", "until", "mode", "location", "online_url", "description",
+            "title",
+            "institution",
+            "time_zone",
+            "first_date",
+            "start_time",
+            "duration_minutes",
+            "interval_weeks",
+            "until",
+            "mode",
+            "location",
+            "online_url",
+            "description",
         ]
 
     pickers = {"tutors": "", "trainees": ""}
@@ -141,25 +165,36 @@ class SeriesEditForm(_SeriesFieldsForm):
     stays as it was: the service applies the change."""
 
     reason = forms.CharField(
-        label=_("Why (optional)"), required=False, max_length=2000,
+        label=_("Why (optional)"),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the history; meetings cancelled by an earlier end date show it."),
     )
 
     class Meta(_SeriesFieldsForm.Meta):
         fields = [
-            "title", "time_zone", "start_time", "duration_minutes", "until", "mode",
-            "location", "online_url", "description",
+            "title",
+            "time_zone",
+            "start_time",
+            "duration_minutes",
+            "until",
+            "mode",
+            "location",
+            "online_url",
+            "description",
         ]
 
 
 class EndSeriesForm(forms.Form):
     after = forms.DateField(
-        label=_("No more meetings after"), widget=DateInput(),
+        label=_("No more meetings after"),
+        widget=DateInput(),
         help_text=_("The scheduled meetings after this date are cancelled."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class InviteForm(PersonPickerMixin, forms.Form):
@@ -212,8 +247,9 @@ class CommentForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.ModelChoiceField(label=pgettext_lazy("action item", "Owner"),
-                                   queryset=User.objects.none())
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("action item", "Owner"), queryset=User.objects.none()
+    )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args: Any, series: MeetingSeries, **kwargs: Any) -> None:
@@ -242,8 +278,7 @@ class ContactForm(forms.ModelForm):
         fields = ["cultivation", "kind", "date", "channel", "topic", "outcome"]
         widgets = {"date": DateInput(), "outcome": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args: Any, cultivations: QuerySet[JointCultivation], **kwargs: Any
-                 ) -> None:
+    def __init__(self, *args: Any, cultivations: QuerySet[JointCultivation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cultivation"].queryset = cultivations
         self.fields["cultivation"].label_from_instance = lambda c: str(c.trainee)

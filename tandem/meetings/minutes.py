@@ -35,9 +35,13 @@ def _zone(name: str) -> Any:
 
 def minutes_html(user: Any, meeting: Meeting, language: str) -> str:
     with translation.override(language):
-        return render_to_string("meetings/minutes_pdf.html", {
-            **minutes_context(user, meeting), "language": language,
-        })
+        return render_to_string(
+            "meetings/minutes_pdf.html",
+            {
+                **minutes_context(user, meeting),
+                "language": language,
+            },
+        )
 
 
 def minutes_pdf(user: Any, meeting: Meeting, language: str) -> bytes:

@@ -43,7 +43,8 @@ class MeetingSeries(models.Model):
     first_date = models.DateField(_("first meeting on"))
     start_time = models.TimeField(_("starts at (local time)"))
     duration_minutes = models.PositiveSmallIntegerField(
-        _("duration (minutes)"), default=90,
+        _("duration (minutes)"),
+        default=90,
         validators=[MinValueValidator(15), MaxValueValidator(480)],
     )
     interval_weeks = models.PositiveSmallIntegerField(
@@ -101,9 +102,7 @@ class ParticipantRole(models.TextChoices):
 class SeriesParticipant(models.Model):
     """A person invited to every meeting of a series."""
 
-    series = models.ForeignKey(
-        MeetingSeries, on_delete=models.CASCADE, related_name="participants"
-    )
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("person"),
@@ -152,7 +151,9 @@ class Meeting(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(
-        _("status"), max_length=16, choices=MeetingStatus.choices,
+        _("status"),
+        max_length=16,
+        choices=MeetingStatus.choices,
         default=MeetingStatus.SCHEDULED,
     )
     notes = models.TextField(_("notes for the minutes"), blank=True)
@@ -221,9 +222,7 @@ def report_file_path(instance: "ReportAttachment", filename: str) -> str:
 
 
 class ReportAttachment(models.Model):
-    report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="attachments"
-    )
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=report_file_path)
     name = models.CharField(_("file name"), max_length=200)
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -314,11 +313,11 @@ class ActionItem(models.Model):
     """Something someone will do. Open items appear on the agenda of every later meeting of the
     series until they are closed: the agenda is a query, nothing is copied."""
 
-    series = models.ForeignKey(
-        MeetingSeries, on_delete=models.CASCADE, related_name="action_items"
-    )
+    series = models.ForeignKey(MeetingSeries, on_delete=models.CASCADE, related_name="action_items")
     raised_in = models.ForeignKey(
-        Meeting, verbose_name=_("raised in"), on_delete=models.CASCADE,
+        Meeting,
+        verbose_name=_("raised in"),
+        on_delete=models.CASCADE,
         related_name="raised_actions",
     )
     title = models.CharField(_("action item"), max_length=300)
@@ -345,11 +344,18 @@ class ActionItem(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     closed_in = models.ForeignKey(
-        Meeting, verbose_name=_("closed in"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="closed_actions",
+        Meeting,
+        verbose_name=_("closed in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="closed_actions",
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

@@ -63,25 +63,35 @@ def occurrences(
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
     """(start, end) of every occurrence from `first_date` to `until`, aware, in UTC."""
     return [
-        occurrence(day, time_zone=time_zone, start_time=start_time,
-                   duration_minutes=duration_minutes)
-        for day in occurrence_dates(first_date=first_date, interval_weeks=interval_weeks,
-                                    until=until)
+        occurrence(
+            day, time_zone=time_zone, start_time=start_time, duration_minutes=duration_minutes
+        )
+        for day in occurrence_dates(
+            first_date=first_date, interval_weeks=interval_weeks, until=until
+        )
     ]
 
 
 def series_occurrences(series: MeetingSeries) -> list[tuple[datetime.datetime, datetime.datetime]]:
     return occurrences(
-        time_zone=series.time_zone, first_date=series.first_date, start_time=series.start_time,
-        duration_minutes=series.duration_minutes, interval_weeks=series.interval_weeks,
+        time_zone=series.time_zone,
+        first_date=series.first_date,
+        start_time=series.start_time,
+        duration_minutes=series.duration_minutes,
+        interval_weeks=series.interval_weeks,
         until=series.until,
     )
 
 
-def series_occurrence(series: MeetingSeries, day: datetime.date
-                      ) -> tuple[datetime.datetime, datetime.datetime]:
-    return occurrence(day, time_zone=series.time_zone, start_time=series.start_time,
-                      duration_minutes=series.duration_minutes)
+def series_occurrence(
+    series: MeetingSeries, day: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    return occurrence(
+        day,
+        time_zone=series.time_zone,
+        start_time=series.start_time,
+        duration_minutes=series.duration_minutes,
+    )
 
 
 # What a meeting copies from its series when it is scheduled (and while it is ahead).
@@ -120,8 +130,9 @@ def _where(event: icalendar.Event, location: str, online_url: str) -> None:
         event.add("url", online_url)
 
 
-def _master(series: MeetingSeries, last_day: datetime.date, missing: list[datetime.date]
-            ) -> icalendar.Event:
+def _master(
+    series: MeetingSeries, last_day: datetime.date, missing: list[datetime.date]
+) -> icalendar.Event:
     """The series as one recurring event, its rule as the series says now."""
     zone = ZoneInfo(series.time_zone)
     start = datetime.datetime.combine(series.first_date, series.start_time, tzinfo=zone)
@@ -135,10 +146,14 @@ def _master(series: MeetingSeries, last_day: datetime.date, missing: list[dateti
     event.add("dtend", start + datetime.timedelta(minutes=series.duration_minutes))
     # UNTIL in UTC (RFC 5545 requires it when DTSTART has a time zone): the end of the last day.
     last = datetime.datetime.combine(last_day, datetime.time(23, 59, 59), tzinfo=zone)
-    event.add("rrule", {
-        "freq": "weekly", "interval": series.interval_weeks,
-        "until": last.astimezone(datetime.UTC),
-    })
+    event.add(
+        "rrule",
+        {
+            "freq": "weekly",
+            "interval": series.interval_weeks,
+            "until": last.astimezone(datetime.UTC),
+        },
+    )
     for day in missing:
         event.add("exdate", datetime.datetime.combine(day, series.start_time, tzinfo=zone))
     _where(event, series.location, series.online_url)
@@ -152,8 +167,9 @@ def _differs(meeting: Meeting, series: MeetingSeries, day: datetime.date) -> boo
         return True
     if (meeting.starts_at, meeting.ends_at) != series_occurrence(series, day):
         return True
-    return any(getattr(meeting, f) != getattr(series, f)
-               for f in ("title", "location", "online_url"))
+    return any(
+        getattr(meeting, f) != getattr(series, f) for f in ("title", "location", "online_url")
+    )
 
 
 def _override(series: MeetingSeries, meeting: Meeting, day: datetime.date) -> icalendar.Event:
@@ -163,8 +179,7 @@ def _override(series: MeetingSeries, meeting: Meeting, day: datetime.date) -> ic
     own_zone = ZoneInfo(meeting.time_zone or series.time_zone)
     event = icalendar.Event()
     event.add("uid", _uid(series))
-    event.add("recurrence-id",
-              datetime.datetime.combine(day, series.start_time, tzinfo=zone))
+    event.add("recurrence-id", datetime.datetime.combine(day, series.start_time, tzinfo=zone))
     event.add("dtstamp", series.updated_at)
     event.add("sequence", max(series.sequence, meeting.sequence))
     event.add("summary", meeting.title or series.title)
@@ -178,8 +193,9 @@ def _override(series: MeetingSeries, meeting: Meeting, day: datetime.date) -> ic
     return event
 
 
-def series_events(series: MeetingSeries, meetings: list[Meeting],
-                  before: datetime.datetime | None = None) -> list[icalendar.Event]:
+def series_events(
+    series: MeetingSeries, meetings: list[Meeting], before: datetime.datetime | None = None
+) -> list[icalendar.Event]:
     """The recurring event of a series and an override per meeting that differs from it.
     `before`: only the meetings starting before then (a person taken off the series)."""
     if before is not None:
@@ -188,8 +204,9 @@ def series_events(series: MeetingSeries, meetings: list[Meeting],
     if not by_day:
         return []
     last_day = max(by_day)
-    days = occurrence_dates(first_date=series.first_date, interval_weeks=series.interval_weeks,
-                            until=last_day)
+    days = occurrence_dates(
+        first_date=series.first_date, interval_weeks=series.interval_weeks, until=last_day
+    )
     events = [_master(series, last_day, [d for d in days if d not in by_day])]
     for day in days:
         meeting = by_day.get(day)

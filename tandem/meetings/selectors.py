@@ -91,8 +91,9 @@ def _participants_prefetch() -> Prefetch:
     )
 
 
-def series_list_for_page(user: Any, *, search: str = "", institution_id: int | None = None
-                         ) -> QuerySet[MeetingSeries]:
+def series_list_for_page(
+    user: Any, *, search: str = "", institution_id: int | None = None
+) -> QuerySet[MeetingSeries]:
     queryset = series_list_visible_to(user)
     if search:
         queryset = queryset.filter(title__icontains=search)
@@ -161,7 +162,9 @@ def report_list_visible_to(user: Any) -> QuerySet[ProgressReport]:
         return queryset
     series_tutor = SeriesParticipant.objects.filter(
         _invited_to(OuterRef("meeting__starts_at")),
-        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR,
+        series=OuterRef("meeting__series"),
+        user=user,
+        role=ParticipantRole.TUTOR,
     )
     condition: Q = (
         Q(trainee=user)
@@ -209,7 +212,9 @@ def reports_to_comment(user: Any, limit: int = 10) -> list[ProgressReport]:
     if not _authenticated(user):
         return []
     mine = SeriesParticipant.objects.filter(
-        series=OuterRef("meeting__series"), user=user, role=ParticipantRole.TUTOR,
+        series=OuterRef("meeting__series"),
+        user=user,
+        role=ParticipantRole.TUTOR,
         removed_at__isnull=True,
     )
     commented = ReportComment.objects.filter(report=OuterRef("pk"), tutor=user)
@@ -258,8 +263,9 @@ def action_get_for_user_or_404(user: Any, pk: int) -> ActionItem:
     return action
 
 
-def actions_visible_in_meeting(user: Any, actions: QuerySet[ActionItem], series: MeetingSeries,
-                               can_manage: bool) -> list[ActionItem]:
+def actions_visible_in_meeting(
+    user: Any, actions: QuerySet[ActionItem], series: MeetingSeries, can_manage: bool
+) -> list[ActionItem]:
     """Trainees see the items they own; the people who run the series see all."""
     if can_manage:
         return list(actions)
@@ -278,9 +284,7 @@ def contact_list_visible_to(user: Any) -> QuerySet[MentoringContact]:
     if tenancy.is_consortium_admin(user):
         return queryset
     in_pair = TutorAssignment.objects.filter(cultivation=OuterRef("cultivation"), tutor=user)
-    condition: Q = Q(Exists(in_pair)) | Q(
-        cultivation__trainee=user, kind=ContactKind.TUTOR_TRAINEE
-    )
+    condition: Q = Q(Exists(in_pair)) | Q(cultivation__trainee=user, kind=ContactKind.TUTOR_TRAINEE)
     coordinated = tenancy.coordinated_institution_ids(user)
     if coordinated:
         condition |= Q(cultivation__home_id__in=coordinated) | Q(
@@ -289,8 +293,9 @@ def contact_list_visible_to(user: Any) -> QuerySet[MentoringContact]:
     return queryset.filter(condition)
 
 
-def contact_list_for_page(user: Any, *, cultivation_id: int | None = None, kind: str = ""
-                          ) -> QuerySet[MentoringContact]:
+def contact_list_for_page(
+    user: Any, *, cultivation_id: int | None = None, kind: str = ""
+) -> QuerySet[MentoringContact]:
     queryset = contact_list_visible_to(user)
     if cultivation_id:
         queryset = queryset.filter(cultivation_id=cultivation_id)
@@ -316,8 +321,9 @@ def loggable_cultivations(user: Any) -> QuerySet[JointCultivation]:
 
 def current_pair_tutor_ids(cultivation: JointCultivation) -> set[int]:
     return set(
-        TutorAssignment.objects.filter(cultivation=cultivation, ended_at__isnull=True)
-        .values_list("tutor_id", flat=True)
+        TutorAssignment.objects.filter(cultivation=cultivation, ended_at__isnull=True).values_list(
+            "tutor_id", flat=True
+        )
     )
 
 
@@ -364,16 +370,20 @@ def meetings_dashboard(user: Any) -> dict[str, Any]:
     pending_report = False
     if next_meeting is not None and _authenticated(user):
         is_trainee = SeriesParticipant.objects.filter(
-            series_id=next_meeting.series_id, user=user, role=ParticipantRole.TRAINEE,
+            series_id=next_meeting.series_id,
+            user=user,
+            role=ParticipantRole.TRAINEE,
             removed_at__isnull=True,
         ).exists()
-        pending_report = is_trainee and not ProgressReport.objects.filter(
-            meeting=next_meeting, trainee=user
-        ).exists()
+        pending_report = (
+            is_trainee
+            and not ProgressReport.objects.filter(meeting=next_meeting, trainee=user).exists()
+        )
     to_comment = reports_to_comment(user, limit=5)
     open_actions = (
         ActionItem.objects.filter(owner=user, status=ActionStatus.OPEN).count()
-        if _authenticated(user) else 0
+        if _authenticated(user)
+        else 0
     )
     return {
         "next_meeting": next_meeting,
@@ -409,4 +419,3 @@ def person_search(people: QuerySet[User], query: str) -> QuerySet[User]:
     return people.filter(
         Q(full_name__icontains=query) | Q(username__icontains=query) | Q(email__iexact=query)
     ).order_by("full_name", "username")[:PERSON_RESULTS]
-

@@ -1,6 +1,6 @@
 """Every write about debriefings: series, meetings, reports, comments, attendance and action
-items. Changing and ending a series and taking people off it are in `series_services.py`; the
-mentoring log and calendar feeds in `log_services.py`.
+items. Changing and ending a series and taking people off it are in `services_series.py`; the
+mentoring log and calendar feeds in `services_log.py`.
 
 Each service checks who may act, validates the whole input before writing, and records one
 audit event in its own transaction.
@@ -51,8 +51,17 @@ from tandem.meetings.recurrence import (
 from tandem.meetings.selectors import open_cultivation_of, pair_trainee_ids
 
 SERIES_FIELDS = (
-    "title", "time_zone", "first_date", "start_time", "duration_minutes", "interval_weeks",
-    "until", "mode", "location", "online_url", "description",
+    "title",
+    "time_zone",
+    "first_date",
+    "start_time",
+    "duration_minutes",
+    "interval_weeks",
+    "until",
+    "mode",
+    "location",
+    "online_url",
+    "description",
 )
 REPORT_FIELDS = ("experimental_progress", "dissertation_progress", "problems", "next_steps")
 MAX_REPORT_FILES = 5
@@ -90,8 +99,12 @@ def series_validate(series: MeetingSeries, extra: dict[str, list[str]] | None = 
     if series.time_zone not in time_zone_names():
         errors["time_zone"] = [_("Choose a time zone from the list, e.g. Asia/Shanghai.")]
     if getattr(series.start_time, "tzinfo", None) is not None:
-        errors["start_time"] = [_("Give the local time without a time zone offset; the "
-                                  "series' time zone says where it is.")]
+        errors["start_time"] = [
+            _(
+                "Give the local time without a time zone offset; the "
+                "series' time zone says where it is."
+            )
+        ]
     first_date, until = series.first_date, series.until
     if first_date and until and until < first_date:
         errors.setdefault("until", []).append(_("The end date is before the first meeting."))
@@ -137,10 +150,18 @@ def series_create(
             _("Only a tutor or coordinator of the institution can schedule a series there.")
         )
     series = MeetingSeries(
-        institution=institution, organizer=actor, title=(title or "").strip(),
-        time_zone=time_zone, first_date=first_date, start_time=start_time, until=until,
-        interval_weeks=interval_weeks, duration_minutes=duration_minutes, mode=mode,
-        location=(location or "").strip(), online_url=(online_url or "").strip(),
+        institution=institution,
+        organizer=actor,
+        title=(title or "").strip(),
+        time_zone=time_zone,
+        first_date=first_date,
+        start_time=start_time,
+        until=until,
+        interval_weeks=interval_weeks,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=(location or "").strip(),
+        online_url=(online_url or "").strip(),
         description=description or "",
     )
     series_validate(series)
@@ -155,20 +176,25 @@ def series_create(
         SeriesParticipant.objects.create(series=series, user=tutor, role=ParticipantRole.TUTOR)
     for trainee in trainee_list:
         SeriesParticipant.objects.create(
-            series=series, user=trainee, role=ParticipantRole.TRAINEE,
+            series=series,
+            user=trainee,
+            role=ParticipantRole.TRAINEE,
             cultivation=open_cultivation_of(trainee),
         )
     details = meeting_details(series)
     Meeting.objects.bulk_create(
-        [Meeting(series=series, starts_at=start, ends_at=end, **details)
-         for start, end in series_occurrences(series)]
+        [
+            Meeting(series=series, starts_at=start, ends_at=end, **details)
+            for start, end in series_occurrences(series)
+        ]
     )
     state = snapshot(series, SERIES_FIELDS)
     state["start_time"] = series.start_time.strftime("%H:%M")
     state["tutors"] = [str(t) for t in tutor_list]
     state["trainees"] = [str(t) for t in trainee_list]
-    audit_record(actor=actor, action="meeting_series.create", target=series,
-                 changes=diff({}, state))
+    audit_record(
+        actor=actor, action="meeting_series.create", target=series, changes=diff({}, state)
+    )
     return series
 
 
@@ -199,8 +225,12 @@ def participant_add(
     )
     participant.full_clean()
     participant.save()
-    audit_record(actor=actor, action="meeting_series.invite", target=series,
-                 changes={"participant": [None, f"{person} ({role})"]})
+    audit_record(
+        actor=actor,
+        action="meeting_series.invite",
+        target=series,
+        changes={"participant": [None, f"{person} ({role})"]},
+    )
     return participant
 
 
@@ -219,8 +249,13 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.sequence = max(meeting.sequence, meeting.series.sequence) + 1
     meeting.full_clean()
     meeting.save(update_fields=["status", "cancel_reason", "sequence"])
-    audit_record(actor=actor, action="meeting.cancel", target=meeting,
-                 changes={"status": ["scheduled", "cancelled"]}, reason=reason.strip())
+    audit_record(
+        actor=actor,
+        action="meeting.cancel",
+        target=meeting,
+        changes={"status": ["scheduled", "cancelled"]},
+        reason=reason.strip(),
+    )
     return meeting
 
 
@@ -234,8 +269,12 @@ def meeting_record_notes(*, actor: User, meeting: Meeting, notes: str) -> Meetin
     meeting.notes = notes or ""
     meeting.full_clean()
     meeting.save(update_fields=["notes"])
-    audit_record(actor=actor, action="meeting.notes", target=meeting,
-                 changes=diff(before, snapshot(meeting, ("notes",))))
+    audit_record(
+        actor=actor,
+        action="meeting.notes",
+        target=meeting,
+        changes=diff(before, snapshot(meeting, ("notes",))),
+    )
     return meeting
 
 
@@ -279,8 +318,12 @@ def report_submit(
     changes = diff(before, snapshot(report, REPORT_FIELDS))
     if files:
         changes["files"] = [None, [f.name for f in files]]
-    audit_record(actor=actor, action="progress_report.submit" if created else
-                 "progress_report.revise", target=report, changes=changes)
+    audit_record(
+        actor=actor,
+        action="progress_report.submit" if created else "progress_report.revise",
+        target=report,
+        changes=changes,
+    )
     return report
 
 
@@ -298,10 +341,15 @@ def comment_save(*, actor: User, report: ProgressReport, body: str) -> ReportCom
     comment.updated_at = timezone.now()
     comment.full_clean(exclude=["report", "tutor"])
     comment.save()
-    audit_record(actor=actor, action="report_comment.save", target=comment,
-                 changes=diff(before, snapshot(comment, ("body",))))
+    audit_record(
+        actor=actor,
+        action="report_comment.save",
+        target=comment,
+        changes=diff(before, snapshot(comment, ("body",))),
+    )
     notification_send(
-        users=[report.trainee_id], kind="report_commented",
+        users=[report.trainee_id],
+        kind="report_commented",
         params={"tutor": str(actor), "meeting": str(report.meeting)},
         url=reverse("meetings:meeting_detail", args=[report.meeting_id]),
     )
@@ -315,15 +363,16 @@ def attendance_record(
     """Record who attended (present, excused, absent) and from which site; the meeting is
     then held. Entries: {"person": User|id, "status": str, "site": Institution|id|None}."""
     if not permissions.can_manage_meeting(actor, meeting):
-        raise PermissionDenied(_("Only the tutors of the series or a coordinator record "
-                                 "attendance."))
+        raise PermissionDenied(
+            _("Only the tutors of the series or a coordinator record attendance.")
+        )
     if meeting.status == MeetingStatus.CANCELLED:
         raise field_error("status", _("The meeting was cancelled."))
     if meeting.starts_at > timezone.now() + datetime.timedelta(hours=12):
         raise field_error("status", _("Attendance is recorded on the day of the meeting."))
-    invited = {
-        p.user_id for p in meeting.series.participants.all() if p.is_invited_to(meeting)
-    } | {meeting.series.organizer_id}
+    invited = {p.user_id for p in meeting.series.participants.all() if p.is_invited_to(meeting)} | {
+        meeting.series.organizer_id
+    }
     rows = []
     for index, entry in enumerate(entries):
         person_id = getattr(entry.get("person"), "pk", entry.get("person"))
@@ -334,23 +383,30 @@ def attendance_record(
         if entry.get("status") not in AttendanceStatus.values:
             raise field_error(f"entries.{index}.status", _("Choose present, excused or absent."))
         rows.append((person_id, entry["status"], site_id))
-    before = {
-        str(a.person_id): a.status for a in Attendance.objects.filter(meeting=meeting)
-    }
+    before = {str(a.person_id): a.status for a in Attendance.objects.filter(meeting=meeting)}
     saved = []
     for person_id, status, site_id in rows:
         row, _created = Attendance.objects.update_or_create(
-            meeting=meeting, person_id=person_id,
-            defaults={"status": status, "site_id": site_id, "recorded_by": actor,
-                      "recorded_at": timezone.now()},
+            meeting=meeting,
+            person_id=person_id,
+            defaults={
+                "status": status,
+                "site_id": site_id,
+                "recorded_by": actor,
+                "recorded_at": timezone.now(),
+            },
         )
         saved.append(row)
     if meeting.status == MeetingStatus.SCHEDULED:
         meeting.status = MeetingStatus.HELD
         meeting.save(update_fields=["status"])
     after = {str(person_id): status for person_id, status, _site in rows}
-    audit_record(actor=actor, action="meeting.attendance", target=meeting,
-                 changes=diff(before, {**before, **after}))
+    audit_record(
+        actor=actor,
+        action="meeting.attendance",
+        target=meeting,
+        changes=diff(before, {**before, **after}),
+    )
     return saved
 
 
@@ -367,17 +423,26 @@ def action_create(
     if owner is None or owner.pk not in invited:
         raise field_error("owner", _("The owner must be invited to the series."))
     action = ActionItem(
-        series=series, raised_in=meeting, title=(title or "").strip(), owner=owner,
-        due_date=due_date, created_by=actor,
+        series=series,
+        raised_in=meeting,
+        title=(title or "").strip(),
+        owner=owner,
+        due_date=due_date,
+        created_by=actor,
         cultivation=open_cultivation_of(owner),
     )
     action.full_clean()
     action.save()
-    audit_record(actor=actor, action="action_item.create", target=action,
-                 changes=diff({}, snapshot(action, ("title", "owner", "due_date"))))
+    audit_record(
+        actor=actor,
+        action="action_item.create",
+        target=action,
+        changes=diff({}, snapshot(action, ("title", "owner", "due_date"))),
+    )
     if owner.pk != actor.pk:
         notification_send(
-            users=[owner.pk], kind="action_assigned",
+            users=[owner.pk],
+            kind="action_assigned",
             params={"title": action.title, "due": due_date.isoformat()},
             url=reverse("meetings:meeting_detail", args=[meeting.pk]),
         )
@@ -390,9 +455,7 @@ def action_close(
 ) -> ActionItem:
     """Close an action item, in a meeting of its series (the minutes show it) or outside."""
     action = ActionItem.objects.select_for_update().get(pk=action.pk)
-    action.series = MeetingSeries.objects.prefetch_related("participants").get(
-        pk=action.series_id
-    )
+    action.series = MeetingSeries.objects.prefetch_related("participants").get(pk=action.series_id)
     if not permissions.can_close_action(actor, action):
         if action.status != ActionStatus.OPEN:
             raise field_error("status", _("This action item is already closed."))
@@ -406,6 +469,11 @@ def action_close(
     action.close_note = (note or "").strip()
     action.full_clean()
     action.save()
-    audit_record(actor=actor, action="action_item.close", target=action,
-                 changes={"status": ["open", "closed"]}, reason=action.close_note)
+    audit_record(
+        actor=actor,
+        action="action_item.close",
+        target=action,
+        changes={"status": ["open", "closed"]},
+        reason=action.close_note,
+    )
     return action

@@ -66,18 +66,27 @@ def series_create(request: HttpRequest) -> HttpResponse:
             _("Only a tutor or coordinator of the institution can schedule a series there.")
         )
     if _is_search(request, SeriesForm.pickers):
-        form = SeriesForm(user=request.user, search_data=request.POST,
-                          initial=picker_initial(request.POST, SeriesForm.pickers))
+        form = SeriesForm(
+            user=request.user,
+            search_data=request.POST,
+            initial=picker_initial(request.POST, SeriesForm.pickers),
+        )
         return render(request, "meetings/series_form.html", {"form": form})
-    form = SeriesForm(request.POST or None, user=request.user, search_data=request.POST,
-                      initial={"time_zone": "Asia/Shanghai", "interval_weeks": 2})
+    form = SeriesForm(
+        request.POST or None,
+        user=request.user,
+        search_data=request.POST,
+        initial={"time_zone": "Asia/Shanghai", "interval_weeks": 2},
+    )
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
                 series = services.series_create(
-                    actor=request.user, tutors=list(data.pop("tutors")),
-                    trainees=list(data.pop("trainees")), **data,
+                    actor=request.user,
+                    tutors=list(data.pop("tutors")),
+                    trainees=list(data.pop("trainees")),
+                    **data,
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
@@ -142,23 +151,36 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_series(request.user, series):
         raise PermissionDenied(_("Only the tutors of the series or a coordinator can invite."))
     if _is_search(request, InviteForm.pickers):
-        form = InviteForm(user=request.user, search_data=request.POST,
-                          initial=picker_initial(request.POST, InviteForm.pickers))
-        return render(request, "meetings/series_detail.html",
-                      series_context(request, series, invite_form=form))
+        form = InviteForm(
+            user=request.user,
+            search_data=request.POST,
+            initial=picker_initial(request.POST, InviteForm.pickers),
+        )
+        return render(
+            request,
+            "meetings/series_detail.html",
+            series_context(request, series, invite_form=form),
+        )
     form = InviteForm(request.POST, user=request.user, search_data=request.POST)
     if form.is_valid():
         try:
-            services.participant_add(actor=request.user, series=series,
-                                     person=form.cleaned_data["person"],
-                                     role=form.cleaned_data["role"])
+            services.participant_add(
+                actor=request.user,
+                series=series,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The person is invited to every meeting."))
             return redirect("meetings:series_detail", pk=series.pk)
-    return render(request, "meetings/series_detail.html",
-                  series_context(request, series, invite_form=form), status=400)
+    return render(
+        request,
+        "meetings/series_detail.html",
+        series_context(request, series, invite_form=form),
+        status=400,
+    )
 
 
 def _invited(meeting: Meeting) -> list[SeriesParticipant]:
@@ -175,8 +197,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     for report in reports:
         report.meeting = meeting  # with the series' participants already loaded
         report.can_comment = permissions.can_comment_report(user, report, pair_ids)
-        report.my_comment = next((c for c in report.comments.all() if c.tutor_id == user.pk),
-                                 None)
+        report.my_comment = next((c for c in report.comments.all() if c.tutor_id == user.pk), None)
     agenda = selectors.actions_visible_in_meeting(
         user, selectors.agenda_actions(meeting), series, can_manage
     )
@@ -185,9 +206,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
     )
     attendance = {a.person_id: a for a in meeting.attendance.select_related("site")}
     participants = _invited(meeting)
-    invited = [(series.organizer, ParticipantRole.TUTOR)] + [
-        (p.user, p.role) for p in participants
-    ]
+    invited = [(series.organizer, ParticipantRole.TUTOR)] + [(p.user, p.role) for p in participants]
     roster = [
         {"person": person, "role": role, "row": attendance.get(person.pk)}
         for person, role in invited
@@ -210,9 +229,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "roster": roster,
         "sites": sites,
         "attendance_choices": AttendanceStatus.choices,
-        "action_form": forms.get("action_form") or (
-            ActionForm(series=series) if can_manage else None
-        ),
+        "action_form": forms.get("action_form")
+        or (ActionForm(series=series) if can_manage else None),
         "notes_form": forms.get("notes_form") or NotesForm(initial={"notes": meeting.notes}),
         "cancel_form": forms.get("cancel_form") or ReasonForm(),
         "comment_errors": forms.get("comment_errors") or {},
@@ -241,15 +259,20 @@ def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_cancel(actor=request.user, meeting=meeting,
-                                    reason=form.cleaned_data["reason"])
+            services.meeting_cancel(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The meeting is cancelled."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(request, "meetings/meeting_detail.html",
-                  _meeting_context(request, meeting, cancel_form=form), status=400)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _meeting_context(request, meeting, cancel_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -259,15 +282,20 @@ def meeting_notes(request: HttpRequest, pk: int) -> HttpResponse:
     form = NotesForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_record_notes(actor=request.user, meeting=meeting,
-                                          notes=form.cleaned_data["notes"])
+            services.meeting_record_notes(
+                actor=request.user, meeting=meeting, notes=form.cleaned_data["notes"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The notes are saved."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(request, "meetings/meeting_detail.html",
-                  _meeting_context(request, meeting, notes_form=form), status=400)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _meeting_context(request, meeting, notes_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -290,10 +318,15 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Your progress report is submitted."))
                 return redirect("meetings:meeting_detail", pk=meeting.pk)
-        return render(request, "meetings/report_form.html",
-                      {"form": form, "meeting": meeting, "report": existing}, status=400)
-    return render(request, "meetings/report_form.html",
-                  {"form": form, "meeting": meeting, "report": existing})
+        return render(
+            request,
+            "meetings/report_form.html",
+            {"form": form, "meeting": meeting, "report": existing},
+            status=400,
+        )
+    return render(
+        request, "meetings/report_form.html", {"form": form, "meeting": meeting, "report": existing}
+    )
 
 
 @login_required
@@ -316,8 +349,12 @@ def report_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment is saved."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
     errors = {report.pk: [e for errs in form.errors.values() for e in errs]}
-    return render(request, "meetings/meeting_detail.html",
-                  _meeting_context(request, meeting, comment_errors=errors), status=400)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _meeting_context(request, meeting, comment_errors=errors),
+        status=400,
+    )
 
 
 @login_required
@@ -344,15 +381,21 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
         if not status:
             continue
         site = request.POST.get(f"site_{person_id}") or None
-        entries.append({"person": person_id, "status": status,
-                        "site": int(site) if site and site.isdigit() else None})
+        entries.append(
+            {
+                "person": person_id,
+                "status": status,
+                "site": int(site) if site and site.isdigit() else None,
+            }
+        )
     try:
         services.attendance_record(actor=request.user, meeting=meeting, entries=entries)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-        return render(request, "meetings/meeting_detail.html",
-                      _meeting_context(request, meeting), status=400)
+        return render(
+            request, "meetings/meeting_detail.html", _meeting_context(request, meeting), status=400
+        )
     messages.success(request, _("Attendance is recorded."))
     return redirect("meetings:meeting_detail", pk=meeting.pk)
 
@@ -370,8 +413,12 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The action item is added."))
             return redirect("meetings:meeting_detail", pk=meeting.pk)
-    return render(request, "meetings/meeting_detail.html",
-                  _meeting_context(request, meeting, action_form=form), status=400)
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        _meeting_context(request, meeting, action_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -384,13 +431,16 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = None
     meeting_id = request.POST.get("meeting")
     if meeting_id and meeting_id.isdigit():
-        meeting = selectors.meeting_list_visible_to(request.user).filter(
-            pk=int(meeting_id), series_id=action.series_id
-        ).first()
+        meeting = (
+            selectors.meeting_list_visible_to(request.user)
+            .filter(pk=int(meeting_id), series_id=action.series_id)
+            .first()
+        )
     if form.is_valid():
         try:
-            services.action_close(actor=request.user, action=action, meeting=meeting,
-                                  note=form.cleaned_data["note"])
+            services.action_close(
+                actor=request.user, action=action, meeting=meeting, note=form.cleaned_data["note"]
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -398,4 +448,3 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The action item is closed."))
     target = meeting.pk if meeting else action.raised_in_id
     return redirect("meetings:meeting_detail", pk=target)
-

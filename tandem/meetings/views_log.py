@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.meetings import log_services, minutes, permissions, selectors
+from tandem.meetings import minutes, permissions, selectors, services_log
 from tandem.meetings.forms import ContactFilterForm, ContactForm
 from tandem.meetings.recurrence import calendar_for
 
@@ -47,7 +47,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                log_services.contact_log(actor=request.user, **form.cleaned_data)
+                services_log.contact_log(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -65,19 +65,25 @@ def _feed_url(request: HttpRequest, token: str) -> str:
 @require_GET
 def calendar_page(request: HttpRequest) -> HttpResponse:
     feed = selectors.feed_for(request.user)
-    return render(request, "meetings/calendar.html", {
-        "feed": feed, "feed_url": _feed_url(request, feed.token) if feed else "",
-    })
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": _feed_url(request, feed.token) if feed else "",
+        },
+    )
 
 
 @login_required
 @require_POST
 def calendar_reset(request: HttpRequest) -> HttpResponse:
     existed = selectors.feed_for(request.user) is not None
-    log_services.calendar_feed_reset(actor=request.user)
+    services_log.calendar_feed_reset(actor=request.user)
     if existed:
-        messages.success(request, _("A new calendar address is ready; the old one no longer "
-                                    "works."))
+        messages.success(
+            request, _("A new calendar address is ready; the old one no longer works.")
+        )
     else:
         messages.success(request, _("Your calendar address is ready."))
     return redirect("meetings:calendar")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tandem.core.forms import apply_validation_error
-from tandem.meetings import permissions, selectors, series_services
+from tandem.meetings import permissions, selectors, services_series
 from tandem.meetings.forms import EndSeriesForm, SeriesEditForm
 from tandem.meetings.models import MeetingSeries, SeriesParticipant
 from tandem.meetings.recurrence import series_today
@@ -31,8 +31,9 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                series_services.series_update(actor=request.user, series=series,
-                                              **form.cleaned_data)
+                services_series.series_update(
+                    actor=request.user, series=series, **form.cleaned_data
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -51,13 +52,13 @@ def series_end(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                series_services.series_end(actor=request.user, series=series,
-                                           **form.cleaned_data)
+                services_series.series_end(actor=request.user, series=series, **form.cleaned_data)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("The series has ended; the meetings after the date "
-                                            "are cancelled."))
+                messages.success(
+                    request, _("The series has ended; the meetings after the date are cancelled.")
+                )
                 return redirect("meetings:series_detail", pk=series.pk)
         return render(request, "meetings/series_end.html", context, status=400)
     return render(request, "meetings/series_end.html", context)
@@ -80,12 +81,14 @@ def participant_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespo
     context = {"series": series, "participant": participant}
     if request.method == "POST":
         try:
-            series_services.participant_remove(actor=request.user, series=series,
-                                               person=participant.user)
+            services_series.participant_remove(
+                actor=request.user, series=series, person=participant.user
+            )
         except ValidationError as exc:
             context["errors"] = exc.messages
             return render(request, "meetings/participant_remove.html", context, status=400)
-        messages.success(request, _("%(name)s is no longer invited to this series.")
-                         % {"name": participant.user})
+        messages.success(
+            request, _("%(name)s is no longer invited to this series.") % {"name": participant.user}
+        )
         return redirect("meetings:series_detail", pk=series.pk)
     return render(request, "meetings/participant_remove.html", context)

@@ -24,8 +24,12 @@ from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
-from tandem.plans import milestone_services, permissions, selectors, services
-from tandem.plans.api_schemas import (
+from tandem.plans import permissions, selectors, services, services_milestone
+from tandem.plans.models import MilestoneSubmission, PlanMilestone, PlanVersion, TrainingPlan
+from tandem.plans.pdf import render_record_pdf
+from tandem.plans.record import joint_record_build
+from tandem.plans.record_import import joint_record_import
+from tandem.plans.schemas import (
     CourseIn,
     CourseOut,
     CultivationPlanOut,
@@ -44,10 +48,6 @@ from tandem.plans.api_schemas import (
     WindowIn,
     WindowOut,
 )
-from tandem.plans.models import MilestoneSubmission, PlanMilestone, PlanVersion, TrainingPlan
-from tandem.plans.pdf import render_record_pdf
-from tandem.plans.record import joint_record_build
-from tandem.plans.record_import import joint_record_import
 
 router = Router(tags=["plans"])
 
@@ -366,7 +366,7 @@ def milestone_submit(
     milestone = selectors.milestone_get_for_user_or_404(request.user, cultivation_id, milestone_id)
     if not permissions.can_write_plan(request.user, milestone.plan.cultivation):
         raise PermissionDenied(_("Only the trainee and the two current tutors submit milestones."))
-    submission = milestone_services.milestone_submit(
+    submission = services_milestone.milestone_submit(
         actor=request.user, milestone=milestone, files=_decode(payload.files), note=payload.note
     )
     return Status(201, _submission_out(cultivation_id, milestone, submission))
@@ -385,7 +385,7 @@ def milestone_review(
         raise PermissionDenied(
             _("Only the current tutors and the coordinators of home and host review milestones.")
         )
-    submission = milestone_services.milestone_review(
+    submission = services_milestone.milestone_review(
         actor=request.user, milestone=milestone, **payload.dict()
     )
     return _submission_out(cultivation_id, milestone, submission)

@@ -16,7 +16,7 @@ from django.db import transaction
 from tandem.accounts.models import User
 from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import JointCultivation
-from tandem.plans import milestone_services, services
+from tandem.plans import services, services_milestone
 from tandem.plans.models import PlanVersion, TrainingPlan
 
 D = datetime.date
@@ -62,10 +62,10 @@ def _sign_both(version: PlanVersion, first: User, second: User) -> None:
 
 def _pass(plan: TrainingPlan, kind: str, trainee: User, reviewer: User, comments: str = "") -> None:
     milestone = plan.milestones.get(kind=kind)
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=trainee, milestone=milestone, files=[_file(f"{kind}.pdf")]
     )
-    milestone_services.milestone_review(
+    services_milestone.milestone_review(
         actor=reviewer,
         milestone=milestone,
         outcome="passed",
@@ -102,23 +102,23 @@ def _zhang(people: dict[str, User]) -> None:
     plan = version.plan
     _pass(plan, "proposal", zhang, li, "A clear hypothesis and a feasible design.")
     mid_term = plan.milestones.get(kind="mid_term")
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=zhang, milestone=mid_term, files=[_file("mid-term.pdf")]
     )
-    milestone_services.milestone_review(
+    services_milestone.milestone_review(
         actor=chen,
         milestone=mid_term,
         outcome="needs_revision",
         comments="Add the hypoxia controls before the review panel.",
         examiners="Mid-term panel",
     )
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=zhang,
         milestone=mid_term,
         files=[_file("mid-term-revised.pdf")],
         note="Controls added.",
     )
-    milestone_services.milestone_review(
+    services_milestone.milestone_review(
         actor=people["coord.emu"], milestone=mid_term, outcome="passed", examiners="Mid-term panel"
     )
     # A health-related adjustment: the defence moves to the end of the planned period.
@@ -146,7 +146,7 @@ def _zhang(people: dict[str, User]) -> None:
     )
     _sign_both(revision, chen, li)
     abstract = plan.milestones.get(kind="other")
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=zhang, milestone=abstract, files=[_file("abstract.pdf")]
     )
 

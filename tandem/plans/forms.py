@@ -36,7 +36,9 @@ class CourseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
     institution = forms.TypedChoiceField(label=_("Taught at"), coerce=int)
     term = forms.CharField(
-        label=pgettext_lazy("course", "Term"), max_length=40, required=False,
+        label=pgettext_lazy("course", "Term"),
+        max_length=40,
+        required=False,
         help_text=_("For example: 2026 autumn."),
     )
 
@@ -116,7 +118,8 @@ class SubmitForm(forms.Form):
 
 class ReviewForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=pgettext_lazy("review", "Outcome"), choices=ReviewOutcome.choices,
+        label=pgettext_lazy("review", "Outcome"),
+        choices=ReviewOutcome.choices,
         widget=forms.RadioSelect,
     )
     examiners = forms.CharField(label=_("Examiners"), required=False, max_length=300)

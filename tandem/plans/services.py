@@ -392,8 +392,10 @@ def plan_version_sign(*, actor: User, version: PlanVersion) -> PlanVersion:
     version.full_clean()
     version.save(update_fields=["status", "signed_at"])
     changes = diff(before, snapshot(version, ("status", "signed_at")))
-    changes["signed_by"] = [None, generated("person_in_role", {
-        "person": str(actor), "role": choice("tutor_role", role)})]
+    changes["signed_by"] = [
+        None,
+        generated("person_in_role", {"person": str(actor), "role": choice("tutor_role", role)}),
+    ]
     _audit_plan(actor, plan, "plan.sign", changes)
     return version
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
-from tandem.plans import milestone_services, permissions, selectors
+from tandem.plans import permissions, selectors, services_milestone
 from tandem.plans.forms import ReviewForm, SubmitForm
 
 
@@ -45,7 +45,7 @@ def milestone_submit(request: HttpRequest, cultivation_pk: int, milestone_pk: in
     form = SubmitForm(request.POST, request.FILES) if posted else SubmitForm()
     if posted and form.is_valid():
         try:
-            milestone_services.milestone_submit(
+            services_milestone.milestone_submit(
                 actor=request.user,
                 milestone=milestone,
                 files=form.cleaned_data["files"],
@@ -85,7 +85,7 @@ def milestone_review(request: HttpRequest, cultivation_pk: int, milestone_pk: in
     form = ReviewForm(request.POST if posted else None)
     if posted and form.is_valid():
         try:
-            milestone_services.milestone_review(
+            services_milestone.milestone_review(
                 actor=request.user, milestone=milestone, **form.cleaned_data
             )
         except ValidationError as exc:

@@ -119,8 +119,9 @@ class PublicationDetailOut(PublicationOut):
 
     @staticmethod
     def resolve_explanations(obj: Publication) -> list:
-        return [{"code": v.code, "message": v.message}
-                for v in services.publication_violations(obj)]
+        return [
+            {"code": v.code, "message": v.message} for v in services.publication_violations(obj)
+        ]
 
 
 class PublicationFilters(Schema):
@@ -140,8 +141,13 @@ def _authors(request: HttpRequest, authors: list[AuthorIn]) -> list[dict[str, An
             user = people.filter(pk=author.user_id).first()
             if user is None:
                 raise field_error("authors", _("Author %(n)s: unknown person.") % {"n": index})
-        rows.append({**author.dict(exclude={"user_id", "institution_ids"}), "user": user,
-                     "institutions": author.institution_ids})
+        rows.append(
+            {
+                **author.dict(exclude={"user_id", "institution_ids"}),
+                "user": user,
+                "institutions": author.institution_ids,
+            }
+        )
     return rows
 
 
@@ -150,58 +156,82 @@ def _reload(request: HttpRequest, publication: Publication) -> Publication:
 
 
 def _require_recorder(request: HttpRequest, cultivation: Any) -> None:
-    if not permissions.can_record_publication(request.user, cultivation,
-                                              current_tutors(cultivation)):
+    if not permissions.can_record_publication(
+        request.user, cultivation, current_tutors(cultivation)
+    ):
         raise PermissionDenied(
             _("Only the trainee, their tutors and the coordinators record publications.")
         )
 
 
-@router.get("/", response={200: list[PublicationOut], **ERRORS},
-            operation_id="publications_publication_list")
+@router.get(
+    "/",
+    response={200: list[PublicationOut], **ERRORS},
+    operation_id="publications_publication_list",
+)
 @paginate(Pagination)
 def publication_list(request: HttpRequest, filters: Query[PublicationFilters]) -> Any:
     return selectors.publication_list_for_page(
-        request.user, status=filters.status or "", year=filters.year,
-        cultivation_id=filters.cultivation_id, institution_id=filters.institution_id,
+        request.user,
+        status=filters.status or "",
+        year=filters.year,
+        cultivation_id=filters.cultivation_id,
+        institution_id=filters.institution_id,
         search=filters.q or "",
     )
 
 
-@router.post("/", response={201: PublicationDetailOut, **ERRORS},
-             operation_id="publications_publication_create")
+@router.post(
+    "/",
+    response={201: PublicationDetailOut, **ERRORS},
+    operation_id="publications_publication_create",
+)
 def publication_create(request: HttpRequest, payload: PublicationIn) -> Any:
     cultivation = cultivation_get_for_user_or_404(request.user, payload.cultivation_id)
     _require_recorder(request, cultivation)
     data = payload.dict(exclude={"cultivation_id", "authors"})
     publication = services.publication_record(
-        actor=request.user, cultivation=cultivation,
-        authors=_authors(request, payload.authors), **data,
+        actor=request.user,
+        cultivation=cultivation,
+        authors=_authors(request, payload.authors),
+        **data,
     )
     return Status(201, _reload(request, publication))
 
 
-@router.post("/import", response={201: list[PublicationOut], **ERRORS},
-             operation_id="publications_publication_import")
+@router.post(
+    "/import",
+    response={201: list[PublicationOut], **ERRORS},
+    operation_id="publications_publication_import",
+)
 def publication_import(request: HttpRequest, payload: ImportIn) -> Any:
     cultivation = cultivation_get_for_user_or_404(request.user, payload.cultivation_id)
     _require_recorder(request, cultivation)
     created = services.publication_import(
         actor=request.user, cultivation=cultivation, kind=payload.kind, text=payload.content
     )
-    return Status(201, list(selectors.publication_list_for_page(request.user).filter(
-        pk__in=[p.pk for p in created]
-    )))
+    return Status(
+        201,
+        list(
+            selectors.publication_list_for_page(request.user).filter(pk__in=[p.pk for p in created])
+        ),
+    )
 
 
-@router.get("/{publication_id}", response={200: PublicationDetailOut, **ERRORS},
-            operation_id="publications_publication_get")
+@router.get(
+    "/{publication_id}",
+    response={200: PublicationDetailOut, **ERRORS},
+    operation_id="publications_publication_get",
+)
 def publication_get(request: HttpRequest, publication_id: int) -> Any:
     return selectors.publication_get_for_user_or_404(request.user, publication_id)
 
 
-@router.put("/{publication_id}", response={200: PublicationDetailOut, **ERRORS},
-            operation_id="publications_publication_update")
+@router.put(
+    "/{publication_id}",
+    response={200: PublicationDetailOut, **ERRORS},
+    operation_id="publications_publication_update",
+)
 def publication_update(
     request: HttpRequest, publication_id: int, payload: PublicationUpdateIn
 ) -> Any:
@@ -209,14 +239,19 @@ def publication_update(
     _require_recorder(request, publication.cultivation)
     data = payload.dict(exclude={"authors"})
     publication = services.publication_update(
-        actor=request.user, publication=publication,
-        authors=_authors(request, payload.authors), **data,
+        actor=request.user,
+        publication=publication,
+        authors=_authors(request, payload.authors),
+        **data,
     )
     return _reload(request, publication)
 
 
-@router.post("/{publication_id}/waive", response={200: PublicationDetailOut, **ERRORS},
-             operation_id="publications_publication_waive")
+@router.post(
+    "/{publication_id}/waive",
+    response={200: PublicationDetailOut, **ERRORS},
+    operation_id="publications_publication_waive",
+)
 def publication_waive(
     request: HttpRequest, publication_id: int, payload: PublicationReasonIn
 ) -> Any:
@@ -225,13 +260,15 @@ def publication_waive(
         raise PermissionDenied(
             _("Only the coordinators of the trainee's home and host waive a violation.")
         )
-    services.publication_waive(actor=request.user, publication=publication,
-                               reason=payload.reason)
+    services.publication_waive(actor=request.user, publication=publication, reason=payload.reason)
     return _reload(request, publication)
 
 
-@router.post("/{publication_id}/confirm", response={200: PublicationDetailOut, **ERRORS},
-             operation_id="publications_publication_confirm")
+@router.post(
+    "/{publication_id}/confirm",
+    response={200: PublicationDetailOut, **ERRORS},
+    operation_id="publications_publication_confirm",
+)
 def publication_confirm(request: HttpRequest, publication_id: int) -> Any:
     publication = selectors.publication_get_for_user_or_404(request.user, publication_id)
     if not permissions.is_current_tutor(request.user, current_tutors(publication.cultivation)):

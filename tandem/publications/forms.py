@@ -16,19 +16,26 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 
 class PublicationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search title, journal, DOI or author"), required=False,
-                        max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("Any status")),
-        ("compliant", _("Meets the authorship policy")),
-        ("violations", _("Breaks the authorship policy")),
-        ("waived", _("Violation waived by both coordinators")),
-        ("unconfirmed", _("Awaiting the tutors' confirmation")),
-        ("confirmed", _("Confirmed by both tutors")),
-    ])
+    q = forms.CharField(
+        label=_("Search title, journal, DOI or author"), required=False, max_length=100
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Any status")),
+            ("compliant", _("Meets the authorship policy")),
+            ("violations", _("Breaks the authorship policy")),
+            ("waived", _("Violation waived by both coordinators")),
+            ("unconfirmed", _("Awaiting the tutors' confirmation")),
+            ("confirmed", _("Confirmed by both tutors")),
+        ],
+    )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
     institution = forms.ModelChoiceField(
-        label=_("Home or host"), required=False, empty_label=_("Any institution"),
+        label=_("Home or host"),
+        required=False,
+        empty_label=_("Any institution"),
         queryset=Institution.objects.filter(is_active=True),
     )
 
@@ -46,14 +53,18 @@ class AuthorForm(forms.Form):
     name = forms.CharField(label=_("Author's name"), required=False, max_length=200)
     user = forms.ModelChoiceField(label=_("Tandem user"), required=False, queryset=None)
     institutions = forms.ModelMultipleChoiceField(
-        label=pgettext_lazy("authorship", "Affiliated institutions"), required=False,
+        label=pgettext_lazy("authorship", "Affiliated institutions"),
+        required=False,
         queryset=Institution.objects.filter(is_active=True),
     )
-    affiliation_text = forms.CharField(label=_("Affiliations as printed"), required=False,
-                                       widget=forms.Textarea(attrs={"rows": 2}))
+    affiliation_text = forms.CharField(
+        label=_("Affiliations as printed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     is_corresponding = forms.BooleanField(label=_("Corresponding author"), required=False)
     credit_roles = forms.MultipleChoiceField(
-        label=_("CRediT roles"), required=False, choices=CreditRole.choices,
+        label=_("CRediT roles"),
+        required=False,
+        choices=CreditRole.choices,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -69,8 +80,12 @@ def author_formset(data: Any, user: Any, initial: list[dict] | None = None) -> A
     rows = list(initial or [])
     extra = max(MIN_AUTHOR_ROWS - len(rows), 2)
     formset = formset_factory(AuthorForm, extra=extra)
-    return formset(data, initial=rows or None, prefix="authors",
-                   form_kwargs={"people": person_list_visible_to(user)})
+    return formset(
+        data,
+        initial=rows or None,
+        prefix="authors",
+        form_kwargs={"people": person_list_visible_to(user)},
+    )
 
 
 def author_rows(formset: Any) -> list[dict[str, Any]]:
@@ -80,21 +95,28 @@ def author_rows(formset: Any) -> list[dict[str, Any]]:
         data = getattr(form, "cleaned_data", {}) or {}
         if not (data.get("name") or "").strip():
             continue
-        rows.append({
-            "name": data["name"], "user": data.get("user"),
-            "institutions": list(data.get("institutions") or []),
-            "affiliation_text": data.get("affiliation_text", ""),
-            "is_corresponding": data.get("is_corresponding", False),
-            "credit_roles": list(data.get("credit_roles") or []),
-        })
+        rows.append(
+            {
+                "name": data["name"],
+                "user": data.get("user"),
+                "institutions": list(data.get("institutions") or []),
+                "affiliation_text": data.get("affiliation_text", ""),
+                "is_corresponding": data.get("is_corresponding", False),
+                "credit_roles": list(data.get("credit_roles") or []),
+            }
+        )
     return rows
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Format"), choices=[
-        ("bibtex", _("BibTeX (.bib)")), ("ris", _("RIS (.ris)")),
-        ("csl_json", _("DOI metadata, CSL-JSON (.json)")),
-    ])
+    kind = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            ("bibtex", _("BibTeX (.bib)")),
+            ("ris", _("RIS (.ris)")),
+            ("csl_json", _("DOI metadata, CSL-JSON (.json)")),
+        ],
+    )
     file = forms.FileField(label=_("File"))
 
     def clean_file(self) -> str:
@@ -108,5 +130,6 @@ class ImportForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    reason = forms.CharField(label=_("Why the violation is acceptable"),
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why the violation is acceptable"), widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -49,7 +49,9 @@ class Publication(models.Model):
     pages = models.CharField(_("pages"), max_length=40, blank=True)
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
     source = models.CharField(
-        _("recorded from"), max_length=16, choices=PublicationSource.choices,
+        _("recorded from"),
+        max_length=16,
+        choices=PublicationSource.choices,
         default=PublicationSource.MANUAL,
     )
     # The codes of the authorship-policy violations found at the last change (see policy.py).
@@ -59,17 +61,27 @@ class Publication(models.Model):
     waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
     waived_codes = models.JSONField(default=list, blank=True)
     waiver_home_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("waived for the home institution by"),
-        null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived for the home institution by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     waiver_home_at = models.DateTimeField(null=True, blank=True)
     waiver_host_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("waived for the host institution by"),
-        null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("waived for the host institution by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     waiver_host_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -80,7 +92,8 @@ class Publication(models.Model):
         ordering = ["-year", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cultivation", "doi"], condition=~Q(doi=""),
+                fields=["cultivation", "doi"],
+                condition=~Q(doi=""),
                 name="publication_doi_once_per_cultivation",
             ),
             models.CheckConstraint(
@@ -97,7 +110,8 @@ class Publication(models.Model):
     @property
     def is_waived(self) -> bool:
         return bool(
-            self.waiver_home_by_id and self.waiver_host_by_id
+            self.waiver_home_by_id
+            and self.waiver_host_by_id
             and set(self.violations) <= set(self.waived_codes)
         )
 
@@ -107,11 +121,17 @@ class PublicationAuthor(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=200)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Tandem user"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="authorships",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Tandem user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorships",
     )
     institutions = models.ManyToManyField(
-        "institutions.Institution", verbose_name=_("affiliated institutions"), blank=True,
+        "institutions.Institution",
+        verbose_name=_("affiliated institutions"),
+        blank=True,
         related_name="+",
     )
     affiliation_text = models.TextField(_("affiliations as printed"), blank=True)
@@ -133,8 +153,9 @@ class PublicationAuthor(models.Model):
         return self.name
 
     def credit_role_labels(self) -> list[str]:
-        return [str(CreditRole(role).label) for role in self.credit_roles
-                if role in CreditRole.values]
+        return [
+            str(CreditRole(role).label) for role in self.credit_roles if role in CreditRole.values
+        ]
 
 
 class TutorConfirmation(models.Model):
@@ -144,7 +165,9 @@ class TutorConfirmation(models.Model):
         Publication, on_delete=models.CASCADE, related_name="confirmations"
     )
     tutor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("tutor"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tutor"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     role = models.CharField(_("role"), max_length=16)

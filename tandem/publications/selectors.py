@@ -23,10 +23,14 @@ def cultivation_list_recordable_by(user: Any) -> QuerySet[JointCultivation]:
         return visible
     coordinated = tenancy.coordinated_institution_ids(user)
     return visible.filter(
-        Q(home_id__in=coordinated) | Q(host_id__in=coordinated) | Q(trainee=user)
-        | Exists(TutorAssignment.objects.filter(
-            cultivation=OuterRef("pk"), tutor=user, ended_at__isnull=True
-        ))
+        Q(home_id__in=coordinated)
+        | Q(host_id__in=coordinated)
+        | Q(trainee=user)
+        | Exists(
+            TutorAssignment.objects.filter(
+                cultivation=OuterRef("pk"), tutor=user, ended_at__isnull=True
+            )
+        )
     )
 
 
@@ -39,18 +43,28 @@ def publication_list_visible_to(user: Any) -> QuerySet[Publication]:
 
 
 def _with_related(queryset: QuerySet[Publication]) -> QuerySet[Publication]:
-    return queryset.select_related(
-        "cultivation__trainee", "cultivation__home", "cultivation__host",
-        "cultivation__agreement", "created_by", "waiver_home_by", "waiver_host_by",
-    ).prefetch_related(
-        Prefetch(
-            "authors",
-            queryset=PublicationAuthor.objects.select_related("user").prefetch_related(
-                "institutions"
-            ).order_by("position"),
-        ),
-        Prefetch("confirmations", queryset=TutorConfirmation.objects.select_related("tutor")),
-    ).annotate(confirmation_count=Count("confirmations", distinct=True)).order_by("-year", "-id")
+    return (
+        queryset.select_related(
+            "cultivation__trainee",
+            "cultivation__home",
+            "cultivation__host",
+            "cultivation__agreement",
+            "created_by",
+            "waiver_home_by",
+            "waiver_host_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "authors",
+                queryset=PublicationAuthor.objects.select_related("user")
+                .prefetch_related("institutions")
+                .order_by("position"),
+            ),
+            Prefetch("confirmations", queryset=TutorConfirmation.objects.select_related("tutor")),
+        )
+        .annotate(confirmation_count=Count("confirmations", distinct=True))
+        .order_by("-year", "-id")
+    )
 
 
 def publication_list_for_page(
@@ -68,8 +82,9 @@ def publication_list_for_page(
     elif status == "violations":
         queryset = queryset.filter(compliant=False)
     elif status == "waived":
-        queryset = queryset.filter(compliant=True, waiver_home_by__isnull=False,
-                                   waiver_host_by__isnull=False)
+        queryset = queryset.filter(
+            compliant=True, waiver_home_by__isnull=False, waiver_host_by__isnull=False
+        )
     if year:
         queryset = queryset.filter(year=year)
     if cultivation_id:
@@ -83,13 +98,18 @@ def publication_list_for_page(
             publication=OuterRef("pk"), name__icontains=search
         )
         queryset = queryset.filter(
-            Q(title__icontains=search) | Q(journal__icontains=search) | Q(doi__icontains=search)
-            | Q(cultivation__trainee__full_name__icontains=search) | Exists(by_author)
+            Q(title__icontains=search)
+            | Q(journal__icontains=search)
+            | Q(doi__icontains=search)
+            | Q(cultivation__trainee__full_name__icontains=search)
+            | Exists(by_author)
         )
     if status in ("unconfirmed", "confirmed"):
         confirmed_by_both = (
             TutorConfirmation.objects.values("publication")
-            .annotate(n=Count("id")).filter(n__gte=2).values("publication")
+            .annotate(n=Count("id"))
+            .filter(n__gte=2)
+            .values("publication")
         )
         if status == "confirmed":
             queryset = queryset.filter(pk__in=confirmed_by_both)
@@ -104,7 +124,5 @@ def publication_get_for_user_or_404(user: Any, pk: int) -> Publication:
 
 def publications_dashboard(user: Any) -> dict[str, Any]:
     visible = publication_list_visible_to(user)
-    counts = visible.aggregate(
-        total=Count("id"), violations=Count("id", filter=Q(compliant=False))
-    )
+    counts = visible.aggregate(total=Count("id"), violations=Count("id", filter=Q(compliant=False)))
     return {"total": counts["total"], "violations": counts["violations"]}

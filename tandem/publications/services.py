@@ -20,7 +20,7 @@ from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import current_tutors
 from tandem.institutions.models import Institution
-from tandem.publications import importers, permissions, policy
+from tandem.publications import importers, permissions, rules
 from tandem.publications.models import (
     CreditRole,
     Publication,
@@ -30,53 +30,69 @@ from tandem.publications.models import (
 )
 
 BIB_FIELDS = ("title", "journal", "year", "volume", "issue", "pages", "doi")
-AUDIT_FIELDS = (*BIB_FIELDS, "source", "violations", "compliant", "waiver_reason",
-                "waiver_home_by", "waiver_host_by")
+AUDIT_FIELDS = (
+    *BIB_FIELDS,
+    "source",
+    "violations",
+    "compliant",
+    "waiver_reason",
+    "waiver_home_by",
+    "waiver_host_by",
+)
 
 
 def _state(publication: Publication) -> dict[str, Any]:
     state = snapshot(publication, AUDIT_FIELDS)
     # The CRediT roles as codes, worded in the reader's language when the history is shown.
     state["authors"] = [
-        generated("publication.author", {
-            "position": a.position, "name": a.name + (" *" if a.is_corresponding else ""),
-            "roles": [choice("credit_role", role) for role in a.credit_roles],
-            "institutions": "; ".join(str(i) for i in a.institutions.all()),
-        })
+        generated(
+            "publication.author",
+            {
+                "position": a.position,
+                "name": a.name + (" *" if a.is_corresponding else ""),
+                "roles": [choice("credit_role", role) for role in a.credit_roles],
+                "institutions": "; ".join(str(i) for i in a.institutions.all()),
+            },
+        )
         for a in publication.authors.prefetch_related("institutions").order_by("position")
     ]
     return state
 
 
-def policy_facts(cultivation: JointCultivation) -> policy.PolicyFacts:
+def policy_facts(cultivation: JointCultivation) -> rules.PolicyFacts:
     pair = current_tutors(cultivation)
     agreement = cultivation.agreement
     first, second = pair.get("experimental"), pair.get("theoretical")
-    return policy.PolicyFacts(
+    return rules.PolicyFacts(
         corresponding_author_rule=agreement.corresponding_author_rule,
         trainee_lists_both_institutions=agreement.trainee_lists_both_institutions,
-        trainee_id=cultivation.trainee_id, home_id=cultivation.home_id,
-        host_id=cultivation.host_id, home_name=str(cultivation.home),
+        trainee_id=cultivation.trainee_id,
+        home_id=cultivation.home_id,
+        host_id=cultivation.host_id,
+        home_name=str(cultivation.home),
         host_name=str(cultivation.host),
         first_tutor_id=first.tutor_id if first else None,
         second_tutor_id=second.tutor_id if second else None,
     )
 
 
-def author_facts(publication: Publication) -> list[policy.AuthorFacts]:
+def author_facts(publication: Publication) -> list[rules.AuthorFacts]:
     return [
-        policy.AuthorFacts(
-            position=a.position, name=a.name, user_id=a.user_id,
+        rules.AuthorFacts(
+            position=a.position,
+            name=a.name,
+            user_id=a.user_id,
             institution_ids=frozenset(i.pk for i in a.institutions.all()),
-            is_corresponding=a.is_corresponding, credit_roles=tuple(a.credit_roles),
+            is_corresponding=a.is_corresponding,
+            credit_roles=tuple(a.credit_roles),
         )
         for a in publication.authors.prefetch_related("institutions").order_by("position")
     ]
 
 
-def publication_violations(publication: Publication) -> list[policy.Violation]:
+def publication_violations(publication: Publication) -> list[rules.Violation]:
     """The violations as they stand now, with explanations in the reader's language."""
-    return policy.check(policy_facts(publication.cultivation), author_facts(publication))
+    return rules.check(policy_facts(publication.cultivation), author_facts(publication))
 
 
 def _evaluate(publication: Publication) -> None:
@@ -99,15 +115,21 @@ def _clean_authors(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         roles = list(dict.fromkeys(row.get("credit_roles") or []))
         unknown = [r for r in roles if r not in CreditRole.values]
         if unknown:
-            problems.append(_("Author %(n)s: unknown CRediT role(s): %(roles)s.")
-                            % {"n": position, "roles": ", ".join(map(str, unknown))})
+            problems.append(
+                _("Author %(n)s: unknown CRediT role(s): %(roles)s.")
+                % {"n": position, "roles": ", ".join(map(str, unknown))}
+            )
         institutions = []
         for item in row.get("institutions") or []:
-            institution = item if isinstance(item, Institution) else (
-                Institution.objects.filter(pk=item).first())
+            institution = (
+                item
+                if isinstance(item, Institution)
+                else (Institution.objects.filter(pk=item).first())
+            )
             if institution is None:
-                problems.append(_("Author %(n)s: unknown institution %(id)s.")
-                                % {"n": position, "id": item})
+                problems.append(
+                    _("Author %(n)s: unknown institution %(id)s.") % {"n": position, "id": item}
+                )
             else:
                 institutions.append(institution)
         user = row.get("user")
@@ -115,11 +137,17 @@ def _clean_authors(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             user = User.objects.filter(pk=user).first()
             if user is None:
                 problems.append(_("Author %(n)s: unknown person.") % {"n": position})
-        cleaned.append({
-            "position": position, "name": name, "user": user, "institutions": institutions,
-            "affiliation_text": (row.get("affiliation_text") or "").strip(),
-            "is_corresponding": bool(row.get("is_corresponding")), "credit_roles": roles,
-        })
+        cleaned.append(
+            {
+                "position": position,
+                "name": name,
+                "user": user,
+                "institutions": institutions,
+                "affiliation_text": (row.get("affiliation_text") or "").strip(),
+                "is_corresponding": bool(row.get("is_corresponding")),
+                "credit_roles": roles,
+            }
+        )
     if problems:
         raise ValidationError({"authors": problems})
     return cleaned
@@ -129,9 +157,13 @@ def _save_authors(publication: Publication, authors: list[dict[str, Any]]) -> No
     publication.authors.all().delete()
     for row in authors:
         author = PublicationAuthor(
-            publication=publication, position=row["position"], name=row["name"],
-            user=row["user"], affiliation_text=row["affiliation_text"],
-            is_corresponding=row["is_corresponding"], credit_roles=row["credit_roles"],
+            publication=publication,
+            position=row["position"],
+            name=row["name"],
+            user=row["user"],
+            affiliation_text=row["affiliation_text"],
+            is_corresponding=row["is_corresponding"],
+            credit_roles=row["credit_roles"],
         )
         author.full_clean(exclude=["publication"])
         author.save()
@@ -180,8 +212,12 @@ def publication_record(
     publication.save()
     _save_authors(publication, cleaned)
     _evaluate(publication)
-    audit_record(actor=actor, action="publication.record", target=publication,
-                 changes=diff({}, _state(publication)))
+    audit_record(
+        actor=actor,
+        action="publication.record",
+        target=publication,
+        changes=diff({}, _state(publication)),
+    )
     return publication
 
 
@@ -190,9 +226,11 @@ def publication_update(
     *, actor: User, publication: Publication, authors: list[dict[str, Any]], **bibliographic: Any
 ) -> Publication:
     """Correct a publication; the waiver and the confirmations start again."""
-    publication = Publication.objects.select_for_update(of=("self",)).select_related(
-        "cultivation__agreement", "cultivation__home", "cultivation__host"
-    ).get(pk=publication.pk)
+    publication = (
+        Publication.objects.select_for_update(of=("self",))
+        .select_related("cultivation__agreement", "cultivation__home", "cultivation__host")
+        .get(pk=publication.pk)
+    )
     _require_recorder(actor, publication.cultivation)
     unknown = sorted(set(bibliographic) - set(BIB_FIELDS))
     if unknown:
@@ -207,8 +245,12 @@ def publication_update(
     _save_authors(publication, cleaned)
     publication.confirmations.all().delete()
     _evaluate(publication)
-    audit_record(actor=actor, action="publication.update", target=publication,
-                 changes=diff(before, _state(publication)))
+    audit_record(
+        actor=actor,
+        action="publication.update",
+        target=publication,
+        changes=diff(before, _state(publication)),
+    )
     return publication
 
 
@@ -246,12 +288,21 @@ def publication_import(
         authors = [{"name": name, "user": known.get(_normal(name))} for name in record.authors]
         try:
             with transaction.atomic():
-                created.append(publication_record(
-                    actor=actor, cultivation=cultivation, authors=authors, source=kind,
-                    title=record.title[:500], journal=record.journal[:300], year=record.year,
-                    doi=record.doi, volume=record.volume[:40], issue=record.issue[:40],
-                    pages=record.pages[:40],
-                ))
+                created.append(
+                    publication_record(
+                        actor=actor,
+                        cultivation=cultivation,
+                        authors=authors,
+                        source=kind,
+                        title=record.title[:500],
+                        journal=record.journal[:300],
+                        year=record.year,
+                        doi=record.doi,
+                        volume=record.volume[:40],
+                        issue=record.issue[:40],
+                        pages=record.pages[:40],
+                    )
+                )
         except ValidationError as exc:
             messages = [m for msgs in exc.message_dict.values() for m in msgs]
             problems.append(f"{record.where}: {' '.join(messages)}")
@@ -266,9 +317,11 @@ def publication_waive(
 ) -> Publication:
     """A coordinator of the home or the host waives the current violations for their side,
     with a reason; the publication counts as compliant once both sides have waived."""
-    publication = Publication.objects.select_for_update(of=("self",)).select_related(
-        "cultivation__agreement", "cultivation__home", "cultivation__host"
-    ).get(pk=publication.pk)
+    publication = (
+        Publication.objects.select_for_update(of=("self",))
+        .select_related("cultivation__agreement", "cultivation__home", "cultivation__host")
+        .get(pk=publication.pk)
+    )
     if not permissions.may_waive_as_side(actor, publication):
         raise PermissionDenied(
             _("Only the coordinators of the trainee's home and host waive a violation.")
@@ -299,17 +352,24 @@ def publication_waive(
     publication.full_clean()
     publication.save()
     _evaluate(publication)
-    audit_record(actor=actor, action="publication.waive", target=publication,
-                 changes=diff(before, _state(publication)), reason=reason)
+    audit_record(
+        actor=actor,
+        action="publication.waive",
+        target=publication,
+        changes=diff(before, _state(publication)),
+        reason=reason,
+    )
     return publication
 
 
 @transaction.atomic
 def publication_confirm(*, actor: User, publication: Publication) -> TutorConfirmation:
     """A current tutor confirms the publication as recorded, once it meets the policy."""
-    publication = Publication.objects.select_for_update(of=("self",)).select_related(
-        "cultivation__agreement", "cultivation__home", "cultivation__host"
-    ).get(pk=publication.pk)
+    publication = (
+        Publication.objects.select_for_update(of=("self",))
+        .select_related("cultivation__agreement", "cultivation__home", "cultivation__host")
+        .get(pk=publication.pk)
+    )
     pair = current_tutors(publication.cultivation)
     if not permissions.is_current_tutor(actor, pair):
         raise PermissionDenied(_("Only the trainee's current tutors confirm publications."))
@@ -318,14 +378,26 @@ def publication_confirm(*, actor: User, publication: Publication) -> TutorConfir
         raise ValidationError(_("You have already confirmed this publication."))
     _evaluate(publication)
     if not publication.compliant:
-        raise ValidationError(_(
-            "The publication breaks the agreement's authorship policy; correct it or ask both "
-            "coordinators to waive the violation before confirming."
-        ))
+        raise ValidationError(
+            _(
+                "The publication breaks the agreement's authorship policy; correct it or ask both "
+                "coordinators to waive the violation before confirming."
+            )
+        )
     confirmation = TutorConfirmation(publication=publication, tutor=actor, role=role)
     confirmation.full_clean()
     confirmation.save()
-    audit_record(actor=actor, action="publication.confirm", target=publication,
-                 changes={"confirmed_by": [None, generated("person_in_role", {
-                     "person": str(actor), "role": choice("tutor_role", role)})]})
+    audit_record(
+        actor=actor,
+        action="publication.confirm",
+        target=publication,
+        changes={
+            "confirmed_by": [
+                None,
+                generated(
+                    "person_in_role", {"person": str(actor), "role": choice("tutor_role", role)}
+                ),
+            ]
+        },
+    )
     return confirmation

@@ -38,8 +38,11 @@ def _filtered(request: HttpRequest) -> tuple[PublicationFilterForm, Any]:
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.publication_list_for_page(
-        request.user, status=values.get("status") or "", year=values.get("year"),
-        institution_id=institution.pk if institution else None, search=values.get("q") or "",
+        request.user,
+        status=values.get("status") or "",
+        year=values.get("year"),
+        institution_id=institution.pk if institution else None,
+        search=values.get("q") or "",
     )
     return filters, queryset
 
@@ -48,14 +51,19 @@ def _filtered(request: HttpRequest) -> tuple[PublicationFilterForm, Any]:
 @require_GET
 def publication_list(request: HttpRequest) -> HttpResponse:
     filters, queryset = _filtered(request)
-    context = {"filters": filters, "page_obj": paginate(request, queryset),
-               "query": query_without_page(request)}
+    context = {
+        "filters": filters,
+        "page_obj": paginate(request, queryset),
+        "query": query_without_page(request),
+    }
     if request.htmx:
         return render(request, "publications/_list_results.html", context)
-    recordable = selectors.cultivation_list_recordable_by(request.user).select_related(
-        "trainee", "home", "host"
-    ).order_by("trainee__full_name", "-planned_start", "pk")
-    context["recordable"] = list(recordable[:RECORDABLE_SHOWN + 1])
+    recordable = (
+        selectors.cultivation_list_recordable_by(request.user)
+        .select_related("trainee", "home", "host")
+        .order_by("trainee__full_name", "-planned_start", "pk")
+    )
+    context["recordable"] = list(recordable[: RECORDABLE_SHOWN + 1])
     context["recordable_shown"] = RECORDABLE_SHOWN
     return render(request, "publications/list.html", context)
 
@@ -83,11 +91,17 @@ def _edit_page(
     data = request.POST if request.method == "POST" else None
     initial_authors = None
     if publication is not None:
-        initial_authors = [{
-            "name": a.name, "user": a.user, "institutions": list(a.institutions.all()),
-            "affiliation_text": a.affiliation_text, "is_corresponding": a.is_corresponding,
-            "credit_roles": a.credit_roles,
-        } for a in publication.authors.all()]
+        initial_authors = [
+            {
+                "name": a.name,
+                "user": a.user,
+                "institutions": list(a.institutions.all()),
+                "affiliation_text": a.affiliation_text,
+                "is_corresponding": a.is_corresponding,
+                "credit_roles": a.credit_roles,
+            }
+            for a in publication.authors.all()
+        ]
     form = PublicationForm(data, instance=publication)
     authors = author_formset(data, request.user, initial_authors)
     status = 200
@@ -97,13 +111,17 @@ def _edit_page(
             try:
                 if publication is None:
                     publication = services.publication_record(
-                        actor=request.user, cultivation=cultivation,
-                        authors=author_rows(authors), **bib,
+                        actor=request.user,
+                        cultivation=cultivation,
+                        authors=author_rows(authors),
+                        **bib,
                     )
                 else:
                     publication = services.publication_update(
-                        actor=request.user, publication=publication,
-                        authors=author_rows(authors), **bib,
+                        actor=request.user,
+                        publication=publication,
+                        authors=author_rows(authors),
+                        **bib,
                     )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
@@ -111,10 +129,18 @@ def _edit_page(
                 messages.success(request, _("The publication is saved."))
                 return redirect("publications:detail", pk=publication.pk)
         status = 400
-    return render(request, "publications/form.html", {
-        "form": form, "authors": authors, "cultivation": cultivation,
-        "publication": publication, "policy": cultivation.agreement.authorship_policy_text(),
-    }, status=status)
+    return render(
+        request,
+        "publications/form.html",
+        {
+            "form": form,
+            "authors": authors,
+            "cultivation": cultivation,
+            "publication": publication,
+            "policy": cultivation.agreement.authorship_policy_text(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -142,20 +168,34 @@ def publication_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             created = services.publication_import(
-                actor=request.user, cultivation=cultivation, kind=form.cleaned_data["kind"],
+                actor=request.user,
+                cultivation=cultivation,
+                kind=form.cleaned_data["kind"],
                 text=form.cleaned_data["file"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("%(count)s publications imported. Add the "
-                                        "affiliations, corresponding authors and CRediT roles "
-                                        "the file does not carry.") % {"count": len(created)})
+            messages.success(
+                request,
+                _(
+                    "%(count)s publications imported. Add the "
+                    "affiliations, corresponding authors and CRediT roles "
+                    "the file does not carry."
+                )
+                % {"count": len(created)},
+            )
             query = urlencode({"q": cultivation.trainee.full_name})
             return redirect(f"{reverse('publications:list')}?{query}")
-    return render(request, "publications/import.html", {
-        "form": form, "cultivation": cultivation,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "publications/import.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -163,16 +203,20 @@ def publication_import(request: HttpRequest, pk: int) -> HttpResponse:
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = selectors.publication_get_for_user_or_404(request.user, pk)
     pair = current_tutors(publication.cultivation)
-    return render(request, "publications/detail.html", {
-        "publication": publication,
-        "violations": services.publication_violations(publication),
-        "policy": publication.cultivation.agreement.authorship_policy_text(),
-        "can_edit": permissions.can_edit_publication(request.user, publication, pair),
-        "may_waive_for": permissions.sides_user_may_waive(request.user, publication),
-        "confirm_role": permissions.confirming_role(request.user, publication, pair),
-        "pair": pair,
-        "history": audit_history(publication)[:50],
-    })
+    return render(
+        request,
+        "publications/detail.html",
+        {
+            "publication": publication,
+            "violations": services.publication_violations(publication),
+            "policy": publication.cultivation.agreement.authorship_policy_text(),
+            "can_edit": permissions.can_edit_publication(request.user, publication, pair),
+            "may_waive_for": permissions.sides_user_may_waive(request.user, publication),
+            "confirm_role": permissions.confirming_role(request.user, publication, pair),
+            "pair": pair,
+            "history": audit_history(publication)[:50],
+        },
+    )
 
 
 @login_required
@@ -186,17 +230,24 @@ def publication_waive(request: HttpRequest, pk: int) -> HttpResponse:
     form = WaiverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.publication_waive(actor=request.user, publication=publication,
-                                       reason=form.cleaned_data["reason"])
+            services.publication_waive(
+                actor=request.user, publication=publication, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("Your waiver is recorded."))
             return redirect("publications:detail", pk=pk)
-    return render(request, "publications/waive.html", {
-        "form": form, "publication": publication,
-        "violations": services.publication_violations(publication),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "publications/waive.html",
+        {
+            "form": form,
+            "publication": publication,
+            "violations": services.publication_violations(publication),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

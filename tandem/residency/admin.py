@@ -66,28 +66,46 @@ class InlineAuditedAdmin(AuditedModelAdmin):
         model = formset.model
         fields = [f.attname for f in model._meta.concrete_fields]
         changed_pks = [f.instance.pk for f in formset.initial_forms if f.has_changed()]
-        before = {obj.pk: snapshot(obj, fields)
-                  for obj in model.objects.filter(pk__in=changed_pks)}
-        deleted = [(str(f.instance), f.instance.pk) for f in formset.deleted_forms
-                   if f.instance.pk]
+        before = {obj.pk: snapshot(obj, fields) for obj in model.objects.filter(pk__in=changed_pks)}
+        deleted = [(str(f.instance), f.instance.pk) for f in formset.deleted_forms if f.instance.pk]
         super().save_formset(request, form, formset, change)
         parent = form.instance
         for label, _pk in deleted:
-            audit_record(actor=request.user, action="admin.delete_inline", target=parent,
-                         changes={model._meta.model_name: [label, None]})
+            audit_record(
+                actor=request.user,
+                action="admin.delete_inline",
+                target=parent,
+                changes={model._meta.model_name: [label, None]},
+            )
         for obj in formset.new_objects:
-            audit_record(actor=request.user, action="admin.add_inline", target=parent,
-                         changes={model._meta.model_name: [None, str(obj)]})
+            audit_record(
+                actor=request.user,
+                action="admin.add_inline",
+                target=parent,
+                changes={model._meta.model_name: [None, str(obj)]},
+            )
         for obj, _fields in formset.changed_objects:
             changes = diff(before.get(obj.pk, {}), snapshot(obj, fields))
-            audit_record(actor=request.user, action="admin.change_inline", target=parent,
-                         changes={f"{obj} — {key}": value for key, value in changes.items()})
+            audit_record(
+                actor=request.user,
+                action="admin.change_inline",
+                target=parent,
+                changes={f"{obj} — {key}": value for key, value in changes.items()},
+            )
 
 
 @admin.register(Department)
 class DepartmentAdmin(AuditedModelAdmin):
-    list_display = ["name", "name_zh", "code", "base", "min_per_block", "max_per_block",
-                    "duration", "is_active"]
+    list_display = [
+        "name",
+        "name_zh",
+        "code",
+        "base",
+        "min_per_block",
+        "max_per_block",
+        "duration",
+        "is_active",
+    ]
     list_filter = ["is_active", "base__specialty", "base__institution"]
     search_fields = ["name", "name_zh", "code", "base__name", "base__institution__name"]
     autocomplete_fields = ["base", "teachers"]
@@ -214,8 +232,7 @@ class PartnerApprovalInline(ConsortiumAdminInline):
 
 @admin.register(ScheduleProposal)
 class ScheduleProposalAdmin(ReadOnlyAdmin):
-    list_display = ["__str__", "cohort", "status", "objective", "bound", "created_by",
-                    "created_at"]
+    list_display = ["__str__", "cohort", "status", "objective", "bound", "created_by", "created_at"]
     list_filter = ["status"]
     search_fields = ["cohort__name", "cohort__institution__name"]
     exclude = ["instance", "solution"]  # large JSON: downloaded from the proposal's page

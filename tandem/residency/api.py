@@ -1,6 +1,6 @@
 """The residency API at /api/v1/residency/: the same selectors, permissions and services as the
 pages. Set-up (departments, calendars, programs, cohorts, quotas) is in `api_setup.py`, schedules
-and requests in `api_schedule.py`, their shapes in `api_schemas.py`."""
+and requests in `api_schedule.py`, their shapes in `schemas.py`."""
 
 from ninja import Router
 

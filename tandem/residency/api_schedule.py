@@ -15,8 +15,8 @@ from ninja.pagination import paginate
 
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
-from tandem.residency import grid, permissions, schedule_services, selectors
-from tandem.residency.api_schemas import (
+from tandem.residency import grid, permissions, selectors, services_schedule
+from tandem.residency.schemas import (
     ResidencyDecideIn,
     ResidencyGenerateIn,
     ResidencyLeaveIn,
@@ -38,8 +38,9 @@ from tandem.residency.api_schemas import (
 router = Router()
 
 
-def _visible_keys(request: HttpRequest, cohort: Any, instance: dict,
-                  solution: dict | None) -> set[str] | None:
+def _visible_keys(
+    request: HttpRequest, cohort: Any, instance: dict, solution: dict | None
+) -> set[str] | None:
     site_of = {r["id"]: r["site"] for r in instance.get("rotations", [])}
     return selectors.visible_member_keys(request.user, cohort, solution, site_of)
 
@@ -53,9 +54,15 @@ def _detail(request: HttpRequest, proposal: Any) -> Any:
     members = selectors.labels_for(proposal.instance)[1] if keys else {}
     proposal._full_view = visible is None
     proposal._rows = [
-        {"key": key, "member_id": members[key].pk, "resident_id": members[key].resident_id,
-         "resident_name": str(members[key].resident), "cells": list(rows[key])}
-        for key in keys if key in members
+        {
+            "key": key,
+            "member_id": members[key].pk,
+            "resident_id": members[key].resident_id,
+            "resident_name": str(members[key].resident),
+            "cells": list(rows[key]),
+        }
+        for key in keys
+        if key in members
     ]
     return proposal
 
@@ -70,8 +77,11 @@ def _proposal_to_manage(request: HttpRequest, pk: int, message: str) -> Any:
 # --------------------------------------------------------------------------- proposals
 
 
-@router.get("/proposals/", response={200: list[ResidencyProposalOut], **ERRORS},
-            operation_id="residency_proposal_list")
+@router.get(
+    "/proposals/",
+    response={200: list[ResidencyProposalOut], **ERRORS},
+    operation_id="residency_proposal_list",
+)
 @paginate(Pagination)
 def proposal_list(request: HttpRequest, cohort_id: int | None = None) -> Any:
     queryset = selectors.proposal_list_visible_to(request.user)
@@ -80,97 +90,139 @@ def proposal_list(request: HttpRequest, cohort_id: int | None = None) -> Any:
     return queryset
 
 
-@router.get("/proposals/{pk}/", response={200: ResidencyProposalDetailOut, **ERRORS},
-            operation_id="residency_proposal_get")
+@router.get(
+    "/proposals/{pk}/",
+    response={200: ResidencyProposalDetailOut, **ERRORS},
+    operation_id="residency_proposal_get",
+)
 def proposal_get(request: HttpRequest, pk: int) -> Any:
     return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
-@router.post("/cohorts/{pk}/proposals/", response={201: ResidencyProposalOut, **ERRORS},
-             operation_id="residency_proposal_generate")
+@router.post(
+    "/cohorts/{pk}/proposals/",
+    response={201: ResidencyProposalOut, **ERRORS},
+    operation_id="residency_proposal_generate",
+)
 def proposal_generate(request: HttpRequest, pk: int, payload: ResidencyGenerateIn) -> Any:
     cohort = selectors.cohort_get_for_user_or_404(request.user, pk)
     if not permissions.can_manage_cohort(request.user, cohort):
         raise PermissionDenied(_("Only the hospital's training office generates schedules."))
     previous = None
     if payload.previous_id:
-        previous = selectors.proposal_list_for_cohort(request.user, cohort).filter(
-            pk=payload.previous_id).first()
+        previous = (
+            selectors.proposal_list_for_cohort(request.user, cohort)
+            .filter(pk=payload.previous_id)
+            .first()
+        )
         if previous is None:
             raise field_error("previous", _("Choose a proposal of this cohort."))
-    proposal = schedule_services.proposal_generate(
-        actor=request.user, cohort=cohort, time_limit=payload.time_limit, previous=previous)
+    proposal = services_schedule.proposal_generate(
+        actor=request.user, cohort=cohort, time_limit=payload.time_limit, previous=previous
+    )
     return Status(201, proposal)
 
 
-@router.post("/proposals/{pk}/pins/", response={200: ResidencyProposalDetailOut, **ERRORS},
-             operation_id="residency_proposal_pin")
+@router.post(
+    "/proposals/{pk}/pins/",
+    response={200: ResidencyProposalDetailOut, **ERRORS},
+    operation_id="residency_proposal_pin",
+)
 def proposal_pin(request: HttpRequest, pk: int, payload: ResidencyPinIn) -> Any:
     """Fix one cell for the next solve (an empty department releases it)."""
     proposal = _proposal_to_manage(request, pk, _("Only the training office pins cells."))
-    schedule_services.proposal_pin(actor=request.user, proposal=proposal,
-                                   resident=payload.resident, block=payload.block,
-                                   department=payload.department)
+    services_schedule.proposal_pin(
+        actor=request.user,
+        proposal=proposal,
+        resident=payload.resident,
+        block=payload.block,
+        department=payload.department,
+    )
     return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
-@router.post("/proposals/{pk}/resolve/", response={201: ResidencyProposalOut, **ERRORS},
-             operation_id="residency_proposal_resolve")
+@router.post(
+    "/proposals/{pk}/resolve/",
+    response={201: ResidencyProposalOut, **ERRORS},
+    operation_id="residency_proposal_resolve",
+)
 def proposal_resolve(request: HttpRequest, pk: int, payload: ResidencyResolveIn) -> Any:
     """A new proposal from this one's pins, changing as few cells as possible."""
     proposal = _proposal_to_manage(request, pk, _("Only the training office solves schedules."))
     time_limit = payload.time_limit if payload.time_limit is not None else proposal.time_limit
-    new = schedule_services.proposal_generate(actor=request.user, cohort=proposal.cohort,
-                                              time_limit=time_limit, previous=proposal)
+    new = services_schedule.proposal_generate(
+        actor=request.user, cohort=proposal.cohort, time_limit=time_limit, previous=proposal
+    )
     return Status(201, new)
 
 
-@router.post("/proposals/{pk}/approve/", response={200: ResidencyProposalDetailOut, **ERRORS},
-             operation_id="residency_proposal_approve")
+@router.post(
+    "/proposals/{pk}/approve/",
+    response={200: ResidencyProposalDetailOut, **ERRORS},
+    operation_id="residency_proposal_approve",
+)
 def proposal_approve(request: HttpRequest, pk: int) -> Any:
     """A partner hospital's coordinator approves the residents the proposal sends to them."""
     proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
     if not permissions.may_approve_as_partner(request.user, proposal):
         raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))
-    schedule_services.proposal_approve(actor=request.user, proposal=proposal)
+    services_schedule.proposal_approve(actor=request.user, proposal=proposal)
     return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
-@router.post("/proposals/{pk}/publish/", response={200: ResidencyScheduleOut, **ERRORS},
-             operation_id="residency_proposal_publish")
+@router.post(
+    "/proposals/{pk}/publish/",
+    response={200: ResidencyScheduleOut, **ERRORS},
+    operation_id="residency_proposal_publish",
+)
 def proposal_publish(request: HttpRequest, pk: int, payload: ResidencyPublishIn) -> Any:
     """Publish; replacing a published schedule needs the `confirm` of publish-changes."""
-    proposal = _proposal_to_manage(request, pk,
-                                   _("Only the training office publishes schedules."))
-    return schedule_services.proposal_publish(actor=request.user, proposal=proposal,
-                                              confirm=payload.confirm)
+    proposal = _proposal_to_manage(request, pk, _("Only the training office publishes schedules."))
+    return services_schedule.proposal_publish(
+        actor=request.user, proposal=proposal, confirm=payload.confirm
+    )
 
 
-@router.get("/proposals/{pk}/publish-changes/",
-            response={200: ResidencyPublishChangesOut, **ERRORS},
-            operation_id="residency_proposal_publish_changes")
+@router.get(
+    "/proposals/{pk}/publish-changes/",
+    response={200: ResidencyPublishChangesOut, **ERRORS},
+    operation_id="residency_proposal_publish_changes",
+)
 def proposal_publish_changes(request: HttpRequest, pk: int) -> Any:
     """Every cell publishing this proposal would change in the published schedule, and the
     confirmation to send with the publish."""
-    proposal = _proposal_to_manage(request, pk,
-                                   _("Only the training office publishes schedules."))
-    found = schedule_services.proposal_publish_changes(proposal)
+    proposal = _proposal_to_manage(request, pk, _("Only the training office publishes schedules."))
+    found = services_schedule.proposal_publish_changes(proposal)
     if found is None:
         return {"replaces_schedule": False, "changes": [], "confirm": ""}
     changes, token = found
     departments, members = selectors.labels_for(proposal.instance)
-    return {"replaces_schedule": True, "confirm": token, "changes": [
-        {"member_id": int(row.key[1:]), "resident_name": row.resident,
-         "block_number": row.block, "before": row.before_key, "before_name": row.before,
-         "after": row.after_key, "after_name": row.after}
-        for row in grid.change_rows(changes, departments, members)]}
+    return {
+        "replaces_schedule": True,
+        "confirm": token,
+        "changes": [
+            {
+                "member_id": int(row.key[1:]),
+                "resident_name": row.resident,
+                "block_number": row.block,
+                "before": row.before_key,
+                "before_name": row.before,
+                "after": row.after_key,
+                "after_name": row.after,
+            }
+            for row in grid.change_rows(changes, departments, members)
+        ],
+    }
 
 
 # --------------------------------------------------------------------------- schedules
 
 
-@router.get("/cohorts/{pk}/schedule/", response={200: ResidencyScheduleOut, **ERRORS},
-            operation_id="residency_schedule_get")
+@router.get(
+    "/cohorts/{pk}/schedule/",
+    response={200: ResidencyScheduleOut, **ERRORS},
+    operation_id="residency_schedule_get",
+)
 def schedule_get(request: HttpRequest, pk: int) -> Any:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
     if _visible_keys(request, schedule.cohort, schedule.instance, schedule.solution) is not None:
@@ -178,26 +230,39 @@ def schedule_get(request: HttpRequest, pk: int) -> Any:
     return schedule
 
 
-@router.get("/my/schedule/", response={200: list[ResidencyMyMembershipOut], **ERRORS},
-            operation_id="residency_my_schedule")
+@router.get(
+    "/my/schedule/",
+    response={200: list[ResidencyMyMembershipOut], **ERRORS},
+    operation_id="residency_my_schedule",
+)
 def my_schedule(request: HttpRequest) -> Any:
     """The caller's own rows in every published schedule they are in, block by block."""
     memberships = list(selectors.my_memberships(request.user))
     cells: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for cell in selectors.assignments_of([m.pk for m in memberships]):
         department = cell.department
-        cells[cell.member_id].append({
-            "block_index": cell.block.index, "block_number": cell.block.index + 1,
-            "start_date": cell.block.start_date, "end_date": cell.block.end_date,
-            "department_id": department.pk if department else None,
-            "department_name": department.name if department else "",
-            "department_name_zh": department.name_zh if department else "",
-            "institution_id": department.base.institution_id if department else None,
-        })
+        cells[cell.member_id].append(
+            {
+                "block_index": cell.block.index,
+                "block_number": cell.block.index + 1,
+                "start_date": cell.block.start_date,
+                "end_date": cell.block.end_date,
+                "department_id": department.pk if department else None,
+                "department_name": department.name if department else "",
+                "department_name_zh": department.name_zh if department else "",
+                "institution_id": department.base.institution_id if department else None,
+            }
+        )
     return [
-        {"member_id": m.pk, "cohort_id": m.cohort_id, "cohort_name": m.cohort.name,
-         "institution_id": m.cohort.institution_id, "program_id": m.program_id,
-         "program_name": m.program.name, "cells": cells[m.pk]}
+        {
+            "member_id": m.pk,
+            "cohort_id": m.cohort_id,
+            "cohort_name": m.cohort.name,
+            "institution_id": m.cohort.institution_id,
+            "program_id": m.program_id,
+            "program_name": m.program.name,
+            "cells": cells[m.pk],
+        }
         for m in memberships
     ]
 
@@ -226,71 +291,105 @@ def _own_member(request: HttpRequest, pk: int) -> Any:
     return member
 
 
-@router.get("/leave-requests/", response={200: list[ResidencyLeaveOut], **ERRORS},
-            operation_id="residency_leave_list")
+@router.get(
+    "/leave-requests/",
+    response={200: list[ResidencyLeaveOut], **ERRORS},
+    operation_id="residency_leave_list",
+)
 @paginate(Pagination)
 def leave_list(request: HttpRequest, filters: Query[ResidencyRequestFilters]) -> Any:
     """Your own requests, and those your training office decides."""
     return _filtered(selectors.leave_list_visible_to(request.user), filters)
 
 
-@router.post("/my/{member_id}/leave-requests/", response={201: ResidencyLeaveOut, **ERRORS},
-             operation_id="residency_leave_create")
+@router.post(
+    "/my/{member_id}/leave-requests/",
+    response={201: ResidencyLeaveOut, **ERRORS},
+    operation_id="residency_leave_create",
+)
 def leave_create(request: HttpRequest, member_id: int, payload: ResidencyLeaveIn) -> Any:
     """Ask for leave in one block of your published schedule; `member_id` is your membership
     in the cohort (see my/schedule)."""
-    leave = schedule_services.leave_request(actor=request.user,
-                                            member=_own_member(request, member_id),
-                                            block=payload.block, reason=payload.reason)
+    leave = services_schedule.leave_request(
+        actor=request.user,
+        member=_own_member(request, member_id),
+        block=payload.block,
+        reason=payload.reason,
+    )
     return Status(201, selectors.leave_get_for_user_or_404(request.user, leave.pk))
 
 
-@router.post("/leave-requests/{pk}/decide/", response={200: ResidencyLeaveOut, **ERRORS},
-             operation_id="residency_leave_decide")
+@router.post(
+    "/leave-requests/{pk}/decide/",
+    response={200: ResidencyLeaveOut, **ERRORS},
+    operation_id="residency_leave_decide",
+)
 def leave_decide(request: HttpRequest, pk: int, payload: ResidencyDecideIn) -> Any:
     leave = _decider(request, selectors.leave_get_for_user_or_404(request.user, pk))
-    schedule_services.leave_decide(actor=request.user, request_obj=leave,
-                                   approve=payload.decision == "approve", note=payload.note)
+    services_schedule.leave_decide(
+        actor=request.user,
+        request_obj=leave,
+        approve=payload.decision == "approve",
+        note=payload.note,
+    )
     return selectors.leave_get_for_user_or_404(request.user, pk)
 
 
-@router.get("/swap-requests/", response={200: list[ResidencySwapOut], **ERRORS},
-            operation_id="residency_swap_list")
+@router.get(
+    "/swap-requests/",
+    response={200: list[ResidencySwapOut], **ERRORS},
+    operation_id="residency_swap_list",
+)
 @paginate(Pagination)
 def swap_list(request: HttpRequest, filters: Query[ResidencyRequestFilters]) -> Any:
     """Swaps you asked for or were named in, and those your training office decides."""
     return _filtered(selectors.swap_list_visible_to(request.user), filters)
 
 
-@router.post("/my/{member_id}/swap-requests/", response={201: ResidencySwapOut, **ERRORS},
-             operation_id="residency_swap_create")
+@router.post(
+    "/my/{member_id}/swap-requests/",
+    response={201: ResidencySwapOut, **ERRORS},
+    operation_id="residency_swap_create",
+)
 def swap_create(request: HttpRequest, member_id: int, payload: ResidencySwapIn) -> Any:
     """Ask to trade your rotation in one block with another resident of your cohort."""
     member = _own_member(request, member_id)
     other = member.cohort.members.filter(pk=payload.other_id).first()
     if other is None:  # the service refuses the resident themself
         raise field_error("other", _("Choose another resident of the same cohort."))
-    swap = schedule_services.swap_request(actor=request.user, member=member, other=other,
-                                          block=payload.block, reason=payload.reason)
+    swap = services_schedule.swap_request(
+        actor=request.user, member=member, other=other, block=payload.block, reason=payload.reason
+    )
     return Status(201, selectors.swap_get_for_user_or_404(request.user, swap.pk))
 
 
-@router.post("/swap-requests/{pk}/decide/", response={200: ResidencySwapOut, **ERRORS},
-             operation_id="residency_swap_decide")
+@router.post(
+    "/swap-requests/{pk}/decide/",
+    response={200: ResidencySwapOut, **ERRORS},
+    operation_id="residency_swap_decide",
+)
 def swap_decide(request: HttpRequest, pk: int, payload: ResidencyDecideIn) -> Any:
     swap = _decider(request, selectors.swap_get_for_user_or_404(request.user, pk))
-    schedule_services.swap_decide(actor=request.user, request_obj=swap,
-                                  approve=payload.decision == "approve", note=payload.note)
+    services_schedule.swap_decide(
+        actor=request.user,
+        request_obj=swap,
+        approve=payload.decision == "approve",
+        note=payload.note,
+    )
     return selectors.swap_get_for_user_or_404(request.user, pk)
 
 
-@router.post("/swap-requests/{pk}/answer/", response={200: ResidencySwapOut, **ERRORS},
-             operation_id="residency_swap_answer")
+@router.post(
+    "/swap-requests/{pk}/answer/",
+    response={200: ResidencySwapOut, **ERRORS},
+    operation_id="residency_swap_answer",
+)
 def swap_answer(request: HttpRequest, pk: int, payload: ResidencySwapAnswerIn) -> Any:
     """The resident asked to swap accepts (the training office decides next) or declines."""
     swap = selectors.swap_get_for_user_or_404(request.user, pk)
     if swap.other.resident_id != request.user.pk:
         raise PermissionDenied(_("Only the resident asked to swap answers this request."))
-    schedule_services.swap_consent(actor=request.user, request_obj=swap,
-                                   accept=payload.answer == "accept", note=payload.note)
+    services_schedule.swap_consent(
+        actor=request.user, request_obj=swap, accept=payload.answer == "accept", note=payload.note
+    )
     return selectors.swap_get_for_user_or_404(request.user, pk)

@@ -86,11 +86,15 @@ def capacity_by_block(department: Department, calendar: BlockCalendar) -> list[B
         override = overrides.get(block.pk)
         low = override.min_per_block if override else None
         high = override.max_per_block if override else None
-        result.append(BlockCapacity(
-            block, low, high,
-            department.min_per_block if low is None else low,
-            department.max_per_block if high is None else high,
-        ))
+        result.append(
+            BlockCapacity(
+                block,
+                low,
+                high,
+                department.min_per_block if low is None else low,
+                department.max_per_block if high is None else high,
+            )
+        )
     return result
 
 
@@ -99,8 +103,7 @@ def capacity_by_block(department: Department, calendar: BlockCalendar) -> list[B
 
 def _number_problem(value: Any) -> bool:
     return value is not None and (
-        isinstance(value, bool) or not isinstance(value, int)
-        or not 0 <= value <= MAX_RESIDENTS
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RESIDENTS
     )
 
 
@@ -111,24 +114,32 @@ def _row_problem(department: Department, number: int, row: Row) -> str | None:
     low, high = row
     if _number_problem(low) or _number_problem(high):
         return _("Block %(number)s: give a number of residents from 0 to %(most)s.") % {
-            "number": number, "most": MAX_RESIDENTS}
+            "number": number,
+            "most": MAX_RESIDENTS,
+        }
     if low is not None and high is not None and low > high:
         return _("Block %(number)s: the least (%(min)s) is more than the most (%(max)s).") % {
-            "number": number, "min": low, "max": high}
+            "number": number,
+            "min": low,
+            "max": high,
+        }
     if low is not None and high is None and low > department.max_per_block:
-        return _("Block %(number)s: at least %(min)s is more than the department takes at "
-                 "most (%(max)s).") % {"number": number, "min": low,
-                                        "max": department.max_per_block}
+        return _(
+            "Block %(number)s: at least %(min)s is more than the department takes at "
+            "most (%(max)s)."
+        ) % {"number": number, "min": low, "max": department.max_per_block}
     if high is not None and low is None and high < department.min_per_block:
-        return _("Block %(number)s: at most %(max)s is less than the department needs at "
-                 "least (%(min)s).") % {"number": number, "max": high,
-                                         "min": department.min_per_block}
+        return _(
+            "Block %(number)s: at most %(max)s is less than the department needs at "
+            "least (%(min)s)."
+        ) % {"number": number, "max": high, "min": department.min_per_block}
     return None
 
 
 @transaction.atomic
-def capacity_set(*, actor: User, department: Department, calendar: BlockCalendar,
-                 rows: Mapping[int, Row]) -> list[CapacityOverride]:
+def capacity_set(
+    *, actor: User, department: Department, calendar: BlockCalendar, rows: Mapping[int, Row]
+) -> list[CapacityOverride]:
     """Set the department's capacity in some blocks of the calendar.
 
     `rows` maps a block's index (from 0) to (least, most) — either may be None for the
@@ -136,19 +147,20 @@ def capacity_set(*, actor: User, department: Department, calendar: BlockCalendar
     stay as they are. One bad row saves nothing: every problem is reported, naming its block.
     Returns the department's overrides on the calendar."""
     if not permissions.can_edit_department(actor, department):
-        raise PermissionDenied(_("Only the training office or the base's director can edit "
-                                 "this department."))
+        raise PermissionDenied(
+            _("Only the training office or the base's director can edit this department.")
+        )
     if calendar.institution_id not in (None, department.base.institution_id):
-        raise field_error("calendar", _("Use a calendar of the department's hospital or of "
-                                        "the consortium."))
+        raise field_error(
+            "calendar", _("Use a calendar of the department's hospital or of the consortium.")
+        )
     blocks = {b.index: b for b in Block.objects.filter(calendar=calendar)}
     current = {o.block.index: o for o in override_list(department, calendar)}
     problems = []
     wanted: dict[int, tuple[int | None, int | None]] = {}
     for index, row in sorted(rows.items(), key=lambda item: item[0]):
         if index not in blocks:
-            problems.append(_("Block %(number)s is not in this calendar.")
-                            % {"number": index + 1})
+            problems.append(_("Block %(number)s is not in this calendar.") % {"number": index + 1})
             continue
         problem = _row_problem(department, index + 1, row)
         if problem:
@@ -172,31 +184,47 @@ def capacity_set(*, actor: User, department: Department, calendar: BlockCalendar
             override.save()
         # The numbers in force before and after, under the model's field names (which the
         # history shows in the reader's language).
-        head = _("%(calendar)s, block %(number)s") % {"calendar": calendar.name,
-                                                       "number": index + 1}
+        head = _("%(calendar)s, block %(number)s") % {
+            "calendar": calendar.name,
+            "number": index + 1,
+        }
         for field, old, new, default in (
             ("min_per_block", before[0], low, department.min_per_block),
             ("max_per_block", before[1], high, department.max_per_block),
         ):
             if old != new:
-                changes[f"{head} — {field}"] = [default if old is None else old,
-                                                default if new is None else new]
+                changes[f"{head} — {field}"] = [
+                    default if old is None else old,
+                    default if new is None else new,
+                ]
     if changes:
-        audit_record(actor=actor, action="department.capacity_set", target=department,
-                     changes=changes)
+        audit_record(
+            actor=actor, action="department.capacity_set", target=department, changes=changes
+        )
     return list(override_list(department, calendar))
 
 
-def check_department_numbers(department: Department, min_per_block: int,
-                             max_per_block: int) -> None:
+def check_department_numbers(
+    department: Department, min_per_block: int, max_per_block: int
+) -> None:
     """Before the department's own numbers change: every block whose override keeps one side
     must still fit the new other side. (For `services.department_update`.)"""
-    clash = CapacityOverride.objects.filter(department=department).filter(
-        Q(min_per_block__isnull=True, max_per_block__lt=min_per_block)
-        | Q(max_per_block__isnull=True, min_per_block__gt=max_per_block)
-    ).select_related("block__calendar").order_by("block__calendar_id", "block__index").first()
+    clash = (
+        CapacityOverride.objects.filter(department=department)
+        .filter(
+            Q(min_per_block__isnull=True, max_per_block__lt=min_per_block)
+            | Q(max_per_block__isnull=True, min_per_block__gt=max_per_block)
+        )
+        .select_related("block__calendar")
+        .order_by("block__calendar_id", "block__index")
+        .first()
+    )
     if clash is not None:
-        raise field_error("max_per_block", _(
-            "%(calendar)s, block %(number)s has its own capacity that these numbers would "
-            "contradict: change it on the capacity page first.")
-            % {"calendar": clash.block.calendar.name, "number": clash.block.index + 1})
+        raise field_error(
+            "max_per_block",
+            _(
+                "%(calendar)s, block %(number)s has its own capacity that these numbers would "
+                "contradict: change it on the capacity page first."
+            )
+            % {"calendar": clash.block.calendar.name, "number": clash.block.index + 1},
+        )

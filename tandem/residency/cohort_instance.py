@@ -1,5 +1,5 @@
 """The solver's instance of a cohort, read from the database: the selectors behind
-``schedule_services.proposal_generate`` (the pure conversion is ``instancing.build_instance``)."""
+``services_schedule.proposal_generate`` (the pure conversion is ``instancing.build_instance``)."""
 
 from collections import defaultdict
 from typing import Any
@@ -87,8 +87,11 @@ def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) 
                 m.program_id,
                 home,
                 tuple(int(b) for b in m.leave_blocks or []),
-                tuple((int(p["department"]), int(p["points"])) for p in m.preferences or []
-                      if int(p["department"]) in named[m.program_id]),
+                tuple(
+                    (int(p["department"]), int(p["points"]))
+                    for p in m.preferences or []
+                    if int(p["department"]) in named[m.program_id]
+                ),
             )
             for m in members
         ],
@@ -102,9 +105,12 @@ def instance_for_cohort(cohort: Cohort, *, name: str, pins: dict | None = None) 
     return _with_capacity_by_block(instance, cohort, departments, load)
 
 
-def _with_capacity_by_block(instance: dict[str, Any], cohort: Cohort,
-                            departments: list[Department],
-                            load: dict[tuple[int, int], int]) -> dict[str, Any]:
+def _with_capacity_by_block(
+    instance: dict[str, Any],
+    cohort: Cohort,
+    departments: list[Department],
+    load: dict[tuple[int, int], int],
+) -> dict[str, Any]:
     """Give the rotations of departments with a capacity of their own in some block of the
     cohort's calendar (`CapacityOverride`) per-block `min` and `max` lists, worked out as
     `instancing.build_instance` works out the department's own numbers: the minimum only at

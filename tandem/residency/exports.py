@@ -16,21 +16,22 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from tandem.core.spreadsheets import append_text_safe
-from tandem.residency import grid, schedule_services, selectors
+from tandem.residency import grid, selectors, services_schedule
 from tandem.residency.models import CalendarFeed
 
 KINDS = ("instance", "solution")
 
 
 def _json(data: object, filename: str) -> HttpResponse:
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _partner_hidden(request: HttpRequest, cohort: object, solution: object,
-                    instance: dict) -> bool:
+def _partner_hidden(request: HttpRequest, cohort: object, solution: object, instance: dict) -> bool:
     site_of = {r["id"]: r["site"] for r in instance.get("rotations", [])}
     return selectors.visible_member_keys(request.user, cohort, solution, site_of) is not None
 
@@ -67,8 +68,9 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
     departments, members = selectors.labels_for(schedule.instance)
     site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(request.user, schedule.cohort, schedule.solution,
-                                            site_of)
+    visible = selectors.visible_member_keys(
+        request.user, schedule.cohort, schedule.solution, site_of
+    )
     data = grid.build_grid(schedule.instance, schedule.solution, departments, members, visible)
     blocks = list(schedule.cohort.calendar.blocks.all())
     book = Workbook()
@@ -90,7 +92,8 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
                 pk_ = departments[c.key].pk
                 fill = f"{(pk_ * 97) % 200 + 55:02X}{(pk_ * 53) % 200 + 55:02X}E0"
                 sheet.cell(row=sheet.max_row, column=index).fill = PatternFill(
-                    "solid", fgColor=fill)
+                    "solid", fgColor=fill
+                )
     load = book.create_sheet(_("Load")[:31])
     append_text_safe(load, [_("Department")] + [str(b.index + 1) for b in blocks])
     for dept, values in data["load"]:
@@ -99,7 +102,8 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     book.save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="schedule-{schedule.cohort_id}.xlsx"'
     return response
 
@@ -107,9 +111,10 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def feed_rotate(request: HttpRequest) -> HttpResponse:
-    schedule_services.feed_rotate(actor=request.user)
-    messages.success(request, _("Your calendar has a new secret address; the old one no "
-                                "longer works."))
+    services_schedule.feed_rotate(actor=request.user)
+    messages.success(
+        request, _("Your calendar has a new secret address; the old one no longer works.")
+    )
     return redirect("residency:my_schedule")
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.institutions.models import Specialty
 from tandem.residency import selectors
-from tandem.residency.checks import MAX_PREFERENCE_POINTS
 from tandem.residency.models import CalendarKind, Department
+from tandem.residency.rules import MAX_PREFERENCE_POINTS
 
 
 def block_label(block: Any) -> str:
@@ -25,8 +25,9 @@ def block_label(block: Any) -> str:
 
 class DepartmentFilterForm(forms.Form):
     q = forms.CharField(label=_("Search departments"), required=False, max_length=100)
-    base = forms.ModelChoiceField(label=_("Training base"), required=False, queryset=None,
-                                  empty_label=_("Any training base"))
+    base = forms.ModelChoiceField(
+        label=_("Training base"), required=False, queryset=None, empty_label=_("Any training base")
+    )
 
     def __init__(self, *args: Any, bases: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,13 +55,16 @@ class DepartmentForm(forms.Form):
 
 class CalendarForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    training_year = forms.IntegerField(label=_("Training year starting in"), min_value=2000,
-                                       max_value=2100)
+    training_year = forms.IntegerField(
+        label=_("Training year starting in"), min_value=2000, max_value=2100
+    )
     kind = forms.ChoiceField(label=_("Blocks"), choices=CalendarKind.choices)
-    start_date = forms.DateField(label=_("First day"),
-                                 widget=forms.DateInput(attrs={"type": "date"}))
-    block_count = forms.IntegerField(label=_("Number of blocks"), min_value=1, max_value=26,
-                                     initial=13)
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    block_count = forms.IntegerField(
+        label=_("Number of blocks"), min_value=1, max_value=26, initial=13
+    )
 
 
 class RequirementForm(forms.Form):
@@ -76,12 +80,15 @@ class RequirementForm(forms.Form):
 
 class RulesForm(forms.Form):
     rules = forms.CharField(
-        label=_("Sequence rules (JSON)"), widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("The keys of the instance format's sequence rules, with department ids "
-                    "such as D12:"),
+        label=_("Sequence rules (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "The keys of the instance format's sequence rules, with department ids such as D12:"
+        ),
     )
-    may_idle = forms.BooleanField(label=_("Residents may have blocks without a rotation"),
-                                  required=False)
+    may_idle = forms.BooleanField(
+        label=_("Residents may have blocks without a rotation"), required=False
+    )
 
     def clean_rules(self) -> Any:
         try:
@@ -92,14 +99,19 @@ class RulesForm(forms.Form):
 
 class ProgramForm(forms.Form):
     institution = forms.ModelChoiceField(label=_("Hospital"), queryset=None)
-    code = forms.SlugField(label=_("Code"), max_length=32,
-                           help_text=_("Short, unique within the hospital, e.g. im-pgy1."))
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=32,
+        help_text=_("Short, unique within the hospital, e.g. im-pgy1."),
+    )
     name = forms.CharField(label=_("Name"), max_length=160)
     specialty = forms.ChoiceField(label=_("Specialty"), choices=Specialty.choices)
-    training_year = forms.IntegerField(label=_("Training year (PGY)"), min_value=1, max_value=5,
-                                       initial=1)
-    may_idle = forms.BooleanField(label=_("Residents may have blocks without a rotation"),
-                                  required=False)
+    training_year = forms.IntegerField(
+        label=_("Training year (PGY)"), min_value=1, max_value=5, initial=1
+    )
+    may_idle = forms.BooleanField(
+        label=_("Residents may have blocks without a rotation"), required=False
+    )
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,8 +121,10 @@ class ProgramForm(forms.Form):
 class CohortForm(forms.Form):
     institution = forms.ModelChoiceField(label=_("Hospital"), queryset=None)
     calendar = forms.ModelChoiceField(
-        label=_("Block calendar"), queryset=None,
-        help_text=_("A calendar of the hospital or one shared by the consortium."))
+        label=_("Block calendar"),
+        queryset=None,
+        help_text=_("A calendar of the hospital or one shared by the consortium."),
+    )
     name = forms.CharField(label=_("Name"), max_length=160)
 
     def __init__(self, *args: Any, institutions: Any, calendars: Any, **kwargs: Any) -> None:
@@ -134,9 +148,13 @@ class MemberAddForm(forms.Form):
 class MemberForm(forms.Form):
     program = forms.ModelChoiceField(label=_("Program"), queryset=None)
     leave_blocks = forms.TypedMultipleChoiceField(
-        label=_("Leave blocks"), coerce=int, required=False, choices=(),
+        label=_("Leave blocks"),
+        coerce=int,
+        required=False,
+        choices=(),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Blocks the resident is away and is given no rotation."))
+        help_text=_("Blocks the resident is away and is given no rotation."),
+    )
 
     def __init__(self, *args: Any, programs: Any, blocks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,16 +165,21 @@ class MemberForm(forms.Form):
 
 
 class PreferenceForm(forms.Form):
-    department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False,
-                                        empty_value=None, choices=())
-    points = forms.IntegerField(label=_("Points"), required=False,
-                                min_value=-MAX_PREFERENCE_POINTS,
-                                max_value=MAX_PREFERENCE_POINTS)
+    department = forms.TypedChoiceField(
+        label=_("Department"), coerce=int, required=False, empty_value=None, choices=()
+    )
+    points = forms.IntegerField(
+        label=_("Points"),
+        required=False,
+        min_value=-MAX_PREFERENCE_POINTS,
+        max_value=MAX_PREFERENCE_POINTS,
+    )
 
     def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [  # type: ignore[attr-defined]
-            ("", "—"), *((d.pk, f"{d} ({d.base.institution})") for d in departments)
+            ("", "—"),
+            *((d.pk, f"{d} ({d.base.institution})") for d in departments),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -184,8 +207,9 @@ class QuotaForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=None)
     from_institution = forms.ModelChoiceField(label=_("Residents from"), queryset=None)
     to_institution = forms.ModelChoiceField(label=_("Rotating at"), queryset=None)
-    max_per_block = forms.IntegerField(label=_("Residents per block at most"), min_value=0,
-                                       max_value=100)
+    max_per_block = forms.IntegerField(
+        label=_("Residents per block at most"), min_value=0, max_value=100
+    )
 
     def __init__(self, *args: Any, agreements: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,8 +219,9 @@ class QuotaForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
-    time_limit = forms.IntegerField(label=_("Time limit (seconds)"), min_value=1, max_value=300,
-                                    initial=20)
+    time_limit = forms.IntegerField(
+        label=_("Time limit (seconds)"), min_value=1, max_value=300, initial=20
+    )
 
 
 class PinForm(forms.Form):
@@ -226,18 +251,22 @@ class SwapForm(LeaveForm):
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"),
-                                 choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
-    note = forms.CharField(label=_("Note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("refuse", _("Refuse"))]
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class SwapAnswerForm(forms.Form):
-    answer = forms.ChoiceField(label=_("Your answer"),
-                               choices=[("accept", _("Accept the swap")),
-                                        ("decline", _("Decline the swap"))])
-    note = forms.CharField(label=_("Note"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    answer = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[("accept", _("Accept the swap")), ("decline", _("Decline the swap"))],
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 def department_choices(departments: Any) -> list[tuple[str, str]]:
@@ -264,8 +293,7 @@ class SequenceRuleForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Rule"), choices=RULE_KINDS, required=False)
     first = forms.MultipleChoiceField(label=_("First"), choices=(), required=False)
-    second = forms.MultipleChoiceField(label=_("Second"), choices=(),
-                                       required=False)
+    second = forms.MultipleChoiceField(label=_("Second"), choices=(), required=False)
     blocks = forms.IntegerField(label=_("Blocks"), min_value=1, max_value=26, required=False)
 
     def __init__(self, *args: Any, departments: Any = (), **kwargs: Any) -> None:
@@ -314,8 +342,9 @@ class BaseSequenceRuleFormSet(forms.BaseFormSet):
         return found
 
 
-SequenceRuleFormSet = forms.formset_factory(SequenceRuleForm, formset=BaseSequenceRuleFormSet,
-                                            extra=2)
+SequenceRuleFormSet = forms.formset_factory(
+    SequenceRuleForm, formset=BaseSequenceRuleFormSet, extra=2
+)
 
 
 def rule_rows(rules: dict[str, Any]) -> list[dict[str, Any]]:

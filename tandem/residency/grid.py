@@ -79,10 +79,16 @@ class Row:
     checklist: list[tuple[str, int, int, int | None, bool]] = field(default_factory=list)
 
 
-def build_grid(instance: dict, solution: dict | None, departments: dict, members: dict,
-               visible: set[str] | None = None, previous: dict | None = None,
-               pins: dict | None = None,
-               calendar_blocks: Iterable[Any] = ()) -> dict[str, Any]:
+def build_grid(
+    instance: dict,
+    solution: dict | None,
+    departments: dict,
+    members: dict,
+    visible: set[str] | None = None,
+    previous: dict | None = None,
+    pins: dict | None = None,
+    calendar_blocks: Iterable[Any] = (),
+) -> dict[str, Any]:
     """`calendar_blocks`: the calendar's Block rows, to give each column its dates."""
     rows_data = (solution or {}).get("assignments") or {}
     prior = (previous or {}).get("assignments") or {}
@@ -103,14 +109,17 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
         for t in range(blocks):
             cell = row[t] if row else None
             dept = departments.get(cell) if cell else None
-            cells.append(Cell(
-                key=cell, label=(dept.code if dept else ""),
-                colour=colour(dept.pk) if dept else "transparent",
-                pinned=str(t) in pins.get(key, {}),
-                changed=bool(prior) and key in prior and prior[key][t] != cell,
-                leave=t in res.get("leave", []),
-                name=str(dept) if dept else "",
-            ))
+            cells.append(
+                Cell(
+                    key=cell,
+                    label=(dept.code if dept else ""),
+                    colour=colour(dept.pk) if dept else "transparent",
+                    pinned=str(t) in pins.get(key, {}),
+                    changed=bool(prior) and key in prior and prior[key][t] != cell,
+                    leave=t in res.get("leave", []),
+                    name=str(dept) if dept else "",
+                )
+            )
         checklist = []
         for req in programs.get(res["program"], {}).get("requirements", []):
             count = sum(1 for c in (row or []) if c in req["rotations"])
@@ -121,19 +130,24 @@ def build_grid(instance: dict, solution: dict | None, departments: dict, members
         rows.append(Row(key, members.get(key), cells, checklist))
     capacity = _capacities(instance, blocks)
     load_rows = [
-        (departments[key], [BlockLoad(v, _at(capacity.get(key, []), t))
-                            for t, v in enumerate(values)])
+        (
+            departments[key],
+            [BlockLoad(v, _at(capacity.get(key, []), t)) for t, v in enumerate(values)],
+        )
         for key, values in load.items()
         if visible is None or any(values)
     ]
     dated = {b.index: b for b in calendar_blocks}
     columns = [
-        BlockColumn(t, t + 1, getattr(dated.get(t), "start_date", None),
-                    getattr(dated.get(t), "end_date", None))
+        BlockColumn(
+            t,
+            t + 1,
+            getattr(dated.get(t), "start_date", None),
+            getattr(dated.get(t), "end_date", None),
+        )
         for t in range(blocks)
     ]
-    return {"rows": rows, "blocks": columns, "load": load_rows,
-            "legend": legend(departments, rows)}
+    return {"rows": rows, "blocks": columns, "load": load_rows, "legend": legend(departments, rows)}
 
 
 @dataclass(frozen=True)
@@ -150,7 +164,7 @@ class ChangeRow:
 
 
 def change_rows(changes: Iterable[Any], departments: dict, members: dict) -> list[ChangeRow]:
-    """`schedule_services.CellChange`s with the names of residents and departments."""
+    """`services_schedule.CellChange`s with the names of residents and departments."""
 
     def dept(key: str | None) -> str:
         if key is None:
@@ -158,9 +172,15 @@ def change_rows(changes: Iterable[Any], departments: dict, members: dict) -> lis
         return str(departments[key]) if key in departments else key
 
     return [
-        ChangeRow(c.resident, str(members[c.resident].resident) if c.resident in members
-                  else c.resident, c.block + 1, c.before, dept(c.before), c.after,
-                  dept(c.after))
+        ChangeRow(
+            c.resident,
+            str(members[c.resident].resident) if c.resident in members else c.resident,
+            c.block + 1,
+            c.before,
+            dept(c.before),
+            c.after,
+            dept(c.after),
+        )
         for c in changes
     ]
 
@@ -168,18 +188,22 @@ def change_rows(changes: Iterable[Any], departments: dict, members: dict) -> lis
 def legend(departments: dict, rows: Iterable[Row]) -> list[tuple[str, str, str]]:
     """(code, name, colour) of every department shown in the rows, in the order of names."""
     shown = {cell.key for row in rows for cell in row.cells if cell.key}
-    return sorted(((d.code, str(d), colour(d.pk)) for key, d in departments.items()
-                   if key in shown), key=lambda item: item[1])
+    return sorted(
+        ((d.code, str(d), colour(d.pk)) for key, d in departments.items() if key in shown),
+        key=lambda item: item[1],
+    )
 
 
 _IDS = re.compile(r"\b([DRP])(\d+)\b")
 
 
-def conflicts_html(conflicts: list[str], departments: dict, members: dict,
-                   programs: dict | None = None) -> list[SafeString]:
+def conflicts_html(
+    conflicts: list[str], departments: dict, members: dict, programs: dict | None = None
+) -> list[SafeString]:
     """The solver's sentences with ids replaced by names that link to the rule's page."""
-    names = rule_text.Names(departments=departments, members=members,
-                            programs=programs or {}, html=True)
+    names = rule_text.Names(
+        departments=departments, members=members, programs=programs or {}, html=True
+    )
 
     def name(match: re.Match[str]) -> str:
         return rule_text.linked_name(match.group(0), names)
@@ -189,7 +213,7 @@ def conflicts_html(conflicts: list[str], departments: dict, members: dict,
         parts: list[str] = []
         last = 0
         for match in _IDS.finditer(text):
-            parts.append(escape(text[last:match.start()]))
+            parts.append(escape(text[last : match.start()]))
             parts.append(name(match))
             last = match.end()
         parts.append(escape(text[last:]))

@@ -118,8 +118,12 @@ def build_instance(
                 item["max"] = req.max_blocks
             requirements.append(item)
         program_items.append(
-            {"id": program_key(program.pk), "requirements": requirements,
-             **dict(program.rules.items()), "may_idle": program.may_idle}
+            {
+                "id": program_key(program.pk),
+                "requirements": requirements,
+                **dict(program.rules.items()),
+                "may_idle": program.may_idle,
+            }
         )
     pins = pins or {}
     residents = []
@@ -144,8 +148,11 @@ def build_instance(
         for origin in sorted({m.site for m in members}):
             if site != origin:
                 exchange.append(
-                    {"from": origin, "to": site,
-                     "max_per_block": quota_by_pair.get((origin, site), 0)}
+                    {
+                        "from": origin,
+                        "to": site,
+                        "max_per_block": quota_by_pair.get((origin, site), 0),
+                    }
                 )
     return {
         "format": "tandem-rotation-instance/1",

@@ -116,7 +116,9 @@ def can_publish_proposal(user: Any, proposal: ScheduleProposal) -> bool:
 def can_edit_proposal(user: Any, proposal: ScheduleProposal) -> bool:
     """Pin cells and solve again: only proposals not being solved and not yet published."""
     return proposal.status in (
-        ProposalStatus.DONE, ProposalStatus.INFEASIBLE, ProposalStatus.FAILED,
+        ProposalStatus.DONE,
+        ProposalStatus.INFEASIBLE,
+        ProposalStatus.FAILED,
         ProposalStatus.QUEUED,
     ) and can_manage_cohort(user, proposal.cohort)
 

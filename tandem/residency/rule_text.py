@@ -27,9 +27,7 @@ from tandem.residency.scheduling.findings import Finding, block_ranges
 # number when the template is filled.
 TEMPLATES: dict[str, Promise] = {
     # ------------------------------------------------------------ a schedule breaks a rule
-    "leave": gettext_lazy(
-        "%(resident)s is on leave in %(block)s but assigned to %(department)s."
-    ),
+    "leave": gettext_lazy("%(resident)s is on leave in %(block)s but assigned to %(department)s."),
     "idle": gettext_lazy(
         "%(resident)s has no rotation in %(block)s, but %(program)s allows no idle blocks."
     ),
@@ -38,8 +36,7 @@ TEMPLATES: dict[str, Promise] = {
         "include."
     ),
     "pinned": gettext_lazy(
-        "%(resident)s is pinned to %(department)s in %(block)s, but the schedule has "
-        "%(assigned)s."
+        "%(resident)s is pinned to %(department)s in %(block)s, but the schedule has %(assigned)s."
     ),
     "duration": ngettext_lazy(
         "In %(blocks)s, %(resident)s has a stint of %(length)s block on %(department)s, which is "
@@ -49,17 +46,13 @@ TEMPLATES: dict[str, Promise] = {
         "length",
     ),
     "requirement_min": ngettext_lazy(
-        "%(resident)s has %(count)s block on %(departments)s; %(program)s needs at least "
-        "%(min)s.",
-        "%(resident)s has %(count)s blocks on %(departments)s; %(program)s needs at least "
-        "%(min)s.",
+        "%(resident)s has %(count)s block on %(departments)s; %(program)s needs at least %(min)s.",
+        "%(resident)s has %(count)s blocks on %(departments)s; %(program)s needs at least %(min)s.",
         "count",
     ),
     "requirement_max": ngettext_lazy(
-        "%(resident)s has %(count)s block on %(departments)s; %(program)s allows at most "
-        "%(max)s.",
-        "%(resident)s has %(count)s blocks on %(departments)s; %(program)s allows at most "
-        "%(max)s.",
+        "%(resident)s has %(count)s block on %(departments)s; %(program)s allows at most %(max)s.",
+        "%(resident)s has %(count)s blocks on %(departments)s; %(program)s allows at most %(max)s.",
         "count",
     ),
     "precedence": gettext_lazy(
@@ -110,8 +103,7 @@ TEMPLATES: dict[str, Promise] = {
         "count",
     ),
     "unknown_rotation": gettext_lazy(
-        "%(resident)s is assigned in %(block)s to a department outside the rules "
-        "(%(department)s)."
+        "%(resident)s is assigned in %(block)s to a department outside the rules (%(department)s)."
     ),
     "wrong_objective": gettext_lazy("The stated objective %(stated)s should be %(objective)s."),
     "bound_below_objective": gettext_lazy(
@@ -120,9 +112,7 @@ TEMPLATES: dict[str, Promise] = {
     "optimal_without_bound": gettext_lazy(
         "The schedule is marked optimal, but its bound %(bound)s is not its objective."
     ),
-    "schedule_without_status": gettext_lazy(
-        "The status is %(status)s, but a schedule is given."
-    ),
+    "schedule_without_status": gettext_lazy("The status is %(status)s, but a schedule is given."),
     # ------------------------------------------------------------ rules that cannot all hold
     "conflict_cap_min": ngettext_lazy(
         "In %(block)s, %(department)s needs at least %(min)s resident; residents not on leave "
@@ -150,8 +140,7 @@ TEMPLATES: dict[str, Promise] = {
         "%(resident)s is pinned to %(department)s in %(block)s, but is on leave then."
     ),
     "conflict_pinned_not_in_program": gettext_lazy(
-        "%(resident)s is pinned to %(department)s in %(block)s, which %(program)s does not "
-        "include."
+        "%(resident)s is pinned to %(department)s in %(block)s, which %(program)s does not include."
     ),
     "conflict_requirement_min": ngettext_lazy(
         "%(resident)s needs at least %(min)s block on %(departments)s (%(program)s).",
@@ -171,8 +160,7 @@ TEMPLATES: dict[str, Promise] = {
         "max",
     ),
     "conflict_precedence": gettext_lazy(
-        "%(resident)s must have a block on %(before)s before any block on %(after)s "
-        "(%(program)s)."
+        "%(resident)s must have a block on %(before)s before any block on %(after)s (%(program)s)."
     ),
     "conflict_forbidden_sequence": gettext_lazy(
         "%(resident)s may not go from %(first)s straight into %(second)s (%(program)s)."
@@ -222,8 +210,11 @@ def names_for(instance: dict[str, Any], *, calendar_id: int | None = None) -> Na
     return names_from(departments, members, blocks)
 
 
-def names_from(departments: Mapping[str, Department], members: Mapping[str, CohortMember],
-               blocks: Iterable[Block] = ()) -> Names:
+def names_from(
+    departments: Mapping[str, Department],
+    members: Mapping[str, CohortMember],
+    blocks: Iterable[Block] = (),
+) -> Names:
     """Names from ``selectors.labels_for``'s maps (programs and hospitals come with them)."""
     return Names(
         departments=departments,
@@ -382,15 +373,19 @@ def _any_of(items: list[str], names: Names) -> str:
         return items[0]
     separator = _plain(pgettext("list separator", ", "), names)
     return _plain(_("%(names)s or %(last)s"), names) % {
-        "names": separator.join(items[:-1]), "last": items[-1]}
+        "names": separator.join(items[:-1]),
+        "last": items[-1],
+    }
 
 
 def _dates(first: int, last: int, names: Names) -> str | None:
     start, end = names.blocks.get(first), names.blocks.get(last)
     if start is None or end is None:
         return None
-    return (f"{date_format(start.start_date, 'MONTH_DAY_FORMAT')} – "
-            f"{date_format(end.end_date, 'MONTH_DAY_FORMAT')}")
+    return (
+        f"{date_format(start.start_date, 'MONTH_DAY_FORMAT')} – "
+        f"{date_format(end.end_date, 'MONTH_DAY_FORMAT')}"
+    )
 
 
 def _block(index: int, names: Names) -> str:
@@ -398,8 +393,7 @@ def _block(index: int, names: Names) -> str:
     dates = _dates(index, index, names)
     if dates is None:
         return _plain(_("block %(number)s") % {"number": index + 1}, names)
-    return _plain(_("block %(number)s (%(dates)s)") % {"number": index + 1, "dates": dates},
-                  names)
+    return _plain(_("block %(number)s (%(dates)s)") % {"number": index + 1, "dates": dates}, names)
 
 
 def _run(first: int, last: int, names: Names) -> str:
@@ -409,8 +403,7 @@ def _run(first: int, last: int, names: Names) -> str:
     dates = _dates(first, last, names)
     if dates is None:
         return _plain(_("blocks %(numbers)s") % {"numbers": numbers}, names)
-    return _plain(_("blocks %(numbers)s (%(dates)s)") % {"numbers": numbers, "dates": dates},
-                  names)
+    return _plain(_("blocks %(numbers)s (%(dates)s)") % {"numbers": numbers, "dates": dates}, names)
 
 
 def _block_list(indices: list[int], names: Names) -> str:

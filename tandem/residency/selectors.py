@@ -195,9 +195,11 @@ def agreement_list_for_quotas(user: Any) -> QuerySet[Agreement]:
 
 
 def institution_list_of_agreements(agreements: QuerySet[Agreement]) -> QuerySet[Institution]:
-    return Institution.objects.filter(
-        agreement_parties__agreement__in=agreements.values("pk")
-    ).distinct().order_by("name")
+    return (
+        Institution.objects.filter(agreement_parties__agreement__in=agreements.values("pk"))
+        .distinct()
+        .order_by("name")
+    )
 
 
 # --------------------------------------------------------------------------- cohorts, proposals
@@ -211,9 +213,7 @@ def cohort_list_visible_to(user: Any) -> QuerySet[Cohort]:
         proposal__cohort=OuterRef("pk"),
         institution_id__in=tenancy.coordinated_institution_ids(user),
     )
-    return queryset.filter(
-        Q(institution_id__in=_staff_institution_ids(user)) | Exists(partner_of)
-    )
+    return queryset.filter(Q(institution_id__in=_staff_institution_ids(user)) | Exists(partner_of))
 
 
 def cohort_get_for_user_or_404(user: Any, pk: int) -> Cohort:
@@ -262,20 +262,25 @@ def member_list_for_cohort_page(cohort: Cohort) -> QuerySet[CohortMember]:
 def calendar_span(calendar_id: int) -> tuple[Any, Any]:
     """The first and the last day of a calendar's blocks."""
     span = Block.objects.filter(calendar_id=calendar_id).aggregate(
-        first=Min("start_date"), last=Max("end_date"))
+        first=Min("start_date"), last=Max("end_date")
+    )
     return span["first"], span["last"]
 
 
-def membership_overlapping(resident: Any, calendar_id: int,
-                           exclude_cohort_id: int | None = None) -> CohortMember | None:
+def membership_overlapping(
+    resident: Any, calendar_id: int, exclude_cohort_id: int | None = None
+) -> CohortMember | None:
     """The resident's membership of another cohort whose calendar shares days with this one
     (a resident rotates in one schedule at a time)."""
     first, last = calendar_span(calendar_id)
     if first is None:
         return None
-    spans = Block.objects.values("calendar_id").annotate(
-        first=Min("start_date"), last=Max("end_date")).filter(
-        first__lte=last, last__gte=first).values("calendar_id")
+    spans = (
+        Block.objects.values("calendar_id")
+        .annotate(first=Min("start_date"), last=Max("end_date"))
+        .filter(first__lte=last, last__gte=first)
+        .values("calendar_id")
+    )
     members = CohortMember.objects.filter(resident=resident, cohort__calendar_id__in=spans)
     if exclude_cohort_id is not None:
         members = members.exclude(cohort_id=exclude_cohort_id)
@@ -353,14 +358,16 @@ def proposal_list_for_cohort(user: Any, cohort: Cohort) -> QuerySet[ScheduleProp
 def schedule_get_for_user_or_404(user: Any, cohort_pk: int) -> PublishedSchedule:
     cohort = cohort_get_for_user_or_404(user, cohort_pk)
     return get_object_or_404(
-        PublishedSchedule.objects.select_related("cohort__institution", "cohort__calendar",
-                                                 "proposal", "published_by"),
+        PublishedSchedule.objects.select_related(
+            "cohort__institution", "cohort__calendar", "proposal", "published_by"
+        ),
         cohort=cohort,
     )
 
 
-def visible_member_keys(user: Any, cohort: Cohort, solution: dict | None,
-                        site_of: dict[str, str]) -> set[str] | None:
+def visible_member_keys(
+    user: Any, cohort: Cohort, solution: dict | None, site_of: dict[str, str]
+) -> set[str] | None:
     """The resident rows of a schedule this person may see; None means every row.
 
     A partner hospital's coordinator sees only the residents placed at their hospital."""
@@ -377,11 +384,9 @@ def _institutions(ids: set[int]) -> list:
 
 def my_memberships(user: Any) -> QuerySet[CohortMember]:
     """The cohorts this resident belongs to that have a published schedule."""
-    return (
-        CohortMember.objects.filter(resident_id=getattr(user, "pk", None),
-                                    cohort__schedule__isnull=False)
-        .select_related("cohort__calendar", "cohort__institution", "program")
-    )
+    return CohortMember.objects.filter(
+        resident_id=getattr(user, "pk", None), cohort__schedule__isnull=False
+    ).select_related("cohort__calendar", "cohort__institution", "program")
 
 
 def my_member_get_or_404(user: Any, pk: int) -> CohortMember:
@@ -410,14 +415,18 @@ def leave_list_visible_to(user: Any) -> QuerySet[LeaveRequest]:
 
 def swap_list_visible_to(user: Any) -> QuerySet[SwapRequest]:
     queryset = SwapRequest.objects.select_related(
-        "member__resident", "other__resident", "member__cohort__institution", "block",
+        "member__resident",
+        "other__resident",
+        "member__cohort__institution",
+        "block",
         "decided_by",
     )
     if tenancy.is_consortium_admin(user):
         return queryset
     me = getattr(user, "pk", None)
     return queryset.filter(
-        Q(member__resident_id=me) | Q(other__resident_id=me)
+        Q(member__resident_id=me)
+        | Q(other__resident_id=me)
         | Q(member__cohort__institution_id__in=tenancy.coordinated_institution_ids(user))
     )
 
@@ -455,9 +464,7 @@ def residency_dashboard(user: Any) -> dict[str, Any]:
     return {
         "cohorts": cohort_list_visible_to(user).count(),
         "pending_approvals": pending_approvals,
-        "pending_requests": leave_list_visible_to(user)
-        .filter(status=RequestStatus.PENDING)
-        .count()
+        "pending_requests": leave_list_visible_to(user).filter(status=RequestStatus.PENDING).count()
         + swap_list_visible_to(user).filter(status=RequestStatus.PENDING).count(),
         "my_schedules": my_memberships(user).count(),
     }

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from tandem.residency import schedule_services
+from tandem.residency import services_schedule
 
 
 @task()
 def solve_proposal(proposal_id: int) -> None:
-    schedule_services.proposal_solve(proposal_id=proposal_id)
+    services_schedule.proposal_solve(proposal_id=proposal_id)

@@ -1,6 +1,6 @@
 """Residency set-up pages: overview, departments of training bases, calendars and a program's
 page with its requirements and rules. (Creating and editing programs, requirements, cohorts and
-quotas: `setup_views.py`; cohort members: `member_views.py`.)"""
+quotas: `views_setup.py`; cohort members: `views_member.py`.)"""
 
 import json
 from typing import Any
@@ -18,7 +18,7 @@ from tandem.core.audit_labels import worded
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.institutions.models import Specialty
-from tandem.residency import checks, permissions, selectors, services
+from tandem.residency import permissions, rules, selectors, services
 from tandem.residency.forms import (
     CalendarForm,
     DepartmentFilterForm,
@@ -34,18 +34,22 @@ from tandem.residency.forms import (
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "residency/home.html", {
-        "cohorts": selectors.cohort_list_visible_to(user)[:50],
-        "programs": selectors.program_list_visible_to(user)[:50],
-        "calendars": selectors.calendar_list_visible_to(user)[:20],
-        "quotas": selectors.quota_list_visible_to(user)[:20],
-        "my_memberships": selectors.my_memberships(user),
-        "can_manage": permissions.can_manage_any(user),
-        "can_create_program": permissions.can_create_program(user),
-        "can_create_cohort": permissions.can_create_cohort(user),
-        "can_view_quotas": permissions.can_view_quotas(user),
-        "summary": selectors.residency_dashboard(user),
-    })
+    return render(
+        request,
+        "residency/home.html",
+        {
+            "cohorts": selectors.cohort_list_visible_to(user)[:50],
+            "programs": selectors.program_list_visible_to(user)[:50],
+            "calendars": selectors.calendar_list_visible_to(user)[:20],
+            "quotas": selectors.quota_list_visible_to(user)[:20],
+            "my_memberships": selectors.my_memberships(user),
+            "can_manage": permissions.can_manage_any(user),
+            "can_create_program": permissions.can_create_program(user),
+            "can_create_cohort": permissions.can_create_cohort(user),
+            "can_view_quotas": permissions.can_view_quotas(user),
+            "summary": selectors.residency_dashboard(user),
+        },
+    )
 
 
 @login_required
@@ -59,9 +63,13 @@ def department_list(request: HttpRequest) -> HttpResponse:
         request.user, base_id=base.pk if base else None, q=values.get("q") or ""
     )
     editable = set(selectors.base_list_editable_by(request.user).values_list("pk", flat=True))
-    context = {"filters": filters, "page_obj": paginate(request, queryset),
-               "query": query_without_page(request), "editable_bases": editable,
-               "can_create": permissions.can_create_department(request.user)}
+    context = {
+        "filters": filters,
+        "page_obj": paginate(request, queryset),
+        "query": query_without_page(request),
+        "editable_bases": editable,
+        "can_create": permissions.can_create_department(request.user),
+    }
     if request.htmx:
         return render(request, "residency/_department_results.html", context)
     return render(request, "residency/department_list.html", context)
@@ -71,13 +79,19 @@ def _department_page(request: HttpRequest, department: Any = None) -> HttpRespon
     bases = selectors.base_list_editable_by(request.user)
     initial = None
     if department is not None:
-        initial = {"base": department.base_id, "name": department.name,
-                   "name_zh": department.name_zh, "code": department.code,
-                   "min_per_block": department.min_per_block,
-                   "max_per_block": department.max_per_block, "duration": department.duration,
-                   "teachers": [t.pk for t in department.teachers.all()]}
-    form = DepartmentForm(request.POST if request.method == "POST" else None, initial=initial,
-                          bases=bases)
+        initial = {
+            "base": department.base_id,
+            "name": department.name,
+            "name_zh": department.name_zh,
+            "code": department.code,
+            "min_per_block": department.min_per_block,
+            "max_per_block": department.max_per_block,
+            "duration": department.duration,
+            "teachers": [t.pk for t in department.teachers.all()],
+        }
+    form = DepartmentForm(
+        request.POST if request.method == "POST" else None, initial=initial, bases=bases
+    )
     if department is not None:
         form.fields["base"].disabled = True
     if request.method == "POST":
@@ -87,8 +101,7 @@ def _department_page(request: HttpRequest, department: Any = None) -> HttpRespon
             data["teachers"] = list(data["teachers"])
             try:
                 if department is None:
-                    department = services.department_create(actor=request.user, base=base,
-                                                             **data)
+                    department = services.department_create(actor=request.user, base=base, **data)
                     messages.success(request, _("The department is added."))
                 else:
                     services.department_update(actor=request.user, department=department, **data)
@@ -97,11 +110,18 @@ def _department_page(request: HttpRequest, department: Any = None) -> HttpRespon
                 apply_validation_error(form, exc)
             else:
                 return redirect("residency:department_edit", pk=department.pk)
-        return render(request, "residency/department_form.html",
-                      {"form": form, "department": department}, status=400)
+        return render(
+            request,
+            "residency/department_form.html",
+            {"form": form, "department": department},
+            status=400,
+        )
     history = audit_history(department)[:50] if department is not None else []
-    return render(request, "residency/department_form.html",
-                  {"form": form, "department": department, "history": history})
+    return render(
+        request,
+        "residency/department_form.html",
+        {"form": form, "department": department, "history": history},
+    )
 
 
 @login_required
@@ -117,8 +137,9 @@ def department_create(request: HttpRequest) -> HttpResponse:
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     department = selectors.department_get_for_user_or_404(request.user, pk)
     if not permissions.can_edit_department(request.user, department):
-        raise PermissionDenied(_("Only the training office or the base's director can edit "
-                                 "this department."))
+        raise PermissionDenied(
+            _("Only the training office or the base's director can edit this department.")
+        )
     return _department_page(request, department)
 
 
@@ -145,8 +166,11 @@ def calendar_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def calendar_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cal = selectors.calendar_get_for_user_or_404(request.user, pk)
-    return render(request, "residency/calendar_detail.html", {
-        "calendar": cal, "blocks": cal.blocks.all(), "history": audit_history(cal)[:50]})
+    return render(
+        request,
+        "residency/calendar_detail.html",
+        {"calendar": cal, "blocks": cal.blocks.all(), "history": audit_history(cal)[:50]},
+    )
 
 
 def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[str, Any]:
@@ -158,12 +182,20 @@ def _program_context(request: HttpRequest, program: Any, **extra: Any) -> dict[s
         "can_edit": permissions.can_manage_institution(request.user, program.institution_id),
         "requirement_form": extra.pop("requirement_form", None)
         or RequirementForm(departments=departments),
-        "rules_form": extra.pop("rules_form", None) or RulesForm(initial={
-            "rules": json.dumps(program.rules or {}, indent=2), "may_idle": program.may_idle}),
-        "rule_rows": extra.pop("rule_rows", None) or SequenceRuleFormSet(
-            prefix="rule", initial=rule_rows(program.rules or {}),
-            form_kwargs={"departments": _program_departments(program)}),
-        "rule_sentences": [worded(text) for text in checks.rules_text(program.rules)],
+        "rules_form": extra.pop("rules_form", None)
+        or RulesForm(
+            initial={
+                "rules": json.dumps(program.rules or {}, indent=2),
+                "may_idle": program.may_idle,
+            }
+        ),
+        "rule_rows": extra.pop("rule_rows", None)
+        or SequenceRuleFormSet(
+            prefix="rule",
+            initial=rule_rows(program.rules or {}),
+            form_kwargs={"departments": _program_departments(program)},
+        ),
+        "rule_sentences": [worded(text) for text in rules.rules_text(program.rules)],
         "history": audit_history(program)[:50],
         **extra,
     }
@@ -181,21 +213,29 @@ def _program_departments(program: Any) -> Any:
 
 
 def _program_rule_rows(request: HttpRequest, program: Any) -> HttpResponse:
-    rows = SequenceRuleFormSet(request.POST, prefix="rule",
-                               form_kwargs={"departments": _program_departments(program)})
+    rows = SequenceRuleFormSet(
+        request.POST, prefix="rule", form_kwargs={"departments": _program_departments(program)}
+    )
     if rows.is_valid():
         try:
-            services.program_rules_update(actor=request.user, program=program,
-                                          rules=rows.rules(),
-                                          may_idle=bool(request.POST.get("may_idle")))
+            services.program_rules_update(
+                actor=request.user,
+                program=program,
+                rules=rows.rules(),
+                may_idle=bool(request.POST.get("may_idle")),
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("The rules are saved."))
             return redirect("residency:program_detail", pk=program.pk)
-    return render(request, "residency/program_detail.html",
-                  _program_context(request, program, rule_rows=rows), status=400)
+    return render(
+        request,
+        "residency/program_detail.html",
+        _program_context(request, program, rule_rows=rows),
+        status=400,
+    )
 
 
 def _require_program_editor(request: HttpRequest, pk: int) -> Any:
@@ -213,18 +253,25 @@ def requirement_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RequirementForm(request.POST, departments=departments)
     if form.is_valid():
         try:
-            services.requirement_add(actor=request.user, program=program,
-                                     departments=list(form.cleaned_data["departments"]),
-                                     min_blocks=form.cleaned_data["min_blocks"],
-                                     max_blocks=form.cleaned_data["max_blocks"],
-                                     is_elective=form.cleaned_data["is_elective"])
+            services.requirement_add(
+                actor=request.user,
+                program=program,
+                departments=list(form.cleaned_data["departments"]),
+                min_blocks=form.cleaned_data["min_blocks"],
+                max_blocks=form.cleaned_data["max_blocks"],
+                is_elective=form.cleaned_data["is_elective"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The requirement is added."))
             return redirect("residency:program_detail", pk=program.pk)
-    return render(request, "residency/program_detail.html",
-                  _program_context(request, program, requirement_form=form), status=400)
+    return render(
+        request,
+        "residency/program_detail.html",
+        _program_context(request, program, requirement_form=form),
+        status=400,
+    )
 
 
 @login_required
@@ -238,13 +285,20 @@ def program_rules(request: HttpRequest, pk: int) -> HttpResponse:
     form = RulesForm(request.POST)
     if form.is_valid():
         try:
-            services.program_rules_update(actor=request.user, program=program,
-                                          rules=form.cleaned_data["rules"],
-                                          may_idle=form.cleaned_data["may_idle"])
+            services.program_rules_update(
+                actor=request.user,
+                program=program,
+                rules=form.cleaned_data["rules"],
+                may_idle=form.cleaned_data["may_idle"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The rules are saved."))
             return redirect("residency:program_detail", pk=program.pk)
-    return render(request, "residency/program_detail.html",
-                  _program_context(request, program, rules_form=form), status=400)
+    return render(
+        request,
+        "residency/program_detail.html",
+        _program_context(request, program, rules_form=form),
+        status=400,
+    )

@@ -84,39 +84,48 @@ def _unit(resource_institution_id: int, unit_id: int | None) -> Any:
     return unit
 
 
-@router.get("/", response={200: list[ResourceOut], **ERRORS},
-            operation_id="resources_resource_list")
+@router.get(
+    "/", response={200: list[ResourceOut], **ERRORS}, operation_id="resources_resource_list"
+)
 @paginate(Pagination)
 def resource_list(request: HttpRequest, filters: Query[ResourceFilters]) -> Any:
     return selectors.resource_filter(
-        selectors.resource_list_visible_to(request.user), request.user,
-        kind=filters.kind, institution_id=filters.institution_id,
-        opened_to_me=filters.opened_to_me, search=filters.q.strip(),
+        selectors.resource_list_visible_to(request.user),
+        request.user,
+        kind=filters.kind,
+        institution_id=filters.institution_id,
+        opened_to_me=filters.opened_to_me,
+        search=filters.q.strip(),
     )
 
 
-@router.get("/{resource_id}", response={200: ResourceOut, **ERRORS},
-            operation_id="resources_resource_get")
+@router.get(
+    "/{resource_id}", response={200: ResourceOut, **ERRORS}, operation_id="resources_resource_get"
+)
 def resource_get(request: HttpRequest, resource_id: int) -> Any:
     return selectors.resource_get_for_user_or_404(request.user, resource_id)
 
 
-@router.post("/", response={201: ResourceOut, **ERRORS},
-             operation_id="resources_resource_create")
+@router.post("/", response={201: ResourceOut, **ERRORS}, operation_id="resources_resource_create")
 def resource_create(request: HttpRequest, payload: ResourceIn) -> Any:
     institution = institution_get_for_user_or_404(request.user, payload.institution_id)
     if not permissions.can_create_resource(request.user, institution):
         raise PermissionDenied(_("Only the institution's coordinators list its resources."))
     data = payload.dict(exclude={"institution_id", "unit_id"})
     resource = services.resource_create(
-        actor=request.user, institution=institution,
-        unit=_unit(institution.pk, payload.unit_id), **data,
+        actor=request.user,
+        institution=institution,
+        unit=_unit(institution.pk, payload.unit_id),
+        **data,
     )
     return Status(201, resource)
 
 
-@router.patch("/{resource_id}", response={200: ResourceOut, **ERRORS},
-              operation_id="resources_resource_update")
+@router.patch(
+    "/{resource_id}",
+    response={200: ResourceOut, **ERRORS},
+    operation_id="resources_resource_update",
+)
 def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePatch) -> Any:
     resource = selectors.resource_get_for_user_or_404(request.user, resource_id)
     if not permissions.can_change_resource(request.user, resource):
@@ -127,8 +136,11 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourcePat
     return services.resource_update(actor=request.user, resource=resource, **values)
 
 
-@router.get("/{resource_id}/openings", response={200: list[OpeningOut], **ERRORS},
-            operation_id="resources_opening_list")
+@router.get(
+    "/{resource_id}/openings",
+    response={200: list[OpeningOut], **ERRORS},
+    operation_id="resources_opening_list",
+)
 @paginate(Pagination)
 def opening_list(request: HttpRequest, resource_id: int) -> Any:
     resource = selectors.resource_get_for_user_or_404(request.user, resource_id)
@@ -142,13 +154,16 @@ def _resource_to_change(request: HttpRequest, resource_id: int) -> SharedResourc
     return resource
 
 
-@router.post("/{resource_id}/openings", response={201: OpeningOut, **ERRORS},
-             operation_id="resources_opening_create")
+@router.post(
+    "/{resource_id}/openings",
+    response={201: OpeningOut, **ERRORS},
+    operation_id="resources_opening_create",
+)
 def opening_create(request: HttpRequest, resource_id: int, payload: OpeningIn) -> Any:
     resource = _resource_to_change(request, resource_id)
-    agreement = selectors.opening_agreement_choices(resource).filter(
-        pk=payload.agreement_id
-    ).first()
+    agreement = (
+        selectors.opening_agreement_choices(resource).filter(pk=payload.agreement_id).first()
+    )
     if agreement is None:
         raise field_error(
             "agreement", _("Choose an agreement in force that the owner is a party to.")
@@ -157,14 +172,20 @@ def opening_create(request: HttpRequest, resource_id: int, payload: OpeningIn) -
     if partner is None:
         raise field_error("partner", _("Choose a partner that shares an agreement with the owner."))
     opening = services.resource_opening_create(
-        actor=request.user, resource=resource, agreement=agreement, partner=partner,
+        actor=request.user,
+        resource=resource,
+        agreement=agreement,
+        partner=partner,
         reason=payload.reason,
     )
     return Status(201, opening)
 
 
-@router.delete("/{resource_id}/openings/{opening_id}", response={204: None, **ERRORS},
-               operation_id="resources_opening_delete")
+@router.delete(
+    "/{resource_id}/openings/{opening_id}",
+    response={204: None, **ERRORS},
+    operation_id="resources_opening_delete",
+)
 def opening_delete(request: HttpRequest, resource_id: int, opening_id: int) -> Any:
     resource = _resource_to_change(request, resource_id)
     opening = selectors.opening_get_for_user_or_404(request.user, resource, opening_id)

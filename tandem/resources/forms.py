@@ -17,7 +17,9 @@ class ResourceFilterForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *ResourceKind.choices]
     )
     institution = forms.ModelChoiceField(
-        label=_("Institution"), required=False, queryset=Institution.objects.none(),
+        label=_("Institution"),
+        required=False,
+        queryset=Institution.objects.none(),
         empty_label=_("All institutions"),
     )
     opened_to_me = forms.BooleanField(label=_("Opened to my institution"), required=False)
@@ -37,11 +39,15 @@ class ResourceForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
     location = forms.CharField(label=_("Location"), max_length=200, required=False)
     contact = forms.CharField(
-        label=_("Contact"), max_length=200, required=False,
+        label=_("Contact"),
+        max_length=200,
+        required=False,
         help_text=_("Who to ask, with a phone number or e-mail address."),
     )
     is_active = forms.BooleanField(
-        label=_("Available"), required=False, initial=True,
+        label=_("Available"),
+        required=False,
+        initial=True,
         help_text=_("Clear to deactivate the resource; it is kept with its history."),
     )
 
@@ -55,8 +61,15 @@ class ResourceForm(forms.Form):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 field: getattr(instance, field)
-                for field in ("name", "name_zh", "kind", "description", "location", "contact",
-                              "is_active")
+                for field in (
+                    "name",
+                    "name_zh",
+                    "kind",
+                    "description",
+                    "location",
+                    "contact",
+                    "is_active",
+                )
             } | {"unit": instance.unit_id}
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = (  # type: ignore[attr-defined]
@@ -68,7 +81,8 @@ class ResourceForm(forms.Form):
 
 class OpeningForm(forms.Form):
     agreement = forms.ModelChoiceField(
-        label=_("Agreement"), queryset=Agreement.objects.none(),
+        label=_("Agreement"),
+        queryset=Agreement.objects.none(),
         help_text=_("The resource is shared only while this agreement is active."),
     )
     partner = forms.ModelChoiceField(label=_("Open to"), queryset=Institution.objects.none())

@@ -48,9 +48,7 @@ class SharedResource(BilingualName):
 class ResourceOpening(models.Model):
     """Opens a resource to a partner institution under an agreement both are parties to."""
 
-    resource = models.ForeignKey(
-        SharedResource, on_delete=models.CASCADE, related_name="openings"
-    )
+    resource = models.ForeignKey(SharedResource, on_delete=models.CASCADE, related_name="openings")
     agreement = models.ForeignKey(
         "agreements.Agreement",
         verbose_name=_("agreement"),

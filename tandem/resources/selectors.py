@@ -61,8 +61,10 @@ def resource_filter(
         queryset = queryset.filter(_opened_to(tenancy.own_institution_ids(user)))
     if search:
         queryset = queryset.filter(
-            Q(name__icontains=search) | Q(name_zh__icontains=search)
-            | Q(description__icontains=search) | Q(location__icontains=search)
+            Q(name__icontains=search)
+            | Q(name_zh__icontains=search)
+            | Q(description__icontains=search)
+            | Q(location__icontains=search)
         )
     return queryset
 

@@ -15,7 +15,14 @@ from tandem.resources.models import ResourceOpening, SharedResource
 from tandem.resources.selectors import OPENABLE_STATUSES
 
 RESOURCE_FIELDS = (
-    "name", "name_zh", "kind", "unit", "description", "location", "contact", "is_active",
+    "name",
+    "name_zh",
+    "kind",
+    "unit",
+    "description",
+    "location",
+    "contact",
+    "is_active",
 )
 _TEXT_FIELDS = ("name", "name_zh", "description", "location", "contact")
 
@@ -44,13 +51,21 @@ def resource_create(
     if not permissions.can_create_resource(actor, institution):
         raise PermissionDenied(_("Only the institution's coordinators list its resources."))
     resource = SharedResource(
-        institution=institution, name=name, name_zh=name_zh, kind=kind, unit=unit,
-        description=description, location=location, contact=contact,
+        institution=institution,
+        name=name,
+        name_zh=name_zh,
+        kind=kind,
+        unit=unit,
+        description=description,
+        location=location,
+        contact=contact,
     )
     _check_resource(resource)
     resource.save()
     audit_record(
-        actor=actor, action="resource.create", target=resource,
+        actor=actor,
+        action="resource.create",
+        target=resource,
         changes=diff({}, snapshot(resource, ("institution", *RESOURCE_FIELDS))),
     )
     return resource
@@ -75,7 +90,10 @@ def resource_update(
     changes = diff(before, snapshot(resource, RESOURCE_FIELDS))
     if changes:
         audit_record(
-            actor=actor, action="resource.update", target=resource, changes=changes,
+            actor=actor,
+            action="resource.update",
+            target=resource,
+            changes=changes,
             reason=reason,
         )
     return resource
@@ -120,7 +138,10 @@ def resource_opening_create(
     opening.full_clean()
     opening.save()
     audit_record(
-        actor=actor, action="resource.open", target=resource, reason=reason,
+        actor=actor,
+        action="resource.open",
+        target=resource,
+        reason=reason,
         changes={"opening": [None, f"{partner} · {agreement}"]},
     )
     return opening
@@ -137,7 +158,10 @@ def resource_opening_close(
     label = f"{opening.partner} · {opening.agreement}"
     opening.delete()
     audit_record(
-        actor=actor, action="resource.close", target=resource, reason=reason,
+        actor=actor,
+        action="resource.close",
+        target=resource,
+        reason=reason,
         changes={"opening": [label, None]},
     )
     return resource

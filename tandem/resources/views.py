@@ -25,9 +25,12 @@ def resource_list(request: HttpRequest) -> HttpResponse:
     if filters.is_valid():
         data = filters.cleaned_data
         queryset = selectors.resource_filter(
-            queryset, user, kind=data["kind"],
+            queryset,
+            user,
+            kind=data["kind"],
             institution_id=data["institution"].pk if data["institution"] else None,
-            opened_to_me=data["opened_to_me"], search=data["q"].strip(),
+            opened_to_me=data["opened_to_me"],
+            search=data["q"].strip(),
         )
     context = {
         "filters": filters,
@@ -47,13 +50,17 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = audit_history(resource)
     if not sees_all:  # openings to other partners are not theirs to see
         history = history.exclude(action__in=OPENING_ACTIONS)
-    return render(request, "resources/detail.html", {
-        "resource": resource,
-        "openings": selectors.opening_list_visible_to(request.user, resource),
-        "sees_all_openings": sees_all,
-        "can_change": permissions.can_change_resource(request.user, resource),
-        "history": history[:50],
-    })
+    return render(
+        request,
+        "resources/detail.html",
+        {
+            "resource": resource,
+            "openings": selectors.opening_list_visible_to(request.user, resource),
+            "sees_all_openings": sees_all,
+            "can_change": permissions.can_change_resource(request.user, resource),
+            "history": history[:50],
+        },
+    )
 
 
 @login_required
@@ -74,9 +81,15 @@ def resource_create(request: HttpRequest, institution_pk: int) -> HttpResponse:
             messages.success(request, _("The resource is listed."))
             return redirect("resources:detail", pk=resource.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "resources/form.html", {
-        "form": form, "institution": institution,
-    }, status=status)
+    return render(
+        request,
+        "resources/form.html",
+        {
+            "form": form,
+            "institution": institution,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -95,9 +108,16 @@ def resource_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The resource is saved."))
             return redirect("resources:detail", pk=resource.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "resources/form.html", {
-        "form": form, "institution": resource.institution, "resource": resource,
-    }, status=status)
+    return render(
+        request,
+        "resources/form.html",
+        {
+            "form": form,
+            "institution": resource.institution,
+            "resource": resource,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -109,18 +129,28 @@ def opening_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = OpeningForm(request.POST or None, resource=resource)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resource_opening_create(actor=request.user, resource=resource,
-                                             **form.cleaned_data)
+            services.resource_opening_create(
+                actor=request.user, resource=resource, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The resource is opened to %(partner)s.") % {
-                "partner": form.cleaned_data["partner"]})
+            messages.success(
+                request,
+                _("The resource is opened to %(partner)s.")
+                % {"partner": form.cleaned_data["partner"]},
+            )
             return redirect("resources:detail", pk=resource.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "resources/opening_form.html", {
-        "form": form, "resource": resource,
-    }, status=status)
+    return render(
+        request,
+        "resources/opening_form.html",
+        {
+            "form": form,
+            "resource": resource,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -134,6 +164,9 @@ def opening_close(request: HttpRequest, pk: int, opening_pk: int) -> HttpRespons
     services.resource_opening_close(
         actor=request.user, opening=opening, reason=request.POST.get("reason", "")[:500]
     )
-    messages.success(request, _("The resource is no longer opened to %(partner)s under that "
-                                "agreement.") % {"partner": partner})
+    messages.success(
+        request,
+        _("The resource is no longer opened to %(partner)s under that agreement.")
+        % {"partner": partner},
+    )
     return redirect("resources:detail", pk=resource.pk)

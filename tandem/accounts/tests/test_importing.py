@@ -14,12 +14,34 @@ from tandem.accounts.importing import ImportRejected, template_workbook
 from tandem.accounts.models import Membership, StudentNumber, TutorProfile, User
 from tandem.core.models import AuditEvent
 
-HEADER = ["full_name", "email", "role", "unit", "trainee_kind", "cohort", "student_number",
-          "title", "qualification", "research_areas", "annual_quota"]
+HEADER = [
+    "full_name",
+    "email",
+    "role",
+    "unit",
+    "trainee_kind",
+    "cohort",
+    "student_number",
+    "title",
+    "qualification",
+    "research_areas",
+    "annual_quota",
+]
 GOOD_ROWS = [
     ["Li Wei", "li.wei@example.org", "trainee", "", "doctoral", 2025, 2025101, "", "", "", ""],
-    ["Wang Fang", "wang.fang@example.org", "tutor", "Key Laboratory of Oncology", "", "", "",
-     "Professor", "doctoral", "Tumour immunology", 4],
+    [
+        "Wang Fang",
+        "wang.fang@example.org",
+        "tutor",
+        "Key Laboratory of Oncology",
+        "",
+        "",
+        "",
+        "Professor",
+        "doctoral",
+        "Tumour immunology",
+        4,
+    ],
     ["Zhao Min", "zhao.min@example.org", "teacher", "", "", "", "", "", "", "", ""],
 ]
 
@@ -64,8 +86,10 @@ def test_good_xlsx_creates_people_roles_profiles_and_invitations(
 def test_one_bad_row_among_good_ones_imports_nothing_and_names_row_and_column(
     cast, django_capture_on_commit_callbacks
 ):
-    rows = [*GOOD_ROWS, ["Bad Person", "not-an-email", "trainee", "", "doctoral", "soon", "",
-                         "", "", "", ""]]
+    rows = [
+        *GOOD_ROWS,
+        ["Bad Person", "not-an-email", "trainee", "", "doctoral", "soon", "", "", "", "", ""],
+    ]
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ImportRejected) as exc:
         _import(cast, xlsx(rows))
     found = {(e.row, e.column) for e in exc.value.row_errors}
@@ -88,10 +112,15 @@ def test_every_kind_of_row_error_is_reported(cast):
         _import(cast, xlsx(rows))
     found = {(e.row, e.column) for e in exc.value.row_errors}
     assert found >= {
-        (2, "full_name"), (2, "trainee_kind"), (2, "cohort"),
-        (3, "email"), (3, "role"), (3, "unit"),
+        (2, "full_name"),
+        (2, "trainee_kind"),
+        (2, "cohort"),
+        (3, "email"),
+        (3, "role"),
+        (3, "unit"),
         (4, "student_number"),
-        (5, "qualification"), (5, "annual_quota"),
+        (5, "qualification"),
+        (5, "annual_quota"),
         (6, "role"),
     }
 
@@ -105,9 +134,11 @@ def test_missing_required_column_is_reported_on_the_header_row(cast):
 
 @pytest.mark.django_db
 def test_gbk_csv_with_chinese_headers_and_values_is_read(cast):
-    text = ("姓名,邮箱,角色,学员类型,年级,学号\n"
-            "张伟,zhang.wei@example.org,学员,博士,2024,W2024001\n"
-            "李娜,li.na@example.org,导师,,,\n")
+    text = (
+        "姓名,邮箱,角色,学员类型,年级,学号\n"
+        "张伟,zhang.wei@example.org,学员,博士,2024,W2024001\n"
+        "李娜,li.na@example.org,导师,,,\n"
+    )
     summary = _import(cast, csv_file(text, encoding="gbk"))
     assert summary.total == 2
     zhang = User.objects.get(email="zhang.wei@example.org")

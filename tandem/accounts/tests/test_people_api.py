@@ -22,8 +22,11 @@ def test_person_list_is_scoped_and_filterable(cast, client_for):
 def test_outsider_gets_404_on_a_person_of_a(cast, client_for):
     client = client_for("outsider")
     assert client.get(f"{API}/people/{cast.trainee.pk}").status_code == 404
-    response = client.put(f"{API}/people/{cast.tutor_a.pk}/tutor-profile",
-                          data=json.dumps({"annual_quota": 9}), content_type="application/json")
+    response = client.put(
+        f"{API}/people/{cast.tutor_a.pk}/tutor-profile",
+        data=json.dumps({"annual_quota": 9}),
+        content_type="application/json",
+    )
     assert response.status_code == 404
 
 
@@ -38,17 +41,27 @@ def test_student_numbers_are_shown_to_managers_only(cast, client_for):
 @pytest.mark.django_db
 def test_tutor_cannot_invite(cast, client_for):
     response = client_for("tutor_a").post(
-        f"{API}/people/invite", content_type="application/json",
-        data=json.dumps({"email": "x@example.org", "full_name": "X", "role": "teacher",
-                         "institution_id": cast.inst_a.pk}))
+        f"{API}/people/invite",
+        content_type="application/json",
+        data=json.dumps(
+            {
+                "email": "x@example.org",
+                "full_name": "X",
+                "role": "teacher",
+                "institution_id": cast.inst_a.pk,
+            }
+        ),
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
 def test_bad_quota_names_the_field(cast, client_for):
     response = client_for("coord_a").put(
-        f"{API}/people/{cast.tutor_a.pk}/tutor-profile", content_type="application/json",
-        data=json.dumps({"annual_quota": 80}))
+        f"{API}/people/{cast.tutor_a.pk}/tutor-profile",
+        content_type="application/json",
+        data=json.dumps({"annual_quota": 80}),
+    )
     assert response.status_code == 400
     assert "annual_quota" in response.json()["errors"]
 
@@ -57,7 +70,8 @@ def test_bad_quota_names_the_field(cast, client_for):
 def test_import_returns_201_with_a_summary(cast, client_for):
     file = SimpleUploadedFile("p.csv", b"full_name,email,role\nAn,an@example.org,teacher\n")
     response = client_for("coord_a").post(
-        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file})
+        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file}
+    )
     assert response.status_code == 201, response.content
     assert response.json()["invited"] == ["an@example.org"]
 
@@ -65,12 +79,15 @@ def test_import_returns_201_with_a_summary(cast, client_for):
 @pytest.mark.django_db
 def test_import_returns_400_with_errors_by_row_and_column(cast, client_for):
     file = SimpleUploadedFile(
-        "p.csv", b"full_name,email,role\nAn,an@example.org,teacher\nBo,bo,teacher\n")
+        "p.csv", b"full_name,email,role\nAn,an@example.org,teacher\nBo,bo,teacher\n"
+    )
     response = client_for("coord_a").post(
-        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file})
+        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file}
+    )
     assert response.status_code == 400
     assert response.json()["rows"] == [
-        {"row": 3, "column": "email", "message": "“bo” is not an e-mail address."}]
+        {"row": 3, "column": "email", "message": "“bo” is not an e-mail address."}
+    ]
     assert not User.objects.filter(email="an@example.org").exists()
 
 
@@ -78,5 +95,6 @@ def test_import_returns_400_with_errors_by_row_and_column(cast, client_for):
 def test_partner_coordinator_gets_403_importing_into_a(cast, client_for):
     file = SimpleUploadedFile("p.csv", b"full_name,email,role\nAn,an@example.org,teacher\n")
     response = client_for("coord_b").post(
-        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file})
+        f"{API}/people/import?institution_id={cast.inst_a.pk}", {"file": file}
+    )
     assert response.status_code == 403

@@ -19,7 +19,12 @@ def test_admin_sees_everyone(cast):
 @pytest.mark.django_db
 def test_coordinator_sees_own_and_partner_institutions_but_not_outsiders(cast):
     assert _names(cast.coord_a) == {
-        "coord_a", "coord_b", "tutor_a", "tutor_b", "trainee", "resident"
+        "coord_a",
+        "coord_b",
+        "tutor_a",
+        "tutor_b",
+        "trainee",
+        "resident",
     }
 
 
@@ -66,6 +71,7 @@ def test_filter_by_role_and_search(cast):
 @pytest.mark.django_db
 def test_person_in_two_institutions_is_listed_once(cast):
     MembershipFactory(user=cast.tutor_a, institution=cast.inst_b, role="teacher")
-    usernames = list(selectors.person_list_visible_to(cast.coord_a).values_list(
-        "username", flat=True))
+    usernames = list(
+        selectors.person_list_visible_to(cast.coord_a).values_list("username", flat=True)
+    )
     assert usernames.count("tutor_a") == 1

@@ -11,8 +11,11 @@ from tandem.core.models import AuditEvent
 
 def _invite(cast, actor=None, **overrides):
     values = {
-        "actor": actor or cast.coord_a, "email": "New.Person@Example.org",
-        "full_name": "New Person", "institution": cast.inst_a, "role": Role.TEACHER,
+        "actor": actor or cast.coord_a,
+        "email": "New.Person@Example.org",
+        "full_name": "New Person",
+        "institution": cast.inst_a,
+        "role": Role.TEACHER,
         "language": "zh-hans",
     }
     values.update(overrides)
@@ -28,8 +31,9 @@ def test_invite_creates_account_without_password_and_mails_a_set_password_link(
     assert person.username == "new.person@example.org"
     assert person.email == "new.person@example.org"
     assert not person.has_usable_password()
-    assert Membership.objects.filter(user=person, role="teacher", institution=cast.inst_a,
-                                     is_active=True).exists()
+    assert Membership.objects.filter(
+        user=person, role="teacher", institution=cast.inst_a, is_active=True
+    ).exists()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["new.person@example.org"]
@@ -83,16 +87,22 @@ def test_invite_with_a_bad_email_names_the_field_and_saves_nothing(cast):
 @pytest.mark.django_db
 def test_unit_must_belong_to_the_institution(cast):
     with pytest.raises(ValidationError) as exc:
-        services.membership_add(actor=cast.admin, user=cast.tutor_b, role=Role.TEACHER,
-                                institution=cast.inst_b, unit=cast.lab_a)
+        services.membership_add(
+            actor=cast.admin,
+            user=cast.tutor_b,
+            role=Role.TEACHER,
+            institution=cast.inst_b,
+            unit=cast.lab_a,
+        )
     assert "unit" in exc.value.message_dict
 
 
 @pytest.mark.django_db
 def test_the_same_active_role_cannot_be_added_twice(cast):
     with pytest.raises(ValidationError) as exc:
-        services.membership_add(actor=cast.coord_a, user=cast.tutor_a, role=Role.TUTOR,
-                                institution=cast.inst_a)
+        services.membership_add(
+            actor=cast.coord_a, user=cast.tutor_a, role=Role.TUTOR, institution=cast.inst_a
+        )
     assert "role" in exc.value.message_dict
 
 
@@ -110,8 +120,9 @@ def test_ending_a_role_deactivates_and_audits_it(cast):
 def test_an_ended_role_can_be_given_again(cast):
     membership = cast.tutor_a.memberships.get(role="tutor")
     services.membership_end(actor=cast.coord_a, membership=membership)
-    again = services.membership_add(actor=cast.coord_a, user=cast.tutor_a, role=Role.TUTOR,
-                                    institution=cast.inst_a)
+    again = services.membership_add(
+        actor=cast.coord_a, user=cast.tutor_a, role=Role.TUTOR, institution=cast.inst_a
+    )
     assert again.pk == membership.pk and again.is_active
 
 
@@ -127,8 +138,9 @@ def test_coordinator_cannot_end_their_own_last_coordinator_role(cast):
 
 @pytest.mark.django_db
 def test_a_coordinator_role_can_end_once_another_coordinator_exists(cast):
-    services.membership_add(actor=cast.coord_a, user=cast.tutor_a, role=Role.COORDINATOR,
-                            institution=cast.inst_a)
+    services.membership_add(
+        actor=cast.coord_a, user=cast.tutor_a, role=Role.COORDINATOR, institution=cast.inst_a
+    )
     membership = cast.coord_a.memberships.get(role="coordinator")
     services.membership_end(actor=cast.coord_a, membership=membership)
     assert not Membership.objects.get(pk=membership.pk).is_active
@@ -137,15 +149,20 @@ def test_a_coordinator_role_can_end_once_another_coordinator_exists(cast):
 @pytest.mark.django_db
 def test_partner_coordinator_cannot_end_a_role_at_a(cast):
     with pytest.raises(PermissionDenied):
-        services.membership_end(actor=cast.coord_b,
-                                membership=cast.tutor_a.memberships.get(role="tutor"))
+        services.membership_end(
+            actor=cast.coord_b, membership=cast.tutor_a.memberships.get(role="tutor")
+        )
 
 
 @pytest.mark.django_db
 def test_trainee_profile_saves_student_numbers_and_audits(cast):
     profile = services.trainee_profile_save(
-        actor=cast.coord_a, user=cast.resident, kind="resident", cohort=2023,
-        specialty="Surgery", student_numbers={cast.inst_a.pk: "R2023001"},
+        actor=cast.coord_a,
+        user=cast.resident,
+        kind="resident",
+        cohort=2023,
+        specialty="Surgery",
+        student_numbers={cast.inst_a.pk: "R2023001"},
     )
     assert profile.cohort == 2023
     assert StudentNumber.objects.get(trainee=profile).number == "R2023001"
@@ -157,7 +174,10 @@ def test_trainee_profile_saves_student_numbers_and_audits(cast):
 def test_student_number_is_unique_per_institution(cast):
     with pytest.raises(ValidationError) as exc:
         services.trainee_profile_save(
-            actor=cast.coord_a, user=cast.resident, kind="resident", cohort=2024,
+            actor=cast.coord_a,
+            user=cast.resident,
+            kind="resident",
+            cohort=2024,
             student_numbers={cast.inst_a.pk: "A2025001"},  # the trainee's number
         )
     assert "student_numbers" in exc.value.message_dict
@@ -167,8 +187,9 @@ def test_student_number_is_unique_per_institution(cast):
 @pytest.mark.django_db
 def test_bad_cohort_names_the_field_and_saves_nothing(cast):
     with pytest.raises(ValidationError) as exc:
-        services.trainee_profile_save(actor=cast.coord_a, user=cast.resident, kind="resident",
-                                      cohort=1850)
+        services.trainee_profile_save(
+            actor=cast.coord_a, user=cast.resident, kind="resident", cohort=1850
+        )
     assert "cohort" in exc.value.message_dict
     assert cast.resident.trainee_profile.cohort == 2024
 
@@ -176,8 +197,9 @@ def test_bad_cohort_names_the_field_and_saves_nothing(cast):
 @pytest.mark.django_db
 def test_partner_coordinator_cannot_edit_a_trainee_profile_of_a(cast):
     with pytest.raises(PermissionDenied):
-        services.trainee_profile_save(actor=cast.coord_b, user=cast.trainee, kind="doctoral",
-                                      cohort=2025)
+        services.trainee_profile_save(
+            actor=cast.coord_b, user=cast.trainee, kind="doctoral", cohort=2025
+        )
 
 
 @pytest.mark.django_db
@@ -191,9 +213,14 @@ def test_tutor_quota_is_between_0_and_50(cast, quota):
 
 @pytest.mark.django_db
 def test_tutor_profile_save_records_the_change(cast):
-    services.tutor_profile_save(actor=cast.coord_a, user=cast.tutor_a, title="Professor",
-                                qualification="doctoral", research_areas="Oncology",
-                                annual_quota=5)
+    services.tutor_profile_save(
+        actor=cast.coord_a,
+        user=cast.tutor_a,
+        title="Professor",
+        qualification="doctoral",
+        research_areas="Oncology",
+        annual_quota=5,
+    )
     event = AuditEvent.objects.get(action="tutor_profile.save")
     assert event.changes["annual_quota"] == [3, 5]
 

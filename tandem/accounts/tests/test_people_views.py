@@ -66,8 +66,10 @@ def test_outsider_gets_404_on_a_person_of_a(cast, client_for):
 
 @pytest.mark.django_db
 def test_outsider_cannot_guess_a_missing_person(client_for):
-    assert client_for("outsider").get(
-        reverse("accounts:person_detail", args=[99999])).status_code == 404
+    assert (
+        client_for("outsider").get(reverse("accounts:person_detail", args=[99999])).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -94,8 +96,15 @@ def test_coordinator_edits_a_trainee_profile(cast, client_for):
     url = reverse("accounts:trainee_profile_edit", args=[cast.trainee.pk])
     client = client_for("coord_a")
     assert "A2025001" in client.get(url).content.decode()
-    response = client.post(url, {"kind": "academic_master", "cohort": 2024, "specialty": "X",
-                                 f"number_{cast.inst_a.pk}": "A2024999"})
+    response = client.post(
+        url,
+        {
+            "kind": "academic_master",
+            "cohort": 2024,
+            "specialty": "X",
+            f"number_{cast.inst_a.pk}": "A2024999",
+        },
+    )
     assert response.status_code == 302
     cast.trainee.trainee_profile.refresh_from_db()
     assert cast.trainee.trainee_profile.kind == "academic_master"
@@ -105,8 +114,9 @@ def test_coordinator_edits_a_trainee_profile(cast, client_for):
 @pytest.mark.django_db
 def test_duplicate_student_number_rerenders_the_form_with_400(cast, client_for):
     url = reverse("accounts:trainee_profile_edit", args=[cast.resident.pk])
-    response = client_for("coord_a").post(url, {
-        "kind": "resident", "cohort": 2024, f"number_{cast.inst_a.pk}": "A2025001"})
+    response = client_for("coord_a").post(
+        url, {"kind": "resident", "cohort": 2024, f"number_{cast.inst_a.pk}": "A2025001"}
+    )
     assert response.status_code == 400
     assert "already used" in response.content.decode()
 
@@ -121,9 +131,16 @@ def test_tutor_quota_above_50_is_refused(cast, client_for):
 
 @pytest.mark.django_db
 def test_invite_page_creates_the_person(cast, client_for):
-    response = client_for("coord_a").post(reverse("accounts:person_invite"), {
-        "full_name": "Nora New", "email": "nora@example.org", "language": "en",
-        "role": "teacher", "institution": cast.inst_a.pk})
+    response = client_for("coord_a").post(
+        reverse("accounts:person_invite"),
+        {
+            "full_name": "Nora New",
+            "email": "nora@example.org",
+            "language": "en",
+            "role": "teacher",
+            "institution": cast.inst_a.pk,
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(email="nora@example.org").memberships.get().role == "teacher"
 
@@ -137,7 +154,8 @@ def test_tutor_cannot_open_the_invite_page(client_for):
 def test_ending_the_last_coordinator_shows_an_error_and_keeps_the_role(cast, client_for):
     membership = cast.coord_a.memberships.get()
     response = client_for("coord_a").post(
-        reverse("accounts:membership_end", args=[membership.pk]), follow=True)
+        reverse("accounts:membership_end", args=[membership.pk]), follow=True
+    )
     assert "last coordinator" in response.content.decode()
     assert Membership.objects.get(pk=membership.pk).is_active
 
@@ -154,10 +172,15 @@ def _xlsx(rows):
 
 @pytest.mark.django_db
 def test_import_page_shows_errors_by_row_and_column_with_400(cast, client_for):
-    file = _xlsx([["Good", "good@example.org", "teacher", "", ""],
-                  ["Bad", "bad@example.org", "trainee", "alien", 2025]])
-    response = client_for("coord_a").post(reverse("accounts:people_import"),
-                                          {"institution": cast.inst_a.pk, "file": file})
+    file = _xlsx(
+        [
+            ["Good", "good@example.org", "teacher", "", ""],
+            ["Bad", "bad@example.org", "trainee", "alien", 2025],
+        ]
+    )
+    response = client_for("coord_a").post(
+        reverse("accounts:people_import"), {"institution": cast.inst_a.pk, "file": file}
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "trainee_kind" in body and "<td>3</td>" in body
@@ -167,8 +190,9 @@ def test_import_page_shows_errors_by_row_and_column_with_400(cast, client_for):
 @pytest.mark.django_db
 def test_import_page_imports_a_good_file(cast, client_for):
     file = _xlsx([["Good", "good@example.org", "teacher", "", ""]])
-    response = client_for("coord_a").post(reverse("accounts:people_import"),
-                                          {"institution": cast.inst_a.pk, "file": file})
+    response = client_for("coord_a").post(
+        reverse("accounts:people_import"), {"institution": cast.inst_a.pk, "file": file}
+    )
     assert response.status_code == 302
     assert User.objects.filter(email="good@example.org").exists()
 
@@ -176,8 +200,9 @@ def test_import_page_imports_a_good_file(cast, client_for):
 @pytest.mark.django_db
 def test_outsider_gets_404_importing_into_a(cast, client_for):
     file = _xlsx([["Good", "good@example.org", "teacher", "", ""]])
-    response = client_for("outsider").post(reverse("accounts:people_import"),
-                                           {"institution": cast.inst_a.pk, "file": file})
+    response = client_for("outsider").post(
+        reverse("accounts:people_import"), {"institution": cast.inst_a.pk, "file": file}
+    )
     assert response.status_code == 404
 
 

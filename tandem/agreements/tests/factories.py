@@ -29,14 +29,19 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     # The database requires these for agreements in force or ended; fill them in when a test
     # only asks for the status.
     activated_at = factory.LazyAttribute(
-        lambda o: timezone.now()
-        if o.status in (AgreementStatus.ACTIVE, AgreementStatus.SUPERSEDED, AgreementStatus.EXPIRED)
-        else None
+        lambda o: (
+            timezone.now()
+            if o.status
+            in (AgreementStatus.ACTIVE, AgreementStatus.SUPERSEDED, AgreementStatus.EXPIRED)
+            else None
+        )
     )
     ended_at = factory.LazyAttribute(
-        lambda o: timezone.now()
-        if o.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
-        else None
+        lambda o: (
+            timezone.now()
+            if o.status in (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
+            else None
+        )
     )
     end_reason = factory.LazyAttribute(
         lambda o: "Ended in a test" if o.status == AgreementStatus.TERMINATED else ""

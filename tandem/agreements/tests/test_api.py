@@ -27,8 +27,9 @@ def test_list_is_scoped_and_includes_parties_and_signatures(cast, client_for):
 
 
 def test_list_filters(cast, client_for):
-    response = client_for("admin").get(f"{API}/", {"status": "draft", "institution_id":
-                                                   cast.inst_c.pk})
+    response = client_for("admin").get(
+        f"{API}/", {"status": "draft", "institution_id": cast.inst_c.pk}
+    )
     assert [item["id"] for item in response.json()["items"]] == [cast.agreement_c.pk]
 
 
@@ -54,10 +55,13 @@ def test_list_query_count_is_constant(cast, client_for):
 def test_outsider_gets_404(cast, client_for):
     client = client_for("outsider")
     assert client.get(f"{API}/{cast.agreement_ab.pk}").status_code == 404
-    assert post(client, f"{API}/{cast.agreement_ab.pk}/terminate",
-                {"reason": "x"}).status_code == 404
-    assert post(client, f"{API}/{cast.draft_ab.pk}", _terms_json(cast),
-                method="put").status_code == 404
+    assert (
+        post(client, f"{API}/{cast.agreement_ab.pk}/terminate", {"reason": "x"}).status_code == 404
+    )
+    assert (
+        post(client, f"{API}/{cast.draft_ab.pk}", _terms_json(cast), method="put").status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("actor", ["tutor_a", "trainee"])
@@ -86,8 +90,10 @@ def test_full_lifecycle_through_the_api(cast, client_for):
     created = post(a, f"{API}/", _terms_json(cast))
     assert created.status_code == 201
     pk = created.json()["id"]
-    assert post(a, f"{API}/{pk}/sign", {"institution_id": cast.inst_a.pk}).json()["status"] \
+    assert (
+        post(a, f"{API}/{pk}/sign", {"institution_id": cast.inst_a.pk}).json()["status"]
         == "signing"
+    )
     assert post(b, f"{API}/{pk}/sign", {}).json()["status"] == "active"
     amended = post(b, f"{API}/{pk}/amend", {"reason": "More"})
     assert amended.status_code == 201
@@ -100,15 +106,15 @@ def test_full_lifecycle_through_the_api(cast, client_for):
 
 
 def test_terminate_without_reason_is_400_naming_reason(cast, client_for):
-    response = post(client_for("coord_a"), f"{API}/{cast.agreement_ab.pk}/terminate",
-                    {"reason": " "})
+    response = post(
+        client_for("coord_a"), f"{API}/{cast.agreement_ab.pk}/terminate", {"reason": " "}
+    )
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
 
 
 def test_awaiting_signature_lists_unsigned_drafts_of_coordinated_institutions(cast, client_for):
-    ids = [item["id"] for item in
-           client_for("coord_a").get(f"{API}/awaiting-my-signature").json()]
+    ids = [item["id"] for item in client_for("coord_a").get(f"{API}/awaiting-my-signature").json()]
     assert ids == [cast.draft_ab.pk]
     assert client_for("tutor_a").get(f"{API}/awaiting-my-signature").json() == []
 
@@ -120,12 +126,18 @@ def test_anonymous_gets_401(cast, client_for):
 def test_a_draft_cannot_name_a_person_the_author_cannot_see(cast, client_for):
     # Tom Tutor (A) is invisible to C's coordinator: naming him answers as for nobody, and no
     # draft is left that would show his name.
-    body = {**_terms_json(cast), "form": "tutor_initiated",
-            "parties": [{"institution_id": cast.inst_c.pk, "funding_share": 50},
-                        {"institution_id": cast.inst_a.pk, "funding_share": 50}]}
+    body = {
+        **_terms_json(cast),
+        "form": "tutor_initiated",
+        "parties": [
+            {"institution_id": cast.inst_c.pk, "funding_share": 50},
+            {"institution_id": cast.inst_a.pk, "funding_share": 50},
+        ],
+    }
     before = Agreement.objects.count()
-    named = post(client_for("outsider"), f"{API}/", {**body, "initiating_tutor_id":
-                                                     cast.tutor_a.pk})
+    named = post(
+        client_for("outsider"), f"{API}/", {**body, "initiating_tutor_id": cast.tutor_a.pk}
+    )
     nobody = post(client_for("outsider"), f"{API}/", {**body, "initiating_tutor_id": 987654})
     assert named.status_code == nobody.status_code == 400
     assert named.json() == nobody.json()

@@ -37,12 +37,14 @@ def test_awaiting_signature_drops_once_signed(cast):
 
 
 def test_versions_chain_lists_old_and_new(cast):
-    amendment = services.agreement_amend(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                         reason="x")
-    assert selectors.agreement_versions(cast.coord_b, amendment) == [cast.agreement_ab,
-                                                                     amendment]
+    amendment = services.agreement_amend(
+        actor=cast.coord_a, agreement=cast.agreement_ab, reason="x"
+    )
+    assert selectors.agreement_versions(cast.coord_b, amendment) == [cast.agreement_ab, amendment]
     assert [v.pk for v in selectors.agreement_versions(cast.coord_b, cast.agreement_ab)] == [
-        cast.agreement_ab.pk, amendment.pk]
+        cast.agreement_ab.pk,
+        amendment.pk,
+    ]
 
 
 def test_permissions_follow_role_and_state(cast):

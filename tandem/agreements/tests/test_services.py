@@ -120,14 +120,16 @@ def test_share_out_of_range_is_named(cast):
 
 
 def test_quota_year_outside_the_term_is_named(cast):
-    errors = _field_errors(cast, quotas=[{"year": 2026, "max_trainees": 2},
-                                         {"year": 2031, "max_trainees": 2}])
+    errors = _field_errors(
+        cast, quotas=[{"year": 2026, "max_trainees": 2}, {"year": 2031, "max_trainees": 2}]
+    )
     assert "quotas[1].year" in errors
 
 
 def test_duplicate_quota_year_is_named(cast):
-    errors = _field_errors(cast, quotas=[{"year": 2026, "max_trainees": 2},
-                                         {"year": 2026, "max_trainees": 3}])
+    errors = _field_errors(
+        cast, quotas=[{"year": 2026, "max_trainees": 2}, {"year": 2026, "max_trainees": 3}]
+    )
     assert "quotas[1].year" in errors
 
 
@@ -182,7 +184,8 @@ def test_tutor_initiated_needs_a_tutor_at_a_party(cast):
 
 def test_update_replaces_parties_and_quotas_of_a_draft(cast):
     agreement = services.agreement_update(
-        actor=cast.coord_b, agreement=cast.draft_ab,
+        actor=cast.coord_b,
+        agreement=cast.draft_ab,
         **draft_kwargs(cast, title="Renamed", quotas=[{"year": 2027, "max_trainees": 9}]),
     )
     assert agreement.title == "Renamed"
@@ -194,8 +197,7 @@ def test_update_replaces_parties_and_quotas_of_a_draft(cast):
 def test_update_is_refused_once_someone_signed(cast):
     services.agreement_sign(actor=cast.coord_a, agreement=cast.draft_ab)
     with pytest.raises(ValidationError):
-        services.agreement_update(actor=cast.coord_a, agreement=cast.draft_ab,
-                                  **draft_kwargs(cast))
+        services.agreement_update(actor=cast.coord_a, agreement=cast.draft_ab, **draft_kwargs(cast))
 
 
 # Signing -------------------------------------------------------------------------------------
@@ -208,22 +210,25 @@ def test_agreement_becomes_active_only_after_every_party_signed(cast):
     agreement = services.agreement_sign(actor=cast.coord_b, agreement=agreement)
     assert agreement.status == AgreementStatus.ACTIVE
     assert agreement.activated_at is not None
-    assert AuditEvent.objects.filter(action="agreement.sign",
-                                     target_id=str(agreement.pk)).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="agreement.sign", target_id=str(agreement.pk)).count() == 2
+    )
 
 
 def test_signing_twice_for_the_same_institution_is_refused(cast):
     services.agreement_sign(actor=cast.coord_a, agreement=cast.draft_ab)
     with pytest.raises(ValidationError) as info:
-        services.agreement_sign(actor=cast.coord_a, agreement=cast.draft_ab,
-                                institution=cast.inst_a)
+        services.agreement_sign(
+            actor=cast.coord_a, agreement=cast.draft_ab, institution=cast.inst_a
+        )
     assert "institution" in info.value.message_dict
 
 
 def test_coordinator_cannot_sign_for_another_party(cast):
     with pytest.raises(PermissionDenied):
-        services.agreement_sign(actor=cast.coord_a, agreement=cast.draft_ab,
-                                institution=cast.inst_b)
+        services.agreement_sign(
+            actor=cast.coord_a, agreement=cast.draft_ab, institution=cast.inst_b
+        )
 
 
 @pytest.mark.parametrize("actor", ["admin", "tutor_a", "outsider"])
@@ -286,8 +291,9 @@ def test_signed_amendment_supersedes_and_keeps_the_old_version(cast):
     cast.agreement_ab.refresh_from_db()
     assert new.status == AgreementStatus.ACTIVE
     assert cast.agreement_ab.status == AgreementStatus.SUPERSEDED
-    assert AuditEvent.objects.filter(action="agreement.supersede",
-                                     target_id=str(cast.agreement_ab.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="agreement.supersede", target_id=str(cast.agreement_ab.pk)
+    ).exists()
 
 
 def test_activation_of_amendment_repoints_resource_openings(cast):
@@ -295,13 +301,15 @@ def test_activation_of_amendment_repoints_resource_openings(cast):
     new = _amend_and_sign(cast)
     opening.refresh_from_db()
     assert opening.agreement == new
-    assert AuditEvent.objects.filter(action="resource_opening.repoint",
-                                     target_id=str(opening.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="resource_opening.repoint", target_id=str(opening.pk)
+    ).exists()
 
 
 def test_openings_stay_with_old_version_while_amendment_is_unsigned(cast):
-    amendment = services.agreement_amend(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                         reason="x")
+    amendment = services.agreement_amend(
+        actor=cast.coord_a, agreement=cast.agreement_ab, reason="x"
+    )
     services.agreement_sign(actor=cast.coord_a, agreement=amendment)
     assert ResourceOpening.objects.filter(agreement=cast.agreement_ab).count() == 1
 
@@ -317,8 +325,7 @@ def test_withdrawn_amendment_frees_the_version_for_a_new_one(cast):
     services.agreement_withdraw(actor=cast.coord_a, agreement=first, reason="Wrong numbers")
     first.refresh_from_db()
     assert first.status == AgreementStatus.TERMINATED
-    second = services.agreement_amend(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                      reason="2")
+    second = services.agreement_amend(actor=cast.coord_a, agreement=cast.agreement_ab, reason="2")
     assert second.amends == cast.agreement_ab
 
 
@@ -359,16 +366,18 @@ def test_any_party_coordinator_terminates_with_reason_and_audit(cast):
 
 
 def test_terminating_ends_an_open_amendment_too(cast):
-    amendment = services.agreement_amend(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                         reason="x")
+    amendment = services.agreement_amend(
+        actor=cast.coord_a, agreement=cast.agreement_ab, reason="x"
+    )
     services.agreement_terminate(actor=cast.coord_a, agreement=cast.agreement_ab, reason="End")
     amendment.refresh_from_db()
     assert amendment.status == AgreementStatus.TERMINATED
 
 
 def test_withdraw_draft(cast):
-    agreement = services.agreement_withdraw(actor=cast.coord_b, agreement=cast.draft_ab,
-                                            reason="Not needed")
+    agreement = services.agreement_withdraw(
+        actor=cast.coord_b, agreement=cast.draft_ab, reason="Not needed"
+    )
     assert agreement.status == AgreementStatus.TERMINATED
     with pytest.raises(ValidationError):
         services.agreement_withdraw(actor=cast.coord_b, agreement=cast.agreement_ab, reason="x")
@@ -404,20 +413,24 @@ def test_attachment_upload_checks_extension_and_size(cast, settings):
     settings.MAX_ATTACHMENT_BYTES = 10
     bad = SimpleUploadedFile("run.exe", b"MZ")
     with pytest.raises(ValidationError) as info:
-        services.agreement_attachment_add(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                          title="x", file=bad)
+        services.agreement_attachment_add(
+            actor=cast.coord_a, agreement=cast.agreement_ab, title="x", file=bad
+        )
     assert "file" in info.value.message_dict
     big = SimpleUploadedFile("scan.pdf", b"%PDF" + b"x" * 20)
     with pytest.raises(ValidationError) as info:
-        services.agreement_attachment_add(actor=cast.coord_a, agreement=cast.agreement_ab,
-                                          title="x", file=big)
+        services.agreement_attachment_add(
+            actor=cast.coord_a, agreement=cast.agreement_ab, title="x", file=big
+        )
     assert "file" in info.value.message_dict
     assert cast.agreement_ab.attachments.count() == 0
 
 
 def test_attachment_upload_saves_and_audits(cast):
     attachment = services.agreement_attachment_add(
-        actor=cast.coord_b, agreement=cast.agreement_ab, title="",
+        actor=cast.coord_b,
+        agreement=cast.agreement_ab,
+        title="",
         file=SimpleUploadedFile("Signed copy.pdf", b"%PDF-1.4"),
     )
     assert attachment.title == "Signed copy"
@@ -427,7 +440,9 @@ def test_attachment_upload_saves_and_audits(cast):
 def test_tutor_cannot_upload_attachment(cast):
     with pytest.raises(PermissionDenied):
         services.agreement_attachment_add(
-            actor=cast.tutor_a, agreement=cast.agreement_ab, title="x",
+            actor=cast.tutor_a,
+            agreement=cast.agreement_ab,
+            title="x",
             file=SimpleUploadedFile("a.pdf", b"%PDF"),
         )
 

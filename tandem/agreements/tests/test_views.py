@@ -43,8 +43,9 @@ def _make_agreements(cast, count):
         agreement = AgreementFactory(title=f"Bulk {index}", created_by=cast.coord_a)
         AgreementPartyFactory(agreement=agreement, institution=cast.inst_a)
         AgreementPartyFactory(agreement=agreement, institution=cast.inst_b)
-        AgreementSignatureFactory(agreement=agreement, institution=cast.inst_a,
-                                  signed_by=cast.coord_a)
+        AgreementSignatureFactory(
+            agreement=agreement, institution=cast.inst_a, signed_by=cast.coord_a
+        )
 
 
 @pytest.mark.parametrize("actor", ["coord_a", "admin"])
@@ -61,9 +62,11 @@ def test_list_query_count_does_not_grow_with_rows(cast, client_for, actor):
 
 
 def test_detail_shows_parties_signatures_policy_and_history(cast, client_for):
-    body = client_for("tutor_b").get(
-        reverse("agreements:detail", args=[cast.agreement_ab.pk])
-    ).content.decode()
+    body = (
+        client_for("tutor_b")
+        .get(reverse("agreements:detail", args=[cast.agreement_ab.pk]))
+        .content.decode()
+    )
     assert "Western Medical University" in body and "Eastern Medical University" in body
     assert "Bob Coordinator" in body  # who signed
     assert "first (experimental) or second (theoretical) tutor" in body
@@ -79,8 +82,7 @@ def test_detail_offers_sign_button_only_to_unsigned_party_coordinator(cast, clie
 
 def test_outsider_gets_404_on_every_agreement_page(cast, client_for):
     client = client_for("outsider")
-    for name in ("detail", "edit", "sign", "amend", "terminate", "withdraw",
-                 "attachment_upload"):
+    for name in ("detail", "edit", "sign", "amend", "terminate", "withdraw", "attachment_upload"):
         response = client.get(reverse(f"agreements:{name}", args=[cast.agreement_ab.pk]))
         assert response.status_code == 404, name
 
@@ -90,8 +92,9 @@ def test_wrong_role_gets_403_on_writes(cast, client_for, actor):
     client = client_for(actor)
     assert client.get(reverse("agreements:create")).status_code == 403
     assert client.get(reverse("agreements:edit", args=[cast.draft_ab.pk])).status_code == 403
-    response = client.post(reverse("agreements:terminate", args=[cast.agreement_ab.pk]),
-                           {"reason": "x"})
+    response = client.post(
+        reverse("agreements:terminate", args=[cast.agreement_ab.pk]), {"reason": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -114,7 +117,7 @@ def test_create_with_bad_shares_shows_error_on_the_row_and_saves_nothing(cast, c
     assert "funding_share" in parties.forms[1].errors
     # Summed up at the top too, linked to the field of party 2.
     body = response.content.decode()
-    summary = body[body.index('id="error-summary"'):body.index('id="terms-h"')]
+    summary = body[body.index('id="error-summary"') : body.index('id="terms-h"')]
     assert 'href="#id_parties-1-funding_share"' in summary and "(row 2)" in summary
 
 
@@ -154,14 +157,16 @@ def test_terminate_without_reason_rerenders_with_400(cast, client_for):
 
 def test_amend_page_opens_new_version_and_detail_links_versions(cast, client_for):
     client = client_for("coord_a")
-    response = client.post(reverse("agreements:amend", args=[cast.agreement_ab.pk]),
-                           {"reason": "More places"})
+    response = client.post(
+        reverse("agreements:amend", args=[cast.agreement_ab.pk]), {"reason": "More places"}
+    )
     amendment = Agreement.objects.get(amends=cast.agreement_ab)
     assert response["Location"] == reverse("agreements:detail", args=[amendment.pk])
     body = client.get(reverse("agreements:detail", args=[amendment.pk])).content.decode()
     assert reverse("agreements:detail", args=[cast.agreement_ab.pk]) in body
-    second = client.post(reverse("agreements:amend", args=[cast.agreement_ab.pk]),
-                         {"reason": "Again"})
+    second = client.post(
+        reverse("agreements:amend", args=[cast.agreement_ab.pk]), {"reason": "Again"}
+    )
     assert second.status_code == 400
     assert "already being prepared" in second.content.decode()
 
@@ -177,8 +182,7 @@ def test_attachment_upload_rejects_bad_type_naming_the_field(cast, client_for):
 
 
 def test_attachment_download_checks_visibility(cast, client_for):
-    attachment = AgreementAttachmentFactory(agreement=cast.agreement_ab,
-                                            uploaded_by=cast.coord_a)
+    attachment = AgreementAttachmentFactory(agreement=cast.agreement_ab, uploaded_by=cast.coord_a)
     url = reverse("agreements:attachment_download", args=[cast.agreement_ab.pk, attachment.pk])
     response = client_for("trainee").get(url)
     assert response.status_code == 200
@@ -189,8 +193,10 @@ def test_attachment_download_checks_visibility(cast, client_for):
 
 
 def test_withdraw_page_records_reason(cast, client_for):
-    client_for("coord_b").post(reverse("agreements:withdraw", args=[cast.draft_ab.pk]),
-                               {"reason": "Superseded by another plan"})
+    client_for("coord_b").post(
+        reverse("agreements:withdraw", args=[cast.draft_ab.pk]),
+        {"reason": "Superseded by another plan"},
+    )
     event = AuditEvent.objects.get(action="agreement.withdraw")
     assert event.reason == "Superseded by another plan"
 
@@ -216,9 +222,12 @@ def test_add_party_button_adds_a_row_without_saving(cast, client_for):
 
 def test_three_parties_through_the_form(cast, client_for):
     data = {
-        **_terms_form(cast), "parties-TOTAL_FORMS": "4",
-        "parties-0-funding_share": "40", "parties-1-funding_share": "30",
-        "parties-2-institution": cast.inst_c.pk, "parties-2-funding_share": "30",
+        **_terms_form(cast),
+        "parties-TOTAL_FORMS": "4",
+        "parties-0-funding_share": "40",
+        "parties-1-funding_share": "30",
+        "parties-2-institution": cast.inst_c.pk,
+        "parties-2-funding_share": "30",
         "form": "university_institute",
     }
     response = client_for("coord_a").post(reverse("agreements:create"), data)
@@ -234,10 +243,13 @@ def test_admin_change_page_shows_agreement_with_inlines(cast, client_for):
     assert client_for("coord_a").get(url).status_code == 302
 
 
-@pytest.mark.parametrize("action, heading, explanation", [
-    ("amend", "修订协议", "将以本协议为基础起草新版本"),
-    ("terminate", "终止协议", "协议将立即失效"),
-])
+@pytest.mark.parametrize(
+    "action, heading, explanation",
+    [
+        ("amend", "修订协议", "将以本协议为基础起草新版本"),
+        ("terminate", "终止协议", "协议将立即失效"),
+    ],
+)
 def test_amend_and_terminate_pages_speak_chinese(cast, client_for, action, heading, explanation):
     client = client_for("coord_a")
     client.get(reverse(f"agreements:{action}", args=[cast.agreement_ab.pk]))  # English first
@@ -253,7 +265,8 @@ def test_sign_button_is_gone_once_the_party_has_signed(cast, client_for):
     url = reverse("agreements:detail", args=[cast.draft_ab.pk])
     button = f"Sign for {cast.inst_a}"
     assert button in client.get(url).content.decode()
-    client.post(reverse("agreements:sign", args=[cast.draft_ab.pk]),
-                {"institution": cast.inst_a.pk})
+    client.post(
+        reverse("agreements:sign", args=[cast.draft_ab.pk]), {"institution": cast.inst_a.pk}
+    )
     assert button not in client.get(url).content.decode()
     assert f"Sign for {cast.inst_b}" in client_for("coord_b").get(url).content.decode()

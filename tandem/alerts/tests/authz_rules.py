@@ -24,27 +24,34 @@ RULES: dict[str, Rule] = {
         kwargs=lambda cast: {"pk": _w(cast)}, expect=expect(ok=RESPONSIBLE, hidden=NOT_TOLD)
     ),
     "alerts:acknowledge": page(
-        "POST", kwargs=lambda cast: {"pk": _w(cast)}, data=lambda cast: {"note": "Calling"},
+        "POST",
+        kwargs=lambda cast: {"pk": _w(cast)},
+        data=lambda cast: {"note": "Calling"},
         expect=expect(ok=RESPONSIBLE, hidden=NOT_TOLD, ok_status=REDIRECT),
     ),
     "alerts:resolve": page(
-        "POST", kwargs=lambda cast: {"pk": _w(cast)},
+        "POST",
+        kwargs=lambda cast: {"pk": _w(cast)},
         data=lambda cast: {"note": "The report came in by e-mail."},
         expect=expect(ok=RESPONSIBLE, hidden=NOT_TOLD, ok_status=REDIRECT),
     ),
-    "alerts:overview": page(
-        expect=expect(ok=COORDINATORS, forbidden=everyone_else(COORDINATORS))
-    ),
+    "alerts:overview": page(expect=expect(ok=COORDINATORS, forbidden=everyone_else(COORDINATORS))),
     "alerts:thresholds": page(
-        "POST", kwargs=lambda cast: {"institution_pk": cast.inst_a.pk},
-        data=lambda cast: {"no_report_weeks": 6, "milestone_days": 21,
-                           "tutor_silence_weeks": 8, "action_overdue_days": 3,
-                           "absences_in_row": 2},
+        "POST",
+        kwargs=lambda cast: {"institution_pk": cast.inst_a.pk},
+        data=lambda cast: {
+            "no_report_weeks": 6,
+            "milestone_days": 21,
+            "tutor_silence_weeks": 8,
+            "action_overdue_days": 3,
+            "absences_in_row": 2,
+        },
         expect=expect(ok=EDIT_A, forbidden=REACH_A, hidden=["outsider"], ok_status=REDIRECT),
     ),
     "alerts:notifications": page(expect=expect(ok=everyone_else())),
     "alerts:notification_read": page(
-        "POST", kwargs=lambda cast: {"pk": tutor_a_notification(cast).pk},
+        "POST",
+        kwargs=lambda cast: {"pk": tutor_a_notification(cast).pk},
         data=lambda cast: {},
         expect=expect(ok=["tutor_a"], hidden=everyone_else(["tutor_a"]), ok_status=REDIRECT),
     ),
@@ -52,7 +59,8 @@ RULES: dict[str, Rule] = {
         "POST", data=lambda cast: {}, expect=expect(ok=everyone_else(), ok_status=REDIRECT)
     ),
     "alerts:preferences": page(
-        "POST", data=lambda cast: {"email_mode": "immediate"},
+        "POST",
+        data=lambda cast: {"email_mode": "immediate"},
         expect=expect(ok=everyone_else(), ok_status=REDIRECT),
     ),
     # API
@@ -60,41 +68,51 @@ RULES: dict[str, Rule] = {
         "GET", lambda cast: "/api/v1/alerts/warnings", expect(ok=everyone_else(), anonymous=401)
     ),
     "alerts_warning_get": api(
-        "GET", lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}",
+        "GET",
+        lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}",
         expect(ok=RESPONSIBLE, hidden=NOT_TOLD, anonymous=401),
     ),
     "alerts_warning_acknowledge": api(
-        "POST", lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}/acknowledge",
-        expect(ok=RESPONSIBLE, hidden=NOT_TOLD, anonymous=401), data=lambda cast: {"note": ""},
+        "POST",
+        lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}/acknowledge",
+        expect(ok=RESPONSIBLE, hidden=NOT_TOLD, anonymous=401),
+        data=lambda cast: {"note": ""},
     ),
     "alerts_warning_resolve": api(
-        "POST", lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}/resolve",
+        "POST",
+        lambda cast: f"/api/v1/alerts/warnings/{_w(cast)}/resolve",
         expect(ok=RESPONSIBLE, hidden=NOT_TOLD, anonymous=401),
         data=lambda cast: {"note": "Talked to the trainee."},
     ),
     "alerts_thresholds_get": api(
-        "GET", lambda cast: f"/api/v1/alerts/thresholds/{cast.inst_a.pk}",
+        "GET",
+        lambda cast: f"/api/v1/alerts/thresholds/{cast.inst_a.pk}",
         expect(ok=[*EDIT_A, *REACH_A], hidden=["outsider"], anonymous=401),
     ),
     "alerts_thresholds_update": api(
-        "PATCH", lambda cast: f"/api/v1/alerts/thresholds/{cast.inst_a.pk}",
+        "PATCH",
+        lambda cast: f"/api/v1/alerts/thresholds/{cast.inst_a.pk}",
         expect(ok=EDIT_A, forbidden=REACH_A, hidden=["outsider"], anonymous=401),
         data=lambda cast: {"no_report_weeks": 6},
     ),
     "alerts_notification_list": api(
-        "GET", lambda cast: "/api/v1/alerts/notifications",
+        "GET",
+        lambda cast: "/api/v1/alerts/notifications",
         expect(ok=everyone_else(), anonymous=401),
     ),
     "alerts_notification_read": api(
-        "POST", lambda cast: f"/api/v1/alerts/notifications/{tutor_a_notification(cast).pk}/read",
+        "POST",
+        lambda cast: f"/api/v1/alerts/notifications/{tutor_a_notification(cast).pk}/read",
         expect(ok=["tutor_a"], hidden=everyone_else(["tutor_a"]), anonymous=401),
     ),
     "alerts_preferences_get": api(
-        "GET", lambda cast: "/api/v1/alerts/preferences",
+        "GET",
+        lambda cast: "/api/v1/alerts/preferences",
         expect(ok=everyone_else(), anonymous=401),
     ),
     "alerts_preferences_update": api(
-        "PUT", lambda cast: "/api/v1/alerts/preferences",
+        "PUT",
+        lambda cast: "/api/v1/alerts/preferences",
         expect(ok=everyone_else(), anonymous=401),
         data=lambda cast: {"email_mode": "digest_only"},
     ),

@@ -22,14 +22,24 @@ def allocation(cast: Any, cultivation: Any, *, amount: str, spent: str, warn_bel
     from tandem.funds.models import FundAllocation, ResearchFund
 
     fund = ResearchFund.objects.create(
-        code=f"F{FundAllocation.objects.count() + 1:04d}", title="Hypoxia fund",
-        source="Province", principal_investigator=cast.tutor_b, institution=cast.inst_b,
-        amount=Decimal("100000"), balance=Decimal("100000"),
-        start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2029, 12, 31),
+        code=f"F{FundAllocation.objects.count() + 1:04d}",
+        title="Hypoxia fund",
+        source="Province",
+        principal_investigator=cast.tutor_b,
+        institution=cast.inst_b,
+        amount=Decimal("100000"),
+        balance=Decimal("100000"),
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2029, 12, 31),
     )
     return FundAllocation.objects.create(
-        fund=fund, cultivation=cultivation, amount=Decimal(amount), spent=Decimal(spent),
-        warn_below=Decimal(warn_below), status="approved", created_by=cast.coord_b,
+        fund=fund,
+        cultivation=cultivation,
+        amount=Decimal(amount),
+        spent=Decimal(spent),
+        warn_below=Decimal(warn_below),
+        status="approved",
+        created_by=cast.coord_b,
     )
 
 
@@ -50,12 +60,18 @@ def open_warning(cast: Any) -> EarlyWarning:
 
     cultivation = cultivation_in(cast, "active")
     warning = EarlyWarning.objects.create(
-        rule=Rule.NO_REPORT, subject_type="cultivation", subject_id=cultivation.pk,
-        cause="since:none", cultivation=cultivation, institution=cast.inst_a,
-        trainee=cast.trainee, detail={"trainee": str(cast.trainee), "since": None},
+        rule=Rule.NO_REPORT,
+        subject_type="cultivation",
+        subject_id=cultivation.pk,
+        cause="since:none",
+        cultivation=cultivation,
+        institution=cast.inst_a,
+        trainee=cast.trainee,
+        detail={"trainee": str(cast.trainee), "since": None},
     )
-    Notification.objects.create(user=cast.tutor_a, kind="warning", warning=warning,
-                                url=f"/alerts/{warning.pk}/")
+    Notification.objects.create(
+        user=cast.tutor_a, kind="warning", warning=warning, url=f"/alerts/{warning.pk}/"
+    )
     cast._open_warning = warning
     return warning
 

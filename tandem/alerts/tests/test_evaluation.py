@@ -75,10 +75,10 @@ def immediate_tasks(settings):
 
 
 def test_digest_is_sent_once_in_the_recipients_language(cast, immediate_tasks):
-    User.objects.filter(pk=cast.tutor_b.pk).update(preferred_language="zh-hans",
-                                                   email="tess@example.org")
-    User.objects.filter(pk=cast.tutor_a.pk).update(preferred_language="en",
-                                                   email="tom@example.org")
+    User.objects.filter(pk=cast.tutor_b.pk).update(
+        preferred_language="zh-hans", email="tess@example.org"
+    )
+    User.objects.filter(pk=cast.tutor_a.pk).update(preferred_language="en", email="tom@example.org")
     with time_machine.travel(NOW, tick=False):
         active_cultivation(cast, start=datetime.date(2026, 6, 1))
         evaluate()
@@ -136,8 +136,7 @@ def test_thresholds_update_names_the_bad_field_and_saves_nothing(cast):
     from tandem.alerts.models import WarningThresholds
 
     with pytest.raises(ValidationError) as caught:
-        services.thresholds_update(actor=cast.coord_a, institution=cast.inst_a,
-                                   no_report_weeks=0)
+        services.thresholds_update(actor=cast.coord_a, institution=cast.inst_a, no_report_weeks=0)
     assert "no_report_weeks" in caught.value.message_dict
     assert not WarningThresholds.objects.exists()
 

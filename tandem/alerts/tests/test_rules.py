@@ -11,8 +11,8 @@ from django.utils import timezone
 from tandem.alerts import services
 from tandem.alerts.models import EarlyWarning, Notification, Rule, WarningStatus
 from tandem.alerts.tests.factories import active_cultivation, allocation, evaluate, warnings_of
-from tandem.meetings import log_services
 from tandem.meetings import services as meeting_services
+from tandem.meetings import services_log
 from tandem.meetings.models import MeetingSeries
 from tandem.meetings.tests.factories import make_series, report_for
 
@@ -71,8 +71,12 @@ def _milestone(cast, cultivation, latest):
 
     plan = TrainingPlan.objects.create(cultivation=cultivation, created_by=cast.coord_a)
     return PlanMilestone.objects.create(
-        plan=plan, key="mid-term", kind="mid_term", title="Mid-term review",
-        earliest=latest - datetime.timedelta(days=30), latest=latest,
+        plan=plan,
+        key="mid-term",
+        kind="mid_term",
+        title="Mid-term review",
+        earliest=latest - datetime.timedelta(days=30),
+        latest=latest,
     )
 
 
@@ -109,17 +113,28 @@ def test_silent_tutors_raise_once_and_close_when_they_talk(cast, clock):
     evaluate()
     evaluate()
     assert _statuses(Rule.TUTORS_SILENT) == [WarningStatus.OPEN]
-    log_services.contact_log(actor=cast.tutor_b, cultivation=cultivation, kind="tutor_tutor",
-                             date=datetime.date(2026, 9, 30), channel="phone",
-                             topic="Mid-term plan")
+    services_log.contact_log(
+        actor=cast.tutor_b,
+        cultivation=cultivation,
+        kind="tutor_tutor",
+        date=datetime.date(2026, 9, 30),
+        channel="phone",
+        topic="Mid-term plan",
+    )
     evaluate()
     assert _statuses(Rule.TUTORS_SILENT) == [WarningStatus.CLOSED_AUTOMATICALLY]
 
 
 def test_a_tutor_trainee_contact_does_not_count_as_the_tutors_talking(cast, clock):
     cultivation = active_cultivation(cast, start=datetime.date(2026, 6, 1))
-    log_services.contact_log(actor=cast.tutor_a, cultivation=cultivation, kind="tutor_trainee",
-                             date=datetime.date(2026, 9, 30), channel="phone", topic="Thesis")
+    services_log.contact_log(
+        actor=cast.tutor_a,
+        cultivation=cultivation,
+        kind="tutor_trainee",
+        date=datetime.date(2026, 9, 30),
+        channel="phone",
+        topic="Thesis",
+    )
     evaluate()
     assert _statuses(Rule.TUTORS_SILENT) == [WarningStatus.OPEN]
 
@@ -135,8 +150,11 @@ def test_overdue_action_raises_once_and_closes_when_closed(cast, clock):
     meeting = series.meetings.first()
     meeting.series = series
     action = meeting_services.action_create(
-        actor=cast.tutor_a, meeting=meeting, title="Send the western blots",
-        owner=cast.trainee, due_date=datetime.date(2026, 9, 30),
+        actor=cast.tutor_a,
+        meeting=meeting,
+        title="Send the western blots",
+        owner=cast.trainee,
+        due_date=datetime.date(2026, 9, 30),
     )
     evaluate()
     evaluate()
@@ -149,21 +167,26 @@ def test_overdue_action_raises_once_and_closes_when_closed(cast, clock):
 
 
 def test_overdue_action_respects_the_grace_days(cast, clock):
-    services.thresholds_update(actor=cast.coord_a, institution=cast.inst_a,
-                               action_overdue_days=3)
+    services.thresholds_update(actor=cast.coord_a, institution=cast.inst_a, action_overdue_days=3)
     series = _series_with_meetings(cast, datetime.date(2026, 9, 17))
     meeting = series.meetings.first()
     meeting.series = series
-    meeting_services.action_create(actor=cast.tutor_a, meeting=meeting, title="Draft",
-                                   owner=cast.trainee, due_date=datetime.date(2026, 9, 29))
+    meeting_services.action_create(
+        actor=cast.tutor_a,
+        meeting=meeting,
+        title="Draft",
+        owner=cast.trainee,
+        due_date=datetime.date(2026, 9, 29),
+    )
     evaluate()
     assert warnings_of(Rule.ACTION_OVERDUE) == []
 
 
 def _attend(cast, series, meeting, status):
     meeting.series = series
-    meeting_services.attendance_record(actor=cast.tutor_a, meeting=meeting,
-                                       entries=[{"person": cast.trainee, "status": status}])
+    meeting_services.attendance_record(
+        actor=cast.tutor_a, meeting=meeting, entries=[{"person": cast.trainee, "status": status}]
+    )
 
 
 def test_absent_in_a_row_raises_once_and_closes_when_present(cast, clock):
@@ -213,8 +236,14 @@ def test_an_acknowledged_warning_still_closes_itself(cast, clock):
     evaluate()
     [warning] = warnings_of(Rule.TUTORS_SILENT)
     services.warning_acknowledge(actor=cast.tutor_b, warning=warning, note="Calling Tom")
-    log_services.contact_log(actor=cast.tutor_b, cultivation=cultivation, kind="tutor_tutor",
-                             date=timezone.localdate(), channel="video", topic="Catch-up")
+    services_log.contact_log(
+        actor=cast.tutor_b,
+        cultivation=cultivation,
+        kind="tutor_tutor",
+        date=timezone.localdate(),
+        channel="video",
+        topic="Catch-up",
+    )
     evaluate()
     warning.refresh_from_db()
     assert warning.status == WarningStatus.CLOSED_AUTOMATICALLY
@@ -228,6 +257,9 @@ def test_the_database_refuses_a_second_open_warning_for_the_same_subject(cast, c
     evaluate()
     with pytest.raises(IntegrityError), transaction.atomic():
         EarlyWarning.objects.create(
-            rule=Rule.NO_REPORT, subject_type="cultivation", subject_id=cultivation.pk,
-            cause="since:other", institution=cast.inst_a,
+            rule=Rule.NO_REPORT,
+            subject_type="cultivation",
+            subject_id=cultivation.pk,
+            cause="since:other",
+            institution=cast.inst_a,
         )

@@ -22,10 +22,15 @@ def _warnings(cast, count, offset):
         evaluate()
 
 
-@pytest.mark.parametrize(("actor", "url"), [
-    ("coord_a", "alerts:list"), ("tutor_b", "alerts:list"), ("admin", "alerts:overview"),
-    ("tutor_a", "alerts:notifications"),
-])
+@pytest.mark.parametrize(
+    ("actor", "url"),
+    [
+        ("coord_a", "alerts:list"),
+        ("tutor_b", "alerts:list"),
+        ("admin", "alerts:overview"),
+        ("tutor_a", "alerts:notifications"),
+    ],
+)
 def test_pages_query_count_does_not_grow(cast, client_for, actor, url):
     client = client_for(actor)
     client.get(reverse(url))
@@ -40,17 +45,22 @@ def test_pages_query_count_does_not_grow(cast, client_for, actor, url):
 
 def test_inbox_shows_the_warning_to_the_pair_but_not_the_trainee(cast, client_for):
     open_warning(cast)
-    assert "No progress report from Tina Trainee yet." in client_for("tutor_b").get(
-        reverse("alerts:list")).content.decode()
+    assert (
+        "No progress report from Tina Trainee yet."
+        in client_for("tutor_b").get(reverse("alerts:list")).content.decode()
+    )
     for actor in ("trainee", "outsider"):
-        assert "No progress report from" not in client_for(actor).get(
-            reverse("alerts:list")).content.decode()
+        assert (
+            "No progress report from"
+            not in client_for(actor).get(reverse("alerts:list")).content.decode()
+        )
 
 
 def test_resolve_without_a_note_is_400_and_changes_nothing(cast, client_for):
     warning = open_warning(cast)
-    response = client_for("coord_a").post(reverse("alerts:resolve", args=[warning.pk]),
-                                          {"note": ""})
+    response = client_for("coord_a").post(
+        reverse("alerts:resolve", args=[warning.pk]), {"note": ""}
+    )
     assert response.status_code == 400
     warning.refresh_from_db()
     assert warning.status == WarningStatus.OPEN
@@ -64,24 +74,33 @@ def test_acknowledge_then_resolve_with_a_note_is_audited(cast, client_for):
     warning.refresh_from_db()
     assert warning.status == WarningStatus.RESOLVED and warning.closed_at is not None
     assert warning.acknowledged_by == cast.tutor_b and warning.note == "Report received"
-    assert set(AuditEvent.objects.filter(target_id=str(warning.pk)).values_list(
-        "action", flat=True)) == {"warning.acknowledge", "warning.resolve"}
+    assert set(
+        AuditEvent.objects.filter(target_id=str(warning.pk)).values_list("action", flat=True)
+    ) == {"warning.acknowledge", "warning.resolve"}
 
 
 def test_a_resolved_warning_cannot_be_resolved_again(cast, client_for):
     warning = open_warning(cast)
     client = client_for("coord_a")
     client.post(reverse("alerts:resolve", args=[warning.pk]), {"note": "Done"})
-    response = client.post(f"/api/v1/alerts/warnings/{warning.pk}/resolve",
-                           data={"note": "Again"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/alerts/warnings/{warning.pk}/resolve",
+        data={"note": "Again"},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "status" in response.json()["errors"]
 
 
 def test_thresholds_bad_value_is_400_and_saves_nothing(cast, client_for):
     response = client_for("coord_a").post(
         reverse("alerts:thresholds", args=[cast.inst_a.pk]),
-        {"no_report_weeks": 0, "milestone_days": 14, "tutor_silence_weeks": 8,
-         "action_overdue_days": 0, "absences_in_row": 3},
+        {
+            "no_report_weeks": 0,
+            "milestone_days": 14,
+            "tutor_silence_weeks": 8,
+            "action_overdue_days": 0,
+            "absences_in_row": 3,
+        },
     )
     assert response.status_code == 400
     assert not WarningThresholds.objects.exists()
@@ -89,7 +108,8 @@ def test_thresholds_bad_value_is_400_and_saves_nothing(cast, client_for):
 
 def test_thresholds_api_names_the_field(cast, client_for):
     response = client_for("coord_a").patch(
-        f"/api/v1/alerts/thresholds/{cast.inst_a.pk}", data={"absences_in_row": 50},
+        f"/api/v1/alerts/thresholds/{cast.inst_a.pk}",
+        data={"absences_in_row": 50},
         content_type="application/json",
     )
     assert response.status_code == 400 and "absences_in_row" in response.json()["errors"]
@@ -99,7 +119,8 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_warning(cast, clie
     warning = open_warning(cast)
     notification = Notification.objects.get(user=cast.tutor_a)
     response = client_for("tutor_a").post(
-        reverse("alerts:notification_read", args=[notification.pk]))
+        reverse("alerts:notification_read", args=[notification.pk])
+    )
     assert response["Location"] == f"/alerts/{warning.pk}/"
     notification.refresh_from_db()
     assert notification.read_at is not None

@@ -33,8 +33,11 @@ def started_booking(cast: Cast) -> Booking:
     rules_for(cast.resource_a)
     start = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=1)
     return BookingFactory(
-        resource=cast.resource_a, booked_by=cast.trainee, start=start,
-        end=start + datetime.timedelta(hours=1), status=BookingStatus.CONFIRMED,
+        resource=cast.resource_a,
+        booked_by=cast.trainee,
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        status=BookingStatus.CONFIRMED,
     )
 
 
@@ -44,8 +47,13 @@ def fund_for(user, institution, *, amount: str = "1000.00", code: str = "F-TEST-
 
     today = timezone.localdate()
     return ResearchFund.objects.create(
-        code=code, title="Test fund", source="Test", principal_investigator=user,
-        institution=institution, amount=Decimal(amount), balance=Decimal(amount),
+        code=code,
+        title="Test fund",
+        source="Test",
+        principal_investigator=user,
+        institution=institution,
+        amount=Decimal(amount),
+        balance=Decimal(amount),
         start_date=today - datetime.timedelta(days=365),
         end_date=today + datetime.timedelta(days=365),
     )

@@ -68,8 +68,7 @@ def test_fifty_parallel_service_calls_give_one_booking():
 
     def attempt(i):
         try:
-            services.booking_request(actor=users[i], resource=cast.resource_a, start=start,
-                                     end=end)
+            services.booking_request(actor=users[i], resource=cast.resource_a, start=start, end=end)
             return "ok"
         except ValidationError as exc:
             return exc.message_dict.get("start", ["?"])[0]
@@ -88,8 +87,7 @@ def test_fifty_parallel_http_requests_give_one_201_and_49_400s():
     rules_for(cast.resource_a)
     users = _bookers(cast, PARALLEL)
     start, end = slot(5, 15)
-    body = {"resource_id": cast.resource_a.pk, "start": start.isoformat(),
-            "end": end.isoformat()}
+    body = {"resource_id": cast.resource_a.pk, "start": start.isoformat(), "end": end.isoformat()}
     clients = []
     for user in users:
         client = Client()
@@ -97,8 +95,7 @@ def test_fifty_parallel_http_requests_give_one_201_and_49_400s():
         clients.append(client)
 
     def attempt(i):
-        response = clients[i].post("/api/v1/bookings/", data=body,
-                                   content_type="application/json")
+        response = clients[i].post("/api/v1/bookings/", data=body, content_type="application/json")
         if response.status_code == 400:
             return f"400 {response.json()['errors'].get('start', ['?'])[0]}"
         return str(response.status_code)
@@ -113,8 +110,18 @@ def test_the_database_itself_refuses_an_overlap():
     cast = build_cast()
     rules_for(cast.resource_a)
     start, end = slot(3, 10)
-    Booking.objects.create(resource=cast.resource_a, booked_by=cast.trainee,
-                           institution=cast.inst_a, start=start, end=end)
+    Booking.objects.create(
+        resource=cast.resource_a,
+        booked_by=cast.trainee,
+        institution=cast.inst_a,
+        start=start,
+        end=end,
+    )
     with pytest.raises(IntegrityError, match="booking_no_overlap"):
-        Booking.objects.create(resource=cast.resource_a, booked_by=cast.tutor_a,
-                               institution=cast.inst_a, start=start, end=end)
+        Booking.objects.create(
+            resource=cast.resource_a,
+            booked_by=cast.tutor_a,
+            institution=cast.inst_a,
+            start=start,
+            end=end,
+        )

@@ -56,13 +56,16 @@ def test_a_resource_without_rules_is_not_bookable(cast):
     assert "resource" in exc.value.message_dict
 
 
-@pytest.mark.parametrize(("when", "field"), [
-    (slot(2, 6), "start"),           # before opening
-    (slot(2, 19, 2), "start"),       # past closing
-    (slot(2, 9, 5), "end"),          # longer than the longest booking
-    (slot(0, 0, 1), "start"),        # not enough notice (or closed)
-    (slot(90, 10), "start"),         # too far ahead
-])
+@pytest.mark.parametrize(
+    ("when", "field"),
+    [
+        (slot(2, 6), "start"),  # before opening
+        (slot(2, 19, 2), "start"),  # past closing
+        (slot(2, 9, 5), "end"),  # longer than the longest booking
+        (slot(0, 0, 1), "start"),  # not enough notice (or closed)
+        (slot(90, 10), "start"),  # too far ahead
+    ],
+)
 def test_rules_refuse_with_the_field_named(cast, when, field):
     rules_for(cast.resource_a)
     with pytest.raises(ValidationError) as exc:
@@ -84,8 +87,11 @@ def test_an_overlapping_booking_is_refused_clearly(cast):
     _book(cast)
     start, _end = slot(2, 10)
     with pytest.raises(ValidationError) as exc:
-        _book(cast, cast.tutor_b, when=(start + datetime.timedelta(minutes=30),
-                                         start + datetime.timedelta(minutes=90)))
+        _book(
+            cast,
+            cast.tutor_b,
+            when=(start + datetime.timedelta(minutes=30), start + datetime.timedelta(minutes=90)),
+        )
     assert "overlaps" in exc.value.message_dict["start"][0]
     assert Booking.objects.count() == 1
 
@@ -176,8 +182,9 @@ def test_marking_needs_a_started_confirmed_booking(cast):
 
 def test_rules_refuse_closing_before_opening(cast):
     with pytest.raises(ValidationError) as exc:
-        services.booking_rules_set(actor=cast.coord_a, resource=cast.resource_a,
-                                   opening_hours={"1": ["18:00", "08:00"]})
+        services.booking_rules_set(
+            actor=cast.coord_a, resource=cast.resource_a, opening_hours={"1": ["18:00", "08:00"]}
+        )
     assert "opening_hours" in exc.value.message_dict
 
 

@@ -41,21 +41,33 @@ def test_partner_without_agreement_neither_sees_nor_books(cast, client_for):
 def test_wrong_role_gets_403(cast, client_for):
     rules_for(cast.resource_a)
     booking = requested_booking(cast)
-    assert client_for("coord_b").get(
-        reverse("bookings:rules", args=[cast.resource_a.pk])).status_code == 403
-    assert client_for("trainee").post(
-        reverse("bookings:approve", args=[booking.pk])).status_code == 403
-    assert client_for("coord_a").get(
-        reverse("bookings:create", args=[cast.resource_a.pk])).status_code == 403
+    assert (
+        client_for("coord_b").get(reverse("bookings:rules", args=[cast.resource_a.pk])).status_code
+        == 403
+    )
+    assert (
+        client_for("trainee").post(reverse("bookings:approve", args=[booking.pk])).status_code
+        == 403
+    )
+    assert (
+        client_for("coord_a").get(reverse("bookings:create", args=[cast.resource_a.pk])).status_code
+        == 403
+    )
 
 
 def test_book_through_the_form_and_see_it_in_the_list(cast, client_for):
     rules_for(cast.resource_a)
     start, _end = slot(3, 9)
     client = client_for("tutor_b")
-    response = client.post(reverse("bookings:create", args=[cast.resource_a.pk]), {
-        "day": start.date().isoformat(), "start_time": "09:00", "end_time": "10:30",
-        "purpose": "Live imaging"})
+    response = client.post(
+        reverse("bookings:create", args=[cast.resource_a.pk]),
+        {
+            "day": start.date().isoformat(),
+            "start_time": "09:00",
+            "end_time": "10:30",
+            "purpose": "Live imaging",
+        },
+    )
     booking = Booking.objects.get()
     assert response.status_code == 302 and response["Location"].endswith(f"/{booking.pk}/")
     assert booking.agreement == cast.agreement_ab
@@ -68,7 +80,8 @@ def test_bad_times_rerender_with_the_field_named_and_save_nothing(cast, client_f
     start, _end = slot(3, 9)
     response = client_for("trainee").post(
         reverse("bookings:create", args=[cast.resource_a.pk]),
-        {"day": start.date().isoformat(), "start_time": "06:00", "end_time": "07:00"})
+        {"day": start.date().isoformat(), "start_time": "06:00", "end_time": "07:00"},
+    )
     assert response.status_code == 400
     assert "open from 08:00 to 20:00" in response.content.decode()
     assert not Booking.objects.exists()
@@ -79,8 +92,12 @@ def test_overlap_is_refused_in_the_form(cast, client_for):
     local = timezone.localtime(booking.start)
     response = client_for("tutor_b").post(
         reverse("bookings:create", args=[cast.resource_a.pk]),
-        {"day": local.date().isoformat(), "start_time": f"{local:%H:%M}",
-         "end_time": f"{local + datetime.timedelta(minutes=30):%H:%M}"})
+        {
+            "day": local.date().isoformat(),
+            "start_time": f"{local:%H:%M}",
+            "end_time": f"{local + datetime.timedelta(minutes=30):%H:%M}",
+        },
+    )
     assert response.status_code == 400
     assert "overlaps another booking" in response.content.decode()
 
@@ -121,10 +138,18 @@ def test_week_view_is_constant_query_and_swaps_with_htmx(cast, client_for):
     few, _ = _week_queries(client, url)
 
     def book(day_offset, hour):
-        start = timezone.make_aware(datetime.datetime.combine(
-            monday + datetime.timedelta(days=day_offset), datetime.time(hour)))
-        BookingFactory(resource=cast.resource_a, booked_by=cast.trainee, start=start,
-                       end=start + datetime.timedelta(hours=1), status=BookingStatus.CONFIRMED)
+        start = timezone.make_aware(
+            datetime.datetime.combine(
+                monday + datetime.timedelta(days=day_offset), datetime.time(hour)
+            )
+        )
+        BookingFactory(
+            resource=cast.resource_a,
+            booked_by=cast.trainee,
+            start=start,
+            end=start + datetime.timedelta(hours=1),
+            status=BookingStatus.CONFIRMED,
+        )
 
     book(0, 9)
     for day in range(7):
@@ -163,8 +188,10 @@ def test_excel_export_lists_visible_bookings(cast, client_for):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][1] == "Resource" and rows[1][1] == "Confocal microscope"
     outsider = client_for("outsider").get(reverse("bookings:export"))
-    assert len(list(openpyxl.load_workbook(io.BytesIO(outsider.content)).worksheets[0]
-                    .iter_rows())) == 1
+    assert (
+        len(list(openpyxl.load_workbook(io.BytesIO(outsider.content)).worksheets[0].iter_rows()))
+        == 1
+    )
 
 
 def test_ical_feed_parses_and_revoking_it_ends_it(cast, client_for):
@@ -206,17 +233,23 @@ def test_usage_report_counts_hours_used_and_utilisation(cast, client_for):
     rows = response.context["rows"]
     assert len(rows) == 1 and rows[0].hours_used == 1
     assert rows[0].open_hours == 12 and rows[0].utilisation == Decimal("8.3")
-    export = client_for("coord_a").get(reverse("bookings:report_export"),
-                                       {"group": "agreement"})
+    export = client_for("coord_a").get(reverse("bookings:report_export"), {"group": "agreement"})
     assert openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0]["A1"].value
 
 
 def test_rules_form_saves_opening_hours(cast, client_for):
-    data = {"slot_minutes": 15, "max_booking_minutes": 60, "min_notice_hours": 0,
-            "max_advance_days": 14, "cost_per_hour": "80.00", "opens_6": "09:00",
-            "closes_6": "12:00"}
+    data = {
+        "slot_minutes": 15,
+        "max_booking_minutes": 60,
+        "min_notice_hours": 0,
+        "max_advance_days": 14,
+        "cost_per_hour": "80.00",
+        "opens_6": "09:00",
+        "closes_6": "12:00",
+    }
     response = client_for("coord_a").post(
-        reverse("bookings:rules", args=[cast.resource_a.pk]), data)
+        reverse("bookings:rules", args=[cast.resource_a.pk]), data
+    )
     assert response.status_code == 302
     rules = cast.resource_a.booking_rules
     assert rules.opening_hours == {"6": ["09:00", "12:00"]} and not rules.approval_required

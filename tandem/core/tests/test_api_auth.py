@@ -65,11 +65,16 @@ def test_a_token_writes_without_csrf_but_a_session_needs_it(cast):
     _token, key = api_token_create(actor=cast.coord_a, name="sync")
     strict = Client(enforce_csrf_checks=True)
     for header in ({"HTTP_AUTHORIZATION": f"Bearer {key}"}, {"HTTP_X_API_TOKEN": key}):
-        response = strict.post("/api/v1/accounts/tokens", data='{"name": "ci"}',
-                               content_type="application/json", **header)
+        response = strict.post(
+            "/api/v1/accounts/tokens",
+            data='{"name": "ci"}',
+            content_type="application/json",
+            **header,
+        )
         assert response.status_code == 201, response.content
     session = Client(enforce_csrf_checks=True)
     session.force_login(cast.coord_a)
-    response = session.post("/api/v1/accounts/tokens", data='{"name": "ci"}',
-                            content_type="application/json")
+    response = session.post(
+        "/api/v1/accounts/tokens", data='{"name": "ci"}', content_type="application/json"
+    )
     assert response.status_code == 403

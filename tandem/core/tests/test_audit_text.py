@@ -24,7 +24,7 @@ from tandem.core.models import AuditEvent
 from tandem.cultivation.permissions import TRANSITIONS
 from tandem.meetings.tests.factories import make_series
 from tandem.plans.models import TrainingPlan
-from tandem.residency import schedule_services
+from tandem.residency import services_schedule
 from tandem.residency.models import ProposalStatus, RequestStatus, ScheduleProposal
 from tandem.residency.tests.factories import build_world
 
@@ -276,13 +276,13 @@ def test_agreement_history_reads_as_chinese_sentences(cast, client_for):
 @pytest.fixture
 def solved(cast):
     world = build_world(cast)
-    proposal = schedule_services.proposal_generate(
+    proposal = services_schedule.proposal_generate(
         actor=cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
     )
-    schedule_services.proposal_solve(proposal_id=proposal.pk)
+    services_schedule.proposal_solve(proposal_id=proposal.pk)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.DONE
-    schedule_services.proposal_pin(
+    services_schedule.proposal_pin(
         actor=cast.coord_a,
         proposal=proposal,
         resident=world.member.key,
@@ -315,7 +315,7 @@ def test_history_queries_do_not_grow_with_events(solved, client_for):
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     for block in range(3):
-        schedule_services.proposal_pin(
+        services_schedule.proposal_pin(
             actor=world.cast.coord_a,
             proposal=proposal,
             resident=world.member2.key,

@@ -102,7 +102,8 @@ def test_no_app_translation_is_shadowed_by_the_project_catalogue(po):
 @pytest.mark.parametrize("po", CATALOGUES, ids=[str(p.relative_to(ROOT)) for p in CATALOGUES])
 def test_no_translation_says_the_same_thing_twice(po):
     doubled = [
-        msgid for (_ctx, msgid), text in _translations(po).items()
+        msgid
+        for (_ctx, msgid), text in _translations(po).items()
         if len(text) > 10 and text[: len(text) // 2] == text[len(text) // 2 :]
     ]
     assert not doubled, f"{po}: translations repeated twice: {doubled[:5]}"

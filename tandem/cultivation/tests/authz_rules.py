@@ -64,8 +64,11 @@ def _new_tutor(cast):
 def _change(cast):
     cultivation = _active(cast)
     change = TutorChangeRequest.objects.create(
-        cultivation=cultivation, role="theoretical", new_tutor=_new_tutor(cast),
-        reason="Retirement", requested_by=cast.coord_a,
+        cultivation=cultivation,
+        role="theoretical",
+        new_tutor=_new_tutor(cast),
+        reason="Retirement",
+        requested_by=cast.coord_a,
     )
     return cultivation, change
 
@@ -81,59 +84,90 @@ def _tutor_a(cast):
 
 def _training(cast):
     return TutorTraining.objects.create(
-        tutor=cast.tutor_a, course="Supervising doctoral research", hours=16,
-        date=datetime.date(2025, 5, 10), recorded_by=cast.tutor_a,
+        tutor=cast.tutor_a,
+        course="Supervising doctoral research",
+        hours=16,
+        date=datetime.date(2025, 5, 10),
+        recorded_by=cast.tutor_a,
         certificate=SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 certificate"),
     )
 
 
 def _propose_form(cast):
     return {
-        "trainee": cast.trainee.pk, "agreement": cast.agreement_ab.pk,
-        "home": cast.inst_a.pk, "host": cast.inst_b.pk,
-        "planned_start": "2026-09-01", "planned_end": "2028-06-30",
-        "stay_mode": "sequential", "research_topic": "Tumour hypoxia",
-        "stays-TOTAL_FORMS": "2", "stays-INITIAL_FORMS": "0",
-        "stays-0-institution": cast.inst_b.pk, "stays-0-start": "2026-09-01",
-        "stays-0-end": "2027-08-31", "stays-0-purpose": "Lab work",
-        "stays-1-institution": cast.inst_a.pk, "stays-1-start": "2027-09-01",
-        "stays-1-end": "2028-06-30", "stays-1-purpose": "Thesis",
+        "trainee": cast.trainee.pk,
+        "agreement": cast.agreement_ab.pk,
+        "home": cast.inst_a.pk,
+        "host": cast.inst_b.pk,
+        "planned_start": "2026-09-01",
+        "planned_end": "2028-06-30",
+        "stay_mode": "sequential",
+        "research_topic": "Tumour hypoxia",
+        "stays-TOTAL_FORMS": "2",
+        "stays-INITIAL_FORMS": "0",
+        "stays-0-institution": cast.inst_b.pk,
+        "stays-0-start": "2026-09-01",
+        "stays-0-end": "2027-08-31",
+        "stays-0-purpose": "Lab work",
+        "stays-1-institution": cast.inst_a.pk,
+        "stays-1-start": "2027-09-01",
+        "stays-1-end": "2028-06-30",
+        "stays-1-purpose": "Thesis",
     }
 
 
 def _propose_json(cast):
     return {
-        "trainee_id": cast.trainee.pk, "agreement_id": cast.agreement_ab.pk,
-        "home_id": cast.inst_a.pk, "host_id": cast.inst_b.pk,
-        "planned_start": "2026-09-01", "planned_end": "2028-06-30",
-        "stays": [{"institution_id": cast.inst_b.pk, "start": "2026-09-01",
-                   "end": "2028-06-30"}],
+        "trainee_id": cast.trainee.pk,
+        "agreement_id": cast.agreement_ab.pk,
+        "home_id": cast.inst_a.pk,
+        "host_id": cast.inst_b.pk,
+        "planned_start": "2026-09-01",
+        "planned_end": "2028-06-30",
+        "stays": [{"institution_id": cast.inst_b.pk, "start": "2026-09-01", "end": "2028-06-30"}],
     }
 
 
 def _division_form(cast):
-    roles = ["experimental", "experimental", "theoretical", "experimental", "experimental",
-             "theoretical"]
+    roles = [
+        "experimental",
+        "experimental",
+        "theoretical",
+        "experimental",
+        "experimental",
+        "theoretical",
+    ]
     return {f"role_{index}": role for index, role in enumerate(roles)}
 
 
 def _division_json(cast):
-    return {"items": [{"key": "experiment_design", "role": "experimental"},
-                      {"title": "Conference travel", "role": "theoretical"}]}
+    return {
+        "items": [
+            {"key": "experiment_design", "role": "experimental"},
+            {"title": "Conference travel", "role": "theoretical"},
+        ]
+    }
 
 
 def _template_form(cast):
     return {
-        "items-TOTAL_FORMS": "2", "items-INITIAL_FORMS": "0",
-        "items-0-key": "experiment_design", "items-0-title": "",
-        "items-1-key": "", "items-1-title": "Conference travel",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-0-key": "experiment_design",
+        "items-0-title": "",
+        "items-1-key": "",
+        "items-1-title": "Conference travel",
     }
 
 
 def _training_form(cast):
-    return {"course": "Mentoring skills", "provider": "Graduate school", "hours": "8",
-            "date": "2025-04-01",
-            "certificate": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 cert")}
+    return {
+        "course": "Mentoring skills",
+        "provider": "Graduate school",
+        "hours": "8",
+        "date": "2025-04-01",
+        "certificate": SimpleUploadedFile("cert.pdf", b"%PDF-1.4 cert"),
+    }
 
 
 def _reason(cast):
@@ -148,165 +182,239 @@ RULES = {
     "cultivation:list": page(expect=expect(ok=everyone_else())),
     "cultivation:detail": page(kwargs=_pk_active, expect=expect(ok=VISIBLE, hidden=HIDDEN)),
     "cultivation:propose": page(
-        "POST", data=_propose_form,
+        "POST",
+        data=_propose_form,
         expect=expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS), ok_status=REDIRECT),
     ),
     "cultivation:approve": page(
-        "POST", kwargs=_pk_proposed, data=lambda cast: {},
+        "POST",
+        kwargs=_pk_proposed,
+        data=lambda cast: {},
         expect=_staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], ok_status=REDIRECT),
     ),
     "cultivation:decide": page(
-        "POST", kwargs=lambda cast: {**_pk_active(cast), "action": "suspend"}, data=_reason,
+        "POST",
+        kwargs=lambda cast: {**_pk_active(cast), "action": "suspend"},
+        data=_reason,
         expect=_staff(MANAGERS, NOT_MANAGERS, ok_status=REDIRECT),
     ),
     "cultivation:tutor_assign": page(
-        "POST", kwargs=lambda cast: {"pk": _approved_master_unpaired(cast).pk},
+        "POST",
+        kwargs=lambda cast: {"pk": _approved_master_unpaired(cast).pk},
         data=lambda cast: {"role": "experimental", "tutor": cast.tutor_b.pk},
         expect=_staff(MANAGERS, NOT_MANAGERS, ok_status=REDIRECT),
     ),
     "cultivation:change_request": page(
-        "POST", kwargs=_pk_active,
-        data=lambda cast: {"role": "theoretical", "new_tutor": _new_tutor(cast).pk,
-                           "reason": "Retirement"},
+        "POST",
+        kwargs=_pk_active,
+        data=lambda cast: {
+            "role": "theoretical",
+            "new_tutor": _new_tutor(cast).pk,
+            "reason": "Retirement",
+        },
         expect=_staff(MANAGERS, NOT_MANAGERS, ok_status=REDIRECT),
     ),
     "cultivation:change_approve": page(
-        "POST", kwargs=_change_kwargs, data=lambda cast: {},
+        "POST",
+        kwargs=_change_kwargs,
+        data=lambda cast: {},
         expect=_staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], ok_status=REDIRECT),
     ),
     "cultivation:change_reject": page(
-        "POST", kwargs=_change_kwargs, data=_reason,
+        "POST",
+        kwargs=_change_kwargs,
+        data=_reason,
         expect=_staff(MANAGERS, NOT_MANAGERS, ok_status=REDIRECT),
     ),
     "cultivation:responsibilities": page(
-        "POST", kwargs=_pk_active, data=_division_form,
+        "POST",
+        kwargs=_pk_active,
+        data=_division_form,
         expect=_staff([*MANAGERS, *PAIR], ["trainee"], ok_status=REDIRECT),
     ),
     "cultivation:responsibilities_sign": page(
-        "POST", kwargs=lambda cast: {"pk": _divided(cast).pk}, data=lambda cast: {},
+        "POST",
+        kwargs=lambda cast: {"pk": _divided(cast).pk},
+        data=lambda cast: {},
         expect=_staff(PAIR, [*MANAGERS, "trainee"], ok_status=REDIRECT),
     ),
     "cultivation:template": page(
-        "POST", kwargs=lambda cast: {"agreement_pk": cast.agreement_ab.pk},
+        "POST",
+        kwargs=lambda cast: {"agreement_pk": cast.agreement_ab.pk},
         data=_template_form,
-        expect=_staff(MANAGERS, [*NOT_MANAGERS, "resident"], hidden=["outsider"],
-                      ok_status=REDIRECT),
+        expect=_staff(
+            MANAGERS, [*NOT_MANAGERS, "resident"], hidden=["outsider"], ok_status=REDIRECT
+        ),
     ),
     "cultivation:workspace": page(expect=expect(ok=PAIR, forbidden=everyone_else(PAIR))),
     "cultivation:trainings": page(
         kwargs=_tutor_a,
-        expect=expect(ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
-                      hidden=["outsider"]),
+        expect=expect(
+            ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]), hidden=["outsider"]
+        ),
     ),
     "cultivation:training_add": page(
-        "POST", kwargs=_tutor_a, data=_training_form,
-        expect=expect(ok=RECORDERS, forbidden=everyone_else(RECORDERS, ["outsider"]),
-                      hidden=["outsider"], ok_status=REDIRECT),
+        "POST",
+        kwargs=_tutor_a,
+        data=_training_form,
+        expect=expect(
+            ok=RECORDERS,
+            forbidden=everyone_else(RECORDERS, ["outsider"]),
+            hidden=["outsider"],
+            ok_status=REDIRECT,
+        ),
     ),
     "cultivation:training_certificate": page(
         kwargs=lambda cast: {"pk": _training(cast).pk},
-        expect=expect(ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
-                      hidden=["outsider"]),
+        expect=expect(
+            ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]), hidden=["outsider"]
+        ),
     ),
     "cultivation:tutor_load": page(
-        kwargs=_tutor_a, query="year=2026",
-        expect=expect(ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
-                      hidden=["outsider"]),
+        kwargs=_tutor_a,
+        query="year=2026",
+        expect=expect(
+            ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]), hidden=["outsider"]
+        ),
     ),
     # API
     "cultivation_cultivation_list": api(
         "GET", lambda cast: f"{API}/", expect(ok=everyone_else(), anonymous=401)
     ),
     "cultivation_cultivation_get": api(
-        "GET", lambda cast: f"{API}/{_active(cast).pk}",
+        "GET",
+        lambda cast: f"{API}/{_active(cast).pk}",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "cultivation_cultivation_propose": api(
-        "POST", lambda cast: f"{API}/",
-        expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=CREATED,
-               anonymous=401) | {"outsider": 400},
+        "POST",
+        lambda cast: f"{API}/",
+        expect(
+            ok=MANAGERS,
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            ok_status=CREATED,
+            anonymous=401,
+        )
+        | {"outsider": 400},
         data=_propose_json,
         note="the outsider cannot see the trainee: 'Not found.' on it, as for no one (issue 18)",
     ),
     "cultivation_cultivation_approve": api(
-        "POST", lambda cast: f"{API}/{_pk_proposed(cast)['pk']}/approve",
+        "POST",
+        lambda cast: f"{API}/{_pk_proposed(cast)['pk']}/approve",
         _staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], anonymous=401),
         data=lambda cast: {},
     ),
     "cultivation_cultivation_decide": api(
-        "POST", lambda cast: f"{API}/{_active(cast).pk}/decide/suspend",
-        _staff(MANAGERS, NOT_MANAGERS, anonymous=401), data=_reason,
+        "POST",
+        lambda cast: f"{API}/{_active(cast).pk}/decide/suspend",
+        _staff(MANAGERS, NOT_MANAGERS, anonymous=401),
+        data=_reason,
     ),
     "cultivation_tutor_list": api(
-        "GET", lambda cast: f"{API}/{_active(cast).pk}/tutors",
+        "GET",
+        lambda cast: f"{API}/{_active(cast).pk}/tutors",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "cultivation_tutor_assign": api(
-        "POST", lambda cast: f"{API}/{_approved_master_unpaired(cast).pk}/tutors",
+        "POST",
+        lambda cast: f"{API}/{_approved_master_unpaired(cast).pk}/tutors",
         _staff(MANAGERS, NOT_MANAGERS, ok_status=CREATED, anonymous=401),
         data=lambda cast: {"role": "experimental", "tutor_id": cast.tutor_b.pk},
     ),
     "cultivation_tutor_change_list": api(
-        "GET", lambda cast: f"{API}/{_change(cast)[0].pk}/tutor-changes",
+        "GET",
+        lambda cast: f"{API}/{_change(cast)[0].pk}/tutor-changes",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "cultivation_tutor_change_request": api(
-        "POST", lambda cast: f"{API}/{_active(cast).pk}/tutor-changes",
+        "POST",
+        lambda cast: f"{API}/{_active(cast).pk}/tutor-changes",
         _staff(MANAGERS, NOT_MANAGERS, ok_status=CREATED, anonymous=401),
-        data=lambda cast: {"role": "theoretical", "new_tutor_id": _new_tutor(cast).pk,
-                           "reason": "Retirement"},
+        data=lambda cast: {
+            "role": "theoretical",
+            "new_tutor_id": _new_tutor(cast).pk,
+            "reason": "Retirement",
+        },
     ),
     "cultivation_tutor_change_approve": api(
-        "POST", lambda cast: "{API}/{pk}/tutor-changes/{request_pk}/approve".format(
-            API=API, **_change_kwargs(cast)),
+        "POST",
+        lambda cast: "{API}/{pk}/tutor-changes/{request_pk}/approve".format(
+            API=API, **_change_kwargs(cast)
+        ),
         _staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], anonymous=401),
         data=lambda cast: {},
     ),
     "cultivation_tutor_change_reject": api(
-        "POST", lambda cast: "{API}/{pk}/tutor-changes/{request_pk}/reject".format(
-            API=API, **_change_kwargs(cast)),
-        _staff(MANAGERS, NOT_MANAGERS, anonymous=401), data=_reason,
+        "POST",
+        lambda cast: "{API}/{pk}/tutor-changes/{request_pk}/reject".format(
+            API=API, **_change_kwargs(cast)
+        ),
+        _staff(MANAGERS, NOT_MANAGERS, anonymous=401),
+        data=_reason,
     ),
     "cultivation_responsibilities_get": api(
-        "GET", lambda cast: f"{API}/{_divided(cast).pk}/responsibilities",
+        "GET",
+        lambda cast: f"{API}/{_divided(cast).pk}/responsibilities",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "cultivation_responsibilities_divide": api(
-        "PUT", lambda cast: f"{API}/{_active(cast).pk}/responsibilities",
-        _staff([*MANAGERS, *PAIR], ["trainee"], anonymous=401), data=_division_json,
+        "PUT",
+        lambda cast: f"{API}/{_active(cast).pk}/responsibilities",
+        _staff([*MANAGERS, *PAIR], ["trainee"], anonymous=401),
+        data=_division_json,
     ),
     "cultivation_responsibilities_sign": api(
-        "POST", lambda cast: f"{API}/{_divided(cast).pk}/responsibilities/sign",
+        "POST",
+        lambda cast: f"{API}/{_divided(cast).pk}/responsibilities/sign",
         _staff(PAIR, [*MANAGERS, "trainee"], anonymous=401),
     ),
     "cultivation_template_get": api(
-        "GET", lambda cast: f"{API}/templates/{cast.agreement_ab.pk}",
+        "GET",
+        lambda cast: f"{API}/templates/{cast.agreement_ab.pk}",
         expect(ok=[*VISIBLE, "resident"], hidden=["outsider"], anonymous=401),
     ),
     "cultivation_template_update": api(
-        "PUT", lambda cast: f"{API}/templates/{cast.agreement_ab.pk}",
+        "PUT",
+        lambda cast: f"{API}/templates/{cast.agreement_ab.pk}",
         _staff(MANAGERS, [*NOT_MANAGERS, "resident"], hidden=["outsider"], anonymous=401),
-        data=lambda cast: {"items": [{"key": "experiment_design"},
-                                     {"title": "Conference travel"}]},
+        data=lambda cast: {"items": [{"key": "experiment_design"}, {"title": "Conference travel"}]},
     ),
     "cultivation_workspace_list": api(
-        "GET", lambda cast: f"{API}/workspace",
+        "GET",
+        lambda cast: f"{API}/workspace",
         expect(ok=PAIR, forbidden=everyone_else(PAIR), anonymous=401),
     ),
     "cultivation_training_list": api(
-        "GET", lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/trainings",
-        expect(ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
-               hidden=["outsider"], anonymous=401),
+        "GET",
+        lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/trainings",
+        expect(
+            ok=DEVELOPMENT,
+            forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        ),
     ),
     "cultivation_training_create": api(
-        "POST", lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/trainings",
-        expect(ok=RECORDERS, forbidden=everyone_else(RECORDERS, ["outsider"]),
-               hidden=["outsider"], ok_status=CREATED, anonymous=401),
+        "POST",
+        lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/trainings",
+        expect(
+            ok=RECORDERS,
+            forbidden=everyone_else(RECORDERS, ["outsider"]),
+            hidden=["outsider"],
+            ok_status=CREATED,
+            anonymous=401,
+        ),
         data=lambda cast: {"course": "Mentoring skills", "hours": "8", "date": "2025-04-01"},
     ),
     "cultivation_tutor_load": api(
-        "GET", lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/load?year=2026",
-        expect(ok=DEVELOPMENT, forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
-               hidden=["outsider"], anonymous=401),
+        "GET",
+        lambda cast: f"{API}/tutors/{cast.tutor_a.pk}/load?year=2026",
+        expect(
+            ok=DEVELOPMENT,
+            forbidden=everyone_else(DEVELOPMENT, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        ),
     ),
 }

@@ -46,10 +46,18 @@ class TutorAssignmentFactory(factory.django.DjangoModelFactory):
 
 def stays_for(cast, start=datetime.date(2026, 9, 1)):
     return [
-        {"institution": cast.inst_b, "start": start, "end": datetime.date(2027, 8, 31),
-         "purpose": "Laboratory work"},
-        {"institution": cast.inst_a, "start": datetime.date(2027, 9, 1),
-         "end": datetime.date(2028, 6, 30), "purpose": "Thesis writing"},
+        {
+            "institution": cast.inst_b,
+            "start": start,
+            "end": datetime.date(2027, 8, 31),
+            "purpose": "Laboratory work",
+        },
+        {
+            "institution": cast.inst_a,
+            "start": datetime.date(2027, 9, 1),
+            "end": datetime.date(2028, 6, 30),
+            "purpose": "Thesis writing",
+        },
     ]
 
 
@@ -95,26 +103,45 @@ def cultivation_in(cast, status, *, trainee=None, paired=True, signed=False, div
     )
 
     cultivation = JointCultivationFactory(
-        trainee=trainee or cast.trainee, agreement=cast.agreement_ab, home=cast.inst_a,
-        host=cast.inst_b, status=status, quota_year=2026,
-        planned_start=datetime.date(2026, 9, 1), planned_end=datetime.date(2028, 6, 30),
+        trainee=trainee or cast.trainee,
+        agreement=cast.agreement_ab,
+        home=cast.inst_a,
+        host=cast.inst_b,
+        status=status,
+        quota_year=2026,
+        planned_start=datetime.date(2026, 9, 1),
+        planned_end=datetime.date(2028, 6, 30),
         proposed_by=cast.coord_a,
     )
     StayFactory(cultivation=cultivation, institution=cast.inst_b)
-    Decision.objects.create(cultivation=cultivation, kind="propose", decided_by=cast.coord_a,
-                            institution=cast.inst_a, to_status="proposed")
+    Decision.objects.create(
+        cultivation=cultivation,
+        kind="propose",
+        decided_by=cast.coord_a,
+        institution=cast.inst_a,
+        to_status="proposed",
+    )
     if status != "proposed":
         for inst, coord in ((cast.inst_a, cast.coord_a), (cast.inst_b, cast.coord_b)):
-            Decision.objects.create(cultivation=cultivation, kind="approve", decided_by=coord,
-                                    institution=inst, from_status="proposed")
+            Decision.objects.create(
+                cultivation=cultivation,
+                kind="approve",
+                decided_by=coord,
+                institution=inst,
+                from_status="proposed",
+            )
     if paired:
         TutorProfile.objects.filter(user=cast.tutor_b).update(qualification="doctoral")
         experimental = TutorAssignmentFactory(
-            cultivation=cultivation, tutor=cast.tutor_b, role="experimental",
+            cultivation=cultivation,
+            tutor=cast.tutor_b,
+            role="experimental",
             institution=cast.inst_b,
         )
         theoretical = TutorAssignmentFactory(
-            cultivation=cultivation, tutor=cast.tutor_a, role="theoretical",
+            cultivation=cultivation,
+            tutor=cast.tutor_a,
+            role="theoretical",
             institution=cast.inst_a,
         )
         if signed or divided:

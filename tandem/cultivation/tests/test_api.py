@@ -28,8 +28,12 @@ def test_propose_approve_pair_sign_and_activate_through_the_api(cast, client_for
     for role, tutor in (("experimental", cast.tutor_b), ("theoretical", cast.tutor_a)):
         response = _post(coord, f"{API}/{pk}/tutors", {"role": role, "tutor_id": tutor.pk})
         assert response.status_code == 201, response.content
-    items = {"items": [{"key": "experiment_design", "role": "experimental"},
-                       {"key": "thesis_guidance", "role": "theoretical"}]}
+    items = {
+        "items": [
+            {"key": "experiment_design", "role": "experimental"},
+            {"key": "thesis_guidance", "role": "theoretical"},
+        ]
+    }
     assert _post(coord, f"{API}/{pk}/responsibilities", items, "put").status_code == 200
     for actor in ("tutor_a", "tutor_b"):
         response = _post(client_for(actor), f"{API}/{pk}/responsibilities/sign", {})
@@ -52,8 +56,11 @@ def test_bad_input_names_the_field(cast, client_for):
 
 def test_second_first_in_charge_is_refused_by_the_api(cast, client_for):
     cultivation = cultivation_in(cast, "active")
-    response = _post(client_for("coord_b"), f"{API}/{cultivation.pk}/tutors",
-                     {"role": "experimental", "tutor_id": cast.tutor_b.pk})
+    response = _post(
+        client_for("coord_b"),
+        f"{API}/{cultivation.pk}/tutors",
+        {"role": "experimental", "tutor_id": cast.tutor_b.pk},
+    )
     assert response.status_code == 400 and "role" in response.json()["errors"]
     assert TutorAssignment.objects.filter(cultivation=cultivation).count() == 2
 
@@ -61,6 +68,7 @@ def test_second_first_in_charge_is_refused_by_the_api(cast, client_for):
 def test_outsider_gets_404_and_tutor_403(cast, client_for):
     cultivation = cultivation_in(cast, "active")
     assert client_for("outsider").get(f"{API}/{cultivation.pk}").status_code == 404
-    response = _post(client_for("tutor_a"), f"{API}/{cultivation.pk}/decide/suspend",
-                     {"reason": "x"})
+    response = _post(
+        client_for("tutor_a"), f"{API}/{cultivation.pk}/decide/suspend", {"reason": "x"}
+    )
     assert response.status_code == 403

@@ -36,8 +36,9 @@ def _parallel(calls):
         client.force_login(user)
         try:
             barrier.wait()
-            results[index] = client.post(url, data=data, content_type="application/json"
-                                         ).status_code
+            results[index] = client.post(
+                url, data=data, content_type="application/json"
+            ).status_code
         finally:
             connections.close_all()
 
@@ -55,11 +56,12 @@ def test_two_last_approvals_at_once_take_one_quota_place():
     first = cultivation_in(cast, "proposed", paired=False)
     second = cultivation_in(cast, "proposed", trainee=joint_trainee(cast, "t2"), paired=False)
     for cultivation in (first, second):
-        cultivation.decisions.create(kind="approve", institution=cast.inst_a,
-                                     decided_by=cast.coord_a, from_status="proposed")
-    statuses = _parallel([
-        (cast.coord_b, f"/api/v1/cultivation/{c.pk}/approve", {}) for c in (first, second)
-    ])
+        cultivation.decisions.create(
+            kind="approve", institution=cast.inst_a, decided_by=cast.coord_a, from_status="proposed"
+        )
+    statuses = _parallel(
+        [(cast.coord_b, f"/api/v1/cultivation/{c.pk}/approve", {}) for c in (first, second)]
+    )
     assert sorted(statuses) == [200, 400]
     assert JointCultivation.objects.filter(status="approved").count() == 1
     assert JointCultivation.objects.filter(status="proposed").count() == 1
@@ -68,10 +70,12 @@ def test_two_last_approvals_at_once_take_one_quota_place():
 def test_two_coordinators_approving_at_once_both_count():
     cast = build_cast()
     cultivation = cultivation_in(cast, "proposed", paired=False)
-    statuses = _parallel([
-        (coord, f"/api/v1/cultivation/{cultivation.pk}/approve", {})
-        for coord in (cast.coord_a, cast.coord_b)
-    ])
+    statuses = _parallel(
+        [
+            (coord, f"/api/v1/cultivation/{cultivation.pk}/approve", {})
+            for coord in (cast.coord_a, cast.coord_b)
+        ]
+    )
     assert statuses == [200, 200]
     cultivation.refresh_from_db()
     assert cultivation.status == "approved"
@@ -84,11 +88,16 @@ def test_tutor_quota_holds_under_parallel_assignments():
         cultivation_in(cast, "approved", trainee=joint_trainee(cast, f"q{i}"), paired=False)
         for i in range(3)
     ]
-    statuses = _parallel([
-        (cast.coord_a, f"/api/v1/cultivation/{c.pk}/tutors",
-         {"tutor_id": cast.tutor_a.pk, "role": "theoretical"})
-        for c in cultivations
-    ])
+    statuses = _parallel(
+        [
+            (
+                cast.coord_a,
+                f"/api/v1/cultivation/{c.pk}/tutors",
+                {"tutor_id": cast.tutor_a.pk, "role": "theoretical"},
+            )
+            for c in cultivations
+        ]
+    )
     assert sorted(statuses) == [201, 400, 400]
     assert TutorAssignment.objects.filter(tutor=cast.tutor_a).count() == 1
 
@@ -102,12 +111,20 @@ def test_only_one_first_in_charge_under_parallel_assignments():
         MembershipFactory(user=tutor, role="tutor", institution=cast.inst_b)
         TutorProfileFactory(user=tutor, qualification="doctoral", annual_quota=5)
         tutors.append(tutor)
-    statuses = _parallel([
-        (cast.coord_b, f"/api/v1/cultivation/{cultivation.pk}/tutors",
-         {"tutor_id": tutor.pk, "role": "experimental"})
-        for tutor in tutors
-    ])
+    statuses = _parallel(
+        [
+            (
+                cast.coord_b,
+                f"/api/v1/cultivation/{cultivation.pk}/tutors",
+                {"tutor_id": tutor.pk, "role": "experimental"},
+            )
+            for tutor in tutors
+        ]
+    )
     assert sorted(statuses) == [201, 400, 400]
-    assert TutorAssignment.objects.filter(
-        cultivation=cultivation, is_first_in_charge=True, ended_at__isnull=True
-    ).count() == 1
+    assert (
+        TutorAssignment.objects.filter(
+            cultivation=cultivation, is_first_in_charge=True, ended_at__isnull=True
+        ).count()
+        == 1
+    )

@@ -9,13 +9,13 @@ from tandem.core.models import AuditEvent
 from tandem.cultivation import services
 from tandem.cultivation.models import Decision, JointCultivation, Stay, TutorAssignment
 from tandem.cultivation.selectors import cultivation_is_complete, current_tutors
+from tandem.cultivation.services_tutor import tutor_assign
 from tandem.cultivation.tests.factories import (
     cultivation_in,
     joint_trainee,
     propose,
     stays_for,
 )
-from tandem.cultivation.tutor_services import tutor_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,17 @@ def test_tutor_cannot_propose(cast):
 
 def test_period_outside_agreement_term_names_the_field_and_saves_nothing(cast):
     with pytest.raises(ValidationError) as exc:
-        propose(cast, planned_end=datetime.date(2031, 6, 30),
-                stays=[{"institution": cast.inst_b, "start": datetime.date(2026, 9, 1),
-                        "end": datetime.date(2027, 6, 30)}])
+        propose(
+            cast,
+            planned_end=datetime.date(2031, 6, 30),
+            stays=[
+                {
+                    "institution": cast.inst_b,
+                    "start": datetime.date(2026, 9, 1),
+                    "end": datetime.date(2027, 6, 30),
+                }
+            ],
+        )
     assert "planned_end" in _errors(exc)
     assert not JointCultivation.objects.exists() and not Stay.objects.exists()
 
@@ -101,9 +109,17 @@ def test_agreement_not_in_force_is_refused(cast):
 
 def test_year_without_quota_is_refused_clearly(cast):
     with pytest.raises(ValidationError) as exc:
-        propose(cast, planned_start=datetime.date(2027, 9, 1),
-                stays=[{"institution": cast.inst_b, "start": datetime.date(2027, 9, 1),
-                        "end": datetime.date(2028, 6, 30)}])
+        propose(
+            cast,
+            planned_start=datetime.date(2027, 9, 1),
+            stays=[
+                {
+                    "institution": cast.inst_b,
+                    "start": datetime.date(2027, 9, 1),
+                    "end": datetime.date(2028, 6, 30),
+                }
+            ],
+        )
     assert "2027" in " ".join(_errors(exc)["planned_start"])
 
 
@@ -164,9 +180,13 @@ def test_quota_is_enforced_at_the_last_approval(cast):
 def test_quota_counts_the_whole_agreement_lineage(cast):
     cast.agreement_ab.quotas.update(max_trainees=1)
     cultivation_in(cast, "active", paired=False)
-    amendment = AgreementFactory(status="active", amends=cast.agreement_ab, version=2,
-                                 start_date=cast.agreement_ab.start_date,
-                                 end_date=cast.agreement_ab.end_date)
+    amendment = AgreementFactory(
+        status="active",
+        amends=cast.agreement_ab,
+        version=2,
+        start_date=cast.agreement_ab.start_date,
+        end_date=cast.agreement_ab.end_date,
+    )
     for party in cast.agreement_ab.parties.all():
         amendment.parties.create(institution=party.institution, funding_share=50)
     AgreementQuotaFactory(agreement=amendment, year=2026, max_trainees=1)
@@ -182,8 +202,7 @@ def test_quota_counts_the_whole_agreement_lineage(cast):
 def test_activation_needs_a_complete_pair(cast):
     cultivation = cultivation_in(cast, "approved", paired=False)
     with pytest.raises(ValidationError):
-        services.cultivation_decide(actor=cast.coord_a, cultivation=cultivation,
-                                    action="activate")
+        services.cultivation_decide(actor=cast.coord_a, cultivation=cultivation, action="activate")
     cultivation = cultivation_in(cast, "approved", trainee=joint_trainee(cast, "t4"))
     services.cultivation_decide(actor=cast.coord_b, cultivation=cultivation, action="activate")
     cultivation.refresh_from_db()
@@ -193,26 +212,27 @@ def test_activation_needs_a_complete_pair(cast):
 def test_lifecycle_records_each_decision_with_reason(cast):
     cultivation = cultivation_in(cast, "active")
     with pytest.raises(ValidationError) as exc:
-        services.cultivation_decide(actor=cast.coord_a, cultivation=cultivation,
-                                    action="suspend")
+        services.cultivation_decide(actor=cast.coord_a, cultivation=cultivation, action="suspend")
     assert "reason" in _errors(exc)
-    services.cultivation_decide(actor=cast.coord_a, cultivation=cultivation, action="suspend",
-                                reason="Illness")
+    services.cultivation_decide(
+        actor=cast.coord_a, cultivation=cultivation, action="suspend", reason="Illness"
+    )
     services.cultivation_decide(actor=cast.coord_b, cultivation=cultivation, action="resume")
     services.cultivation_decide(actor=cast.admin, cultivation=cultivation, action="complete")
     kinds = list(cultivation.decisions.values_list("kind", "to_status"))
-    assert kinds[-3:] == [("suspend", "suspended"), ("resume", "active"),
-                          ("complete", "completed")]
+    assert kinds[-3:] == [("suspend", "suspended"), ("resume", "active"), ("complete", "completed")]
     assert AuditEvent.objects.filter(action__startswith="cultivation.").count() == 3
     with pytest.raises(ValidationError):
-        services.cultivation_decide(actor=cast.admin, cultivation=cultivation,
-                                    action="terminate", reason="Too late")
+        services.cultivation_decide(
+            actor=cast.admin, cultivation=cultivation, action="terminate", reason="Too late"
+        )
 
 
 def test_terminate_keeps_home_enrolment_and_ends_the_pair_as_history(cast):
     cultivation = cultivation_in(cast, "active", signed=True)
-    services.cultivation_decide(actor=cast.coord_b, cultivation=cultivation,
-                                action="terminate", reason="Host lab closed")
+    services.cultivation_decide(
+        actor=cast.coord_b, cultivation=cultivation, action="terminate", reason="Host lab closed"
+    )
     cultivation.refresh_from_db()
     assert cultivation.status == "terminated"
     assert Membership.objects.get(user=cast.trainee, role="trainee").is_active
@@ -223,8 +243,12 @@ def test_terminate_keeps_home_enrolment_and_ends_the_pair_as_history(cast):
 
 def test_rejecting_a_proposal_is_a_termination_with_reason(cast):
     cultivation = propose(cast)
-    services.cultivation_decide(actor=cast.coord_b, cultivation=cultivation,
-                                action="terminate", reason="No place in the lab")
+    services.cultivation_decide(
+        actor=cast.coord_b,
+        cultivation=cultivation,
+        action="terminate",
+        reason="No place in the lab",
+    )
     assert cultivation.decisions.last().kind == "reject"
     # The trainee can be proposed again.
     assert propose(cast).status == "proposed"
@@ -233,8 +257,9 @@ def test_rejecting_a_proposal_is_a_termination_with_reason(cast):
 def test_tutors_cannot_decide(cast):
     cultivation = cultivation_in(cast, "active")
     with pytest.raises(PermissionDenied):
-        services.cultivation_decide(actor=cast.tutor_b, cultivation=cultivation,
-                                    action="suspend", reason="x")
+        services.cultivation_decide(
+            actor=cast.tutor_b, cultivation=cultivation, action="suspend", reason="x"
+        )
 
 
 # --- Tutors ------------------------------------------------------------------------------------
@@ -243,21 +268,24 @@ def test_tutors_cannot_decide(cast):
 def test_experimental_tutor_must_be_at_the_host(cast):
     cultivation = cultivation_in(cast, "approved", paired=False)
     with pytest.raises(ValidationError) as exc:
-        tutor_assign(actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_a,
-                     role="experimental")
+        tutor_assign(
+            actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_a, role="experimental"
+        )
     assert "tutor" in _errors(exc)
 
 
 def test_doctoral_trainee_needs_a_doctoral_supervisor(cast):
     cultivation = cultivation_in(cast, "approved", paired=False)
     with pytest.raises(ValidationError) as exc:
-        tutor_assign(actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_b,
-                     role="experimental")
+        tutor_assign(
+            actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_b, role="experimental"
+        )
     assert "doctoral" in " ".join(_errors(exc)["tutor"])
     master = joint_trainee(cast, "m1", kind="academic_master")
     other = cultivation_in(cast, "approved", trainee=master, paired=False)
-    assignment = tutor_assign(actor=cast.coord_a, cultivation=other, tutor=cast.tutor_b,
-                              role="experimental")
+    assignment = tutor_assign(
+        actor=cast.coord_a, cultivation=other, tutor=cast.tutor_b, role="experimental"
+    )
     assert assignment.is_first_in_charge and assignment.institution == cast.inst_b
 
 
@@ -265,8 +293,9 @@ def test_second_tutor_cannot_be_first_in_charge(cast):
     cultivation = cultivation_in(cast, "active")
     TutorProfile.objects.filter(user=cast.tutor_b).update(annual_quota=10)
     with pytest.raises(ValidationError) as exc:
-        tutor_assign(actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_b,
-                     role="experimental")
+        tutor_assign(
+            actor=cast.coord_a, cultivation=cultivation, tutor=cast.tutor_b, role="experimental"
+        )
     assert "role" in _errors(exc)
 
 
@@ -275,8 +304,7 @@ def test_tutor_quota_is_enforced(cast):
     cultivation_in(cast, "active")  # tutor_a is theoretical tutor here
     other = cultivation_in(cast, "approved", trainee=joint_trainee(cast, "t5"), paired=False)
     with pytest.raises(ValidationError) as exc:
-        tutor_assign(actor=cast.coord_a, cultivation=other, tutor=cast.tutor_a,
-                     role="theoretical")
+        tutor_assign(actor=cast.coord_a, cultivation=other, tutor=cast.tutor_a, role="theoretical")
     assert "quota" in " ".join(_errors(exc)["tutor"])
 
 

@@ -41,8 +41,9 @@ def test_outsider_and_resident_see_nothing(cast, client_for):
 
 def _make(cast, count, start):
     for index in range(start, start + count):
-        cultivation_in(cast, "active", trainee=joint_trainee(cast, f"bulk{index}"),
-                       signed=index % 2 == 0)
+        cultivation_in(
+            cast, "active", trainee=joint_trainee(cast, f"bulk{index}"), signed=index % 2 == 0
+        )
 
 
 @pytest.mark.parametrize("actor", ["coord_a", "admin", "tutor_b"])
@@ -77,8 +78,11 @@ def test_workspace_and_dashboard_query_counts_are_constant(cast, client_for):
 
 def test_detail_shows_pair_stays_decisions_and_history(cast, client_for):
     cultivation = cultivation_in(cast, "active", signed=True)
-    body = client_for("trainee").get(
-        reverse("cultivation:detail", args=[cultivation.pk])).content.decode()
+    body = (
+        client_for("trainee")
+        .get(reverse("cultivation:detail", args=[cultivation.pk]))
+        .content.decode()
+    )
     assert "Tess Tutor" in body and "Tom Tutor" in body
     assert "Eastern Medical University" in body and "History" in body
     assert "Incomplete" not in body
@@ -129,7 +133,8 @@ def test_changing_the_division_clears_signatures(cast, client_for):
     cultivation = cultivation_in(cast, "active", signed=True)
     roles = {f"role_{i}": "theoretical" for i in range(2)}
     response = client_for("tutor_b").post(
-        reverse("cultivation:responsibilities", args=[cultivation.pk]), roles)
+        reverse("cultivation:responsibilities", args=[cultivation.pk]), roles
+    )
     assert response.status_code == 302
     assert not ResponsibilitySignature.objects.filter(cultivation=cultivation).exists()
     assert AuditEvent.objects.filter(action="cultivation.responsibilities_divide").exists()
@@ -152,23 +157,32 @@ def test_tutor_change_applies_after_both_approvals_and_keeps_history(cast, clien
 def test_training_certificate_must_be_pdf_or_image(cast, client_for):
     response = client_for("tutor_a").post(
         reverse("cultivation:training_add", args=[cast.tutor_a.pk]),
-        {"course": "X", "hours": "2", "date": "2025-01-01",
-         "certificate": SimpleUploadedFile("virus.exe", b"MZ")},
+        {
+            "course": "X",
+            "hours": "2",
+            "date": "2025-01-01",
+            "certificate": SimpleUploadedFile("virus.exe", b"MZ"),
+        },
     )
     assert response.status_code == 400 and not TutorTraining.objects.exists()
     response = client_for("tutor_a").post(
         reverse("cultivation:training_add", args=[cast.tutor_a.pk]),
-        {"course": "X", "hours": "2", "date": (datetime.date.today()
-                                               + datetime.timedelta(days=3)).isoformat()},
+        {
+            "course": "X",
+            "hours": "2",
+            "date": (datetime.date.today() + datetime.timedelta(days=3)).isoformat(),
+        },
     )
     assert response.status_code == 400 and "future" in response.content.decode()
 
 
 def test_tutor_load_shows_quota_use(cast, client_for):
     cultivation_in(cast, "active")
-    body = client_for("coord_a").get(
-        reverse("cultivation:tutor_load", args=[cast.tutor_a.pk]), {"year": 2026}
-    ).content.decode()
+    body = (
+        client_for("coord_a")
+        .get(reverse("cultivation:tutor_load", args=[cast.tutor_a.pk]), {"year": 2026})
+        .content.decode()
+    )
     assert "1 of 3 places taken" in body and "Western Medical University" in body
 
 
@@ -257,11 +271,20 @@ def test_busy_trainee_is_refused_by_the_service_too(cast):
     cultivation_in(cast, "active")
     with pytest.raises(Exception) as error:
         services.cultivation_propose(
-            actor=cast.coord_a, trainee=cast.trainee, agreement=cast.agreement_ab,
-            home=cast.inst_a, host=cast.inst_c, planned_start=datetime.date(2026, 9, 1),
+            actor=cast.coord_a,
+            trainee=cast.trainee,
+            agreement=cast.agreement_ab,
+            home=cast.inst_a,
+            host=cast.inst_c,
+            planned_start=datetime.date(2026, 9, 1),
             planned_end=datetime.date(2028, 6, 30),
-            stays=[{"institution": cast.inst_a, "start": datetime.date(2026, 9, 1),
-                    "end": datetime.date(2027, 6, 30)}],
+            stays=[
+                {
+                    "institution": cast.inst_a,
+                    "start": datetime.date(2026, 9, 1),
+                    "end": datetime.date(2027, 6, 30),
+                }
+            ],
         )
     messages = error.value.message_dict
     assert "not finished" in messages["trainee"][0]

@@ -40,9 +40,14 @@ def _fund(cast):
 def _expense(cast, receipt=None):
     allocation = _allocation(cast)
     expense = expense_record(
-        actor=cast.tutor_b, fund=allocation.fund, amount=Decimal("50"),
-        date=datetime.date(2026, 10, 1), category="consumables", description="Reagents",
-        allocation=allocation, receipt=receipt,
+        actor=cast.tutor_b,
+        fund=allocation.fund,
+        amount=Decimal("50"),
+        date=datetime.date(2026, 10, 1),
+        category="consumables",
+        description="Reagents",
+        allocation=allocation,
+        receipt=receipt,
     )
     return expense
 
@@ -59,8 +64,13 @@ def _receipt_kwargs(cast):
 
 def _spend_data(cast):
     allocation = FundAllocation.objects.get(fund__code="JGY2021219")
-    return {"allocation": allocation.pk, "date": "2026-10-02", "amount": "12.50",
-            "category": "testing", "description": "Sequencing run"}
+    return {
+        "allocation": allocation.pk,
+        "date": "2026-10-02",
+        "amount": "12.50",
+        "category": "testing",
+        "description": "Sequencing run",
+    }
 
 
 def _spend_json(cast):
@@ -74,13 +84,21 @@ def _unallocated_fund(cast):
 
 
 def _allocate_data(cast):
-    return {"cultivation": JointCultivation.objects.get(trainee=cast.trainee).pk,
-            "amount": "5000", "warn_below": "500", "home_share": "", "host_share": ""}
+    return {
+        "cultivation": JointCultivation.objects.get(trainee=cast.trainee).pk,
+        "amount": "5000",
+        "warn_below": "500",
+        "home_share": "",
+        "host_share": "",
+    }
 
 
 def _allocate_json(cast):
-    return {"cultivation_id": JointCultivation.objects.get(trainee=cast.trainee).pk,
-            "amount": "5000", "warn_below": "500"}
+    return {
+        "cultivation_id": JointCultivation.objects.get(trainee=cast.trainee).pk,
+        "amount": "5000",
+        "warn_below": "500",
+    }
 
 
 def _proposed(cast):
@@ -94,26 +112,43 @@ def _proposed(cast):
 def _application(cast, status="drafted"):
     allocation = _allocation(cast)
     return JointFundApplicationFactory(
-        cultivation=allocation.cultivation, first_tutor=cast.tutor_b, second_tutor=cast.tutor_a,
-        status=status, created_by=cast.tutor_b,
+        cultivation=allocation.cultivation,
+        first_tutor=cast.tutor_b,
+        second_tutor=cast.tutor_a,
+        status=status,
+        created_by=cast.tutor_b,
     )
 
 
 def _fund_form(cast):
-    return {"code": "WMU2026001", "title": "Plateau hypoxia", "source": "Provincial fund",
-            "principal_investigator": cast.tutor_a.pk, "institution": cast.inst_a.pk,
-            "amount": "80000", "start_date": "2026-01-01", "end_date": "2028-12-31"}
+    return {
+        "code": "WMU2026001",
+        "title": "Plateau hypoxia",
+        "source": "Provincial fund",
+        "principal_investigator": cast.tutor_a.pk,
+        "institution": cast.inst_a.pk,
+        "amount": "80000",
+        "start_date": "2026-01-01",
+        "end_date": "2028-12-31",
+    }
 
 
 def _fund_json(cast):
     data = _fund_form(cast)
-    return {**data, "principal_investigator_id": data.pop("principal_investigator"),
-            "institution_id": data.pop("institution")}
+    return {
+        **data,
+        "principal_investigator_id": data.pop("principal_investigator"),
+        "institution_id": data.pop("institution"),
+    }
 
 
 def _application_json(cast):
-    return {"cultivation_id": _allocation(cast).cultivation_id, "title": "Joint NSFC project",
-            "funder": "NSFC", "amount_requested": "300000"}
+    return {
+        "cultivation_id": _allocation(cast).cultivation_id,
+        "title": "Joint NSFC project",
+        "funder": "NSFC",
+        "amount_requested": "300000",
+    }
 
 
 def _decision(cast):
@@ -123,25 +158,33 @@ def _decision(cast):
 RULES = {
     "funds:list": page(expect=expect(ok=everyone_else())),
     "funds:create": page(
-        "POST", data=_fund_form,
-        expect=expect(ok=["admin", "coord_a"], forbidden=everyone_else(["admin", "coord_a"]),
-                      ok_status=REDIRECT),
+        "POST",
+        data=_fund_form,
+        expect=expect(
+            ok=["admin", "coord_a"],
+            forbidden=everyone_else(["admin", "coord_a"]),
+            ok_status=REDIRECT,
+        ),
     ),
     "funds:detail": page(kwargs=_fund, expect=expect(ok=VISIBLE, hidden=HIDDEN)),
     "funds:ledger_export": page(kwargs=_fund, expect=expect(ok=VISIBLE, hidden=HIDDEN)),
     "funds:expense_create": page(
-        "POST", kwargs=_fund, data=_spend_data,
+        "POST",
+        kwargs=_fund,
+        data=_spend_data,
         expect=expect(ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=REDIRECT),
     ),
     "funds:expense_reverse": page(
-        "POST", kwargs=_expense_kwargs, data=lambda cast: {"reason": "Booking cancelled"},
+        "POST",
+        kwargs=_expense_kwargs,
+        data=lambda cast: {"reason": "Booking cancelled"},
         expect=expect(ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=REDIRECT),
     ),
-    "funds:expense_receipt": page(
-        kwargs=_receipt_kwargs, expect=expect(ok=VISIBLE, hidden=HIDDEN)
-    ),
+    "funds:expense_receipt": page(kwargs=_receipt_kwargs, expect=expect(ok=VISIBLE, hidden=HIDDEN)),
     "funds:allocation_create": page(
-        "POST", kwargs=_unallocated_fund, data=_allocate_data,
+        "POST",
+        kwargs=_unallocated_fund,
+        data=_allocate_data,
         expect=expect(ok=MANAGERS, hidden=everyone_else(MANAGERS), ok_status=REDIRECT),
     ),
     "funds:allocation_list": page(expect=expect(ok=everyone_else())),
@@ -150,20 +193,34 @@ RULES = {
         expect=expect(ok=VISIBLE, hidden=HIDDEN),
     ),
     "funds:allocation_approve": page(
-        "POST", kwargs=lambda cast: {"pk": _proposed(cast).pk}, data=lambda cast: {},
-        expect=expect(ok=COORDINATORS, forbidden=["admin", *TUTORS, "trainee"], hidden=HIDDEN,
-                      ok_status=REDIRECT),
+        "POST",
+        kwargs=lambda cast: {"pk": _proposed(cast).pk},
+        data=lambda cast: {},
+        expect=expect(
+            ok=COORDINATORS,
+            forbidden=["admin", *TUTORS, "trainee"],
+            hidden=HIDDEN,
+            ok_status=REDIRECT,
+        ),
     ),
     "funds:cultivation_funds": page(
         kwargs=lambda cast: {"pk": _allocation(cast).cultivation_id},
         expect=expect(ok=VISIBLE, hidden=HIDDEN),
     ),
     "funds:application_create": page(
-        "POST", kwargs=lambda cast: {"pk": _allocation(cast).cultivation_id},
-        data=lambda cast: {"title": "Joint NSFC project", "funder": "NSFC",
-                           "amount_requested": "300000"},
-        expect=expect(ok=TUTORS, forbidden=["admin", *COORDINATORS, "trainee"], hidden=HIDDEN,
-                      ok_status=REDIRECT),
+        "POST",
+        kwargs=lambda cast: {"pk": _allocation(cast).cultivation_id},
+        data=lambda cast: {
+            "title": "Joint NSFC project",
+            "funder": "NSFC",
+            "amount_requested": "300000",
+        },
+        expect=expect(
+            ok=TUTORS,
+            forbidden=["admin", *COORDINATORS, "trainee"],
+            hidden=HIDDEN,
+            ok_status=REDIRECT,
+        ),
     ),
     "funds:application_list": page(expect=expect(ok=everyone_else())),
     "funds:application_detail": page(
@@ -171,87 +228,132 @@ RULES = {
         expect=expect(ok=VISIBLE, hidden=HIDDEN),
     ),
     "funds:application_submit": page(
-        "POST", kwargs=lambda cast: {"pk": _application(cast).pk}, data=lambda cast: {},
-        expect=expect(ok=TUTORS, forbidden=["admin", *COORDINATORS, "trainee"], hidden=HIDDEN,
-                      ok_status=REDIRECT),
+        "POST",
+        kwargs=lambda cast: {"pk": _application(cast).pk},
+        data=lambda cast: {},
+        expect=expect(
+            ok=TUTORS,
+            forbidden=["admin", *COORDINATORS, "trainee"],
+            hidden=HIDDEN,
+            ok_status=REDIRECT,
+        ),
     ),
     "funds:application_decide": page(
-        "POST", kwargs=lambda cast: {"pk": _application(cast, "submitted").pk}, data=_decision,
-        expect=expect(ok=["admin", *COORDINATORS, *TUTORS], forbidden=["trainee"],
-                      hidden=HIDDEN, ok_status=REDIRECT),
+        "POST",
+        kwargs=lambda cast: {"pk": _application(cast, "submitted").pk},
+        data=_decision,
+        expect=expect(
+            ok=["admin", *COORDINATORS, *TUTORS],
+            forbidden=["trainee"],
+            hidden=HIDDEN,
+            ok_status=REDIRECT,
+        ),
     ),
     # API
-    "funds_fund_list": api("GET", lambda cast: f"{API}/",
-                           expect(ok=everyone_else(), anonymous=401)),
-    "funds_fund_chargeable": api("GET", lambda cast: f"{API}/chargeable",
-                                 expect(ok=everyone_else(), anonymous=401)),
+    "funds_fund_list": api(
+        "GET", lambda cast: f"{API}/", expect(ok=everyone_else(), anonymous=401)
+    ),
+    "funds_fund_chargeable": api(
+        "GET", lambda cast: f"{API}/chargeable", expect(ok=everyone_else(), anonymous=401)
+    ),
     "funds_fund_create": api(
-        "POST", lambda cast: f"{API}/",
-        expect(ok=["admin", "coord_a"], forbidden=everyone_else(["admin", "coord_a"]),
-               ok_status=CREATED, anonymous=401),
+        "POST",
+        lambda cast: f"{API}/",
+        expect(
+            ok=["admin", "coord_a"],
+            forbidden=everyone_else(["admin", "coord_a"]),
+            ok_status=CREATED,
+            anonymous=401,
+        ),
         data=_fund_json,
     ),
     "funds_fund_get": api(
-        "GET", lambda cast: f"{API}/{_allocation(cast).fund_id}",
+        "GET",
+        lambda cast: f"{API}/{_allocation(cast).fund_id}",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "funds_expense_list": api(
-        "GET", lambda cast: f"{API}/{_allocation(cast).fund_id}/expenses",
+        "GET",
+        lambda cast: f"{API}/{_allocation(cast).fund_id}/expenses",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "funds_expense_create": api(
-        "POST", lambda cast: f"{API}/{_allocation(cast).fund_id}/expenses",
-        expect(ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=CREATED,
-               anonymous=401),
+        "POST",
+        lambda cast: f"{API}/{_allocation(cast).fund_id}/expenses",
+        expect(
+            ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=CREATED, anonymous=401
+        ),
         data=_spend_json,
     ),
     "funds_expense_reverse": api(
         "POST",
         lambda cast: "{API}/{pk}/expenses/{expense_pk}/reverse".format(
-            API=API, **_expense_kwargs(cast)),
-        expect(ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=CREATED,
-               anonymous=401),
+            API=API, **_expense_kwargs(cast)
+        ),
+        expect(
+            ok=SPENDERS, forbidden=NOT_SPENDERS, hidden=HIDDEN, ok_status=CREATED, anonymous=401
+        ),
         data=lambda cast: {"reason": "Booking cancelled"},
     ),
-    "funds_allocation_list": api("GET", lambda cast: f"{API}/allocations",
-                                 expect(ok=everyone_else(), anonymous=401)),
+    "funds_allocation_list": api(
+        "GET", lambda cast: f"{API}/allocations", expect(ok=everyone_else(), anonymous=401)
+    ),
     "funds_allocation_create": api(
-        "POST", lambda cast: f"{API}/{_unallocated_fund(cast)['pk']}/allocations",
+        "POST",
+        lambda cast: f"{API}/{_unallocated_fund(cast)['pk']}/allocations",
         expect(ok=MANAGERS, hidden=everyone_else(MANAGERS), ok_status=CREATED, anonymous=401),
         data=_allocate_json,
     ),
     "funds_allocation_get": api(
-        "GET", lambda cast: f"{API}/allocations/{_allocation(cast).pk}",
+        "GET",
+        lambda cast: f"{API}/allocations/{_allocation(cast).pk}",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "funds_allocation_approve": api(
-        "POST", lambda cast: f"{API}/allocations/{_proposed(cast).pk}/approve",
-        expect(ok=COORDINATORS, forbidden=["admin", *TUTORS, "trainee"], hidden=HIDDEN,
-               anonymous=401),
+        "POST",
+        lambda cast: f"{API}/allocations/{_proposed(cast).pk}/approve",
+        expect(
+            ok=COORDINATORS, forbidden=["admin", *TUTORS, "trainee"], hidden=HIDDEN, anonymous=401
+        ),
         data=lambda cast: {},
     ),
-    "funds_application_list": api("GET", lambda cast: f"{API}/applications",
-                                  expect(ok=everyone_else(), anonymous=401)),
+    "funds_application_list": api(
+        "GET", lambda cast: f"{API}/applications", expect(ok=everyone_else(), anonymous=401)
+    ),
     "funds_application_create": api(
-        "POST", lambda cast: f"{API}/applications",
-        expect(ok=TUTORS, forbidden=["admin", *COORDINATORS, "trainee"], hidden=HIDDEN,
-               ok_status=CREATED, anonymous=401),
+        "POST",
+        lambda cast: f"{API}/applications",
+        expect(
+            ok=TUTORS,
+            forbidden=["admin", *COORDINATORS, "trainee"],
+            hidden=HIDDEN,
+            ok_status=CREATED,
+            anonymous=401,
+        ),
         data=_application_json,
     ),
     "funds_application_get": api(
-        "GET", lambda cast: f"{API}/applications/{_application(cast).pk}",
+        "GET",
+        lambda cast: f"{API}/applications/{_application(cast).pk}",
         expect(ok=VISIBLE, hidden=HIDDEN, anonymous=401),
     ),
     "funds_application_submit": api(
-        "POST", lambda cast: f"{API}/applications/{_application(cast).pk}/submit",
-        expect(ok=TUTORS, forbidden=["admin", *COORDINATORS, "trainee"], hidden=HIDDEN,
-               anonymous=401),
+        "POST",
+        lambda cast: f"{API}/applications/{_application(cast).pk}/submit",
+        expect(
+            ok=TUTORS, forbidden=["admin", *COORDINATORS, "trainee"], hidden=HIDDEN, anonymous=401
+        ),
         data=lambda cast: {},
     ),
     "funds_application_decide": api(
-        "POST", lambda cast: f"{API}/applications/{_application(cast, 'submitted').pk}/decide",
-        expect(ok=["admin", *COORDINATORS, *TUTORS], forbidden=["trainee"], hidden=HIDDEN,
-               anonymous=401),
+        "POST",
+        lambda cast: f"{API}/applications/{_application(cast, 'submitted').pk}/decide",
+        expect(
+            ok=["admin", *COORDINATORS, *TUTORS],
+            forbidden=["trainee"],
+            hidden=HIDDEN,
+            anonymous=401,
+        ),
         data=_decision,
     ),
 }

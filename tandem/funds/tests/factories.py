@@ -61,8 +61,12 @@ class JointFundApplicationFactory(factory.django.DjangoModelFactory):
 
 def fund_at_b(cast, **overrides):
     """EMU's fund JGY2021219, led by tutor_b (the experimental tutor at B)."""
-    values = {"code": "JGY2021219", "title": "Tumour hypoxia and radiotherapy",
-              "principal_investigator": cast.tutor_b, "institution": cast.inst_b}
+    values = {
+        "code": "JGY2021219",
+        "title": "Tumour hypoxia and radiotherapy",
+        "principal_investigator": cast.tutor_b,
+        "institution": cast.inst_b,
+    }
     values.update(overrides)
     return ResearchFundFactory(**values)
 

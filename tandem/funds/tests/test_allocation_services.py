@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.core.models import AuditEvent
 from tandem.cultivation.tests.factories import cultivation_in
-from tandem.funds import allocation_services as services
+from tandem.funds import services_allocation as services
 from tandem.funds.models import FundAllocation
 from tandem.funds.selectors import allocation_warnings, funds_dashboard, projected_run_out
 from tandem.funds.tests.factories import (
@@ -36,7 +36,9 @@ def test_agreement_split_waits_for_the_partner_coordinator(cast):
     allocation = _propose(cast)
     assert allocation.status == "proposed" and not allocation.split_differs_from_agreement
     assert {(s.institution_id, s.share) for s in allocation.shares.all()} == {
-        (cast.inst_a.pk, Decimal("50")), (cast.inst_b.pk, Decimal("50"))}
+        (cast.inst_a.pk, Decimal("50")),
+        (cast.inst_b.pk, Decimal("50")),
+    }
     shares = {s.institution_id: s for s in allocation.shares.all()}
     assert shares[cast.inst_b.pk].approved_by == cast.coord_b  # proposing is consenting
     assert shares[cast.inst_b.pk].approved_at is not None
@@ -46,7 +48,9 @@ def test_agreement_split_waits_for_the_partner_coordinator(cast):
     allocation = FundAllocation.objects.get(pk=allocation.pk)
     assert allocation.status == "approved"
     assert {s.institution_id: s.approved_by for s in allocation.shares.all()} == {
-        cast.inst_a.pk: cast.coord_a, cast.inst_b.pk: cast.coord_b}
+        cast.inst_a.pk: cast.coord_a,
+        cast.inst_b.pk: cast.coord_b,
+    }
 
 
 def test_allocation_proposed_by_the_pi_needs_both_coordinators(cast):
@@ -64,8 +68,12 @@ def test_no_money_is_spent_before_the_partner_approved(cast):
     allocation = _propose(cast)
     with pytest.raises(ValidationError) as error:
         expense_services.expense_record(
-            actor=cast.coord_b, fund=allocation.fund, amount=Decimal("100"),
-            date=datetime.date(2026, 3, 1), category="consumables", description="Media",
+            actor=cast.coord_b,
+            fund=allocation.fund,
+            amount=Decimal("100"),
+            date=datetime.date(2026, 3, 1),
+            category="consumables",
+            description="Media",
             allocation=allocation,
         )
     assert "allocation" in error.value.message_dict
@@ -137,13 +145,23 @@ def test_dashboard_is_query_constant(cast):
             funds_dashboard(cast.coord_b)
         return len(queries)
 
-    FundAllocationFactory(fund=allocation.fund, cultivation=allocation.cultivation,
-                          created_by=cast.coord_b, amount=Decimal("5"), spent=Decimal("5"))
+    FundAllocationFactory(
+        fund=allocation.fund,
+        cultivation=allocation.cultivation,
+        created_by=cast.coord_b,
+        amount=Decimal("5"),
+        spent=Decimal("5"),
+    )
     count()  # the first call fills the per-user tenancy caches
     small = count()
     for _ in range(10):
-        FundAllocationFactory(fund=allocation.fund, cultivation=allocation.cultivation,
-                              created_by=cast.coord_b, amount=Decimal("5"), spent=Decimal("5"))
+        FundAllocationFactory(
+            fund=allocation.fund,
+            cultivation=allocation.cultivation,
+            created_by=cast.coord_b,
+            amount=Decimal("5"),
+            spent=Decimal("5"),
+        )
     assert count() == small
     assert funds_dashboard(cast.coord_b)["flagged_count"] == 11
     assert funds_dashboard(cast.outsider)["fund_count"] == 0
@@ -152,20 +170,34 @@ def test_dashboard_is_query_constant(cast):
 def test_joint_application_by_the_pair_through_to_the_grant(cast):
     allocation = funded_cultivation(cast)
     with pytest.raises(PermissionDenied):
-        services.application_draft(actor=cast.coord_a, cultivation=allocation.cultivation,
-                                   title="X", funder="NSFC", amount_requested=Decimal("1"))
+        services.application_draft(
+            actor=cast.coord_a,
+            cultivation=allocation.cultivation,
+            title="X",
+            funder="NSFC",
+            amount_requested=Decimal("1"),
+        )
     application = services.application_draft(
-        actor=cast.tutor_a, cultivation=allocation.cultivation, title="Joint NSFC project",
-        funder="NSFC", amount_requested=Decimal("300000"))
+        actor=cast.tutor_a,
+        cultivation=allocation.cultivation,
+        title="Joint NSFC project",
+        funder="NSFC",
+        amount_requested=Decimal("300000"),
+    )
     assert (application.first_tutor, application.second_tutor) == (cast.tutor_b, cast.tutor_a)
     services.application_submit(actor=cast.tutor_b, application=application)
     with pytest.raises(ValidationError) as error:
-        services.application_decide(actor=cast.coord_a, application=application,
-                                    status="granted", outcome="")
+        services.application_decide(
+            actor=cast.coord_a, application=application, status="granted", outcome=""
+        )
     assert "resulting_fund" in error.value.message_dict
-    granted = services.application_decide(actor=cast.coord_a, application=application,
-                                          status="granted", outcome="Granted",
-                                          resulting_fund=allocation.fund)
+    granted = services.application_decide(
+        actor=cast.coord_a,
+        application=application,
+        status="granted",
+        outcome="Granted",
+        resulting_fund=allocation.fund,
+    )
     assert granted.status == "granted" and granted.resulting_fund == allocation.fund
     assert AuditEvent.objects.filter(action__startswith="application.").count() == 3
 
@@ -173,6 +205,11 @@ def test_joint_application_by_the_pair_through_to_the_grant(cast):
 def test_application_needs_a_complete_pair(cast):
     cultivation = cultivation_in(cast, "active", paired=False)
     with pytest.raises(ValidationError) as error:
-        services.application_draft(actor=cast.tutor_a, cultivation=cultivation, title="X",
-                                   funder="Y", amount_requested=Decimal("1"))
+        services.application_draft(
+            actor=cast.tutor_a,
+            cultivation=cultivation,
+            title="X",
+            funder="Y",
+            amount_requested=Decimal("1"),
+        )
     assert "cultivation" in error.value.message_dict

@@ -59,8 +59,12 @@ def test_fifty_parallel_expenses_of_ten_on_a_balance_of_one_hundred():
 
     def spend(_index):
         return expense_record(
-            actor=cast.tutor_b, fund=ResearchFund.objects.get(pk=fund.pk), amount=Decimal("10"),
-            date=datetime.date(2026, 10, 1), category="consumables", description="Tips",
+            actor=cast.tutor_b,
+            fund=ResearchFund.objects.get(pk=fund.pk),
+            amount=Decimal("10"),
+            date=datetime.date(2026, 10, 1),
+            category="consumables",
+            description="Tips",
         )
 
     results = _run_in_threads(spend, PARALLEL)
@@ -81,10 +85,17 @@ def test_parallel_api_requests_on_one_allocation_never_overspend_it():
     def post(_index):
         client = Client()
         client.force_login(cast.trainee)
-        return client.post(url, data={
-            "amount": "10", "date": "2026-10-01", "category": "instrument_use",
-            "description": "Confocal microscope, 1 hour", "allocation_id": allocation.pk,
-        }, content_type="application/json").status_code
+        return client.post(
+            url,
+            data={
+                "amount": "10",
+                "date": "2026-10-01",
+                "category": "instrument_use",
+                "description": "Confocal microscope, 1 hour",
+                "allocation_id": allocation.pk,
+            },
+            content_type="application/json",
+        ).status_code
 
     statuses = _run_in_threads(post, PARALLEL)
     assert statuses.count(201) == 10, statuses

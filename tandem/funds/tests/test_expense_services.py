@@ -18,8 +18,13 @@ DAY = datetime.date(2026, 10, 1)
 
 def _spend(actor, fund, amount, **kwargs):
     return expense_record(
-        actor=actor, fund=fund, amount=Decimal(amount), date=DAY, category="consumables",
-        description="Antibodies", **kwargs,
+        actor=actor,
+        fund=fund,
+        amount=Decimal(amount),
+        date=DAY,
+        category="consumables",
+        description="Antibodies",
+        **kwargs,
     )
 
 
@@ -100,16 +105,28 @@ def test_non_positive_amount_names_the_field(cast, amount):
 def test_date_outside_the_fund_period_names_the_field(cast):
     fund = fund_at_b(cast)
     with pytest.raises(ValidationError) as error:
-        expense_record(actor=cast.tutor_b, fund=fund, amount=Decimal("1"),
-                       date=datetime.date(2031, 1, 1), category="travel", description="Trip")
+        expense_record(
+            actor=cast.tutor_b,
+            fund=fund,
+            amount=Decimal("1"),
+            date=datetime.date(2031, 1, 1),
+            category="travel",
+            description="Trip",
+        )
     assert "date" in error.value.message_dict
 
 
 def test_unknown_category_names_the_field(cast):
     fund = fund_at_b(cast)
     with pytest.raises(ValidationError) as error:
-        expense_record(actor=cast.tutor_b, fund=fund, amount=Decimal("1"), date=DAY,
-                       category="lunch", description="Lunch")
+        expense_record(
+            actor=cast.tutor_b,
+            fund=fund,
+            amount=Decimal("1"),
+            date=DAY,
+            category="lunch",
+            description="Lunch",
+        )
     assert "category" in error.value.message_dict
     assert fund.balance == ResearchFund.objects.get(pk=fund.pk).balance
 

@@ -22,13 +22,16 @@ def ledger(cast):
     other_trainee = UserFactory(username="trainee2", full_name="Tao Trainee")
     MembershipFactory(user=other_trainee, role=Role.TRAINEE, institution=cast.inst_a)
     other = FundAllocationFactory(
-        fund=own.fund, cultivation=cultivation_in(cast, "active", trainee=other_trainee),
+        fund=own.fund,
+        cultivation=cultivation_in(cast, "active", trainee=other_trainee),
         created_by=cast.coord_b,
     )
-    ExpenseFactory(fund=own.fund, allocation=own, description="Tina's reagents",
-                   recorded_by=cast.trainee)
-    ExpenseFactory(fund=own.fund, allocation=other, description="Tao's reagents",
-                   recorded_by=other_trainee)
+    ExpenseFactory(
+        fund=own.fund, allocation=own, description="Tina's reagents", recorded_by=cast.trainee
+    )
+    ExpenseFactory(
+        fund=own.fund, allocation=other, description="Tao's reagents", recorded_by=other_trainee
+    )
     ExpenseFactory(fund=own.fund, description="PI's sequencer time", recorded_by=cast.tutor_b)
     return own.fund
 
@@ -50,7 +53,8 @@ def test_those_who_manage_the_fund_read_the_whole_ledger(cast, ledger):
 
 def test_home_coordinator_reads_the_entries_of_their_institutions_trainees(cast, ledger):
     assert _descriptions(selectors.expense_list_visible_to(cast.coord_a, ledger)) == [
-        "Tao's reagents", "Tina's reagents"
+        "Tao's reagents",
+        "Tina's reagents",
     ]
 
 
@@ -64,8 +68,9 @@ def test_trainee_page_api_and_export_leave_out_other_trainees_entries(cast, clie
     assert [row["description"] for row in api["items"]] == ["Tina's reagents"]
 
     export = client.get(reverse("funds:ledger_export", args=[ledger.pk]))
-    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(
-        values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+    )
     assert [row[3] for row in rows[1:]] == ["Tina's reagents"]
 
 

@@ -20,15 +20,21 @@ def test_outsider_gets_404_for_a_unit_of_a(cast, client_for):
 def test_unit_list_is_scoped_to_the_user(cast, client_for):
     body = client_for("outsider").get("/api/v1/institutions/units").json()
     assert body["count"] == 0
-    body = client_for("coord_b").get(
-        f"/api/v1/institutions/units?institution_id={cast.inst_a.pk}"
-    ).json()
+    body = (
+        client_for("coord_b")
+        .get(f"/api/v1/institutions/units?institution_id={cast.inst_a.pk}")
+        .json()
+    )
     assert [item["id"] for item in body["items"]] == [cast.lab_a.pk]
 
 
 def test_wrong_role_gets_403_on_unit_update(cast, client_for):
-    response = _post(client_for("coord_b"), f"/api/v1/institutions/units/{cast.lab_a.pk}",
-                     {"name": "Renamed"}, method="patch")
+    response = _post(
+        client_for("coord_b"),
+        f"/api/v1/institutions/units/{cast.lab_a.pk}",
+        {"name": "Renamed"},
+        method="patch",
+    )
     assert response.status_code == 403
 
 
@@ -38,19 +44,34 @@ def test_institution_list_filters_and_paginates(cast, client_for):
 
 
 def test_admin_creates_an_institution(cast, client_for):
-    response = _post(client_for("admin"), "/api/v1/institutions/", {
-        "name": "Central Hospital", "code": "ch", "kind": "hospital", "region": "central",
-        "tier_labels": ["Grade 3A"], "parent_id": cast.inst_a.pk,
-    })
+    response = _post(
+        client_for("admin"),
+        "/api/v1/institutions/",
+        {
+            "name": "Central Hospital",
+            "code": "ch",
+            "kind": "hospital",
+            "region": "central",
+            "tier_labels": ["Grade 3A"],
+            "parent_id": cast.inst_a.pk,
+        },
+    )
     assert response.status_code == 201
     assert response.json()["parent_id"] == cast.inst_a.pk
     assert AuditEvent.objects.filter(action="institution.create").exists()
 
 
 def test_bad_kind_names_the_field_and_saves_nothing(cast, client_for):
-    response = _post(client_for("admin"), "/api/v1/institutions/", {
-        "name": "Central Hospital", "code": "ch", "kind": "spaceship", "region": "central",
-    })
+    response = _post(
+        client_for("admin"),
+        "/api/v1/institutions/",
+        {
+            "name": "Central Hospital",
+            "code": "ch",
+            "kind": "spaceship",
+            "region": "central",
+        },
+    )
     assert response.status_code == 400
     assert "kind" in response.json()["errors"]
     assert not Institution.objects.filter(code="ch").exists()
@@ -63,17 +84,27 @@ def test_missing_field_is_a_422_naming_it(cast, client_for):
 
 
 def test_training_base_without_specialty_is_a_400_on_specialty(cast, client_for):
-    response = _post(client_for("coord_a"), "/api/v1/institutions/units", {
-        "institution_id": cast.inst_a.pk, "name": "Base", "kind": "training_base",
-    })
+    response = _post(
+        client_for("coord_a"),
+        "/api/v1/institutions/units",
+        {
+            "institution_id": cast.inst_a.pk,
+            "name": "Base",
+            "kind": "training_base",
+        },
+    )
     assert response.status_code == 400
     assert "specialty" in response.json()["errors"]
 
 
 def test_admin_patches_parent_into_a_cycle_and_gets_400(cast, client_for):
     Institution.objects.filter(pk=cast.inst_b.pk).update(parent=cast.inst_a)
-    response = _post(client_for("admin"), f"/api/v1/institutions/{cast.inst_a.pk}",
-                     {"parent_id": cast.inst_b.pk}, method="patch")
+    response = _post(
+        client_for("admin"),
+        f"/api/v1/institutions/{cast.inst_a.pk}",
+        {"parent_id": cast.inst_b.pk},
+        method="patch",
+    )
     assert response.status_code == 400
     assert "parent" in response.json()["errors"]
 

@@ -15,8 +15,13 @@ def _create(actor, **overrides):
 
 
 def test_admin_registers_an_institution_and_it_is_audited(cast):
-    hospital = _create(cast.admin, code="CH", country="cn", tier_labels=["Grade 3A", "Grade 3A"],
-                       parent=cast.inst_a)
+    hospital = _create(
+        cast.admin,
+        code="CH",
+        country="cn",
+        tier_labels=["Grade 3A", "Grade 3A"],
+        parent=cast.inst_a,
+    )
     assert (hospital.code, hospital.country, hospital.tier_labels) == ("ch", "CN", ["Grade 3A"])
     event = AuditEvent.objects.get(action="institution.create", target_id=str(hospital.pk))
     assert event.actor == cast.admin
@@ -44,7 +49,9 @@ def test_bad_country_code_names_the_country_field(cast):
 
 def test_tier_labels_are_parsed_from_comma_separated_text():
     assert services.parse_tier_labels("Double First-Class, 985，211 ,, 985") == [
-        "Double First-Class", "985", "211",
+        "Double First-Class",
+        "985",
+        "211",
     ]
     assert services.parse_tier_labels("") == []
 
@@ -84,8 +91,12 @@ def test_update_rejects_fields_that_cannot_be_changed(cast):
 
 def test_coordinator_adds_a_unit_to_their_institution(cast):
     unit = services.unit_create(
-        actor=cast.coord_a, institution=cast.inst_a, name="Surgery base",
-        kind=UnitKind.TRAINING_BASE, specialty="surgery", parent=cast.lab_a,
+        actor=cast.coord_a,
+        institution=cast.inst_a,
+        name="Surgery base",
+        kind=UnitKind.TRAINING_BASE,
+        specialty="surgery",
+        parent=cast.lab_a,
     )
     assert unit.institution == cast.inst_a
     assert AuditEvent.objects.filter(action="unit.create", target_id=str(unit.pk)).exists()
@@ -111,7 +122,10 @@ def test_parent_unit_must_be_in_the_same_institution(cast):
     other = UnitFactory(institution=cast.inst_b)
     with pytest.raises(ValidationError) as exc:
         services.unit_create(
-            actor=cast.coord_a, institution=cast.inst_a, name="Sub", kind=UnitKind.DEPARTMENT,
+            actor=cast.coord_a,
+            institution=cast.inst_a,
+            name="Sub",
+            kind=UnitKind.DEPARTMENT,
             parent=other,
         )
     assert "parent" in exc.value.message_dict

@@ -77,11 +77,18 @@ def test_list_query_count_does_not_grow_with_rows(cast, client_for, page):
 
 
 def test_admin_registers_an_institution_with_tier_labels(cast, client_for):
-    response = client_for("admin").post(reverse("institutions:create"), {
-        "name": "Central Hospital", "code": "ch", "kind": "hospital", "country": "CN",
-        "region": "central", "tier_labels": "Grade 3A, Teaching hospital",
-        "parent": cast.inst_a.pk,
-    })
+    response = client_for("admin").post(
+        reverse("institutions:create"),
+        {
+            "name": "Central Hospital",
+            "code": "ch",
+            "kind": "hospital",
+            "country": "CN",
+            "region": "central",
+            "tier_labels": "Grade 3A, Teaching hospital",
+            "parent": cast.inst_a.pk,
+        },
+    )
     hospital = Institution.objects.get(code="ch")
     assert response.status_code == 302
     assert response["Location"] == reverse("institutions:detail", args=[hospital.pk])
@@ -92,10 +99,16 @@ def test_admin_registers_an_institution_with_tier_labels(cast, client_for):
 
 
 def test_duplicate_code_re_renders_the_form_with_the_error_on_code(cast, client_for):
-    response = client_for("admin").post(reverse("institutions:create"), {
-        "name": "Another", "code": "wmu", "kind": "hospital", "country": "CN",
-        "region": "central",
-    })
+    response = client_for("admin").post(
+        reverse("institutions:create"),
+        {
+            "name": "Another",
+            "code": "wmu",
+            "kind": "hospital",
+            "country": "CN",
+            "region": "central",
+        },
+    )
     assert response.status_code == 400
     assert "code" in response.context["form"].errors
     assert not Institution.objects.filter(name="Another").exists()
@@ -103,10 +116,18 @@ def test_duplicate_code_re_renders_the_form_with_the_error_on_code(cast, client_
 
 def test_edit_that_makes_a_cycle_shows_the_error_on_parent(cast, client_for):
     Institution.objects.filter(pk=cast.inst_b.pk).update(parent=cast.inst_a)
-    response = client_for("admin").post(reverse("institutions:edit", args=[cast.inst_a.pk]), {
-        "name": cast.inst_a.name, "code": "wmu", "kind": "university", "country": "CN",
-        "region": "western", "parent": cast.inst_b.pk, "is_active": "on",
-    })
+    response = client_for("admin").post(
+        reverse("institutions:edit", args=[cast.inst_a.pk]),
+        {
+            "name": cast.inst_a.name,
+            "code": "wmu",
+            "kind": "university",
+            "country": "CN",
+            "region": "western",
+            "parent": cast.inst_b.pk,
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 400
     assert "parent" in response.context["form"].errors
 
@@ -123,10 +144,15 @@ def test_training_base_without_specialty_shows_the_error_on_specialty(cast, clie
 
 def test_coordinator_adds_a_unit_and_sees_its_history(cast, client_for):
     client = client_for("coord_a")
-    response = client.post(reverse("institutions:unit_create", args=[cast.inst_a.pk]), {
-        "name": "Surgery base", "kind": "training_base", "specialty": "surgery",
-        "parent": cast.lab_a.pk,
-    })
+    response = client.post(
+        reverse("institutions:unit_create", args=[cast.inst_a.pk]),
+        {
+            "name": "Surgery base",
+            "kind": "training_base",
+            "specialty": "surgery",
+            "parent": cast.lab_a.pk,
+        },
+    )
     unit = Unit.objects.get(name="Surgery base")
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="unit.create", target_id=str(unit.pk)).exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
-from tandem.meetings import log_services, services
+from tandem.meetings import services, services_log
 from tandem.meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -36,16 +36,28 @@ class Debriefing:
     feed: CalendarFeed
 
 
-def make_series(cast: Any, *, trainees: list | None = None, first_date: datetime.date | None = None,
-                until_days: int = 84, **overrides: Any) -> MeetingSeries:
+def make_series(
+    cast: Any,
+    *,
+    trainees: list | None = None,
+    first_date: datetime.date | None = None,
+    until_days: int = 84,
+    **overrides: Any,
+) -> MeetingSeries:
     # Every other week from 25 days ago: 11 days ago and in 3 days, never a meeting in progress
     # whatever the hour the tests run at.
     first = first_date or timezone.localdate() - datetime.timedelta(days=25)
     arguments = {
-        "actor": cast.tutor_a, "institution": cast.inst_a, "title": "Oncology debriefing",
-        "time_zone": "Asia/Shanghai", "first_date": first,
-        "start_time": datetime.time(14, 0), "until": first + datetime.timedelta(days=until_days),
-        "interval_weeks": 2, "mode": "onsite", "location": "Building 3, room 301",
+        "actor": cast.tutor_a,
+        "institution": cast.inst_a,
+        "title": "Oncology debriefing",
+        "time_zone": "Asia/Shanghai",
+        "first_date": first,
+        "start_time": datetime.time(14, 0),
+        "until": first + datetime.timedelta(days=until_days),
+        "interval_weeks": 2,
+        "mode": "onsite",
+        "location": "Building 3, room 301",
         "trainees": trainees if trainees is not None else [cast.trainee],
     }
     arguments.update(overrides)
@@ -56,9 +68,12 @@ def report_for(meeting: Meeting, trainee: Any, **overrides: Any) -> ProgressRepo
     meeting.series = MeetingSeries.objects.prefetch_related("participants").get(
         pk=meeting.series_id
     )
-    data = {"experimental_progress": "Western blots repeated; hypoxia model stable.",
-            "dissertation_progress": "Chapter 2 drafted.", "problems": "Antibody batch varies.",
-            "next_steps": "Order a new antibody lot."}
+    data = {
+        "experimental_progress": "Western blots repeated; hypoxia model stable.",
+        "dissertation_progress": "Chapter 2 drafted.",
+        "problems": "Antibody batch varies.",
+        "next_steps": "Order a new antibody lot.",
+    }
     data.update(overrides)
     return services.report_submit(actor=trainee, meeting=meeting, **data)
 
@@ -75,21 +90,31 @@ def debriefing(cast: Any) -> Debriefing:
     upcoming = series.meetings.filter(starts_at__gt=now).order_by("starts_at").first()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    report = report_for(past, cast.trainee, files=[
-        SimpleUploadedFile("gel.txt", b"lane 1: control", content_type="text/plain")
-    ])
+    report = report_for(
+        past,
+        cast.trainee,
+        files=[SimpleUploadedFile("gel.txt", b"lane 1: control", content_type="text/plain")],
+    )
     past.series = MeetingSeries.objects.prefetch_related("participants").get(pk=series.pk)
     action = services.action_create(
-        actor=cast.tutor_a, meeting=past, title="Validate the antibody", owner=cast.trainee,
+        actor=cast.tutor_a,
+        meeting=past,
+        title="Validate the antibody",
+        owner=cast.trainee,
         due_date=timezone.localdate() + datetime.timedelta(days=7),
     )
-    contact = log_services.contact_log(
-        actor=cast.tutor_a, cultivation=cultivation, kind="tutor_tutor",
-        date=timezone.localdate(), channel="video", topic="Plan for the mid-term review",
+    contact = services_log.contact_log(
+        actor=cast.tutor_a,
+        cultivation=cultivation,
+        kind="tutor_tutor",
+        date=timezone.localdate(),
+        channel="video",
+        topic="Plan for the mid-term review",
     )
-    feed = log_services.calendar_feed_reset(actor=cast.trainee)
-    cast._debriefing = Debriefing(cultivation, series, past, upcoming, report, action,
-                                  contact, feed)
+    feed = services_log.calendar_feed_reset(actor=cast.trainee)
+    cast._debriefing = Debriefing(
+        cultivation, series, past, upcoming, report, action, contact, feed
+    )
     return cast._debriefing
 
 

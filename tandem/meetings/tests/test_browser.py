@@ -55,8 +55,9 @@ def test_report_comment_action_and_carry_forward(browser_page, chromium, live_se
     organizer.get_by_role("button", name="Add the action item").click()
     assert "The action item is added." in organizer.content()
     organizer.goto(f"/meetings/{following.pk}/")
-    carried = organizer.locator("section", has=organizer.get_by_role(
-        "heading", name="Open action items carried forward"))
+    carried = organizer.locator(
+        "section", has=organizer.get_by_role("heading", name="Open action items carried forward")
+    )
     assert "Send the mycoplasma result" in carried.inner_text()
     context.close()
 

@@ -30,8 +30,9 @@ def test_dashboard_query_count_does_not_grow(cast):
     def add(count, offset):
         for index in range(count):
             trainee = joint_trainee(cast, f"d{offset + index}")
-            services.participant_add(actor=cast.tutor_a, series=d.series, person=trainee,
-                                     role="trainee")
+            services.participant_add(
+                actor=cast.tutor_a, series=d.series, person=trainee, role="trainee"
+            )
             report_for(d.past, trainee)
 
     add(2, 0)

@@ -27,8 +27,9 @@ def _load(django_user_model):
         pass
     from tandem.cultivation.models import JointCultivation
 
-    assert JointCultivation.objects.filter(trainee__username="trainee.zhang",
-                                           status="active").exists()
+    assert JointCultivation.objects.filter(
+        trainee__username="trainee.zhang", status="active"
+    ).exists()
     meetings_demo.load_demo()
     alerts_demo.load_demo()
 

@@ -12,7 +12,7 @@ from dateutil.rrule import rrulestr
 from django.urls import reverse
 from django.utils import timezone
 
-from tandem.meetings import series_services, services
+from tandem.meetings import services, services_series
 from tandem.meetings.models import Meeting, MeetingSeries, MeetingStatus
 from tandem.meetings.tests.factories import debriefing
 
@@ -39,8 +39,11 @@ def _expand(calendar: icalendar.Calendar) -> dict[datetime.datetime, dict]:
         for when in rrulestr(master["RRULE"].to_ical().decode(), dtstart=start):
             if _utc(when) not in excluded:
                 occurrences[_utc(when)] = {
-                    "start": _utc(when), "status": "CONFIRMED", "uid": str(master["UID"]),
-                    "sequence": int(master["SEQUENCE"]), "summary": str(master["SUMMARY"]),
+                    "start": _utc(when),
+                    "status": "CONFIRMED",
+                    "uid": str(master["UID"]),
+                    "sequence": int(master["SEQUENCE"]),
+                    "summary": str(master["SUMMARY"]),
                 }
     for override in (e for e in events if "RECURRENCE-ID" in e):
         key = _utc(override.decoded("RECURRENCE-ID"))
@@ -48,7 +51,8 @@ def _expand(calendar: icalendar.Calendar) -> dict[datetime.datetime, dict]:
         occurrences[key] = {
             "start": _utc(override.decoded("DTSTART")),
             "status": str(override.get("STATUS", "CONFIRMED")),
-            "uid": str(override["UID"]), "sequence": int(override["SEQUENCE"]),
+            "uid": str(override["UID"]),
+            "sequence": int(override["SEQUENCE"]),
             "summary": str(override["SUMMARY"]),
         }
     return occurrences
@@ -62,13 +66,17 @@ def test_ending_the_series_shows_the_meetings_after_as_cancelled_in_place(cast, 
     d = debriefing(cast)
     client = client_for("anonymous")
     before = _expand(_calendar(client, d.feed.token))
-    series_services.series_end(actor=cast.tutor_a, series=d.series,
-                               after=timezone.localdate() + datetime.timedelta(days=10),
-                               reason="Graduation")
+    services_series.series_end(
+        actor=cast.tutor_a,
+        series=d.series,
+        after=timezone.localdate() + datetime.timedelta(days=10),
+        reason="Graduation",
+    )
     after = _expand(_calendar(client, d.feed.token))
     assert set(after) == set(before)  # the same occurrences, none added, none dropped
-    cancelled = {m.starts_at for m in Meeting.objects.filter(series=d.series,
-                                                             status=MeetingStatus.CANCELLED)}
+    cancelled = {
+        m.starts_at for m in Meeting.objects.filter(series=d.series, status=MeetingStatus.CANCELLED)
+    }
     assert cancelled
     for key, occurrence in after.items():
         assert occurrence["uid"] == before[key]["uid"] == f"meeting-series-{d.series.pk}@tandem"
@@ -82,8 +90,9 @@ def test_ending_the_series_shows_the_meetings_after_as_cancelled_in_place(cast, 
 
 def test_after_a_change_of_time_past_meetings_stay_where_they_were(cast, client_for):
     d = debriefing(cast)
-    series_services.series_update(actor=cast.tutor_a, series=d.series,
-                                  start_time=datetime.time(9, 15), title="Renamed")
+    services_series.series_update(
+        actor=cast.tutor_a, series=d.series, start_time=datetime.time(9, 15), title="Renamed"
+    )
     occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
     meetings = list(Meeting.objects.filter(series=d.series))
     assert set(occurrences) == {m.starts_at for m in meetings}
@@ -95,7 +104,7 @@ def test_after_a_change_of_time_past_meetings_stay_where_they_were(cast, client_
 
 def test_a_removed_trainee_feed_drops_the_meetings_ahead(cast, client_for):
     d = debriefing(cast)
-    series_services.participant_remove(actor=cast.tutor_a, series=d.series, person=cast.trainee)
+    services_series.participant_remove(actor=cast.tutor_a, series=d.series, person=cast.trainee)
     occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
     now = timezone.now()
     past = {m.starts_at for m in Meeting.objects.filter(series=d.series, starts_at__lt=now)}
@@ -105,12 +114,15 @@ def test_a_removed_trainee_feed_drops_the_meetings_ahead(cast, client_for):
 def test_a_series_shortened_and_lengthened_again_keeps_one_event_per_date(cast, client_for):
     d = debriefing(cast)
     until = d.series.until
-    series_services.series_update(actor=cast.tutor_a, series=d.series,
-                                  until=timezone.localdate() + datetime.timedelta(days=20))
-    series_services.series_update(actor=cast.tutor_a, series=d.series,
-                                  until=until + datetime.timedelta(days=14))
-    d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(
-        pk=d.series.pk)
+    services_series.series_update(
+        actor=cast.tutor_a,
+        series=d.series,
+        until=timezone.localdate() + datetime.timedelta(days=20),
+    )
+    services_series.series_update(
+        actor=cast.tutor_a, series=d.series, until=until + datetime.timedelta(days=14)
+    )
+    d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(pk=d.series.pk)
     services.meeting_cancel(actor=cast.tutor_a, meeting=d.upcoming, reason="Holiday")
     occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
     meetings = {m.starts_at: m.status for m in Meeting.objects.filter(series=d.series)}

@@ -17,9 +17,18 @@ def _days(n: int) -> str:
 
 
 def _edit_data(**overrides) -> dict:
-    data = {"title": "Oncology debriefing", "time_zone": "Asia/Shanghai", "start_time": "16:00",
-            "duration_minutes": 90, "until": _days(59), "mode": "onsite",
-            "location": "Building 5", "online_url": "", "description": "", "reason": ""}
+    data = {
+        "title": "Oncology debriefing",
+        "time_zone": "Asia/Shanghai",
+        "start_time": "16:00",
+        "duration_minutes": 90,
+        "until": _days(59),
+        "mode": "onsite",
+        "location": "Building 5",
+        "online_url": "",
+        "description": "",
+        "reason": "",
+    }
     data.update(overrides)
     return data
 
@@ -28,18 +37,30 @@ def _post_cases():
     posts = {
         "meetings:series_edit": lambda cast, d: ({"pk": d.series.pk}, _edit_data()),
         "meetings:series_end": lambda cast, d: (
-            {"pk": d.series.pk}, {"after": _days(1), "reason": "Graduation"}),
+            {"pk": d.series.pk},
+            {"after": _days(1), "reason": "Graduation"},
+        ),
         "meetings:participant_remove": lambda cast, d: (
-            {"pk": d.series.pk, "user_pk": cast.trainee.pk}, {}),
+            {"pk": d.series.pk, "user_pk": cast.trainee.pk},
+            {},
+        ),
     }
-    expected = {"anonymous": 302, **dict.fromkeys(RUN, 302),
-                **dict.fromkeys(SEE_NOT_RUN, 403), **dict.fromkeys(HIDDEN, 404)}
-    return [(name, build, actor, expected[actor]) for name, build in posts.items()
-            for actor in ACTORS]
+    expected = {
+        "anonymous": 302,
+        **dict.fromkeys(RUN, 302),
+        **dict.fromkeys(SEE_NOT_RUN, 403),
+        **dict.fromkeys(HIDDEN, 404),
+    }
+    return [
+        (name, build, actor, expected[actor]) for name, build in posts.items() for actor in ACTORS
+    ]
 
 
-@pytest.mark.parametrize(("name", "build", "actor", "status"), _post_cases(),
-                         ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("name", "build", "actor", "status"),
+    _post_cases(),
+    ids=lambda v: v if isinstance(v, str) else "",
+)
 def test_posting_is_for_those_who_run_the_series(cast, client_for, name, build, actor, status):
     d = debriefing(cast)
     kwargs, data = build(cast, d)
@@ -73,8 +94,9 @@ def test_the_series_page_offers_edit_end_and_remove_to_those_who_may(cast, clien
 
 def test_editing_moves_the_meetings_ahead(cast, client_for):
     d = debriefing(cast)
-    response = client_for("coord_a").post(reverse("meetings:series_edit", args=[d.series.pk]),
-                                          _edit_data(title="Renamed"))
+    response = client_for("coord_a").post(
+        reverse("meetings:series_edit", args=[d.series.pk]), _edit_data(title="Renamed")
+    )
     assert response.status_code == 302
     assert Meeting.objects.get(pk=d.upcoming.pk).location == "Building 5"
     assert Meeting.objects.get(pk=d.past.pk).location == "Building 3, room 301"
@@ -115,8 +137,10 @@ def test_ending_without_a_reason_is_400_and_ends_nothing(cast, client_for):
 def test_an_ended_series_shows_its_cancelled_meetings_and_no_more_edit(cast, client_for):
     d = debriefing(cast)
     client = client_for("tutor_a")
-    client.post(reverse("meetings:series_end", args=[d.series.pk]),
-                {"after": _days(5), "reason": "Graduation"})
+    client.post(
+        reverse("meetings:series_end", args=[d.series.pk]),
+        {"after": _days(5), "reason": "Graduation"},
+    )
     page = client.get(reverse("meetings:series_detail", args=[d.series.pk])).content.decode()
     assert "Ended" in page and "Graduation" in page
     assert reverse("meetings:series_edit", args=[d.series.pk]) not in page

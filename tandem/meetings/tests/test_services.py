@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tandem.core.models import AuditEvent
-from tandem.meetings import log_services, services
+from tandem.meetings import services, services_log
 from tandem.meetings.models import (
     ActionItem,
     Meeting,
@@ -26,8 +26,13 @@ def _with_participants(meeting):
 
 
 def test_series_creates_every_biweekly_meeting_at_local_time(cast):
-    series = make_series(cast, first_date=datetime.date(2026, 3, 5), until_days=70,
-                         time_zone="Europe/London", start_time=datetime.time(14, 0))
+    series = make_series(
+        cast,
+        first_date=datetime.date(2026, 3, 5),
+        until_days=70,
+        time_zone="Europe/London",
+        start_time=datetime.time(14, 0),
+    )
     meetings = list(series.meetings.order_by("starts_at"))
     assert len(meetings) == 6  # 0, 14, … 70 days
     from zoneinfo import ZoneInfo
@@ -78,9 +83,11 @@ def test_report_is_submitted_then_revised_and_audited(cast):
     again = report_for(d.upcoming, cast.trainee, next_steps="Write chapter 4")
     assert again.pk == report.pk
     assert ProgressReport.objects.get(pk=report.pk).next_steps == "Write chapter 4"
-    actions = list(AuditEvent.objects.filter(target_id=str(report.pk),
-                                             action__startswith="progress_report")
-                   .values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(
+            target_id=str(report.pk), action__startswith="progress_report"
+        ).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["progress_report.revise", "progress_report.submit"]
 
 
@@ -106,7 +113,8 @@ def test_each_tutor_comments_separately_and_the_second_tutor_may_comment(cast):
     services.comment_save(actor=cast.tutor_b, report=report, body="Check controls")
     services.comment_save(actor=cast.tutor_a, report=report, body="Very good")
     assert dict(ReportComment.objects.values_list("tutor__username", "body")) == {
-        "tutor_a": "Very good", "tutor_b": "Check controls",
+        "tutor_a": "Very good",
+        "tutor_b": "Check controls",
     }
     from tandem.alerts.models import Notification
 
@@ -123,15 +131,22 @@ def test_the_trainee_cannot_comment_on_their_own_report(cast):
 def test_attendance_marks_the_meeting_held_and_refuses_strangers(cast):
     d = debriefing(cast)
     meeting = _with_participants(d.past)
-    services.attendance_record(actor=cast.tutor_a, meeting=meeting, entries=[
-        {"person": cast.trainee, "status": "present", "site": cast.inst_b},
-        {"person": cast.tutor_a, "status": "present", "site": cast.inst_a},
-    ])
+    services.attendance_record(
+        actor=cast.tutor_a,
+        meeting=meeting,
+        entries=[
+            {"person": cast.trainee, "status": "present", "site": cast.inst_b},
+            {"person": cast.tutor_a, "status": "present", "site": cast.inst_a},
+        ],
+    )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
     with pytest.raises(ValidationError) as caught:
-        services.attendance_record(actor=cast.tutor_a, meeting=meeting,
-                                   entries=[{"person": cast.resident, "status": "present"}])
+        services.attendance_record(
+            actor=cast.tutor_a,
+            meeting=meeting,
+            entries=[{"person": cast.resident, "status": "present"}],
+        )
     assert "entries.0.person" in caught.value.message_dict
 
 
@@ -144,8 +159,7 @@ def test_open_actions_carry_forward_until_closed(cast):
     assert list(agenda_actions(later)) == [d.action]
     assert list(agenda_actions(last)) == [d.action]
     assert list(agenda_actions(d.past)) == []
-    services.action_close(actor=cast.trainee, action=d.action, note="Validated",
-                          meeting=later)
+    services.action_close(actor=cast.trainee, action=d.action, note="Validated", meeting=later)
     assert list(agenda_actions(later)) == [ActionItem.objects.get(pk=d.action.pk)]
     assert list(agenda_actions(last)) == []
 
@@ -153,9 +167,13 @@ def test_open_actions_carry_forward_until_closed(cast):
 def test_action_owner_must_be_invited(cast):
     d = debriefing(cast)
     with pytest.raises(ValidationError) as caught:
-        services.action_create(actor=cast.tutor_a, meeting=_with_participants(d.past),
-                               title="X", owner=cast.resident,
-                               due_date=timezone.localdate())
+        services.action_create(
+            actor=cast.tutor_a,
+            meeting=_with_participants(d.past),
+            title="X",
+            owner=cast.resident,
+            due_date=timezone.localdate(),
+        )
     assert "owner" in caught.value.message_dict
 
 
@@ -173,19 +191,28 @@ def test_cancelled_meeting_needs_a_reason_and_refuses_reports(cast):
 def test_only_the_pair_logs_tutor_contacts(cast):
     d = debriefing(cast)
     with pytest.raises(PermissionDenied):
-        log_services.contact_log(actor=cast.trainee, cultivation=d.cultivation,
-                                 kind="tutor_tutor", date=timezone.localdate(),
-                                 channel="phone", topic="x")
+        services_log.contact_log(
+            actor=cast.trainee,
+            cultivation=d.cultivation,
+            kind="tutor_tutor",
+            date=timezone.localdate(),
+            channel="phone",
+            topic="x",
+        )
     with pytest.raises(ValidationError) as caught:
-        log_services.contact_log(actor=cast.tutor_b, cultivation=d.cultivation,
-                                 kind="tutor_tutor",
-                                 date=timezone.localdate() + datetime.timedelta(days=2),
-                                 channel="phone", topic="x")
+        services_log.contact_log(
+            actor=cast.tutor_b,
+            cultivation=d.cultivation,
+            kind="tutor_tutor",
+            date=timezone.localdate() + datetime.timedelta(days=2),
+            channel="phone",
+            topic="x",
+        )
     assert "date" in caught.value.message_dict
 
 
 def test_revoking_the_calendar_feed_changes_the_token(cast):
-    first = log_services.calendar_feed_reset(actor=cast.tutor_a).token
-    second = log_services.calendar_feed_reset(actor=cast.tutor_a).token
+    first = services_log.calendar_feed_reset(actor=cast.tutor_a).token
+    second = services_log.calendar_feed_reset(actor=cast.tutor_a).token
     assert first != second and len(second) >= 40
     assert AuditEvent.objects.filter(action="calendar_feed.revoke").count() == 1

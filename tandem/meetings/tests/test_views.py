@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.cultivation.tests.factories import joint_trainee
-from tandem.meetings import log_services, services
+from tandem.meetings import services, services_log
 from tandem.meetings.models import MeetingSeries, ProgressReport
 from tandem.meetings.tests.factories import debriefing, make_series, report_for
 
@@ -33,40 +33,45 @@ def test_a_trainee_never_sees_another_trainees_report(cast, client_for):
     assert [r["trainee_id"] for r in api] == [cast.trainee.pk]
 
 
-def test_the_second_tutor_sees_all_reports_of_their_trainee_without_being_invited(
-    cast, client_for
-):
+def test_the_second_tutor_sees_all_reports_of_their_trainee_without_being_invited(cast, client_for):
     d = debriefing(cast)
     later = d.series.meetings.filter(starts_at__gt=d.past.starts_at).order_by("starts_at")[0]
     report_for(later, cast.trainee, experimental_progress="Second report")
     seen = set()
     for meeting in (d.past, later):
-        text = client_for("tutor_b").get(
-            reverse("meetings:meeting_detail", args=[meeting.pk])
-        ).content.decode()
+        text = (
+            client_for("tutor_b")
+            .get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+            .content.decode()
+        )
         seen |= {s for s in ("Western blots repeated", "Second report") if s in text}
     assert seen == {"Western blots repeated", "Second report"}
     assert not d.series.participants.filter(user=cast.tutor_b).exists()
 
 
-def test_the_second_tutor_sees_the_other_trainee_only_through_the_series_tutors(
-    cast, client_for
-):
+def test_the_second_tutor_sees_the_other_trainee_only_through_the_series_tutors(cast, client_for):
     d = debriefing(cast)
     _second_trainee_report(cast, d)
-    text = client_for("tutor_b").get(
-        reverse("meetings:meeting_detail", args=[d.past.pk])
-    ).content.decode()
+    text = (
+        client_for("tutor_b")
+        .get(reverse("meetings:meeting_detail", args=[d.past.pk]))
+        .content.decode()
+    )
     assert "Secret mouse model results" not in text  # not tutor_b's trainee
-    assert "Secret mouse model results" in client_for("tutor_a").get(
-        reverse("meetings:meeting_detail", args=[d.past.pk])
-    ).content.decode()
+    assert (
+        "Secret mouse model results"
+        in client_for("tutor_a")
+        .get(reverse("meetings:meeting_detail", args=[d.past.pk]))
+        .content.decode()
+    )
 
 
 def test_outsider_gets_404_and_wrong_role_gets_403(cast, client_for):
     d = debriefing(cast)
-    assert client_for("outsider").get(
-        reverse("meetings:meeting_detail", args=[d.past.pk])).status_code == 404
+    assert (
+        client_for("outsider").get(reverse("meetings:meeting_detail", args=[d.past.pk])).status_code
+        == 404
+    )
     response = client_for("trainee").post(
         reverse("meetings:action_create", args=[d.past.pk]),
         {"title": "x", "owner": cast.trainee.pk, "due_date": "2030-01-01"},
@@ -120,9 +125,14 @@ def test_contact_list_query_count_does_not_grow(cast, client_for):
 
     def log(count):
         for index in range(count):
-            log_services.contact_log(actor=cast.tutor_a, cultivation=d.cultivation,
-                                     kind="tutor_tutor", date=timezone.localdate(),
-                                     channel="phone", topic=f"Call {index}")
+            services_log.contact_log(
+                actor=cast.tutor_a,
+                cultivation=d.cultivation,
+                kind="tutor_tutor",
+                date=timezone.localdate(),
+                channel="phone",
+                topic=f"Call {index}",
+            )
 
     log(3)
     with CaptureQueriesContext(connection) as small:
@@ -143,8 +153,9 @@ def test_meeting_page_query_count_does_not_grow_with_reports(cast, client_for):
     def add(count, offset):
         for index in range(count):
             trainee = joint_trainee(cast, f"t{offset + index}")
-            services.participant_add(actor=cast.tutor_a, series=d.series, person=trainee,
-                                     role="trainee")
+            services.participant_add(
+                actor=cast.tutor_a, series=d.series, person=trainee, role="trainee"
+            )
             report_for(d.past, trainee)
 
     add(2, 0)
@@ -164,26 +175,35 @@ def test_list_htmx_returns_the_results_partial(cast, client_for):
 
 def test_series_create_page_schedules_and_redirects(cast, client_for):
     first = timezone.localdate() + datetime.timedelta(days=3)
-    response = client_for("tutor_a").post(reverse("meetings:series_create"), {
-        "title": "Lab meeting", "institution": cast.inst_a.pk, "time_zone": "Asia/Shanghai",
-        "first_date": first.isoformat(), "start_time": "09:30", "duration_minutes": 60,
-        "interval_weeks": 1, "until": (first + datetime.timedelta(days=21)).isoformat(),
-        "mode": "onsite", "location": "Room 1", "trainees": [cast.trainee.pk],
-        "tutors": [cast.tutor_b.pk],
-    })
+    response = client_for("tutor_a").post(
+        reverse("meetings:series_create"),
+        {
+            "title": "Lab meeting",
+            "institution": cast.inst_a.pk,
+            "time_zone": "Asia/Shanghai",
+            "first_date": first.isoformat(),
+            "start_time": "09:30",
+            "duration_minutes": 60,
+            "interval_weeks": 1,
+            "until": (first + datetime.timedelta(days=21)).isoformat(),
+            "mode": "onsite",
+            "location": "Room 1",
+            "trainees": [cast.trainee.pk],
+            "tutors": [cast.tutor_b.pk],
+        },
+    )
     assert response.status_code == 302
     series = MeetingSeries.objects.get(title="Lab meeting")
     assert series.meetings.count() == 4
     assert set(series.participants.values_list("user__username", flat=True)) == {
-        "trainee", "tutor_b"}
+        "trainee",
+        "tutor_b",
+    }
 
 
-def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_cancellation(
-    cast, client_for
-):
+def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_cancellation(cast, client_for):
     d = debriefing(cast)
-    d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(
-        pk=d.series.pk)
+    d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(pk=d.series.pk)
     services.meeting_cancel(actor=cast.tutor_a, meeting=d.upcoming, reason="Holiday")
     response = client_for("anonymous").get(reverse("meetings:feed", args=[d.feed.token]))
     assert response.status_code == 200
@@ -213,7 +233,7 @@ def test_calendar_feed_is_valid_icalendar_with_rrule_timezone_and_cancellation(
 def test_revoked_feed_address_stops_working(cast, client_for):
     d = debriefing(cast)
     old = d.feed.token
-    log_services.calendar_feed_reset(actor=cast.trainee)
+    services_log.calendar_feed_reset(actor=cast.trainee)
     assert client_for("anonymous").get(reverse("meetings:feed", args=[old])).status_code == 404
 
 
@@ -223,15 +243,17 @@ def test_minutes_pdf_in_both_languages(cast, client_for):
 
     d = debriefing(cast)
     client = client_for("tutor_a")
-    for language, expected in (("en", "Minutes of the progress debriefing"),
-                               ("zh-hans", "进展汇报会纪要")):
-        response = client.get(reverse("meetings:minutes_pdf", args=[d.past.pk]),
-                              {"lang": language})
+    for language, expected in (
+        ("en", "Minutes of the progress debriefing"),
+        ("zh-hans", "进展汇报会纪要"),
+    ):
+        response = client.get(reverse("meetings:minutes_pdf", args=[d.past.pk]), {"lang": language})
         assert response.status_code == 200
         assert response.content.startswith(b"%PDF") and len(response.content) > 5000
         if shutil.which("pdftotext"):
-            text = subprocess.run(["pdftotext", "-", "-"], input=response.content,
-                                  capture_output=True, check=True).stdout.decode()
+            text = subprocess.run(
+                ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+            ).stdout.decode()
             assert expected in text
             assert "Western blots repeated" in text
 
@@ -253,8 +275,11 @@ def test_series_form_searches_people_instead_of_listing_them_all(cast, client_fo
     body = client.get(reverse("meetings:series_create")).content.decode()
     assert "Many Trainee" not in body and 'name="trainees_q"' in body
     url = reverse("meetings:person_search")
-    found = client.get(url, {"form": "series", "field": "trainees", "trainees_q": "trainee 0"},
-                       HTTP_HX_REQUEST="true").content.decode()
+    found = client.get(
+        url,
+        {"form": "series", "field": "trainees", "trainees_q": "trainee 0"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     assert "<html" not in found
     assert f'name="trainees" value="{people[3].pk}"' in found
     assert "Many Trainee 12" not in found
@@ -265,10 +290,17 @@ def test_series_form_searches_people_instead_of_listing_them_all(cast, client_fo
 
 def test_series_search_without_javascript_keeps_the_input_and_saves_nothing(cast, client_for):
     people = _many_trainees(cast, 3)
-    response = client_for("tutor_a").post(reverse("meetings:series_create"), {
-        "title": "Lab meeting", "institution": cast.inst_a.pk, "time_zone": "Asia/Shanghai",
-        "tutors": [cast.tutor_b.pk], "trainees_q": "Many Trainee 01", "trainees_search": "1",
-    })
+    response = client_for("tutor_a").post(
+        reverse("meetings:series_create"),
+        {
+            "title": "Lab meeting",
+            "institution": cast.inst_a.pk,
+            "time_zone": "Asia/Shanghai",
+            "tutors": [cast.tutor_b.pk],
+            "trainees_q": "Many Trainee 01",
+            "trainees_search": "1",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert 'value="Lab meeting"' in body
@@ -281,9 +313,18 @@ def test_series_search_without_javascript_keeps_the_input_and_saves_nothing(cast
 def test_invite_form_searches_people(cast, client_for):
     d = debriefing(cast)
     url = reverse("meetings:participant_add", args=[d.series.pk])
-    body = client_for("tutor_a").post(url, {
-        "person_q": cast.resident.full_name, "person_search": "1", "role": "trainee",
-    }).content.decode()
+    body = (
+        client_for("tutor_a")
+        .post(
+            url,
+            {
+                "person_q": cast.resident.full_name,
+                "person_search": "1",
+                "role": "trainee",
+            },
+        )
+        .content.decode()
+    )
     assert f'type="radio" name="person" value="{cast.resident.pk}"' in body
     response = client_for("tutor_a").post(url, {"person": cast.resident.pk, "role": "trainee"})
     assert response.status_code == 302

@@ -12,7 +12,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tandem.core.tests.authz import CREATED, REDIRECT, api, everyone_else, expect, page
-from tandem.plans import milestone_services
+from tandem.plans import services_milestone
 from tandem.plans.record import joint_record_build
 from tandem.plans.tests.factories import (
     cast_cultivation,
@@ -53,7 +53,7 @@ def _submitted(cast):
     plan = signed_plan(cast)
     milestone = plan.milestones.get(kind="proposal")
     if milestone.status == "planned":
-        milestone_services.milestone_submit(
+        services_milestone.milestone_submit(
             actor=cast.trainee, milestone=milestone, files=[evidence_file()]
         )
     return {"cultivation_pk": plan.cultivation_id, "milestone_pk": milestone.pk}

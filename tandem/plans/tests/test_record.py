@@ -24,7 +24,7 @@ from tandem.cultivation.models import (
 )
 from tandem.cultivation.tests.factories import TutorAssignmentFactory
 from tandem.institutions.models import Institution
-from tandem.plans import milestone_services, services
+from tandem.plans import services, services_milestone
 from tandem.plans.record import joint_record_build
 from tandem.plans.record_import import joint_record_import
 from tandem.plans.tests.factories import evidence_file, health_revision, signed_plan
@@ -70,10 +70,10 @@ def _rich_record(cast) -> JointCultivation:
         cultivation=cultivation, assignment=cultivation.tutor_assignments.get(tutor=cast.tutor_a)
     )
     milestone = plan.milestones.get(kind="proposal")
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=cast.trainee, milestone=milestone, files=[evidence_file()]
     )
-    milestone_services.milestone_review(
+    services_milestone.milestone_review(
         actor=cast.tutor_a,
         milestone=milestone,
         outcome="needs_revision",

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tandem.core.models import AuditEvent
-from tandem.plans import milestone_services, selectors, services
+from tandem.plans import selectors, services, services_milestone
 from tandem.plans.models import (
     ConfidentialNote,
     MilestoneSubmission,
@@ -223,7 +223,7 @@ def test_health_reason_goes_into_a_confidential_note_and_not_the_audit_trail(cas
 
 def test_submit_and_review_a_milestone(cast):
     milestone = signed_plan(cast).milestones.get(kind="proposal")
-    submission = milestone_services.milestone_submit(
+    submission = services_milestone.milestone_submit(
         actor=cast.trainee, milestone=milestone, files=[evidence_file()], note="Attached"
     )
     milestone.refresh_from_db()
@@ -231,11 +231,11 @@ def test_submit_and_review_a_milestone(cast):
     evidence = submission.evidence.get()
     assert evidence.name == "proposal.pdf" and len(evidence.sha256) == 64
     with pytest.raises(ValidationError) as exc:
-        milestone_services.milestone_review(
+        services_milestone.milestone_review(
             actor=cast.tutor_a, milestone=milestone, outcome="needs_revision"
         )
     assert "comments" in _errors(exc)
-    milestone_services.milestone_review(
+    services_milestone.milestone_review(
         actor=cast.coord_b,
         milestone=milestone,
         outcome="needs_revision",
@@ -244,10 +244,10 @@ def test_submit_and_review_a_milestone(cast):
     )
     milestone.refresh_from_db()
     assert milestone.status == "needs_revision"
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=cast.tutor_a, milestone=milestone, files=[evidence_file("v2.docx", b"revised")]
     )
-    milestone_services.milestone_review(actor=cast.tutor_b, milestone=milestone, outcome="passed")
+    services_milestone.milestone_review(actor=cast.tutor_b, milestone=milestone, outcome="passed")
     milestone.refresh_from_db()
     assert milestone.status == "passed" and milestone.submissions.count() == 2
     assert AuditEvent.objects.filter(action="milestone.review").count() == 2
@@ -255,12 +255,12 @@ def test_submit_and_review_a_milestone(cast):
 
 def test_trainee_and_admin_cannot_review(cast):
     milestone = signed_plan(cast).milestones.get(kind="proposal")
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=cast.trainee, milestone=milestone, files=[evidence_file()]
     )
     for actor in (cast.trainee, cast.admin):
         with pytest.raises(PermissionDenied):
-            milestone_services.milestone_review(actor=actor, milestone=milestone, outcome="passed")
+            services_milestone.milestone_review(actor=actor, milestone=milestone, outcome="passed")
 
 
 @pytest.mark.parametrize(
@@ -273,7 +273,7 @@ def test_trainee_and_admin_cannot_review(cast):
 def test_bad_evidence_is_refused_naming_the_field(cast, upload, message):
     milestone = signed_plan(cast).milestones.get(kind="proposal")
     with pytest.raises(ValidationError) as exc:
-        milestone_services.milestone_submit(actor=cast.trainee, milestone=milestone, files=[upload])
+        services_milestone.milestone_submit(actor=cast.trainee, milestone=milestone, files=[upload])
     assert message in _errors(exc)["files"][0]
     assert not MilestoneSubmission.objects.exists()
     milestone.refresh_from_db()
@@ -284,7 +284,7 @@ def test_evidence_larger_than_the_limit_is_refused(cast, settings):
     settings.MAX_ATTACHMENT_BYTES = 10
     milestone = signed_plan(cast).milestones.get(kind="proposal")
     with pytest.raises(ValidationError) as exc:
-        milestone_services.milestone_submit(
+        services_milestone.milestone_submit(
             actor=cast.trainee, milestone=milestone, files=[evidence_file(content=b"x" * 11)]
         )
     assert "larger" in _errors(exc)["files"][0]
@@ -303,10 +303,10 @@ def test_overdue_milestones_for_trainee_tutors_and_coordinators_only(cast):
 def test_a_passed_milestone_is_not_overdue_and_next_milestone_skips_it(cast):
     plan = signed_plan(cast)
     milestone = plan.milestones.get(kind="proposal")
-    milestone_services.milestone_submit(
+    services_milestone.milestone_submit(
         actor=cast.trainee, milestone=milestone, files=[evidence_file()]
     )
-    milestone_services.milestone_review(actor=cast.tutor_a, milestone=milestone, outcome="passed")
+    services_milestone.milestone_review(actor=cast.tutor_a, milestone=milestone, outcome="passed")
     on = datetime.date(2027, 1, 15)
     assert not selectors.overdue_milestones_visible_to(cast.trainee, on=on).exists()
     assert selectors.next_milestone(plan.cultivation).kind == "mid_term"

@@ -34,7 +34,7 @@ def clean_doi(value: str) -> str:
     value = value.strip()
     for prefix in ("https://doi.org/", "http://doi.org/", "http://dx.doi.org/", "doi:"):
         if value.lower().startswith(prefix):
-            value = value[len(prefix):]
+            value = value[len(prefix) :]
     return value.strip()
 
 
@@ -48,11 +48,15 @@ def check_record(record: Record, problems: list[str]) -> None:
     if record.year is None:
         problems.append(_("%(where)s: the year is missing or not a number.") % {"where": where})
     elif not 1900 <= record.year <= 2100:
-        problems.append(_("%(where)s: %(year)s is not a plausible year.")
-                        % {"where": where, "year": record.year})
+        problems.append(
+            _("%(where)s: %(year)s is not a plausible year.")
+            % {"where": where, "year": record.year}
+        )
     if record.doi and not DOI_PATTERN.match(record.doi):
-        problems.append(_("%(where)s: “%(doi)s” is not a DOI (they look like 10.1000/xyz).")
-                        % {"where": where, "doi": record.doi})
+        problems.append(
+            _("%(where)s: “%(doi)s” is not a DOI (they look like 10.1000/xyz).")
+            % {"where": where, "doi": record.doi}
+        )
 
 
 def parse_year(value: str) -> int | None:

@@ -41,7 +41,7 @@ def _read_braced(text: str, start: int) -> tuple[str, int]:
         elif char == "}":
             depth -= 1
             if depth == 0:
-                return text[start + 1:index], index + 1
+                return text[start + 1 : index], index + 1
     raise _Error(_("a brace “{” is never closed"))
 
 
@@ -54,7 +54,7 @@ def _read_quoted(text: str, start: int) -> tuple[str, int]:
         elif char == "}":
             depth -= 1
         elif char == '"' and depth == 0 and text[index - 1] != "\\":
-            return text[start + 1:index], index + 1
+            return text[start + 1 : index], index + 1
     raise _Error(_("a quotation mark is never closed"))
 
 
@@ -70,8 +70,10 @@ def _read_fields(body: str) -> dict[str, str]:
     while index < len(body):
         match = re.compile(r"([A-Za-z][\w\-]*)\s*=\s*").match(body, index)
         if not match:
-            raise _Error(_("expected “name = value” near “%(text)s”")
-                         % {"text": body[index:index + 20].strip()})
+            raise _Error(
+                _("expected “name = value” near “%(text)s”")
+                % {"text": body[index : index + 20].strip()}
+            )
         name = match.group(1).lower()
         index = match.end()
         if index >= len(body):
@@ -83,8 +85,9 @@ def _read_fields(body: str) -> dict[str, str]:
         else:
             number = re.compile(r"\d+").match(body, index)
             if not number:
-                raise _Error(_("the value of “%(name)s” must be in braces or quotes")
-                             % {"name": name})
+                raise _Error(
+                    _("the value of “%(name)s” must be in braces or quotes") % {"name": name}
+                )
             value, index = number.group(), number.end()
         if name in fields:
             raise _Error(_("the field “%(name)s” appears twice") % {"name": name})
@@ -131,8 +134,13 @@ def parse_bibtex(text: str) -> list[Record]:
         line = _line_of(text, at)
         if not match:
             number += 1
-            problems.append(_("Entry %(n)s (line %(line)s): “@” is not followed by a type "
-                              "and an opening brace.") % {"n": number, "line": line})
+            problems.append(
+                _(
+                    "Entry %(n)s (line %(line)s): “@” is not followed by a type "
+                    "and an opening brace."
+                )
+                % {"n": number, "line": line}
+            )
             index = at + 1
             continue
         kind = match.group(1).lower()
@@ -142,13 +150,15 @@ def parse_bibtex(text: str) -> list[Record]:
                 closing = text.find(")", opener)
                 if closing < 0:
                     raise _Error(_("a parenthesis “(” is never closed"))
-                body, index = text[opener + 1:closing], closing + 1
+                body, index = text[opener + 1 : closing], closing + 1
             else:
                 body, index = _read_braced(text, opener)
         except _Error as exc:
             number += 1
-            problems.append(_("Entry %(n)s (line %(line)s): %(problem)s.")
-                            % {"n": number, "line": line, "problem": exc})
+            problems.append(
+                _("Entry %(n)s (line %(line)s): %(problem)s.")
+                % {"n": number, "line": line, "problem": exc}
+            )
             break
         if kind in SKIPPED:
             continue

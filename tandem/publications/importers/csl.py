@@ -30,8 +30,7 @@ def _author(entry: Any) -> str:
 
 def _year(item: dict[str, Any]) -> int | None:
     for key in ("issued", "published-print", "published-online"):
-        parts = (item.get(key) or {}).get("date-parts") if isinstance(item.get(key), dict) \
-            else None
+        parts = (item.get(key) or {}).get("date-parts") if isinstance(item.get(key), dict) else None
         if parts and isinstance(parts, list) and parts[0]:
             try:
                 return int(parts[0][0])
@@ -44,9 +43,12 @@ def parse_csl_json(text: str) -> list[Record]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportProblems([_("Line %(line)s, column %(col)s: the file is not valid JSON "
-                                "(%(msg)s).") % {"line": exc.lineno, "col": exc.colno,
-                                                 "msg": exc.msg}]) from None
+        raise ImportProblems(
+            [
+                _("Line %(line)s, column %(col)s: the file is not valid JSON (%(msg)s).")
+                % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}
+            ]
+        ) from None
     items = data if isinstance(data, list) else [data]
     problems: list[str] = []
     records: list[Record] = []
@@ -61,8 +63,10 @@ def parse_csl_json(text: str) -> list[Record]:
             continue
         names = [_author(a) for a in authors]
         if any(not name for name in names):
-            problems.append(_("%(where)s: an author has neither a family name nor a literal "
-                              "name.") % {"where": where})
+            problems.append(
+                _("%(where)s: an author has neither a family name nor a literal name.")
+                % {"where": where}
+            )
         record = Record(
             title=_text(item.get("title")),
             authors=[n for n in names if n],

@@ -42,21 +42,29 @@ def parse_ris(text: str) -> list[Record]:
             if current is not None and last_tag in ("TI", "T1", "AB", "N1"):
                 current[last_tag][-1] += " " + line.strip()
                 continue
-            problems.append(_("Line %(line)s: “%(text)s” is not an RIS tag line "
-                              "(“XX  - value”).") % {"line": number, "text": line[:40]})
+            problems.append(
+                _("Line %(line)s: “%(text)s” is not an RIS tag line (“XX  - value”).")
+                % {"line": number, "text": line[:40]}
+            )
             continue
         tag, value = match.group(1), (match.group(2) or "").strip()
         last_tag = tag
         if tag == "TY":
             if current is not None:
-                problems.append(_("Line %(line)s: a new record starts before the record of "
-                                  "line %(start)s ends with ER.")
-                                % {"line": number, "start": start_line})
+                problems.append(
+                    _(
+                        "Line %(line)s: a new record starts before the record of "
+                        "line %(start)s ends with ER."
+                    )
+                    % {"line": number, "start": start_line}
+                )
             current, start_line = {"TY": [value]}, number
             continue
         if current is None:
-            problems.append(_("Line %(line)s: the tag %(tag)s comes before any TY line.")
-                            % {"line": number, "tag": tag})
+            problems.append(
+                _("Line %(line)s: the tag %(tag)s comes before any TY line.")
+                % {"line": number, "tag": tag}
+            )
             continue
         if tag == "ER":
             records.append(_record(current, start_line))
@@ -64,8 +72,9 @@ def parse_ris(text: str) -> list[Record]:
             continue
         current.setdefault(tag, []).append(value)
     if current is not None:
-        problems.append(_("Line %(line)s: the record is never closed with “ER  -”.")
-                        % {"line": start_line})
+        problems.append(
+            _("Line %(line)s: the record is never closed with “ER  -”.") % {"line": start_line}
+        )
     for record in records:
         check_record(record, problems)
     if not records and not problems:

@@ -26,8 +26,10 @@ def test_bibtex_reads_braces_quotes_numbers_and_chinese_names():
     assert len(records) == 2
     first, second = records
     assert first.authors == ["张晓明", "李伟", "Jing Chen"]
-    assert first.title == "Hypoxia-inducible factor 1α and radiosensitivity of Nasopharyngeal " \
-                          "carcinoma"
+    assert (
+        first.title == "Hypoxia-inducible factor 1α and radiosensitivity of Nasopharyngeal "
+        "carcinoma"
+    )
     assert (first.year, first.volume, first.issue, first.pages) == (2026, "38", "2", "101–112")
     assert first.doi == "10.21147/j.issn.1000-9604.2026.02.01"
     assert second.authors == ["Xiaoming Zhang", "Lan Ma"]
@@ -43,13 +45,16 @@ def test_bad_bibtex_names_every_bad_entry():
     assert not any("Entry 1" in p for p in problems)
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("", "no BibTeX entries"),
-    ("@article{key, title = {T}, year = {2020}, author = {A} title = {X}}", "comma is missing"),
-    ("@article{key, title = {T}, title = {U}, year = 2020, author = {A}}", "appears twice"),
-    ("@article{, title = {T}, year = 2020, author = {A}}", "citation key"),
-    ("@article{k, title = T, year = 2020}", "braces or quotes"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("", "no BibTeX entries"),
+        ("@article{key, title = {T}, year = {2020}, author = {A} title = {X}}", "comma is missing"),
+        ("@article{key, title = {T}, title = {U}, year = 2020, author = {A}}", "appears twice"),
+        ("@article{, title = {T}, year = 2020, author = {A}}", "citation key"),
+        ("@article{k, title = T, year = 2020}", "braces or quotes"),
+    ],
+)
 def test_malformed_bibtex_is_explained(text, fragment):
     with pytest.raises(ImportProblems) as error:
         parse_bibtex(text)
@@ -62,8 +67,11 @@ def test_ris_reads_tags_continuations_and_doi_urls():
     first = records[0]
     assert first.authors == ["张晓明", "Wei Li", "Jing Chen"]
     assert first.title == "Tumour hypoxia imaging with 18F-FMISO PET in nasopharyngeal carcinoma"
-    assert (first.journal, first.year, first.pages) == ("Journal of Nuclear Medicine", 2026,
-                                                        "401–408")
+    assert (first.journal, first.year, first.pages) == (
+        "Journal of Nuclear Medicine",
+        2026,
+        "401–408",
+    )
     assert first.doi == "10.2967/jnumed.126.000001"
     assert records[1].title == "Second record" and records[1].year == 2025
 
@@ -81,7 +89,11 @@ def test_csl_json_from_a_doi():
     (record,) = parse_csl_json(_read("doi.json"))
     assert record.authors == ["张晓明", "Wei Li", "Jing Chen"]
     assert (record.journal, record.year, record.doi, record.pages) == (
-        "Medical Education", 2026, "10.1111/medu.20260512", "512–520")
+        "Medical Education",
+        2026,
+        "10.1111/medu.20260512",
+        "512–520",
+    )
 
 
 def test_bad_csl_json_names_items():

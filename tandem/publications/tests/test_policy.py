@@ -1,18 +1,29 @@
 """The authorship policy as a pure function."""
 
-from tandem.publications.policy import AuthorFacts, PolicyFacts, check
+from tandem.publications.rules import AuthorFacts, PolicyFacts, check
 
 POLICY = PolicyFacts(
-    corresponding_author_rule="first_or_second_tutor", trainee_lists_both_institutions=True,
-    trainee_id=1, home_id=10, host_id=20, home_name="WMU", host_name="EMU",
-    first_tutor_id=2, second_tutor_id=3,
+    corresponding_author_rule="first_or_second_tutor",
+    trainee_lists_both_institutions=True,
+    trainee_id=1,
+    home_id=10,
+    host_id=20,
+    home_name="WMU",
+    host_name="EMU",
+    first_tutor_id=2,
+    second_tutor_id=3,
 )
 
 
 def author(position, user_id, institutions=(10, 20), corresponding=False, roles=("investigation",)):
-    return AuthorFacts(position=position, name=f"Author {position}", user_id=user_id,
-                       institution_ids=frozenset(institutions), is_corresponding=corresponding,
-                       credit_roles=tuple(roles))
+    return AuthorFacts(
+        position=position,
+        name=f"Author {position}",
+        user_id=user_id,
+        institution_ids=frozenset(institutions),
+        is_corresponding=corresponding,
+        credit_roles=tuple(roles),
+    )
 
 
 def codes(policy, authors):
@@ -43,8 +54,7 @@ def test_any_author_rule_accepts_anyone_but_needs_someone():
 
 
 def test_trainee_missing_the_host_affiliation_names_it():
-    violations = check(POLICY, [author(1, 1, institutions=(10,)),
-                                author(2, 2, corresponding=True)])
+    violations = check(POLICY, [author(1, 1, institutions=(10,)), author(2, 2, corresponding=True)])
     assert [v.code for v in violations] == ["trainee_affiliations"]
     assert "EMU" in violations[0].message and "WMU" not in violations[0].message
 

@@ -20,7 +20,10 @@ def test_compliant_publication_is_recorded_with_authors_in_order_and_audited(cas
     publication = record(cast)
     assert publication.compliant and publication.violations == []
     assert [a.name for a in publication.authors.order_by("position")] == [
-        "Tina Trainee", "Tess Tutor", "Tom Tutor"]
+        "Tina Trainee",
+        "Tess Tutor",
+        "Tom Tutor",
+    ]
     assert AuditEvent.objects.filter(action="publication.record").count() == 1
 
 
@@ -67,8 +70,9 @@ def test_waiver_needs_both_coordinators_and_a_reason(cast):
     assert "reason" in error.value.message_dict
     with pytest.raises(PermissionDenied):
         services.publication_waive(actor=cast.admin, publication=publication, reason="x")
-    services.publication_waive(actor=cast.coord_a, publication=publication,
-                               reason="Roles agreed by e-mail")
+    services.publication_waive(
+        actor=cast.coord_a, publication=publication, reason="Roles agreed by e-mail"
+    )
     publication.refresh_from_db()
     assert not publication.compliant
     with pytest.raises(ValidationError):
@@ -84,8 +88,15 @@ def test_correction_clears_waiver_and_confirmations(cast):
     services.publication_confirm(actor=cast.tutor_b, publication=publication)
     authors = compliant_authors(cast)
     authors.append({"name": "Wang Wu", "credit_roles": ["resources"]})
-    services.publication_update(actor=cast.tutor_a, publication=publication, authors=authors,
-                                title=publication.title, journal="", year=2026, doi="")
+    services.publication_update(
+        actor=cast.tutor_a,
+        publication=publication,
+        authors=authors,
+        title=publication.title,
+        journal="",
+        year=2026,
+        doi="",
+    )
     assert not TutorConfirmation.objects.filter(publication=publication).exists()
     assert publication.authors.count() == 4
 
@@ -112,20 +123,26 @@ def test_tutors_cannot_confirm_a_violating_publication(cast):
 def test_bibtex_import_creates_every_record_and_links_known_people(cast):
     cultivation = cultivation_in(cast, "active")
     text = (SAMPLES / "good.bib").read_text(encoding="utf-8").replace("Chen, Jing", "Tutor, Tom")
-    created = services.publication_import(actor=cast.trainee, cultivation=cultivation,
-                                          kind="bibtex", text=text)
+    created = services.publication_import(
+        actor=cast.trainee, cultivation=cultivation, kind="bibtex", text=text
+    )
     assert len(created) == 2
     assert created[0].authors.get(position=3).user == cast.tutor_a
     assert created[0].source == "bibtex"
 
 
-@pytest.mark.parametrize("kind, name", [("bibtex", "bad.bib"), ("ris", "bad.ris"),
-                                        ("csl_json", "bad.json")])
+@pytest.mark.parametrize(
+    "kind, name", [("bibtex", "bad.bib"), ("ris", "bad.ris"), ("csl_json", "bad.json")]
+)
 def test_bad_files_are_refused_whole_with_row_messages(cast, kind, name):
     cultivation = cultivation_in(cast, "active")
     with pytest.raises(ValidationError) as error:
-        services.publication_import(actor=cast.trainee, cultivation=cultivation, kind=kind,
-                                    text=(SAMPLES / name).read_text(encoding="utf-8"))
+        services.publication_import(
+            actor=cast.trainee,
+            cultivation=cultivation,
+            kind=kind,
+            text=(SAMPLES / name).read_text(encoding="utf-8"),
+        )
     assert len(error.value.message_dict["file"]) >= 2
     assert not Publication.objects.exists()
 
@@ -133,17 +150,26 @@ def test_bad_files_are_refused_whole_with_row_messages(cast, kind, name):
 def test_import_with_a_duplicate_doi_imports_nothing(cast):
     publication = record(cast, doi="10.1111/medu.20260512")
     with pytest.raises(ValidationError) as error:
-        services.publication_import(actor=cast.trainee, cultivation=publication.cultivation,
-                                    kind="csl_json",
-                                    text=(SAMPLES / "doi.json").read_text(encoding="utf-8"))
+        services.publication_import(
+            actor=cast.trainee,
+            cultivation=publication.cultivation,
+            kind="csl_json",
+            text=(SAMPLES / "doi.json").read_text(encoding="utf-8"),
+        )
     assert "Item 1" in error.value.message_dict["file"][0]
     assert Publication.objects.count() == 1
 
 
 def test_visibility_follows_the_cultivation(cast):
     publication = record(cast)
-    for person in (cast.admin, cast.coord_a, cast.coord_b, cast.tutor_a, cast.tutor_b,
-                   cast.trainee):
+    for person in (
+        cast.admin,
+        cast.coord_a,
+        cast.coord_b,
+        cast.tutor_a,
+        cast.tutor_b,
+        cast.trainee,
+    ):
         assert publication in publication_list_visible_to(person)
     for person in (cast.outsider, cast.resident):
         assert not publication_list_visible_to(person).exists()
@@ -157,8 +183,9 @@ def test_status_filters_follow_confirmations_and_waivers(cast):
         services.publication_confirm(actor=tutor, publication=confirmed)
     authors = compliant_authors(cast)
     authors[1]["is_corresponding"] = False
-    open_violation = record(cast, cultivation=confirmed.cultivation, authors=authors,
-                            doi="10.1000/open")
+    open_violation = record(
+        cast, cultivation=confirmed.cultivation, authors=authors, doi="10.1000/open"
+    )
 
     def titles(status):
         return {p.pk for p in publication_list_for_page(cast.coord_a, status=status)}

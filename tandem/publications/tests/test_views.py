@@ -63,8 +63,10 @@ def test_import_page_lists_every_bad_entry_and_saves_nothing(cast, client_for):
     cultivation = cultivation_in(cast, "active")
     response = client_for("trainee").post(
         reverse("publications:import", args=[cultivation.pk]),
-        {"kind": "bibtex",
-         "file": SimpleUploadedFile("bad.bib", (SAMPLES / "bad.bib").read_bytes())},
+        {
+            "kind": "bibtex",
+            "file": SimpleUploadedFile("bad.bib", (SAMPLES / "bad.bib").read_bytes()),
+        },
     )
     assert response.status_code == 400
     errors = response.context["form"].errors["file"]
@@ -76,8 +78,10 @@ def test_import_page_imports_a_doi_metadata_file(cast, client_for):
     cultivation = cultivation_in(cast, "active")
     response = client_for("tutor_b").post(
         reverse("publications:import", args=[cultivation.pk]),
-        {"kind": "csl_json",
-         "file": SimpleUploadedFile("doi.json", (SAMPLES / "doi.json").read_bytes())},
+        {
+            "kind": "csl_json",
+            "file": SimpleUploadedFile("doi.json", (SAMPLES / "doi.json").read_bytes()),
+        },
     )
     assert response.status_code == 302
     publication = Publication.objects.get()
@@ -86,10 +90,18 @@ def test_import_page_imports_a_doi_metadata_file(cast, client_for):
 
 def test_manual_form_without_authors_is_refused_without_the_field_code(cast, client_for):
     cultivation = cultivation_in(cast, "active")
-    response = client_for("trainee").post(reverse("publications:create", args=[cultivation.pk]), {
-        "title": "T", "year": "2026", "authors-TOTAL_FORMS": "1", "authors-INITIAL_FORMS": "0",
-        "authors-0-name": "", "journal": "", "doi": "",
-    })
+    response = client_for("trainee").post(
+        reverse("publications:create", args=[cultivation.pk]),
+        {
+            "title": "T",
+            "year": "2026",
+            "authors-TOTAL_FORMS": "1",
+            "authors-INITIAL_FORMS": "0",
+            "authors-0-name": "",
+            "journal": "",
+            "doi": "",
+        },
+    )
     assert response.status_code == 400
     errors = response.context["form"].non_field_errors()
     assert errors == ["A publication has at least one author."]
@@ -105,19 +117,34 @@ def test_export_honours_the_status_filter(cast, client_for):
     authors[1]["is_corresponding"] = False
     record(cast, cultivation=cultivation, authors=authors, title="Bad paper", doi="10.1000/b")
     response = client_for("coord_a").get(reverse("publications:export"), {"status": "violations"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(
-        values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
     assert [row[0] for row in rows[1:]] == ["Bad paper"]
 
 
 def test_api_create_returns_explanations_and_bad_input_names_the_field(cast, client_for):
     cultivation = cultivation_in(cast, "active")
     client = client_for("tutor_a")
-    body = {"cultivation_id": cultivation.pk, "title": "API paper", "year": 2026, "authors": [
-        {"name": "Tina Trainee", "user_id": cast.trainee.pk,
-         "institution_ids": [cast.inst_a.pk], "credit_roles": ["investigation"]},
-        {"name": "Tom Tutor", "user_id": cast.tutor_a.pk, "is_corresponding": True,
-         "credit_roles": ["supervision"]}]}
+    body = {
+        "cultivation_id": cultivation.pk,
+        "title": "API paper",
+        "year": 2026,
+        "authors": [
+            {
+                "name": "Tina Trainee",
+                "user_id": cast.trainee.pk,
+                "institution_ids": [cast.inst_a.pk],
+                "credit_roles": ["investigation"],
+            },
+            {
+                "name": "Tom Tutor",
+                "user_id": cast.tutor_a.pk,
+                "is_corresponding": True,
+                "credit_roles": ["supervision"],
+            },
+        ],
+    }
     response = client.post("/api/v1/publications/", body, content_type="application/json")
     assert response.status_code == 201
     assert [e["code"] for e in response.json()["explanations"]] == ["trainee_affiliations"]
@@ -129,10 +156,15 @@ def test_api_create_returns_explanations_and_bad_input_names_the_field(cast, cli
 
 def test_api_import_refuses_malformed_ris_with_line_numbers(cast, client_for):
     cultivation = cultivation_in(cast, "active")
-    response = client_for("trainee").post("/api/v1/publications/import", {
-        "cultivation_id": cultivation.pk, "kind": "ris",
-        "content": (SAMPLES / "bad.ris").read_text(encoding="utf-8"),
-    }, content_type="application/json")
+    response = client_for("trainee").post(
+        "/api/v1/publications/import",
+        {
+            "cultivation_id": cultivation.pk,
+            "kind": "ris",
+            "content": (SAMPLES / "bad.ris").read_text(encoding="utf-8"),
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert any("Line 6" in m for m in response.json()["errors"]["file"])
     assert not Publication.objects.exists()

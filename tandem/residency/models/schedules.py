@@ -218,7 +218,9 @@ class SwapRequest(models.Model):
         _("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
     consent = models.CharField(
-        _("other resident's consent"), max_length=16, choices=SwapConsent.choices,
+        _("other resident's consent"),
+        max_length=16,
+        choices=SwapConsent.choices,
         default=SwapConsent.ASKED,
     )
     consent_at = models.DateTimeField(_("answered at"), null=True, blank=True)

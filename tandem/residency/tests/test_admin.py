@@ -23,8 +23,18 @@ from tandem.residency.models import (
 )
 from tandem.residency.tests.factories import build_world, publish
 
-MODELS = [Department, BlockCalendar, Program, Cohort, ExchangeQuota, ScheduleProposal,
-          PublishedSchedule, LeaveRequest, SwapRequest, CalendarFeed]
+MODELS = [
+    Department,
+    BlockCalendar,
+    Program,
+    Cohort,
+    ExchangeQuota,
+    ScheduleProposal,
+    PublishedSchedule,
+    LeaveRequest,
+    SwapRequest,
+    CalendarFeed,
+]
 
 
 @pytest.fixture
@@ -47,13 +57,18 @@ def test_every_residency_model_is_registered_for_admins_only(world, client_for, 
 def test_change_pages_open_with_their_inlines(world, client_for):
     publish(world)
     client = client_for("admin")
-    for obj in (world.program, world.cohort, world.calendar, world.a1,
-                ScheduleProposal.objects.first(), PublishedSchedule.objects.get()):
+    for obj in (
+        world.program,
+        world.cohort,
+        world.calendar,
+        world.a1,
+        ScheduleProposal.objects.first(),
+        PublishedSchedule.objects.get(),
+    ):
         assert client.get(_url(type(obj), "change", obj.pk)).status_code == 200
 
 
-def test_calendar_blocks_are_numbered_from_1_and_calendars_are_made_on_the_pages(world,
-                                                                                client_for):
+def test_calendar_blocks_are_numbered_from_1_and_calendars_are_made_on_the_pages(world, client_for):
     client = client_for("admin")
     body = client.get(_url(BlockCalendar, "change", world.calendar.pk)).content.decode()
     numbers = re.findall(r'<td class="field-number">\s*<p>(\d+)</p>', body)
@@ -65,19 +80,29 @@ def test_saving_a_program_audits_its_inline_requirement_changes(world, client_fo
     req = world.program.requirements.get(departments__code="a2")
     requirements = list(world.program.requirements.order_by("id"))
     rules = json.dumps({"max_consecutive": [{"rotations": [f"D{world.a1.pk}"], "blocks": 2}]})
-    data = {"institution": world.cast.inst_a.pk, "code": "im1", "name": "IM PGY1",
-            "specialty": "internal_medicine", "training_year": 1,
-            "rules": rules,
-            "requirements-TOTAL_FORMS": len(requirements),
-            "requirements-INITIAL_FORMS": len(requirements),
-            "requirements-MIN_NUM_FORMS": 0, "requirements-MAX_NUM_FORMS": 1000}
+    data = {
+        "institution": world.cast.inst_a.pk,
+        "code": "im1",
+        "name": "IM PGY1",
+        "specialty": "internal_medicine",
+        "training_year": 1,
+        "rules": rules,
+        "requirements-TOTAL_FORMS": len(requirements),
+        "requirements-INITIAL_FORMS": len(requirements),
+        "requirements-MIN_NUM_FORMS": 0,
+        "requirements-MAX_NUM_FORMS": 1000,
+    }
     for i, r in enumerate(requirements):
-        data.update({f"requirements-{i}-id": r.pk, f"requirements-{i}-program": world.program.pk,
-                     f"requirements-{i}-departments": [d.pk for d in r.departments.all()],
-                     f"requirements-{i}-min_blocks": 2 if r == req else r.min_blocks,
-                     f"requirements-{i}-max_blocks": r.max_blocks if r.max_blocks is not None
-                     else "",
-                     f"requirements-{i}-is_elective": "on" if r.is_elective else ""})
+        data.update(
+            {
+                f"requirements-{i}-id": r.pk,
+                f"requirements-{i}-program": world.program.pk,
+                f"requirements-{i}-departments": [d.pk for d in r.departments.all()],
+                f"requirements-{i}-min_blocks": 2 if r == req else r.min_blocks,
+                f"requirements-{i}-max_blocks": r.max_blocks if r.max_blocks is not None else "",
+                f"requirements-{i}-is_elective": "on" if r.is_elective else "",
+            }
+        )
     response = client_for("admin").post(_url(Program, "change", world.program.pk), data)
     assert response.status_code == 302, response.content[:2000]
     req.refresh_from_db()
@@ -88,10 +113,19 @@ def test_saving_a_program_audits_its_inline_requirement_changes(world, client_fo
 
 
 def test_admin_refuses_a_specialty_outside_the_list(world, client_for):
-    response = client_for("admin").post(_url(Program, "change", world.program.pk), {
-        "institution": world.cast.inst_a.pk, "code": "im1", "name": "IM PGY1",
-        "specialty": "astrology", "training_year": 1, "rules": "{}",
-        "requirements-TOTAL_FORMS": 0, "requirements-INITIAL_FORMS": 0})
+    response = client_for("admin").post(
+        _url(Program, "change", world.program.pk),
+        {
+            "institution": world.cast.inst_a.pk,
+            "code": "im1",
+            "name": "IM PGY1",
+            "specialty": "astrology",
+            "training_year": 1,
+            "rules": "{}",
+            "requirements-TOTAL_FORMS": 0,
+            "requirements-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200  # the form again, with the error
     assert response.context["adminform"].form.errors["specialty"]
 
@@ -105,7 +139,8 @@ def test_schedules_and_requests_are_read_only_and_the_feed_key_is_hidden(world, 
     schedule = PublishedSchedule.objects.get()
     assert client.get(_url(PublishedSchedule, "delete", schedule.pk)).status_code == 403
     assert client.get(_url(ScheduleProposal, "add")).status_code == 403
-    response = client.post(_url(ScheduleProposal, "change", schedule.proposal_id),
-                           {"status": "failed"})
+    response = client.post(
+        _url(ScheduleProposal, "change", schedule.proposal_id), {"status": "failed"}
+    )
     assert response.status_code == 403
     assert ScheduleProposal.objects.get(pk=schedule.proposal_id).status == "published"

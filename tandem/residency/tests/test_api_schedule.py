@@ -56,17 +56,36 @@ def test_outsider_gets_404(published, client_for):
     client = client_for("outsider")
     proposal = make_proposal(world, approved=False)
     assert client.get(f"{API}/proposals/{proposal.pk}/").status_code == 404
-    assert send(client, "post", f"{API}/proposals/{proposal.pk}/pins/", {
-        "resident": world.member.key, "block": 0}).status_code == 404
+    assert (
+        send(
+            client,
+            "post",
+            f"{API}/proposals/{proposal.pk}/pins/",
+            {"resident": world.member.key, "block": 0},
+        ).status_code
+        == 404
+    )
     assert send(client, "post", f"{API}/proposals/{proposal.pk}/approve/").status_code == 404
     assert send(client, "post", f"{API}/proposals/{proposal.pk}/publish/").status_code == 404
     assert client.get(f"{API}/cohorts/{world.cohort.pk}/schedule/").status_code == 404
-    assert send(client, "post", f"{API}/my/{world.member.pk}/leave-requests/", {
-        "block": 3, "reason": "Exam"}).status_code == 404
-    leave = LeaveRequest.objects.create(member=world.member, block=world.calendar.blocks.get(
-        index=3), reason="Exam")
-    assert send(client, "post", f"{API}/leave-requests/{leave.pk}/decide/", {
-        "decision": "approve"}).status_code == 404
+    assert (
+        send(
+            client,
+            "post",
+            f"{API}/my/{world.member.pk}/leave-requests/",
+            {"block": 3, "reason": "Exam"},
+        ).status_code
+        == 404
+    )
+    leave = LeaveRequest.objects.create(
+        member=world.member, block=world.calendar.blocks.get(index=3), reason="Exam"
+    )
+    assert (
+        send(
+            client, "post", f"{API}/leave-requests/{leave.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"{API}/leave-requests/").json()["items"] == []
     assert PartnerApproval.objects.get(proposal=proposal).approved_at is None
     assert LeaveRequest.objects.get(pk=leave.pk).status == RequestStatus.PENDING
@@ -76,17 +95,31 @@ def test_wrong_role_gets_403(published, client_for):
     world = published
     pending = make_proposal(world, approved=False)
     partner = client_for("coord_b")
-    assert send(partner, "post", f"{API}/proposals/{pending.pk}/pins/", {
-        "resident": world.member.key, "block": 0}).status_code == 403
+    assert (
+        send(
+            partner,
+            "post",
+            f"{API}/proposals/{pending.pk}/pins/",
+            {"resident": world.member.key, "block": 0},
+        ).status_code
+        == 403
+    )
     assert send(partner, "post", f"{API}/proposals/{pending.pk}/resolve/").status_code == 403
     assert send(partner, "post", f"{API}/proposals/{pending.pk}/publish/").status_code == 403
-    assert send(client_for("coord_a"), "post",
-                f"{API}/proposals/{pending.pk}/approve/").status_code == 403
-    leave = LeaveRequest.objects.create(member=world.member, block=world.calendar.blocks.get(
-        index=3), reason="Exam")
+    assert (
+        send(client_for("coord_a"), "post", f"{API}/proposals/{pending.pk}/approve/").status_code
+        == 403
+    )
+    leave = LeaveRequest.objects.create(
+        member=world.member, block=world.calendar.blocks.get(index=3), reason="Exam"
+    )
     resident = client_for("resident")
-    assert send(resident, "post", f"{API}/leave-requests/{leave.pk}/decide/", {
-        "decision": "approve"}).status_code == 403
+    assert (
+        send(
+            resident, "post", f"{API}/leave-requests/{leave.pk}/decide/", {"decision": "approve"}
+        ).status_code
+        == 403
+    )
     assert ScheduleProposal.objects.filter(cohort=world.cohort).count() == 2
     assert LeaveRequest.objects.get(pk=leave.pk).status == RequestStatus.PENDING
 
@@ -128,8 +161,12 @@ def test_pin_then_solve_again_carries_the_pin(published, client_for):
     world = published
     proposal = make_proposal(world)
     client = client_for("coord_a")
-    pinned = send(client, "post", f"{API}/proposals/{proposal.pk}/pins/", {
-        "resident": world.member2.key, "block": 1, "department": _key(world.a2)})
+    pinned = send(
+        client,
+        "post",
+        f"{API}/proposals/{proposal.pk}/pins/",
+        {"resident": world.member2.key, "block": 1, "department": _key(world.a2)},
+    )
     assert pinned.status_code == 200, pinned.content
     assert pinned.json()["pins"] == {world.member2.key: {"1": _key(world.a2)}}
     again = send(client, "post", f"{API}/proposals/{proposal.pk}/resolve/", {"time_limit": 7})
@@ -139,18 +176,21 @@ def test_pin_then_solve_again_carries_the_pin(published, client_for):
     assert (new.pins, new.time_limit) == ({world.member2.key: {"1": _key(world.a2)}}, 7)
 
 
-@pytest.mark.parametrize(("data", "field", "status"), [
-    ({"department": "D999999"}, "department", 400),
-    ({"resident": "R999999"}, "resident", 400),
-    ({"block": 30}, "block", 422),
-])
-def test_pin_bad_input_names_the_field_and_keeps_the_pins(published, client_for, data, field,
-                                                          status):
+@pytest.mark.parametrize(
+    ("data", "field", "status"),
+    [
+        ({"department": "D999999"}, "department", 400),
+        ({"resident": "R999999"}, "resident", 400),
+        ({"block": 30}, "block", 422),
+    ],
+)
+def test_pin_bad_input_names_the_field_and_keeps_the_pins(
+    published, client_for, data, field, status
+):
     world = published
     proposal = make_proposal(world)
     payload = {"resident": world.member.key, "block": 0, "department": _key(world.a1), **data}
-    response = send(client_for("coord_a"), "post", f"{API}/proposals/{proposal.pk}/pins/",
-                    payload)
+    response = send(client_for("coord_a"), "post", f"{API}/proposals/{proposal.pk}/pins/", payload)
     assert response.status_code == status
     assert field in response.json()["errors"]
     assert ScheduleProposal.objects.get(pk=proposal.pk).pins == {}
@@ -158,24 +198,33 @@ def test_pin_bad_input_names_the_field_and_keeps_the_pins(published, client_for,
 
 def test_resolve_with_a_time_limit_out_of_range_is_400(published, client_for):
     proposal = make_proposal(published)
-    response = send(client_for("coord_a"), "post", f"{API}/proposals/{proposal.pk}/resolve/",
-                    {"time_limit": 0})
+    response = send(
+        client_for("coord_a"), "post", f"{API}/proposals/{proposal.pk}/resolve/", {"time_limit": 0}
+    )
     assert response.status_code == 400
     assert "time_limit" in response.json()["errors"]
     assert ScheduleProposal.objects.filter(previous=proposal).count() == 0
 
 
-def test_generate_from_a_proposal_of_another_cohort_is_400_naming_previous(world, cast,
-                                                                           client_for):
+def test_generate_from_a_proposal_of_another_cohort_is_400_naming_previous(world, cast, client_for):
     from tandem.residency import services
 
-    other = services.cohort_create(actor=cast.coord_a, institution=cast.inst_a,
-                                   calendar=world.calendar, name="Other")
-    services.member_add(actor=cast.coord_a, cohort=other,
-                        resident=make_resident(cast, "resident.other"), program=world.program)
+    other = services.cohort_create(
+        actor=cast.coord_a, institution=cast.inst_a, calendar=world.calendar, name="Other"
+    )
+    services.member_add(
+        actor=cast.coord_a,
+        cohort=other,
+        resident=make_resident(cast, "resident.other"),
+        program=world.program,
+    )
     foreign = make_proposal(world)
-    response = send(client_for("coord_a"), "post", f"{API}/cohorts/{other.pk}/proposals/",
-                    {"previous_id": foreign.pk})
+    response = send(
+        client_for("coord_a"),
+        "post",
+        f"{API}/cohorts/{other.pk}/proposals/",
+        {"previous_id": foreign.pk},
+    )
     assert response.status_code == 400
     assert "previous" in response.json()["errors"]
     assert not ScheduleProposal.objects.filter(cohort=other).exists()
@@ -188,12 +237,16 @@ def test_publish_after_partner_approval(world, client_for):
     assert refused.status_code == 400
     assert "status" in refused.json()["errors"]
     assert not PublishedSchedule.objects.exists()
-    assert send(client_for("coord_b"), "post",
-                f"{API}/proposals/{pending.pk}/approve/").status_code == 200
+    assert (
+        send(client_for("coord_b"), "post", f"{API}/proposals/{pending.pk}/approve/").status_code
+        == 200
+    )
     published = send(client, "post", f"{API}/proposals/{pending.pk}/publish/")
     assert published.status_code == 200, published.content
     assert (published.json()["proposal_id"], published.json()["solution"]["assignments"]) == (
-        pending.pk, good_rows(world))
+        pending.pk,
+        good_rows(world),
+    )
     schedule = client.get(f"{API}/cohorts/{world.cohort.pk}/schedule/").json()
     assert schedule["proposal_id"] == pending.pk
 
@@ -219,8 +272,12 @@ def test_a_resident_sees_their_own_rows(published, client_for):
     assert [m["member_id"] for m in body] == [world.member.pk]
     cells = body[0]["cells"]
     assert [c["block_number"] for c in cells] == [1, 2, 3, 4]
-    assert [c["department_id"] for c in cells] == [world.a1.pk, world.a1.pk, world.a2.pk,
-                                                   world.b1.pk]
+    assert [c["department_id"] for c in cells] == [
+        world.a1.pk,
+        world.a1.pk,
+        world.a2.pk,
+        world.b1.pk,
+    ]
     assert cells[3]["institution_id"] == world.cast.inst_b.pk
     assert cells[0]["start_date"] == "2026-08-31"
     assert client_for("coord_a").get(f"{API}/my/schedule/").json() == []
@@ -231,19 +288,27 @@ def test_a_resident_sees_their_own_rows(published, client_for):
 
 def test_leave_request_and_approval_changes_the_schedule(published, client_for):
     world = published
-    created = send(client_for("resident"), "post",
-                   f"{API}/my/{world.member.pk}/leave-requests/", {"block": 3, "reason": "Exam"})
+    created = send(
+        client_for("resident"),
+        "post",
+        f"{API}/my/{world.member.pk}/leave-requests/",
+        {"block": 3, "reason": "Exam"},
+    )
     assert created.status_code == 201, created.content
     assert (created.json()["status"], created.json()["block_number"]) == ("pending", 4)
     pk = created.json()["id"]
     coord = client_for("coord_a")
-    assert [r["id"] for r in coord.get(f"{API}/leave-requests/?status=pending").json()[
-        "items"]] == [pk]
-    decided = send(coord, "post", f"{API}/leave-requests/{pk}/decide/",
-                   {"decision": "approve", "note": "Fine"})
+    assert [
+        r["id"] for r in coord.get(f"{API}/leave-requests/?status=pending").json()["items"]
+    ] == [pk]
+    decided = send(
+        coord, "post", f"{API}/leave-requests/{pk}/decide/", {"decision": "approve", "note": "Fine"}
+    )
     assert decided.status_code == 200, decided.content
     assert (decided.json()["status"], decided.json()["decided_by_id"]) == (
-        "approved", world.cast.coord_a.pk)
+        "approved",
+        world.cast.coord_a.pk,
+    )
     schedule = PublishedSchedule.objects.get(cohort=world.cohort)
     assert schedule.solution["assignments"][world.member.key][3] is None
     twice = send(coord, "post", f"{API}/leave-requests/{pk}/decide/", {"decision": "refuse"})
@@ -251,67 +316,92 @@ def test_leave_request_and_approval_changes_the_schedule(published, client_for):
     assert "status" in twice.json()["errors"]
 
 
-@pytest.mark.parametrize(("data", "field", "status"), [
-    ({"reason": "  "}, "reason", 400),
-    ({"block": 30}, "block", 422),
-    ({"reason": None}, "reason", 422),
-])
-def test_leave_bad_input_names_the_field_and_saves_nothing(published, client_for, data, field,
-                                                           status):
+@pytest.mark.parametrize(
+    ("data", "field", "status"),
+    [
+        ({"reason": "  "}, "reason", 400),
+        ({"block": 30}, "block", 422),
+        ({"reason": None}, "reason", 422),
+    ],
+)
+def test_leave_bad_input_names_the_field_and_saves_nothing(
+    published, client_for, data, field, status
+):
     payload = {"block": 3, "reason": "Exam", **data}
-    response = send(client_for("resident"), "post",
-                    f"{API}/my/{published.member.pk}/leave-requests/", payload)
+    response = send(
+        client_for("resident"), "post", f"{API}/my/{published.member.pk}/leave-requests/", payload
+    )
     assert response.status_code == status
     assert field in response.json()["errors"]
     assert not LeaveRequest.objects.exists()
 
 
 def test_nobody_asks_for_leave_on_someone_elses_schedule(published, client_for):
-    response = send(client_for("resident"), "post",
-                    f"{API}/my/{published.member2.pk}/leave-requests/",
-                    {"block": 3, "reason": "Exam"})
+    response = send(
+        client_for("resident"),
+        "post",
+        f"{API}/my/{published.member2.pk}/leave-requests/",
+        {"block": 3, "reason": "Exam"},
+    )
     assert response.status_code == 404
     assert not LeaveRequest.objects.exists()
 
 
 def test_swap_request_consent_and_approval_swaps_the_cells(published, client_for):
     world = published
-    created = send(client_for("resident"), "post",
-                   f"{API}/my/{world.member.pk}/swap-requests/",
-                   {"other_id": world.member2.pk, "block": 3, "reason": "Family"})
+    created = send(
+        client_for("resident"),
+        "post",
+        f"{API}/my/{world.member.pk}/swap-requests/",
+        {"other_id": world.member2.pk, "block": 3, "reason": "Family"},
+    )
     assert created.status_code == 201, created.content
     assert created.json()["other_resident_id"] == world.resident2.pk
     assert created.json()["consent"] == "asked"
-    early = send(client_for("coord_a"), "post",
-                 f"{API}/swap-requests/{created.json()['id']}/decide/", {"decision": "approve"})
+    early = send(
+        client_for("coord_a"),
+        "post",
+        f"{API}/swap-requests/{created.json()['id']}/decide/",
+        {"decision": "approve"},
+    )
     assert early.status_code == 400 and "status" in early.json()["errors"]
     other = Client()
     other.force_login(world.resident2)
-    answered = send(other, "post", f"{API}/swap-requests/{created.json()['id']}/answer/",
-                    {"answer": "accept"})
+    answered = send(
+        other, "post", f"{API}/swap-requests/{created.json()['id']}/answer/", {"answer": "accept"}
+    )
     assert answered.status_code == 200, answered.content
     assert answered.json()["consent"] == "accepted"
-    decided = send(client_for("coord_a"), "post",
-                   f"{API}/swap-requests/{created.json()['id']}/decide/",
-                   {"decision": "approve"})
+    decided = send(
+        client_for("coord_a"),
+        "post",
+        f"{API}/swap-requests/{created.json()['id']}/decide/",
+        {"decision": "approve"},
+    )
     assert decided.status_code == 200, decided.content
     rows = PublishedSchedule.objects.get(cohort=world.cohort).solution["assignments"]
-    assert (rows[world.member.key][3], rows[world.member2.key][3]) == (_key(world.a2),
-                                                                       _key(world.b1))
+    assert (rows[world.member.key][3], rows[world.member2.key][3]) == (
+        _key(world.a2),
+        _key(world.b1),
+    )
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"other_id": "self"}, "other"),
-    ({"other_id": 999999}, "other"),
-    ({"block": 0}, "block"),  # member2 would be on A1 three blocks running
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"other_id": "self"}, "other"),
+        ({"other_id": 999999}, "other"),
+        ({"block": 0}, "block"),  # member2 would be on A1 three blocks running
+    ],
+)
 def test_swap_bad_input_names_the_field_and_saves_nothing(published, client_for, data, field):
     world = published
     payload = {"other_id": world.member2.pk, "block": 3, **data}
     if payload["other_id"] == "self":
         payload["other_id"] = world.member.pk
-    response = send(client_for("resident"), "post",
-                    f"{API}/my/{world.member.pk}/swap-requests/", payload)
+    response = send(
+        client_for("resident"), "post", f"{API}/my/{world.member.pk}/swap-requests/", payload
+    )
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not SwapRequest.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 from tandem.accounts.tests.factories import PASSWORD
 from tandem.core.tests.browser import sign_in
 from tandem.core.tests.cast import build_cast
-from tandem.residency import schedule_services
+from tandem.residency import services_schedule
 from tandem.residency.models import ProposalStatus, PublishedSchedule, ScheduleProposal
 from tandem.residency.tests.factories import build_world
 
@@ -39,7 +39,7 @@ def test_generate_pin_resolve_publish_and_resident_sees_calendar(
     assert second.previous_id == first.pk and second.status == ProposalStatus.DONE
     assert second.solution["assignments"][world.member2.key][0] == f"D{world.a2.pk}"
     if second.partner_approvals.exists():
-        schedule_services.proposal_approve(actor=world.cast.coord_b, proposal=second)
+        services_schedule.proposal_approve(actor=world.cast.coord_b, proposal=second)
         page.reload()
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(f"**/residency/cohorts/{world.cohort.pk}/schedule/")

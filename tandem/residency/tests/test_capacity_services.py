@@ -11,7 +11,7 @@ from tandem.accounts.models import Membership, Role
 from tandem.accounts.tests.factories import UserFactory
 from tandem.core.models import AuditEvent
 from tandem.institutions.models import Unit, UnitKind
-from tandem.residency import capacity, cohort_instance, schedule_services, services
+from tandem.residency import capacity, cohort_instance, services, services_schedule
 from tandem.residency.models import (
     CapacityOverride,
     LeaveRequest,
@@ -33,14 +33,19 @@ def world(cast):
 
 
 def _set(world, rows, department=None, actor=None, calendar=None):
-    return capacity.capacity_set(actor=actor or world.cast.coord_a,
-                                 department=department or world.a1,
-                                 calendar=calendar or world.calendar, rows=rows)
+    return capacity.capacity_set(
+        actor=actor or world.cast.coord_a,
+        department=department or world.a1,
+        calendar=calendar or world.calendar,
+        rows=rows,
+    )
 
 
 def _stored(world, department=None):
-    return {(o.block.index): (o.min_per_block, o.max_per_block)
-            for o in capacity.override_list(department or world.a1, world.calendar)}
+    return {
+        (o.block.index): (o.min_per_block, o.max_per_block)
+        for o in capacity.override_list(department or world.a1, world.calendar)
+    }
 
 
 def _rotation(instance, department):
@@ -59,7 +64,11 @@ def test_training_office_sets_blocks_and_sends_them_back_to_the_department(world
     assert _stored(world) == {0: (None, 1), 2: (2, 3)}
     rows = capacity.capacity_by_block(world.a1, world.calendar)
     assert [(r.number, r.min_per_block, r.max_per_block) for r in rows] == [
-        (1, 0, 1), (2, 0, 3), (3, 2, 3), (4, 0, 3)]
+        (1, 0, 1),
+        (2, 0, 3),
+        (3, 2, 3),
+        (4, 0, 3),
+    ]
     _set(world, {0: None, 2: (None, None), 3: (1, None)})
     assert _stored(world) == {3: (1, None)}
 
@@ -71,19 +80,26 @@ def test_every_change_is_audited_on_the_department_in_words(world):
     assert event.changes == {"2026/27, block 2 — max_per_block": [3, 1]}
     _set(world, {1: (2, None)})
     event = AuditEvent.objects.filter(action="department.capacity_set").latest("pk")
-    assert event.changes == {"2026/27, block 2 — min_per_block": [0, 2],
-                             "2026/27, block 2 — max_per_block": [1, 3]}
+    assert event.changes == {
+        "2026/27, block 2 — min_per_block": [0, 2],
+        "2026/27, block 2 — max_per_block": [1, 3],
+    }
     _set(world, {1: (2, None)})  # nothing changes: nothing to record
     assert AuditEvent.objects.filter(action="department.capacity_set").count() == 2
 
 
 def test_base_director_sets_their_own_base_only(world, cast):
     _set(world, {0: (None, 2)}, actor=make_base_director(world))
-    surgery = Unit.objects.create(institution=cast.inst_a, name="Surgery base A",
-                                  kind=UnitKind.TRAINING_BASE, specialty="surgery")
+    surgery = Unit.objects.create(
+        institution=cast.inst_a,
+        name="Surgery base A",
+        kind=UnitKind.TRAINING_BASE,
+        specialty="surgery",
+    )
     other = UserFactory(username="director_surgery")
-    Membership.objects.create(user=other, role=Role.BASE_DIRECTOR, institution=cast.inst_a,
-                              unit=surgery)
+    Membership.objects.create(
+        user=other, role=Role.BASE_DIRECTOR, institution=cast.inst_a, unit=surgery
+    )
     with pytest.raises(PermissionDenied):
         _set(world, {1: (None, 0)}, actor=other)
     with pytest.raises(PermissionDenied):
@@ -120,21 +136,31 @@ def test_numbers_out_of_range_are_refused(world, value):
 
 
 def test_calendar_of_another_hospital_is_refused(world, cast):
-    b_calendar = services.calendar_create(actor=cast.coord_b, name="B only", training_year=2026,
-                                          kind="four_weeks", block_count=4, institution=cast.inst_b,
-                                          start_date=datetime.date(2026, 8, 31))
+    b_calendar = services.calendar_create(
+        actor=cast.coord_b,
+        name="B only",
+        training_year=2026,
+        kind="four_weeks",
+        block_count=4,
+        institution=cast.inst_b,
+        start_date=datetime.date(2026, 8, 31),
+    )
     with pytest.raises(ValidationError) as exc:
         _set(world, {0: (None, 1)}, calendar=b_calendar)
     assert "calendar" in exc.value.message_dict
-    assert not capacity.calendar_list_for_department(
-        cast.coord_b, world.a1).filter(pk=b_calendar.pk).exists()
+    assert (
+        not capacity.calendar_list_for_department(cast.coord_b, world.a1)
+        .filter(pk=b_calendar.pk)
+        .exists()
+    )
 
 
 def test_the_database_keeps_least_at_most_the_most(world):
     block = world.calendar.blocks.get(index=0)
     with pytest.raises(IntegrityError), transaction.atomic():
-        CapacityOverride.objects.create(department=world.a1, block=block, min_per_block=3,
-                                        max_per_block=1)
+        CapacityOverride.objects.create(
+            department=world.a1, block=block, min_per_block=3, max_per_block=1
+        )
 
 
 def test_department_numbers_that_contradict_a_block_are_found(world):
@@ -148,8 +174,9 @@ def test_department_numbers_that_contradict_a_block_are_found(world):
 def test_a_department_update_that_contradicts_a_block_saves_nothing(world, cast):
     _set(world, {1: (None, 1)})
     with pytest.raises(ValidationError) as exc:
-        services.department_update(actor=cast.coord_a, department=world.a1, min_per_block=2,
-                                   max_per_block=4)
+        services.department_update(
+            actor=cast.coord_a, department=world.a1, min_per_block=2, max_per_block=4
+        )
     assert set(exc.value.message_dict) == {"max_per_block"}
     world.a1.refresh_from_db()
     assert world.a1.min_per_block != 2
@@ -180,15 +207,21 @@ def test_places_taken_by_other_schedules_come_off_the_blocks_numbers(world):
     _set(world, {1: (2, 2)})
     data = cohort_instance.instance_for_cohort(world.cohort, name="t")
     again = cohort_instance._with_capacity_by_block(
-        data, world.cohort, [world.a1, world.a2, world.b1], {(world.a1.pk, 1): 1})
+        data, world.cohort, [world.a1, world.a2, world.b1], {(world.a1.pk, 1): 1}
+    )
     assert _rotation(again, world.a1)["min"] == [0, 1, 0, 0]
     assert _rotation(again, world.a1)["max"] == [3, 1, 3, 3]
 
 
 def test_overrides_on_another_calendar_do_not_apply(world, cast):
-    other = services.calendar_create(actor=cast.admin, name="2027/28", training_year=2027,
-                                     kind="four_weeks", block_count=4,
-                                     start_date=datetime.date(2027, 8, 30))
+    other = services.calendar_create(
+        actor=cast.admin,
+        name="2027/28",
+        training_year=2027,
+        kind="four_weeks",
+        block_count=4,
+        start_date=datetime.date(2027, 8, 30),
+    )
     _set(world, {0: (None, 0)}, calendar=other)
     assert _rotation(_instance(world), world.a1)["max"] == 3
 
@@ -200,20 +233,25 @@ def _a1_per_block(world, proposal):
 
 
 def _solve(world):
-    proposal = schedule_services.proposal_generate(actor=world.cast.coord_a, cohort=world.cohort,
-                                                   time_limit=10, enqueue=False)
-    proposal = schedule_services.proposal_solve(proposal_id=proposal.pk)
+    proposal = services_schedule.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=10, enqueue=False
+    )
+    proposal = services_schedule.proposal_solve(proposal_id=proposal.pk)
     assert proposal.status == ProposalStatus.DONE, proposal.error
-    problems, _objective = schedule_services._check(proposal.instance,
-                                                    proposal.solution["assignments"])
+    problems, _objective = services_schedule._check(
+        proposal.instance, proposal.solution["assignments"]
+    )
     assert problems == []
     return proposal
 
 
 def test_the_solver_keeps_to_lowered_and_raised_capacities(world):
     for member in (world.member, world.member2):  # both want as much of A1 as they may have
-        services.member_update(actor=world.cast.coord_a, member=member,
-                               preferences=[{"department": world.a1.pk, "points": 5}])
+        services.member_update(
+            actor=world.cast.coord_a,
+            member=member,
+            preferences=[{"department": world.a1.pk, "points": 5}],
+        )
     assert _a1_per_block(world, _solve(world))[0] == 2  # left alone, both start on A1
     _set(world, {0: (None, 0), 1: (None, 1)})
     _set(world, {3: (2, None)}, department=world.a2)
@@ -233,13 +271,15 @@ def test_leave_is_checked_against_the_blocks_own_minimum(world, raised):
         _set(world, {1: (2, None)})  # both residents are on A1 in block 2: it needs them
     publish(world)
     if not raised:
-        schedule_services.leave_request(actor=world.cast.resident, member=world.member, block=1,
-                                        reason="Exam")
+        services_schedule.leave_request(
+            actor=world.cast.resident, member=world.member, block=1, reason="Exam"
+        )
         assert LeaveRequest.objects.count() == 1
         return
     with pytest.raises(ValidationError) as exc:
-        schedule_services.leave_request(actor=world.cast.resident, member=world.member, block=1,
-                                        reason="Exam")
+        services_schedule.leave_request(
+            actor=world.cast.resident, member=world.member, block=1, reason="Exam"
+        )
     assert "it needs at least 2" in str(exc.value)
     assert not LeaveRequest.objects.exists()
 
@@ -248,7 +288,7 @@ def test_a_schedule_that_overfills_a_lowered_block_is_not_published(world):
     _set(world, {1: (None, 1)})  # the hand-made schedule has both residents on A1 in block 2
     proposal = make_proposal(world)
     with pytest.raises(ValidationError) as exc:
-        schedule_services.proposal_publish(actor=world.cast.coord_a, proposal=proposal)
+        services_schedule.proposal_publish(actor=world.cast.coord_a, proposal=proposal)
     assert "it takes at most 1" in str(exc.value)
 
 
@@ -259,13 +299,15 @@ def test_swaps_are_checked_against_the_stored_per_block_capacities(world):
     schedule = publish(world)
     assert isinstance(_rotation(schedule.instance, world.a1)["max"], list)
     with pytest.raises(ValidationError):  # three blocks of A1 in a row for the second resident
-        schedule_services.swap_request(actor=world.cast.resident, member=world.member,
-                                       other=world.member2, block=2)
-    swap = schedule_services.swap_request(actor=world.cast.resident, member=world.member,
-                                          other=world.member2, block=3)
-    schedule_services.swap_consent(actor=world.resident2, request_obj=swap, accept=True)
+        services_schedule.swap_request(
+            actor=world.cast.resident, member=world.member, other=world.member2, block=2
+        )
+    swap = services_schedule.swap_request(
+        actor=world.cast.resident, member=world.member, other=world.member2, block=3
+    )
+    services_schedule.swap_consent(actor=world.resident2, request_obj=swap, accept=True)
     swap.refresh_from_db()
-    schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
+    services_schedule.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
     schedule.refresh_from_db()
     assert schedule.solution["assignments"][world.member2.key][3] == f"D{world.b1.pk}"
     assert SwapRequest.objects.get().status == "approved"

@@ -16,9 +16,13 @@ def test_demo_publishes_a_schedule_for_both_hospitals_with_exchanges():
     assert all(s.proposal.status == ProposalStatus.PUBLISHED for s in schedules)
     assert 20 <= CohortMember.objects.count() <= 30
     ech_at_wuh = Assignment.objects.filter(
-        member__cohort__institution__code="ech", department__base__institution__code="wuh")
+        member__cohort__institution__code="ech", department__base__institution__code="wuh"
+    )
     wuh_at_ech = Assignment.objects.filter(
-        member__cohort__institution__code="wuh", department__base__institution__code="ech")
+        member__cohort__institution__code="wuh", department__base__institution__code="ech"
+    )
     assert ech_at_wuh.exists() and wuh_at_ech.exists()
-    assert all(a.partner_approvals.filter(approved_at__isnull=False).exists()
-               for a in [s.proposal for s in schedules])
+    assert all(
+        a.partner_approvals.filter(approved_at__isnull=False).exists()
+        for a in [s.proposal for s in schedules]
+    )

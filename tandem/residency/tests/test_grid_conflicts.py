@@ -13,12 +13,16 @@ def test_conflicts_name_departments_members_and_programs_and_escape_the_rest():
 
     [html] = grid.conflicts_html(
         ["R5, block 2: D7 is not part of program P3 (D99 <b>)"],
-        {"D7": department}, {"R5": member}, {"P3": program},
+        {"D7": department},
+        {"R5": member},
+        {"P3": program},
     )
 
     assert html.startswith("<strong>Li &amp; Wang</strong>, block 2: ")
-    assert (f'<a href="{reverse("residency:department_edit", args=[7])}">'
-            "Cardiology &lt;ICU&gt;</a>") in html
-    assert f'<a href="{reverse("residency:program_detail", args=[3])}">Internal medicine</a>' \
-        in html
+    assert (
+        f'<a href="{reverse("residency:department_edit", args=[7])}">Cardiology &lt;ICU&gt;</a>'
+    ) in html
+    assert (
+        f'<a href="{reverse("residency:program_detail", args=[3])}">Internal medicine</a>' in html
+    )
     assert html.endswith("(D99 &lt;b&gt;)")

@@ -50,8 +50,13 @@ def test_resident_sees_no_decision_form_on_their_own_requests(world, client_for)
 
 
 def test_resident_sees_the_status_and_note_of_a_decided_request(world, client_for):
-    _leave(world, status=RequestStatus.REFUSED, decided_by=world.cast.coord_a,
-           decided_at=timezone.now(), decision_note="Block 4 is exam month")
+    _leave(
+        world,
+        status=RequestStatus.REFUSED,
+        decided_by=world.cast.coord_a,
+        decided_at=timezone.now(),
+        decision_note="Block 4 is exam month",
+    )
     body = client_for("resident").get(URL).content.decode()
     assert "Refused" in body
     assert "Block 4 is exam month" in body
@@ -59,8 +64,12 @@ def test_resident_sees_the_status_and_note_of_a_decided_request(world, client_fo
 
 
 def test_a_decided_request_has_no_form_even_for_the_training_office(world, client_for):
-    leave = _leave(world, status=RequestStatus.APPROVED, decided_by=world.cast.coord_a,
-                   decided_at=timezone.now())
+    leave = _leave(
+        world,
+        status=RequestStatus.APPROVED,
+        decided_by=world.cast.coord_a,
+        decided_at=timezone.now(),
+    )
     body = client_for("coord_a").get(URL).content.decode()
     assert reverse("residency:leave_decide", args=[leave.pk]) not in body
 
@@ -70,7 +79,7 @@ def test_blocks_are_numbered_from_one_with_their_dates(world, client_for):
     body = client_for("resident").get(URL).content.decode()
     start = date_format(leave.block.start_date, "MONTH_DAY_FORMAT")
     end = date_format(leave.block.end_date, "MONTH_DAY_FORMAT")
-    assert f"<td>1 <span class=\"muted\">({start} – {end})</span></td>" in body
+    assert f'<td>1 <span class="muted">({start} – {end})</span></td>' in body
 
 
 def test_the_page_reads_in_chinese(world, client_for):
@@ -84,7 +93,8 @@ def test_the_page_reads_in_chinese(world, client_for):
 def test_outsider_gets_404_deciding_a_request(world, client_for):
     leave = _leave(world)
     response = client_for("outsider").post(
-        reverse("residency:leave_decide", args=[leave.pk]), {"decision": "approve"})
+        reverse("residency:leave_decide", args=[leave.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 404
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING
@@ -93,7 +103,8 @@ def test_outsider_gets_404_deciding_a_request(world, client_for):
 def test_resident_gets_403_deciding_their_own_request(world, client_for):
     swap = _swap(world)
     response = client_for("resident").post(
-        reverse("residency:swap_decide", args=[swap.pk]), {"decision": "approve"})
+        reverse("residency:swap_decide", args=[swap.pk]), {"decision": "approve"}
+    )
     assert response.status_code == 403
     swap.refresh_from_db()
     assert swap.status == RequestStatus.PENDING

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import override
 
-from tandem.residency import rule_text, schedule_services
+from tandem.residency import rule_text, services_schedule
 from tandem.residency.models import ProposalStatus, SwapRequest
 from tandem.residency.scheduling.findings import CODES, Finding
 from tandem.residency.scheduling.tests.test_findings import ENGLISH
@@ -87,14 +87,25 @@ def test_each_code_reads_with_names_and_blocks_from_one(world, code, language):
 
 
 def test_runs_and_lists_of_blocks_are_numbered_from_one(world):
-    run = Finding("max_consecutive", {"resident": world.member.key, "first": 0, "last": 2,
-                                      "rotations": (f"D{world.a1.pk}",), "limit": 2})
-    listed = Finding("conflict_must_work", {"resident": world.member.key,
-                                            "blocks": (0, 2, 3), "program": "P0"})
+    run = Finding(
+        "max_consecutive",
+        {
+            "resident": world.member.key,
+            "first": 0,
+            "last": 2,
+            "rotations": (f"D{world.a1.pk}",),
+            "limit": 2,
+        },
+    )
+    listed = Finding(
+        "conflict_must_work", {"resident": world.member.key, "blocks": (0, 2, 3), "program": "P0"}
+    )
     names = _names(world)
     with override("en"):
-        assert "In blocks 1–3, Rui Resident spends 3 consecutive blocks on A1 ward" in \
-            rule_text.finding_text(run, names)
+        assert (
+            "In blocks 1–3, Rui Resident spends 3 consecutive blocks on A1 ward"
+            in rule_text.finding_text(run, names)
+        )
         assert "in blocks 1, 3–4 (P0 has no idle blocks)" in rule_text.finding_text(listed, names)
     with override("zh-hans"):
         assert "第1–3轮转段" in rule_text.finding_text(run, names)
@@ -103,14 +114,16 @@ def test_runs_and_lists_of_blocks_are_numbered_from_one(world):
 
 def test_blocks_carry_their_dates_when_the_calendar_is_known(world):
     block = world.calendar.blocks.get(index=2)
-    finding = Finding("cap_max", {"block": 2, "rotation": f"D{world.a1.pk}", "count": 4,
-                                  "max": 3})
+    finding = Finding("cap_max", {"block": 2, "rotation": f"D{world.a1.pk}", "count": 4, "max": 3})
     names = _names(world, calendar_id=world.calendar.pk)
     with override("en"):
-        dates = (f"{date_format(block.start_date, 'MONTH_DAY_FORMAT')} – "
-                 f"{date_format(block.end_date, 'MONTH_DAY_FORMAT')}")
+        dates = (
+            f"{date_format(block.start_date, 'MONTH_DAY_FORMAT')} – "
+            f"{date_format(block.end_date, 'MONTH_DAY_FORMAT')}"
+        )
         assert rule_text.finding_text(finding, names) == (
-            f"In block 3 ({dates}), A1 ward has 4 residents; it takes at most 3.")
+            f"In block 3 ({dates}), A1 ward has 4 residents; it takes at most 3."
+        )
     with override("zh-hans"):
         text = rule_text.finding_text(finding, names)
         assert text.startswith("第3轮转段（") and "A1病房有 4 名住院医师" in text
@@ -125,22 +138,32 @@ def test_plural_follows_the_number(world):
 def test_pages_get_links_and_escaped_names(world):
     world.a2.name = "<b>A2</b> clinic"
     world.a2.save()
-    finding = Finding("conflict_requirement_min", {
-        "resident": world.member.key, "program": f"P{world.program.pk}",
-        "rotations": (f"D{world.a1.pk}", f"D{world.a2.pk}"), "min": 3})
+    finding = Finding(
+        "conflict_requirement_min",
+        {
+            "resident": world.member.key,
+            "program": f"P{world.program.pk}",
+            "rotations": (f"D{world.a1.pk}", f"D{world.a2.pk}"),
+            "min": 3,
+        },
+    )
     with override("en"):
         [html] = rule_text.findings_html([finding], _names(world))
-    assert f'<a href="{reverse("residency:department_edit", args=[world.a1.pk])}">A1 ward</a>' \
-        in html
+    assert (
+        f'<a href="{reverse("residency:department_edit", args=[world.a1.pk])}">A1 ward</a>' in html
+    )
     assert reverse("residency:program_detail", args=[world.program.pk]) in html
     assert "<strong>Rui Resident</strong>" in html
     assert "&lt;b&gt;A2&lt;/b&gt; clinic" in html and "<b>A2" not in html
 
 
-@pytest.mark.parametrize("finding", [
-    Finding("a_code_from_the_future", {"block": 1}),
-    Finding("cap_min", {"block": 1}),  # parameters missing
-])
+@pytest.mark.parametrize(
+    "finding",
+    [
+        Finding("a_code_from_the_future", {"block": 1}),
+        Finding("cap_min", {"block": 1}),  # parameters missing
+    ],
+)
 def test_a_finding_it_cannot_word_never_fails(world, finding):
     assert rule_text.finding_text(finding, _names(world))
 
@@ -148,7 +171,8 @@ def test_a_finding_it_cannot_word_never_fails(world, finding):
 def test_stored_findings_are_read_back_or_ignored():
     stored = [Finding("conflict_cap_max", {"block": 1, "rotation": "D1", "max": 2}).to_dict()]
     assert rule_text.stored_findings(stored) == [
-        Finding("conflict_cap_max", {"block": 1, "rotation": "D1", "max": 2})]
+        Finding("conflict_cap_max", {"block": 1, "rotation": "D1", "max": 2})
+    ]
     assert rule_text.stored_findings(None) is None
     assert rule_text.stored_findings([{"code": "nope", "params": {}}]) is None
 
@@ -156,8 +180,9 @@ def test_stored_findings_are_read_back_or_ignored():
 def test_a_refused_swap_gives_the_reason_in_chinese_naming_the_department(world):
     publish(world)
     with override("zh-hans"), pytest.raises(ValidationError) as exc:
-        schedule_services.swap_request(actor=world.cast.resident, member=world.member,
-                                       other=world.member2, block=2)
+        services_schedule.swap_request(
+            actor=world.cast.resident, member=world.member, other=world.member2, block=2
+        )
     messages = exc.value.message_dict["block"]
     assert all(m.startswith("此更改会违反规则：") and not IDS.search(m) for m in messages)
     # Rui would be on A1 in blocks 1-3 in a row (2 allowed) and never in A2 clinic.
@@ -169,8 +194,10 @@ def test_a_refused_swap_on_the_page_shows_the_chinese_reason(world, client_for):
     publish(world)
     client = client_for("resident")
     client.cookies["django_language"] = "zh-hans"
-    response = client.post(reverse("residency:swap_create", args=[world.member.pk]),
-                           {"other": world.member2.pk, "block": 2, "reason": "x"})
+    response = client.post(
+        reverse("residency:swap_create", args=[world.member.pk]),
+        {"other": world.member2.pk, "block": 2, "reason": "x"},
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "此更改会违反规则" in body and "A1病房" in body
@@ -183,7 +210,7 @@ def test_publishing_a_schedule_that_breaks_a_rule_says_which_in_chinese(world):
     rows[world.member.key] = [f"D{world.a1.pk}"] * 4  # 4 blocks on A1: at most 3, 2 in a row
     proposal.save()
     with override("zh-hans"), pytest.raises(ValidationError) as exc:
-        schedule_services.proposal_publish(actor=world.cast.coord_a, proposal=proposal)
+        services_schedule.proposal_publish(actor=world.cast.coord_a, proposal=proposal)
     messages = exc.value.message_dict["status"]
     assert all(m.startswith("该排班违反了规则：") for m in messages)
     assert any("A1病房" in m and "最多允许" in m for m in messages)
@@ -192,10 +219,10 @@ def test_publishing_a_schedule_that_breaks_a_rule_says_which_in_chinese(world):
 def _infeasible(world):
     world.a1.min_per_block = 3  # two residents cannot staff it
     world.a1.save()
-    proposal = schedule_services.proposal_generate(actor=world.cast.coord_a,
-                                                   cohort=world.cohort, time_limit=5,
-                                                   enqueue=False)
-    return schedule_services.proposal_solve(proposal_id=proposal.pk)
+    proposal = services_schedule.proposal_generate(
+        actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
+    )
+    return services_schedule.proposal_solve(proposal_id=proposal.pk)
 
 
 def test_an_infeasible_proposal_keeps_its_findings_and_english_conflicts(world):
@@ -204,8 +231,9 @@ def test_an_infeasible_proposal_keeps_its_findings_and_english_conflicts(world):
     findings = rule_text.stored_findings(proposal.conflict_details)
     assert findings
     assert proposal.solution["conflicts"] == [f.english() for f in findings]
-    assert any(f.code == "conflict_cap_min" and f.params["rotation"] == f"D{world.a1.pk}"
-               for f in findings)
+    assert any(
+        f.code == "conflict_cap_min" and f.params["rotation"] == f"D{world.a1.pk}" for f in findings
+    )
 
 
 def test_an_infeasible_proposal_page_in_chinese_shows_chinese_conflicts(world, client_for):
@@ -222,12 +250,18 @@ def test_an_infeasible_proposal_page_in_chinese_shows_chinese_conflicts(world, c
 
 def test_a_proposal_solved_before_findings_were_kept_shows_its_english(world, client_for):
     proposal = make_proposal(world, approved=None, status=ProposalStatus.INFEASIBLE)
-    proposal.solution = {**proposal.solution, "assignments": None,
-                         "conflicts": [f"block 0: D{world.a2.pk} takes at most 0 residents"]}
+    proposal.solution = {
+        **proposal.solution,
+        "assignments": None,
+        "conflicts": [f"block 0: D{world.a2.pk} takes at most 0 residents"],
+    }
     proposal.conflict_details = None
     proposal.save()
-    body = client_for("coord_a").get(
-        reverse("residency:proposal_detail", args=[proposal.pk])).content.decode()
+    body = (
+        client_for("coord_a")
+        .get(reverse("residency:proposal_detail", args=[proposal.pk]))
+        .content.decode()
+    )
     link = reverse("residency:department_edit", args=[world.a2.pk])
     assert f'block 0: <a href="{link}">A2 clinic</a> takes at most 0 residents' in body
 

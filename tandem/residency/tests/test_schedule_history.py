@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tandem.alerts.models import Notification, NotificationKind
 from tandem.alerts.texts import notification_text
-from tandem.residency import schedule_services
+from tandem.residency import services_schedule
 from tandem.residency.models import (
     LeaveRequest,
     ProposalStatus,
@@ -53,14 +53,14 @@ def _solve_again(world, *, pins=None):
     previous = make_proposal(world, approved=None)
     previous.pins = pins or {}
     previous.save()
-    proposal = schedule_services.proposal_generate(
+    proposal = services_schedule.proposal_generate(
         actor=world.cast.coord_a,
         cohort=world.cohort,
         time_limit=5,
         previous=previous,
         enqueue=False,
     )
-    return schedule_services.proposal_solve(proposal_id=proposal.pk)
+    return services_schedule.proposal_solve(proposal_id=proposal.pk)
 
 
 def _with_rows(world, rows):
@@ -72,16 +72,16 @@ def _with_rows(world, rows):
 
 def _approved_swap_and_leave(world):
     """Swap block 4 (member: B1 -> A2, member2: A2 -> B1), then leave for member2 in block 4."""
-    swap = schedule_services.swap_request(
+    swap = services_schedule.swap_request(
         actor=world.cast.resident, member=world.member, other=world.member2, block=3
     )
-    schedule_services.swap_consent(actor=world.resident2, request_obj=swap, accept=True)
+    services_schedule.swap_consent(actor=world.resident2, request_obj=swap, accept=True)
     swap.refresh_from_db()
-    schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
-    leave = schedule_services.leave_request(
+    services_schedule.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
+    leave = services_schedule.leave_request(
         actor=world.resident2, member=world.member2, block=3, reason="Exam"
     )
-    schedule_services.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
+    services_schedule.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
 
 
 # --------------------------------------------------------------------------- re-solving
@@ -133,7 +133,7 @@ def test_any_resolve_keeps_the_past_and_approved_requests(world, day, pins):
     today = datetime.datetime(2026, 8, 17, 9, tzinfo=UTC) + datetime.timedelta(days=day)
     with time_machine.travel(today, tick=False):
         proposal = _solve_again(world, pins=asked)
-        started = schedule_services.started_blocks(world.calendar.pk)
+        started = services_schedule.started_blocks(world.calendar.pk)
     if proposal.status != ProposalStatus.DONE:
         return  # the pins may ask for something impossible; nothing is then proposed
     rows = proposal.solution["assignments"]
@@ -154,7 +154,7 @@ def _other_rows(world):
 def test_publish_over_a_schedule_needs_the_confirmation_of_its_changes(world):
     publish(world)
     proposal = _with_rows(world, _other_rows(world))
-    changes, token = schedule_services.proposal_publish_changes(proposal)
+    changes, token = services_schedule.proposal_publish_changes(proposal)
     assert [(c.resident, c.block) for c in changes] == [
         (world.member.key, 0),
         (world.member.key, 2),
@@ -165,25 +165,25 @@ def test_publish_over_a_schedule_needs_the_confirmation_of_its_changes(world):
     ]
     for confirm in ("", "0" * 32):
         with pytest.raises(ValidationError) as exc:
-            schedule_services.proposal_publish(
+            services_schedule.proposal_publish(
                 actor=world.cast.coord_a, proposal=proposal, confirm=confirm
             )
         assert "confirm" in exc.value.message_dict
         assert _rows(world) == good_rows(world)
-    schedule_services.proposal_publish(actor=world.cast.coord_a, proposal=proposal, confirm=token)
+    services_schedule.proposal_publish(actor=world.cast.coord_a, proposal=proposal, confirm=token)
     assert _rows(world) == _other_rows(world)
 
 
 def test_a_confirmation_for_an_older_diff_is_refused(world):
     publish(world)
     proposal = _with_rows(world, _other_rows(world))
-    _changes, token = schedule_services.proposal_publish_changes(proposal)
-    leave = schedule_services.leave_request(
+    _changes, token = services_schedule.proposal_publish_changes(proposal)
+    leave = services_schedule.leave_request(
         actor=world.cast.resident, member=world.member, block=3, reason="Exam"
     )
-    schedule_services.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
+    services_schedule.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
     with pytest.raises(ValidationError) as exc:
-        schedule_services.proposal_publish(
+        services_schedule.proposal_publish(
             actor=world.cast.coord_a, proposal=proposal, confirm=token
         )
     assert "status" in exc.value.message_dict  # the approved leave is not in the proposal
@@ -193,9 +193,9 @@ def test_publish_refuses_a_proposal_that_rewrites_a_started_block(world):
     publish(world)
     proposal = _with_rows(world, _other_rows(world))
     with time_machine.travel(IN_BLOCK_2, tick=False):
-        _changes, token = schedule_services.proposal_publish_changes(proposal)
+        _changes, token = services_schedule.proposal_publish_changes(proposal)
         with pytest.raises(ValidationError) as exc:
-            schedule_services.proposal_publish(
+            services_schedule.proposal_publish(
                 actor=world.cast.coord_a, proposal=proposal, confirm=token
             )
     message = " ".join(exc.value.message_dict["status"])
@@ -214,7 +214,7 @@ def test_the_proposal_page_lists_each_changed_cell_and_publishes_on_confirmation
     refused = client.post(url)
     assert refused.status_code == 400
     assert "review the changed cells" in refused.content.decode()
-    _changes, token = schedule_services.proposal_publish_changes(proposal)
+    _changes, token = services_schedule.proposal_publish_changes(proposal)
     assert f'value="{token}"' in body
     assert client.post(url, {"confirm": token}).status_code == 302
     assert _rows(world) == _other_rows(world)
@@ -245,7 +245,7 @@ def test_the_api_gives_the_changes_and_needs_their_confirmation(world, client_fo
 @pytest.fixture
 def swap(world):
     publish(world)
-    return schedule_services.swap_request(
+    return services_schedule.swap_request(
         actor=world.cast.resident,
         member=world.member,
         other=world.member2,
@@ -256,7 +256,7 @@ def swap(world):
 
 def test_a_swap_is_not_approved_before_the_other_resident_accepts(world, swap):
     with pytest.raises(ValidationError) as exc:
-        schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
+        services_schedule.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
     assert "Second Resident has not agreed" in str(exc.value)
     swap.refresh_from_db()
     assert swap.status == RequestStatus.PENDING
@@ -266,19 +266,19 @@ def test_a_swap_is_not_approved_before_the_other_resident_accepts(world, swap):
 def test_only_the_other_resident_answers_a_swap(world, swap):
     for actor in (world.cast.resident, world.cast.coord_a):
         with pytest.raises(PermissionDenied):
-            schedule_services.swap_consent(actor=actor, request_obj=swap, accept=True)
+            services_schedule.swap_consent(actor=actor, request_obj=swap, accept=True)
     swap.refresh_from_db()
     assert swap.consent == SwapConsent.ASKED
 
 
 def test_a_declined_swap_ends_and_cannot_be_approved(world, swap):
-    schedule_services.swap_consent(
+    services_schedule.swap_consent(
         actor=world.resident2, request_obj=swap, accept=False, note="I need the ward block"
     )
     swap.refresh_from_db()
     assert (swap.consent, swap.status) == (SwapConsent.DECLINED, RequestStatus.REFUSED)
     with pytest.raises(ValidationError):
-        schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
+        services_schedule.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
 
 
 def test_the_database_refuses_an_approved_swap_without_consent(world, swap):
@@ -297,7 +297,7 @@ def test_the_other_resident_sees_the_swap_and_answers_it_on_the_pages(world, swa
     assert response.status_code == 302
     swap.refresh_from_db()
     assert swap.consent == SwapConsent.ACCEPTED
-    schedule_services.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
+    services_schedule.swap_decide(actor=world.cast.coord_a, request_obj=swap, approve=True)
     assert _rows(world)[world.member2.key][3] == f"D{world.b1.pk}"
 
 
@@ -307,7 +307,7 @@ def test_the_other_resident_sees_the_swap_and_answers_it_on_the_pages(world, swa
 def test_leave_for_a_block_that_has_ended_is_refused(world):
     publish(world)
     with time_machine.travel(IN_BLOCK_2, tick=False), pytest.raises(ValidationError) as exc:
-        schedule_services.leave_request(
+        services_schedule.leave_request(
             actor=world.cast.resident, member=world.member, block=0, reason="Ill"
         )
     assert "block" in exc.value.message_dict
@@ -317,12 +317,12 @@ def test_leave_for_a_block_that_has_ended_is_refused(world):
 
 def test_leave_asked_in_time_is_not_approved_once_its_block_has_ended(world):
     publish(world)
-    leave = schedule_services.leave_request(
+    leave = services_schedule.leave_request(
         actor=world.cast.resident, member=world.member, block=3, reason="Exam"
     )
     after_the_calendar = datetime.datetime(2026, 12, 21, 9, tzinfo=UTC)
     with time_machine.travel(after_the_calendar, tick=False), pytest.raises(ValidationError):
-        schedule_services.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
+        services_schedule.leave_decide(actor=world.cast.coord_a, request_obj=leave, approve=True)
     leave.refresh_from_db()
     assert leave.status == RequestStatus.PENDING
     assert _rows(world) == good_rows(world)
@@ -462,20 +462,20 @@ def test_schedule_grids_name_the_departments_behind_their_codes(world, client_fo
 def test_solve_now_is_limited_by_the_service_and_audited_with_who_asked(world):
     from tandem.core.models import AuditEvent
 
-    slow = schedule_services.proposal_generate(
+    slow = services_schedule.proposal_generate(
         actor=world.cast.coord_a, cohort=world.cohort, time_limit=120, enqueue=False
     )
     with pytest.raises(ValidationError) as exc:
-        schedule_services.proposal_solve_now(actor=world.cast.coord_a, proposal=slow)
+        services_schedule.proposal_solve_now(actor=world.cast.coord_a, proposal=slow)
     assert "at most 60 residents and 30 seconds" in str(exc.value)
     slow.refresh_from_db()
     assert slow.status == ProposalStatus.QUEUED
     with pytest.raises(PermissionDenied):
-        schedule_services.proposal_solve_now(actor=world.cast.coord_b, proposal=slow)
-    quick = schedule_services.proposal_generate(
+        services_schedule.proposal_solve_now(actor=world.cast.coord_b, proposal=slow)
+    quick = services_schedule.proposal_generate(
         actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
     )
-    schedule_services.proposal_solve_now(actor=world.cast.admin, proposal=quick)
+    services_schedule.proposal_solve_now(actor=world.cast.admin, proposal=quick)
     event = AuditEvent.objects.get(action="proposal.done")
     assert event.actor == world.cast.admin
 
@@ -483,10 +483,10 @@ def test_solve_now_is_limited_by_the_service_and_audited_with_who_asked(world):
 def test_a_solve_in_the_background_is_audited_with_who_generated_it(world):
     from tandem.core.models import AuditEvent
 
-    proposal = schedule_services.proposal_generate(
+    proposal = services_schedule.proposal_generate(
         actor=world.cast.coord_a, cohort=world.cohort, time_limit=5, enqueue=False
     )
-    schedule_services.proposal_solve(proposal_id=proposal.pk)
+    services_schedule.proposal_solve(proposal_id=proposal.pk)
     assert AuditEvent.objects.get(action="proposal.done").actor == world.cast.coord_a
 
 

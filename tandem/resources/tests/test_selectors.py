@@ -28,8 +28,9 @@ def test_admin_sees_everything(cast):
 
 
 def test_opening_under_a_draft_agreement_does_not_share(cast):
-    ResourceOpeningFactory(resource=cast.resource_b_closed, agreement=cast.draft_ab,
-                           partner=cast.inst_a)
+    ResourceOpeningFactory(
+        resource=cast.resource_b_closed, agreement=cast.draft_ab, partner=cast.inst_a
+    )
     assert "Flow cytometer" not in _names(cast.trainee)
 
 
@@ -40,8 +41,9 @@ def test_opening_stops_sharing_when_the_agreement_is_terminated(cast):
 
 
 def test_opening_to_another_partner_does_not_share_with_me(cast):
-    ResourceOpeningFactory(resource=cast.resource_c, agreement=cast.agreement_ab,
-                           partner=cast.inst_a)  # C is no party; A sees it, B does not
+    ResourceOpeningFactory(
+        resource=cast.resource_c, agreement=cast.agreement_ab, partner=cast.inst_a
+    )  # C is no party; A sees it, B does not
     assert "Sequencing platform" not in _names(cast.coord_b)
 
 
@@ -51,8 +53,7 @@ def test_partner_sees_only_the_openings_that_concern_them(cast):
     other = InstitutionFactory()
     ResourceOpeningFactory(resource=cast.resource_a, agreement=cast.agreement_ab, partner=other)
     assert selectors.opening_list_visible_to(cast.coord_a, cast.resource_a).count() == 2
-    partners = {o.partner for o in selectors.opening_list_visible_to(cast.coord_b,
-                                                                        cast.resource_a)}
+    partners = {o.partner for o in selectors.opening_list_visible_to(cast.coord_b, cast.resource_a)}
     assert partners == {cast.inst_b}
     assert selectors.opening_list_visible_to(cast.trainee, cast.resource_a).count() == 0
 

@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def test_coordinator_lists_a_resource_and_it_is_audited(cast):
     resource = services.resource_create(
-        actor=cast.coord_a, institution=cast.inst_a, name=" Mass spectrometer ",
-        kind="instrument", unit=cast.lab_a,
+        actor=cast.coord_a,
+        institution=cast.inst_a,
+        name=" Mass spectrometer ",
+        kind="instrument",
+        unit=cast.lab_a,
     )
     assert resource.name == "Mass spectrometer"
     assert AuditEvent.objects.filter(action="resource.create", target_id=str(resource.pk)).exists()
@@ -31,7 +34,10 @@ def test_coordinator_of_another_institution_cannot_list_a_resource_there(cast):
 def test_unit_must_belong_to_the_owner(cast):
     with pytest.raises(ValidationError) as exc:
         services.resource_create(
-            actor=cast.coord_b, institution=cast.inst_b, name="X", kind="instrument",
+            actor=cast.coord_b,
+            institution=cast.inst_b,
+            name="X",
+            kind="instrument",
             unit=cast.lab_a,
         )
     assert "unit" in exc.value.message_dict
@@ -41,7 +47,9 @@ def test_unit_must_belong_to_the_owner(cast):
 def test_duplicate_name_at_the_same_owner_is_refused(cast):
     with pytest.raises(ValidationError):
         services.resource_create(
-            actor=cast.coord_a, institution=cast.inst_a, name="Confocal microscope",
+            actor=cast.coord_a,
+            institution=cast.inst_a,
+            name="Confocal microscope",
             kind="instrument",
         )
 
@@ -70,7 +78,9 @@ def test_open_under_a_draft_agreement_with_both_parties(cast):
 def test_cannot_open_to_the_owner_itself(cast):
     with pytest.raises(ValidationError) as exc:
         services.resource_opening_create(
-            actor=cast.coord_a, resource=cast.resource_a, agreement=cast.draft_ab,
+            actor=cast.coord_a,
+            resource=cast.resource_a,
+            agreement=cast.draft_ab,
             partner=cast.inst_a,
         )
     assert "partner" in exc.value.message_dict
@@ -79,7 +89,9 @@ def test_cannot_open_to_the_owner_itself(cast):
 def test_cannot_open_to_an_institution_outside_the_agreement(cast):
     with pytest.raises(ValidationError) as exc:
         services.resource_opening_create(
-            actor=cast.coord_a, resource=cast.resource_a, agreement=cast.draft_ab,
+            actor=cast.coord_a,
+            resource=cast.resource_a,
+            agreement=cast.draft_ab,
             partner=cast.inst_c,
         )
     assert "partner" in exc.value.message_dict
@@ -92,7 +104,9 @@ def test_cannot_open_under_an_agreement_the_owner_is_not_party_to(cast):
     AgreementPartyFactory(agreement=agreement, institution=cast.inst_c)
     with pytest.raises(ValidationError) as exc:
         services.resource_opening_create(
-            actor=cast.coord_a, resource=cast.resource_a, agreement=agreement,
+            actor=cast.coord_a,
+            resource=cast.resource_a,
+            agreement=agreement,
             partner=cast.inst_b,
         )
     assert "agreement" in exc.value.message_dict
@@ -103,7 +117,9 @@ def test_cannot_open_under_an_ended_agreement(cast):
     cast.draft_ab.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.resource_opening_create(
-            actor=cast.coord_a, resource=cast.resource_a, agreement=cast.draft_ab,
+            actor=cast.coord_a,
+            resource=cast.resource_a,
+            agreement=cast.draft_ab,
             partner=cast.inst_b,
         )
     assert "agreement" in exc.value.message_dict
@@ -112,7 +128,9 @@ def test_cannot_open_under_an_ended_agreement(cast):
 def test_same_opening_twice_names_the_partner(cast):
     with pytest.raises(ValidationError) as exc:
         services.resource_opening_create(
-            actor=cast.coord_a, resource=cast.resource_a, agreement=cast.agreement_ab,
+            actor=cast.coord_a,
+            resource=cast.resource_a,
+            agreement=cast.agreement_ab,
             partner=cast.inst_b,
         )
     assert "partner" in exc.value.message_dict
@@ -121,7 +139,9 @@ def test_same_opening_twice_names_the_partner(cast):
 def test_partner_cannot_open_the_owner_resource(cast):
     with pytest.raises(PermissionDenied):
         services.resource_opening_create(
-            actor=cast.coord_b, resource=cast.resource_a, agreement=cast.draft_ab,
+            actor=cast.coord_b,
+            resource=cast.resource_a,
+            agreement=cast.draft_ab,
             partner=cast.inst_b,
         )
 

@@ -23,12 +23,16 @@ def test_outsider_does_not_find_a_resource_in_the_list(cast, client_for):
 
 
 def test_wrong_role_gets_403_on_edit(cast, client_for):
-    assert client_for("trainee").get(
-        reverse("resources:edit", args=[cast.resource_a.pk])
-    ).status_code == 403
-    assert client_for("coord_b").get(
-        reverse("resources:opening_create", args=[cast.resource_a.pk])
-    ).status_code == 403
+    assert (
+        client_for("trainee").get(reverse("resources:edit", args=[cast.resource_a.pk])).status_code
+        == 403
+    )
+    assert (
+        client_for("coord_b")
+        .get(reverse("resources:opening_create", args=[cast.resource_a.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_partner_detail_shows_only_their_opening_and_no_opening_history(cast, client_for):
@@ -38,15 +42,19 @@ def test_partner_detail_shows_only_their_opening_and_no_opening_history(cast, cl
         reverse("resources:opening_create", args=[cast.resource_a.pk]),
         {"agreement": cast.draft_ab.pk, "partner": cast.inst_b.pk},
     )
-    body = client_for("coord_b").get(
-        reverse("resources:detail", args=[cast.resource_a.pk])
-    ).content.decode()
+    body = (
+        client_for("coord_b")
+        .get(reverse("resources:detail", args=[cast.resource_a.pk]))
+        .content.decode()
+    )
     assert "Eastern Medical University" in body
     assert "Southern Hospital" not in body
     assert "opened the resource to a partner" not in body
-    owner_body = client_for("coord_a").get(
-        reverse("resources:detail", args=[cast.resource_a.pk])
-    ).content.decode()
+    owner_body = (
+        client_for("coord_a")
+        .get(reverse("resources:detail", args=[cast.resource_a.pk]))
+        .content.decode()
+    )
     assert "Southern Hospital" in owner_body and "opened the resource to a partner" in owner_body
 
 
@@ -88,8 +96,9 @@ def test_list_query_count_does_not_grow_with_rows(cast, client_for, actor):
     def add(n):
         for _ in range(n):
             resource = SharedResourceFactory(institution=cast.inst_a, unit=unit)
-            ResourceOpeningFactory(resource=resource, agreement=cast.agreement_ab,
-                                   partner=cast.inst_b)
+            ResourceOpeningFactory(
+                resource=resource, agreement=cast.agreement_ab, partner=cast.inst_b
+            )
 
     add(3)
     with CaptureQueriesContext(connection) as small:
@@ -130,9 +139,11 @@ def test_partner_outside_the_agreement_is_refused_on_the_partner_field(cast, cli
 
 
 def test_open_form_offers_only_valid_agreements_and_partners(cast, client_for):
-    form = client_for("coord_a").get(
-        reverse("resources:opening_create", args=[cast.resource_a.pk])
-    ).context["form"]
+    form = (
+        client_for("coord_a")
+        .get(reverse("resources:opening_create", args=[cast.resource_a.pk]))
+        .context["form"]
+    )
     assert set(form.fields["agreement"].queryset) == {cast.agreement_ab, cast.draft_ab}
     assert list(form.fields["partner"].queryset) == [cast.inst_b]
 

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--today", type=datetime.date.fromisoformat, default=None,
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
             help="Treat this date (YYYY-MM-DD) as today; by default the local date.",
         )
 

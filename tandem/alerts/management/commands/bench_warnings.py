@@ -45,8 +45,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         meetings_scale.load_scale(rng)
         alerts_scale.load_scale(rng)
-        self.stdout.write(f"Scale debriefing data ready in {time.monotonic() - started:.1f} s: "
-                          f"{ProgressReport.objects.count()} progress reports.")
+        self.stdout.write(
+            f"Scale debriefing data ready in {time.monotonic() - started:.1f} s: "
+            f"{ProgressReport.objects.count()} progress reports."
+        )
         with transaction.atomic():
             EarlyWarning.objects.all().delete()
         self.stdout.write(f"database: {connection.vendor}")
@@ -54,15 +56,26 @@ class Command(BaseCommand):
         self.stdout.write("| --- | --- | --- | --- | --- | --- | --- |")
         self._timed("first (raises everything)")
         self._timed("second (nothing changed)")
-        silent = list(EarlyWarning.objects.filter(rule=Rule.TUTORS_SILENT, status="open")
-                      .values_list("cultivation_id", "cultivation__tutor_assignments__tutor_id")
-                      [: max(1, EarlyWarning.objects.count() // 100)])
+        silent = list(
+            EarlyWarning.objects.filter(rule=Rule.TUTORS_SILENT, status="open").values_list(
+                "cultivation_id", "cultivation__tutor_assignments__tutor_id"
+            )[: max(1, EarlyWarning.objects.count() // 100)]
+        )
         from django.utils import timezone
 
-        MentoringContact.objects.bulk_create([
-            MentoringContact(cultivation_id=cid, kind="tutor_tutor", date=timezone.localdate(),
-                             channel="phone", topic="Catch-up", recorded_by_id=tid)
-            for cid, tid in silent if tid
-        ])
+        MentoringContact.objects.bulk_create(
+            [
+                MentoringContact(
+                    cultivation_id=cid,
+                    kind="tutor_tutor",
+                    date=timezone.localdate(),
+                    channel="phone",
+                    topic="Catch-up",
+                    recorded_by_id=tid,
+                )
+                for cid, tid in silent
+                if tid
+            ]
+        )
         self._timed("third (some causes gone)")
         self.stdout.write(f"{Notification.objects.count()} notifications in total.")

@@ -44,7 +44,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stamp = f"{int(time.time())}"
         institution = Institution.objects.create(
-            code=f"bench-{stamp}", name=f"bench-{stamp} institute", kind="research_institute",
+            code=f"bench-{stamp}",
+            name=f"bench-{stamp} institute",
+            kind="research_institute",
             region="central",
         )
         resource = SharedResource.objects.create(
@@ -56,8 +58,13 @@ class Command(BaseCommand):
             for i in range(max(options["threads"], 1))
         ]
         BookingRules.objects.create(
-            resource=resource, opening_hours=ALL_DAY, slot_minutes=30, max_booking_minutes=60,
-            min_notice_hours=0, max_advance_days=3650, approval_required=False,
+            resource=resource,
+            opening_hours=ALL_DAY,
+            slot_minutes=30,
+            max_booking_minutes=60,
+            min_notice_hours=0,
+            max_advance_days=3650,
+            approval_required=False,
         )
         try:
             self._run(options, resource, coordinator, bookers)
@@ -73,23 +80,31 @@ class Command(BaseCommand):
         Membership.objects.create(user=user, role=role, institution=institution)
         return user
 
-    def _run(self, options: Any, resource: SharedResource, coordinator: User,
-             bookers: list[User]) -> None:
+    def _run(
+        self, options: Any, resource: SharedResource, coordinator: User, bookers: list[User]
+    ) -> None:
         out = self.stdout.write
         machine = platform.processor() or platform.machine()
-        out(f"# {timezone.localtime():%Y-%m-%d %H:%M %Z} · {platform.node()} · {machine} · "
-            f"{connection.vendor} · Python {platform.python_version()}")
+        out(
+            f"# {timezone.localtime():%Y-%m-%d %H:%M %Z} · {platform.node()} · {machine} · "
+            f"{connection.vendor} · Python {platform.python_version()}"
+        )
         # 1. History: N past hourly bookings, bulk-created.
         started = time.perf_counter()
         now = timezone.now().replace(minute=0, second=0, microsecond=0)
         batch = []
         for i in range(options["past"]):
             start = now - datetime.timedelta(hours=i + 24)
-            batch.append(Booking(
-                resource=resource, booked_by=bookers[0], institution=resource.institution,
-                start=start, end=start + datetime.timedelta(hours=1),
-                status=BookingStatus.COMPLETED,
-            ))
+            batch.append(
+                Booking(
+                    resource=resource,
+                    booked_by=bookers[0],
+                    institution=resource.institution,
+                    start=start,
+                    end=start + datetime.timedelta(hours=1),
+                    status=BookingStatus.COMPLETED,
+                )
+            )
             if len(batch) == 5000:
                 Booking.objects.bulk_create(batch)
                 batch = []
@@ -103,9 +118,10 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(coordinator)
         url = reverse("bookings:calendar", args=[resource.pk])
-        for label, week in (("this week", timezone.localdate()),
-                            ("a full past week", timezone.localdate()
-                             - datetime.timedelta(days=30))):
+        for label, week in (
+            ("this week", timezone.localdate()),
+            ("a full past week", timezone.localdate() - datetime.timedelta(days=30)),
+        ):
             monday = calendar.week_start_of(week)
             times, pages = [], []
             for _ in range(20):
@@ -119,20 +135,29 @@ class Command(BaseCommand):
                     response = client.get(f"{url}?week={monday}")
                     pages.append(time.perf_counter() - begin)
                 assert response.status_code == 200
-            out(f"week view ({label}): bookings query median "
+            out(
+                f"week view ({label}): bookings query median "
                 f"{statistics.median(times) * 1000:.2f} ms; page median "
-                f"{statistics.median(pages) * 1000:.1f} ms, {len(ctx.captured_queries)} queries")
+                f"{statistics.median(pages) * 1000:.1f} ms, {len(ctx.captured_queries)} queries"
+            )
         reset_queries()
 
         # 3. Throughput through the service, one after another (distinct free slots).
-        future = timezone.make_aware(datetime.datetime.combine(
-            timezone.localdate() + datetime.timedelta(days=2), datetime.time(0)))
+        future = timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=2), datetime.time(0)
+            )
+        )
         count = options["sequential"]
         begin = time.perf_counter()
         for i in range(count):
             start = future + datetime.timedelta(days=i // 46, minutes=30 * (i % 46))
-            services.booking_request(actor=bookers[0], resource=resource, start=start,
-                                     end=start + datetime.timedelta(minutes=30))
+            services.booking_request(
+                actor=bookers[0],
+                resource=resource,
+                start=start,
+                end=start + datetime.timedelta(minutes=30),
+            )
         elapsed = time.perf_counter() - begin
         out(f"sequential: {count} bookings in {elapsed:.2f} s = {count / elapsed:.0f} bookings/s")
 
@@ -148,10 +173,13 @@ class Command(BaseCommand):
             made = 0
             try:
                 for i in range(per):
-                    start = base + datetime.timedelta(days=t * 10 + i // 46,
-                                                      minutes=30 * (i % 46))
-                    services.booking_request(actor=bookers[t], resource=resource, start=start,
-                                             end=start + datetime.timedelta(minutes=30))
+                    start = base + datetime.timedelta(days=t * 10 + i // 46, minutes=30 * (i % 46))
+                    services.booking_request(
+                        actor=bookers[t],
+                        resource=resource,
+                        start=start,
+                        end=start + datetime.timedelta(minutes=30),
+                    )
                     made += 1
             finally:
                 connections.close_all()
@@ -165,8 +193,10 @@ class Command(BaseCommand):
             thread.join()
         elapsed = time.perf_counter() - begin
         total = sum(done)
-        out(f"parallel: {options['threads']} threads, {total} bookings in {elapsed:.2f} s = "
-            f"{total / elapsed:.0f} bookings/s")
+        out(
+            f"parallel: {options['threads']} threads, {total} bookings in {elapsed:.2f} s = "
+            f"{total / elapsed:.0f} bookings/s"
+        )
 
         contested = base + datetime.timedelta(days=200)
         outcomes: list[str] = []
@@ -175,8 +205,12 @@ class Command(BaseCommand):
         def contend(t: int) -> None:
             try:
                 barrier.wait()
-                services.booking_request(actor=bookers[t], resource=resource, start=contested,
-                                         end=contested + datetime.timedelta(minutes=30))
+                services.booking_request(
+                    actor=bookers[t],
+                    resource=resource,
+                    start=contested,
+                    end=contested + datetime.timedelta(minutes=30),
+                )
                 outcomes.append("ok")
             except ValidationError:
                 outcomes.append("refused")
@@ -188,5 +222,7 @@ class Command(BaseCommand):
             thread.start()
         for thread in threads:
             thread.join()
-        out(f"one contested slot, {options['threads']} threads: {outcomes.count('ok')} booked, "
-            f"{outcomes.count('refused')} refused")
+        out(
+            f"one contested slot, {options['threads']} threads: {outcomes.count('ok')} booked, "
+            f"{outcomes.count('refused')} refused"
+        )

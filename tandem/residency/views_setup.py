@@ -1,5 +1,5 @@
 """Set-up pages of a training office: programs and their requirements, new cohorts and exchange
-quotas. (Cohort members are in `member_views.py`.)"""
+quotas. (Cohort members are in `views_member.py`.)"""
 
 from typing import Any
 
@@ -27,10 +27,15 @@ def _data(request: HttpRequest) -> Any:
 def _program_page(request: HttpRequest, program: Any = None) -> HttpResponse:
     initial = None
     if program is not None:
-        initial = {"institution": program.institution_id,
-                   **{f: getattr(program, f) for f in PROGRAM_EDIT_FIELDS}}
-    form = ProgramForm(_data(request), initial=initial,
-                       institutions=selectors.institution_list_managed_by(request.user))
+        initial = {
+            "institution": program.institution_id,
+            **{f: getattr(program, f) for f in PROGRAM_EDIT_FIELDS},
+        }
+    form = ProgramForm(
+        _data(request),
+        initial=initial,
+        institutions=selectors.institution_list_managed_by(request.user),
+    )
     if program is not None:
         form.fields["institution"].disabled = True
     if request.method == "POST":
@@ -39,10 +44,11 @@ def _program_page(request: HttpRequest, program: Any = None) -> HttpResponse:
             try:
                 if program is None:
                     program = services.program_create(
-                        actor=request.user, institution=form.cleaned_data["institution"],
-                        **values)
-                    messages.success(request, _("The program is created; add its required "
-                                                "rotations."))
+                        actor=request.user, institution=form.cleaned_data["institution"], **values
+                    )
+                    messages.success(
+                        request, _("The program is created; add its required rotations.")
+                    )
                 else:
                     services.program_update(actor=request.user, program=program, **values)
                     messages.success(request, _("The program is saved."))
@@ -50,8 +56,9 @@ def _program_page(request: HttpRequest, program: Any = None) -> HttpResponse:
                 apply_validation_error(form, exc)
             else:
                 return redirect("residency:program_detail", pk=program.pk)
-        return render(request, "residency/program_form.html",
-                      {"form": form, "program": program}, status=400)
+        return render(
+            request, "residency/program_form.html", {"form": form, "program": program}, status=400
+        )
     return render(request, "residency/program_form.html", {"form": form, "program": program})
 
 
@@ -85,20 +92,30 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = _requirement_for_editor(request, pk)
     current = [d.pk for d in requirement.departments.all()]
     departments = selectors.department_list_visible_to(request.user).filter(
-        Q(is_active=True) | Q(pk__in=current))
-    form = RequirementForm(_data(request), departments=departments, initial={
-        "departments": current, "min_blocks": requirement.min_blocks,
-        "max_blocks": requirement.max_blocks, "is_elective": requirement.is_elective})
+        Q(is_active=True) | Q(pk__in=current)
+    )
+    form = RequirementForm(
+        _data(request),
+        departments=departments,
+        initial={
+            "departments": current,
+            "min_blocks": requirement.min_blocks,
+            "max_blocks": requirement.max_blocks,
+            "is_elective": requirement.is_elective,
+        },
+    )
     context = {"form": form, "requirement": requirement, "program": requirement.program}
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.requirement_update(
-                    actor=request.user, requirement=requirement,
+                    actor=request.user,
+                    requirement=requirement,
                     departments=list(form.cleaned_data["departments"]),
                     min_blocks=form.cleaned_data["min_blocks"],
                     max_blocks=form.cleaned_data["max_blocks"],
-                    is_elective=form.cleaned_data["is_elective"])
+                    is_elective=form.cleaned_data["is_elective"],
+                )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
@@ -127,9 +144,11 @@ def requirement_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_cohort(request.user):
         raise PermissionDenied(_("Only training offices create cohorts."))
-    form = CohortForm(_data(request),
-                      institutions=selectors.institution_list_managed_by(request.user),
-                      calendars=selectors.calendar_list_for_cohorts(request.user))
+    form = CohortForm(
+        _data(request),
+        institutions=selectors.institution_list_managed_by(request.user),
+        calendars=selectors.calendar_list_for_cohorts(request.user),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -143,19 +162,27 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
     return render(request, "residency/cohort_form.html", {"form": form})
 
 
-def _quota_page(request: HttpRequest, form: QuotaForm | None = None,
-                status: int = 200) -> HttpResponse:
+def _quota_page(
+    request: HttpRequest, form: QuotaForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     agreements = selectors.agreement_list_for_quotas(user)
     page_obj = paginate(request, selectors.quota_list_visible_to(user))
-    return render(request, "residency/quota_list.html", {
-        "page_obj": page_obj,
-        "editable": {q.pk for q in page_obj if permissions.can_edit_quota(user, q)},
-        "history": selectors.quota_history(user)[:50],
-        "form": form or QuotaForm(
-            agreements=agreements,
-            institutions=selectors.institution_list_of_agreements(agreements)),
-    }, status=status)
+    return render(
+        request,
+        "residency/quota_list.html",
+        {
+            "page_obj": page_obj,
+            "editable": {q.pk for q in page_obj if permissions.can_edit_quota(user, q)},
+            "history": selectors.quota_history(user)[:50],
+            "form": form
+            or QuotaForm(
+                agreements=agreements,
+                institutions=selectors.institution_list_of_agreements(agreements),
+            ),
+        },
+        status=status,
+    )
 
 
 def _require_quota_office(request: HttpRequest) -> None:
@@ -175,8 +202,11 @@ def quota_list(request: HttpRequest) -> HttpResponse:
 def quota_set(request: HttpRequest) -> HttpResponse:
     _require_quota_office(request)
     agreements = selectors.agreement_list_for_quotas(request.user)
-    form = QuotaForm(request.POST, agreements=agreements,
-                     institutions=selectors.institution_list_of_agreements(agreements))
+    form = QuotaForm(
+        request.POST,
+        agreements=agreements,
+        institutions=selectors.institution_list_of_agreements(agreements),
+    )
     if form.is_valid():
         try:
             services.quota_set(actor=request.user, **form.cleaned_data)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
-from tandem.residency import grid, permissions, rule_text, schedule_services, selectors
+from tandem.residency import grid, permissions, rule_text, selectors, services_schedule
 from tandem.residency.forms import (
     DecideForm,
     GenerateForm,
@@ -30,15 +30,19 @@ from tandem.residency.models import Block, ProposalStatus, RequestStatus
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = selectors.cohort_get_for_user_or_404(request.user, pk)
     manage = permissions.can_manage_cohort(request.user, cohort)
-    return render(request, "residency/cohort_detail.html", {
-        "cohort": cohort,
-        "members": selectors.member_list_for_cohort_page(cohort) if manage else [],
-        "proposals": selectors.proposal_list_for_cohort(request.user, cohort)[:20],
-        "has_schedule": hasattr(cohort, "schedule"),
-        "can_manage": manage,
-        "form": GenerateForm(),
-        "history": audit_history(cohort)[:50],
-    })
+    return render(
+        request,
+        "residency/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "members": selectors.member_list_for_cohort_page(cohort) if manage else [],
+            "proposals": selectors.proposal_list_for_cohort(request.user, cohort)[:20],
+            "has_schedule": hasattr(cohort, "schedule"),
+            "can_manage": manage,
+            "form": GenerateForm(),
+            "history": audit_history(cohort)[:50],
+        },
+    )
 
 
 @login_required
@@ -50,8 +54,9 @@ def proposal_generate(request: HttpRequest, pk: int) -> HttpResponse:
     form = GenerateForm(request.POST)
     if form.is_valid():
         try:
-            proposal = schedule_services.proposal_generate(
-                actor=request.user, cohort=cohort, time_limit=form.cleaned_data["time_limit"])
+            proposal = services_schedule.proposal_generate(
+                actor=request.user, cohort=cohort, time_limit=form.cleaned_data["time_limit"]
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -65,8 +70,9 @@ def proposal_generate(request: HttpRequest, pk: int) -> HttpResponse:
 def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
     departments, members = selectors.labels_for(proposal.instance)
     site_of = {r["id"]: r["site"] for r in proposal.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(request.user, proposal.cohort, proposal.solution,
-                                            site_of)
+    visible = selectors.visible_member_keys(
+        request.user, proposal.cohort, proposal.solution, site_of
+    )
     previous = proposal.previous.solution if proposal.previous_id and proposal.previous else None
     blocks = list(Block.objects.filter(calendar_id=proposal.cohort.calendar_id))
     names = rule_text.names_from(departments, members, blocks)
@@ -76,18 +82,30 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
     elif findings is not None:
         conflicts = rule_text.findings_html(findings, names)
     else:  # solved before findings were kept: the solver's English sentences, ids linked
-        conflicts = grid.conflicts_html((proposal.solution or {}).get("conflicts") or [],
-                                        departments, members, dict(names.programs))
+        conflicts = grid.conflicts_html(
+            (proposal.solution or {}).get("conflicts") or [],
+            departments,
+            members,
+            dict(names.programs),
+        )
     can_publish = permissions.can_publish_proposal(request.user, proposal)
-    publish_changes = schedule_services.proposal_publish_changes(proposal) \
-        if can_publish else None
+    publish_changes = services_schedule.proposal_publish_changes(proposal) if can_publish else None
     return {
         "proposal": proposal,
-        "publish_changes": None if publish_changes is None
+        "publish_changes": None
+        if publish_changes is None
         else grid.change_rows(publish_changes[0], departments, members),
         "publish_confirm": publish_changes[1] if publish_changes else "",
-        "grid": grid.build_grid(proposal.instance, proposal.solution, departments, members,
-                                visible, previous, proposal.pins, blocks),
+        "grid": grid.build_grid(
+            proposal.instance,
+            proposal.solution,
+            departments,
+            members,
+            visible,
+            previous,
+            proposal.pins,
+            blocks,
+        ),
         "conflicts": conflicts,
         "departments": departments.values(),
         "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
@@ -96,7 +114,7 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "can_approve": permissions.can_approve_proposal(request.user, proposal),
         "can_solve_now": proposal.status == ProposalStatus.QUEUED
         and permissions.can_manage_cohort(request.user, proposal.cohort)
-        and schedule_services.may_solve_now(proposal),
+        and services_schedule.may_solve_now(proposal),
         "full_view": visible is None,
         "pin_form": PinForm(),
         "history": audit_history(proposal)[:50],
@@ -116,8 +134,9 @@ def proposal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by HTMX every second; once solved the whole page reloads."""
     proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
     running = proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING)
-    response = render(request, "residency/_progress.html",
-                      {"proposal": proposal, "is_running": running})
+    response = render(
+        request, "residency/_progress.html", {"proposal": proposal, "is_running": running}
+    )
     if not running and request.htmx:
         response["HX-Refresh"] = "true"
     return response
@@ -133,30 +152,34 @@ def _proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             form = PinForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(dict(form.errors.items()))
-            schedule_services.proposal_pin(actor=user, proposal=proposal, **form.cleaned_data)
+            services_schedule.proposal_pin(actor=user, proposal=proposal, **form.cleaned_data)
             messages.success(request, _("The cell is pinned; solve again to use it."))
         elif action == "resolve":
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office solves schedules."))
-            new = schedule_services.proposal_generate(
-                actor=user, cohort=proposal.cohort, time_limit=proposal.time_limit,
-                previous=proposal)
+            new = services_schedule.proposal_generate(
+                actor=user,
+                cohort=proposal.cohort,
+                time_limit=proposal.time_limit,
+                previous=proposal,
+            )
             messages.success(request, _("Solving again, changing as little as possible."))
             return redirect("residency:proposal_detail", pk=new.pk)
         elif action == "solve_now":
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office solves schedules."))
-            schedule_services.proposal_solve_now(actor=user, proposal=proposal)
+            services_schedule.proposal_solve_now(actor=user, proposal=proposal)
         elif action == "approve":
             if not permissions.may_approve_as_partner(user, proposal):
                 raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))
-            schedule_services.proposal_approve(actor=user, proposal=proposal)
+            services_schedule.proposal_approve(actor=user, proposal=proposal)
             messages.success(request, _("You approved the residents coming to your hospital."))
         elif action == "publish":
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office publishes schedules."))
-            schedule_services.proposal_publish(actor=user, proposal=proposal,
-                                               confirm=request.POST.get("confirm", ""))
+            services_schedule.proposal_publish(
+                actor=user, proposal=proposal, confirm=request.POST.get("confirm", "")
+            )
             messages.success(request, _("The schedule is published."))
             return redirect("residency:schedule_detail", pk=proposal.cohort_id)
     except ValidationError as exc:
@@ -203,17 +226,28 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
     departments, members = selectors.labels_for(schedule.instance)
     site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(request.user, schedule.cohort, schedule.solution,
-                                            site_of)
+    visible = selectors.visible_member_keys(
+        request.user, schedule.cohort, schedule.solution, site_of
+    )
     blocks = list(Block.objects.filter(calendar_id=schedule.cohort.calendar_id))
-    return render(request, "residency/schedule_detail.html", {
-        "schedule": schedule,
-        "grid": grid.build_grid(schedule.instance, schedule.solution, departments, members,
-                                visible, calendar_blocks=blocks),
-        "full_view": visible is None,
-        "blocks": blocks,
-        "history": audit_history(schedule)[:50],
-    })
+    return render(
+        request,
+        "residency/schedule_detail.html",
+        {
+            "schedule": schedule,
+            "grid": grid.build_grid(
+                schedule.instance,
+                schedule.solution,
+                departments,
+                members,
+                visible,
+                calendar_blocks=blocks,
+            ),
+            "full_view": visible is None,
+            "blocks": blocks,
+            "history": audit_history(schedule)[:50],
+        },
+    )
 
 
 @login_required
@@ -225,19 +259,28 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     by_member: dict[int, list[Any]] = {m.pk: [] for m in memberships}
     leaves = selectors.leave_list_visible_to(request.user).filter(member__resident=request.user)
     on_leave = {(m.pk, int(b)) for m in memberships for b in m.leave_blocks or []} | set(
-        leaves.filter(status=RequestStatus.APPROVED).values_list("member_id", "block__index"))
+        leaves.filter(status=RequestStatus.APPROVED).values_list("member_id", "block__index")
+    )
     for assignment in selectors.assignments_of(list(by_member)):
         assignment.on_leave = (assignment.member_id, assignment.block.index) in on_leave
         by_member[assignment.member_id].append(assignment)
     feed = getattr(request.user, "rotation_feed", None)
     swaps = selectors.swap_list_visible_to(request.user)
-    return render(request, "residency/my_schedule.html", {
-        "memberships": [(m, by_member[m.pk]) for m in memberships], "feed": feed,
-        "leaves": leaves[:20],
-        "swaps": swaps.filter(member__resident=request.user)[:20],
-        "asked_of_me": [r for r in swaps.filter(other__resident=request.user)[:20]
-                        if permissions.can_consent_swap(request.user, r)],
-    })
+    return render(
+        request,
+        "residency/my_schedule.html",
+        {
+            "memberships": [(m, by_member[m.pk]) for m in memberships],
+            "feed": feed,
+            "leaves": leaves[:20],
+            "swaps": swaps.filter(member__resident=request.user)[:20],
+            "asked_of_me": [
+                r
+                for r in swaps.filter(other__resident=request.user)[:20]
+                if permissions.can_consent_swap(request.user, r)
+            ],
+        },
+    )
 
 
 def _change_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -256,23 +299,35 @@ def _change_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             values = form.cleaned_data
             try:
                 if kind == "leave":
-                    schedule_services.leave_request(actor=request.user, member=member,
-                                                    block=values["block"],
-                                                    reason=values["reason"])
+                    services_schedule.leave_request(
+                        actor=request.user,
+                        member=member,
+                        block=values["block"],
+                        reason=values["reason"],
+                    )
                 else:
                     other = get_object_or_404(member.cohort.members.all(), pk=values["other"])
-                    schedule_services.swap_request(actor=request.user, member=member,
-                                                   other=other, block=values["block"],
-                                                   reason=values["reason"])
+                    services_schedule.swap_request(
+                        actor=request.user,
+                        member=member,
+                        other=other,
+                        block=values["block"],
+                        reason=values["reason"],
+                    )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Your request is sent to the training office."))
                 return redirect("residency:my_schedule")
-        return render(request, "residency/change_form.html",
-                      {"form": form, "member": member, "kind": kind}, status=400)
-    return render(request, "residency/change_form.html",
-                  {"form": form, "member": member, "kind": kind})
+        return render(
+            request,
+            "residency/change_form.html",
+            {"form": form, "member": member, "kind": kind},
+            status=400,
+        )
+    return render(
+        request, "residency/change_form.html", {"form": form, "member": member, "kind": kind}
+    )
 
 
 @login_required
@@ -295,12 +350,18 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     leaves = selectors.leave_list_visible_to(user)[:100]
     swaps = selectors.swap_list_visible_to(user)[:100]
-    return render(request, "residency/request_list.html", {
-        "leaves": [(r, permissions.can_decide_request(user, r)) for r in leaves],
-        "swaps": [(r, permissions.can_decide_request(user, r),
-                   permissions.can_consent_swap(user, r)) for r in swaps],
-        "form": DecideForm(),
-    })
+    return render(
+        request,
+        "residency/request_list.html",
+        {
+            "leaves": [(r, permissions.can_decide_request(user, r)) for r in leaves],
+            "swaps": [
+                (r, permissions.can_decide_request(user, r), permissions.can_consent_swap(user, r))
+                for r in swaps
+            ],
+            "form": DecideForm(),
+        },
+    )
 
 
 def _decide(request: HttpRequest, request_obj: Any, service: Any) -> HttpResponse:
@@ -309,9 +370,12 @@ def _decide(request: HttpRequest, request_obj: Any, service: Any) -> HttpRespons
     form = DecideForm(request.POST)
     if form.is_valid():
         try:
-            service(actor=request.user, request_obj=request_obj,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"])
+            service(
+                actor=request.user,
+                request_obj=request_obj,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -324,14 +388,14 @@ def _decide(request: HttpRequest, request_obj: Any, service: Any) -> HttpRespons
 @require_POST
 def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
     request_obj = selectors.leave_get_for_user_or_404(request.user, pk)
-    return _decide(request, request_obj, schedule_services.leave_decide)
+    return _decide(request, request_obj, services_schedule.leave_decide)
 
 
 @login_required
 @require_POST
 def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
     request_obj = selectors.swap_get_for_user_or_404(request.user, pk)
-    return _decide(request, request_obj, schedule_services.swap_decide)
+    return _decide(request, request_obj, services_schedule.swap_decide)
 
 
 @login_required
@@ -347,9 +411,12 @@ def swap_answer(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error))
         return redirect("residency:request_list")
     try:
-        schedule_services.swap_consent(actor=request.user, request_obj=request_obj,
-                                       accept=form.cleaned_data["answer"] == "accept",
-                                       note=form.cleaned_data["note"])
+        services_schedule.swap_consent(
+            actor=request.user,
+            request_obj=request_obj,
+            accept=form.cleaned_data["answer"] == "accept",
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

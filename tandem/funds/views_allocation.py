@@ -22,8 +22,8 @@ from tandem.cultivation.selectors import (
     cultivation_list_visible_to,
     current_tutors,
 )
-from tandem.funds import allocation_services as services
 from tandem.funds import permissions, selectors
+from tandem.funds import services_allocation as services
 from tandem.funds.forms import (
     AllocationFilterForm,
     AllocationForm,
@@ -38,8 +38,9 @@ OPEN_CULTIVATION = ("proposed", "approved", "active", "suspended")
 
 def _with_warnings(allocations: Any) -> list[dict[str, Any]]:
     today = timezone.localdate()
-    return [{"allocation": a, "warnings": selectors.allocation_warnings(a, today)}
-            for a in allocations]
+    return [
+        {"allocation": a, "warnings": selectors.allocation_warnings(a, today)} for a in allocations
+    ]
 
 
 @login_required
@@ -51,8 +52,12 @@ def allocation_list(request: HttpRequest) -> HttpResponse:
         request.user, status=values.get("status") or "", search=values.get("q") or ""
     )
     page_obj = paginate(request, queryset)
-    context = {"filters": filters, "page_obj": page_obj, "query": query_without_page(request),
-               "rows": _with_warnings(page_obj)}
+    context = {
+        "filters": filters,
+        "page_obj": page_obj,
+        "query": query_without_page(request),
+        "rows": _with_warnings(page_obj),
+    }
     if request.htmx:
         return render(request, "funds/_allocation_results.html", context)
     return render(request, "funds/allocation_list.html", context)
@@ -64,17 +69,25 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
     fund = selectors.fund_get_for_user_or_404(request.user, pk)
     if not permissions.can_allocate(request.user, fund):
         raise PermissionDenied(_("Only the fund's coordinators or its PI can allocate money."))
-    cultivations = cultivation_list_visible_to(request.user).filter(
-        Q(home_id=fund.institution_id) | Q(host_id=fund.institution_id),
-        status__in=OPEN_CULTIVATION,
-    ).select_related("trainee", "home", "host")
+    cultivations = (
+        cultivation_list_visible_to(request.user)
+        .filter(
+            Q(home_id=fund.institution_id) | Q(host_id=fund.institution_id),
+            status__in=OPEN_CULTIVATION,
+        )
+        .select_related("trainee", "home", "host")
+    )
     form = AllocationForm(request.POST or None, cultivations=cultivations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             allocation = services.allocation_propose(
-                actor=request.user, fund=fund, cultivation=data["cultivation"],
-                amount=data["amount"], warn_below=data["warn_below"], shares=form.shares(),
+                actor=request.user,
+                fund=fund,
+                cultivation=data["cultivation"],
+                amount=data["amount"],
+                warn_below=data["warn_below"],
+                shares=form.shares(),
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -82,12 +95,17 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The allocation is saved."))
             return redirect("funds:allocation_detail", pk=allocation.pk)
     return form_page(
-        request, form, title=_("Allocate money to a joint trainee"),
-        back_url=reverse("funds:detail", args=[pk]), back_label=str(fund),
+        request,
+        form,
+        title=_("Allocate money to a joint trainee"),
+        back_url=reverse("funds:detail", args=[pk]),
+        back_label=str(fund),
         status=400 if request.method == "POST" else 200,
-        explanation=_("Available: %(balance)s CNY. Unless you enter another split, the home and "
-                      "the host bear the shares set in their agreement; another split needs the "
-                      "approval of the coordinators of both.")
+        explanation=_(
+            "Available: %(balance)s CNY. Unless you enter another split, the home and "
+            "the host bear the shares set in their agreement; another split needs the "
+            "approval of the coordinators of both."
+        )
         % {"balance": format_money(fund.balance)},
     )
 
@@ -97,14 +115,19 @@ def allocation_create(request: HttpRequest, pk: int) -> HttpResponse:
 def allocation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     allocation = selectors.allocation_get_for_user_or_404(request.user, pk)
     expenses = selectors.expense_list_for(
-        request.user, allocation.fund, allocation_id=allocation.pk)
-    return render(request, "funds/allocation_detail.html", {
-        "allocation": allocation,
-        "warnings": selectors.allocation_warnings(allocation),
-        "may_approve_for": permissions.sides_user_may_approve(request.user, allocation),
-        "expenses": expenses[:50],
-        "history": audit_history(allocation)[:50],
-    })
+        request.user, allocation.fund, allocation_id=allocation.pk
+    )
+    return render(
+        request,
+        "funds/allocation_detail.html",
+        {
+            "allocation": allocation,
+            "warnings": selectors.allocation_warnings(allocation),
+            "may_approve_for": permissions.sides_user_may_approve(request.user, allocation),
+            "expenses": expenses[:50],
+            "history": audit_history(allocation)[:50],
+        },
+    )
 
 
 @login_required
@@ -130,14 +153,18 @@ def cultivation_funds(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = cultivation_get_for_user_or_404(request.user, pk)
     allocations = selectors.allocation_list_for_cultivation(request.user, cultivation)
     pair = current_tutors(cultivation)
-    return render(request, "funds/cultivation_funds.html", {
-        "cultivation": cultivation,
-        "rows": _with_warnings(allocations),
-        "applications": selectors.application_list_for_page(request.user).filter(
-            cultivation=cultivation
-        ),
-        "can_apply": request.user.pk in {a.tutor_id for a in pair.values()},
-    })
+    return render(
+        request,
+        "funds/cultivation_funds.html",
+        {
+            "cultivation": cultivation,
+            "rows": _with_warnings(allocations),
+            "applications": selectors.application_list_for_page(request.user).filter(
+                cultivation=cultivation
+            ),
+            "can_apply": request.user.pk in {a.tutor_id for a in pair.values()},
+        },
+    )
 
 
 # --- Joint fund applications ----------------------------------------------------------------
@@ -151,8 +178,11 @@ def application_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.application_list_for_page(
         request.user, status=values.get("status") or "", search=values.get("q") or ""
     )
-    context = {"filters": filters, "page_obj": paginate(request, queryset),
-               "query": query_without_page(request)}
+    context = {
+        "filters": filters,
+        "page_obj": paginate(request, queryset),
+        "query": query_without_page(request),
+    }
     if request.htmx:
         return render(request, "funds/_application_results.html", context)
     return render(request, "funds/application_list.html", context)
@@ -177,11 +207,14 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The joint application is drafted."))
             return redirect("funds:application_detail", pk=application.pk)
     return form_page(
-        request, form, title=_("Draft a joint fund application"),
+        request,
+        form,
+        title=_("Draft a joint fund application"),
         back_url=reverse("funds:cultivation_funds", args=[pk]),
-        back_label=str(cultivation.trainee), status=400 if request.method == "POST" else 200,
-        explanation=_("Both tutors of the pair apply together: %(tutors)s.") % {
-            "tutors": "; ".join(str(a.tutor) for a in pair.values())},
+        back_label=str(cultivation.trainee),
+        status=400 if request.method == "POST" else 200,
+        explanation=_("Both tutors of the pair apply together: %(tutors)s.")
+        % {"tutors": "; ".join(str(a.tutor) for a in pair.values())},
     )
 
 
@@ -189,12 +222,16 @@ def application_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_get_for_user_or_404(request.user, pk)
-    return render(request, "funds/application_detail.html", {
-        "application": application,
-        "can_submit": permissions.can_edit_application(request.user, application),
-        "can_decide": permissions.can_decide_application(request.user, application),
-        "history": audit_history(application)[:50],
-    })
+    return render(
+        request,
+        "funds/application_detail.html",
+        {
+            "application": application,
+            "can_submit": permissions.can_edit_application(request.user, application),
+            "can_decide": permissions.can_decide_application(request.user, application),
+            "history": audit_history(application)[:50],
+        },
+    )
 
 
 @login_required
@@ -231,8 +268,11 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The outcome is recorded."))
             return redirect("funds:application_detail", pk=pk)
     return form_page(
-        request, form, title=_("Record the funder's decision"),
-        back_url=reverse("funds:application_detail", args=[pk]), back_label=application.title,
+        request,
+        form,
+        title=_("Record the funder's decision"),
+        back_url=reverse("funds:application_detail", args=[pk]),
+        back_label=application.title,
         status=400 if request.method == "POST" else 200,
         explanation=_("A granted application names the research fund it was registered as."),
     )

@@ -27,7 +27,7 @@ from tandem.cultivation.models import (
 )
 from tandem.cultivation.selectors import current_tutors
 from tandem.cultivation.services import lock_cultivation
-from tandem.cultivation.tutor_services import clear_signatures
+from tandem.cultivation.services_tutor import clear_signatures
 
 MAX_ITEMS = 30
 
@@ -48,14 +48,10 @@ def _clean_items(items: list[dict[str, Any]], *, with_role: bool) -> list[dict[s
         if not key and not title:
             errors.setdefault(f"items[{index}].title", []).append(_("Give the item's wording."))
         if len(title) > 200:
-            errors.setdefault(f"items[{index}].title", []).append(
-                _("At most 200 characters.")
-            )
+            errors.setdefault(f"items[{index}].title", []).append(_("At most 200 characters."))
         ident = (title or key).casefold()
         if ident and ident in seen:
-            errors.setdefault(f"items[{index}].title", []).append(
-                _("This item is listed twice.")
-            )
+            errors.setdefault(f"items[{index}].title", []).append(_("This item is listed twice."))
         seen.add(ident)
         row = {"key": key, "title": title}
         if with_role:
@@ -89,9 +85,12 @@ def responsibility_template_update(
         item.full_clean()
         item.save()
         saved.append(item)
-    audit_record(actor=actor, action="cultivation.responsibility_template_update",
-                 target=agreement, changes={"responsibility_items": [
-                     before, [_item(item.key, item.title) for item in saved]]})
+    audit_record(
+        actor=actor,
+        action="cultivation.responsibility_template_update",
+        target=agreement,
+        changes={"responsibility_items": [before, [_item(item.key, item.title) for item in saved]]},
+    )
     return saved
 
 
@@ -106,15 +105,22 @@ def responsibilities_divide(
     if not permissions.can_manage_cultivation(actor, cultivation) and (
         permissions.current_assignment_of(actor, pair) is None
     ):
-        raise PermissionDenied(_("Only the trainee's tutors or a coordinator of the home or "
-                                 "the host can divide the responsibilities."))
+        raise PermissionDenied(
+            _(
+                "Only the trainee's tutors or a coordinator of the home or "
+                "the host can divide the responsibilities."
+            )
+        )
     if not permissions.is_open(cultivation):
-        raise ValidationError(_("The joint cultivation is finished; its division of "
-                                "responsibilities can no longer change."))
+        raise ValidationError(
+            _(
+                "The joint cultivation is finished; its division of "
+                "responsibilities can no longer change."
+            )
+        )
     cleaned = _clean_items(items, with_role=True)
     existing = [
-        {"key": s.key, "title": s.title, "role": s.role}
-        for s in cultivation.responsibilities.all()
+        {"key": s.key, "title": s.title, "role": s.role} for s in cultivation.responsibilities.all()
     ]
     if existing == cleaned:
         return list(cultivation.responsibilities.all())
@@ -127,7 +133,9 @@ def responsibilities_divide(
         saved.append(share)
     signatures_cleared = clear_signatures(cultivation)
     audit_record(
-        actor=actor, action="cultivation.responsibilities_divide", target=cultivation,
+        actor=actor,
+        action="cultivation.responsibilities_divide",
+        target=cultivation,
         changes={
             "responsibilities": [
                 [_held_by(r["key"], r["title"], r["role"]) for r in existing],
@@ -152,9 +160,7 @@ def _held_by(key: str, title: str, role: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def responsibilities_sign(
-    *, actor: User, cultivation: JointCultivation
-) -> ResponsibilitySignature:
+def responsibilities_sign(*, actor: User, cultivation: JointCultivation) -> ResponsibilitySignature:
     """A current tutor signs the division as it is written now."""
     cultivation = lock_cultivation(cultivation)
     pair = current_tutors(cultivation)
@@ -170,7 +176,18 @@ def responsibilities_sign(
     signature = ResponsibilitySignature(cultivation=cultivation, assignment=assignment)
     signature.full_clean()
     signature.save()
-    audit_record(actor=actor, action="cultivation.responsibilities_sign", target=cultivation,
-                 changes={"signed_by": [None, generated("person_in_role", {
-                     "person": str(actor), "role": choice("tutor_role", assignment.role)})]})
+    audit_record(
+        actor=actor,
+        action="cultivation.responsibilities_sign",
+        target=cultivation,
+        changes={
+            "signed_by": [
+                None,
+                generated(
+                    "person_in_role",
+                    {"person": str(actor), "role": choice("tutor_role", assignment.role)},
+                ),
+            ]
+        },
+    )
     return signature

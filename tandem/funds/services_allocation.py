@@ -34,10 +34,24 @@ from tandem.funds.models import (
 )
 
 OPEN_CULTIVATION = ("proposed", "approved", "active", "suspended")
-ALLOCATION_FIELDS = ("fund", "cultivation", "amount", "status", "warn_below",
-                     "split_differs_from_agreement")
-APPLICATION_FIELDS = ("title", "funder", "amount_requested", "status", "outcome",
-                      "resulting_fund", "first_tutor", "second_tutor")
+ALLOCATION_FIELDS = (
+    "fund",
+    "cultivation",
+    "amount",
+    "status",
+    "warn_below",
+    "split_differs_from_agreement",
+)
+APPLICATION_FIELDS = (
+    "title",
+    "funder",
+    "amount_requested",
+    "status",
+    "outcome",
+    "resulting_fund",
+    "first_tutor",
+    "second_tutor",
+)
 
 
 def _allocation_state(allocation: FundAllocation) -> dict[str, Any]:
@@ -109,9 +123,11 @@ def allocation_propose(
         raise field_error("amount", _("The amount must be more than zero."))
     if warn_below is None or warn_below < 0:
         raise field_error("warn_below", _("The threshold cannot be negative."))
-    committed = FundAllocation.objects.filter(fund=fund).exclude(
-        status=AllocationStatus.CLOSED
-    ).aggregate(left=Sum(F("amount") - F("spent"), default=Decimal("0")))["left"]
+    committed = (
+        FundAllocation.objects.filter(fund=fund)
+        .exclude(status=AllocationStatus.CLOSED)
+        .aggregate(left=Sum(F("amount") - F("spent"), default=Decimal("0")))["left"]
+    )
     available = fund.balance - committed
     if amount > available:
         raise field_error(
@@ -123,8 +139,13 @@ def allocation_propose(
     split = default if shares is None else _clean_split(cultivation, shares)
     differs = split != default
     allocation = FundAllocation(
-        fund=fund, cultivation=cultivation, amount=amount, warn_below=warn_below,
-        created_by=actor, split_differs_from_agreement=differs, status=AllocationStatus.PROPOSED,
+        fund=fund,
+        cultivation=cultivation,
+        amount=amount,
+        warn_below=warn_below,
+        created_by=actor,
+        split_differs_from_agreement=differs,
+        status=AllocationStatus.PROPOSED,
     )
     allocation.full_clean()
     allocation.save()
@@ -140,7 +161,9 @@ def allocation_propose(
         allocation.status = AllocationStatus.APPROVED
         allocation.save(update_fields=["status"])
     audit_record(
-        actor=actor, action="allocation.propose", target=allocation,
+        actor=actor,
+        action="allocation.propose",
+        target=allocation,
         changes=diff({}, _allocation_state(allocation)),
     )
     return allocation
@@ -152,9 +175,11 @@ def allocation_approve(
 ) -> FundAllocation:
     """A coordinator of the home or the host approves the allocation for their side; it is in
     force once both sides have approved."""
-    allocation = FundAllocation.objects.select_for_update(of=("self",)).select_related(
-        "cultivation"
-    ).get(pk=allocation.pk)
+    allocation = (
+        FundAllocation.objects.select_for_update(of=("self",))
+        .select_related("cultivation")
+        .get(pk=allocation.pk)
+    )
     if not permissions.may_approve_as_side(actor, allocation):
         raise PermissionDenied(
             _("Only the coordinators of the trainee's home and host approve a split.")
@@ -174,7 +199,9 @@ def allocation_approve(
         allocation.status = AllocationStatus.APPROVED
         allocation.save(update_fields=["status"])
     audit_record(
-        actor=actor, action="allocation.approve", target=allocation,
+        actor=actor,
+        action="allocation.approve",
+        target=allocation,
         changes=diff(before, _allocation_state(allocation)),
     )
     return allocation
@@ -193,7 +220,9 @@ def allocation_set_threshold(
     allocation.full_clean()
     allocation.save(update_fields=["warn_below"])
     audit_record(
-        actor=actor, action="allocation.set_threshold", target=allocation,
+        actor=actor,
+        action="allocation.set_threshold",
+        target=allocation,
         changes=diff(before, _allocation_state(allocation)),
     )
     return allocation
@@ -223,14 +252,20 @@ def application_draft(
     if amount_requested is None or amount_requested <= 0:
         raise field_error("amount_requested", _("The amount must be more than zero."))
     application = JointFundApplication(
-        cultivation=cultivation, first_tutor_id=first.tutor_id, second_tutor_id=second.tutor_id,
-        title=(title or "").strip(), funder=(funder or "").strip(),
-        amount_requested=amount_requested, created_by=actor,
+        cultivation=cultivation,
+        first_tutor_id=first.tutor_id,
+        second_tutor_id=second.tutor_id,
+        title=(title or "").strip(),
+        funder=(funder or "").strip(),
+        amount_requested=amount_requested,
+        created_by=actor,
     )
     application.full_clean()
     application.save()
     audit_record(
-        actor=actor, action="application.draft", target=application,
+        actor=actor,
+        action="application.draft",
+        target=application,
         changes=diff({}, snapshot(application, APPLICATION_FIELDS)),
     )
     return application
@@ -251,7 +286,9 @@ def application_submit(*, actor: User, application: JointFundApplication) -> Joi
     application.full_clean()
     application.save()
     audit_record(
-        actor=actor, action="application.submit", target=application,
+        actor=actor,
+        action="application.submit",
+        target=application,
         changes=diff(before, snapshot(application, APPLICATION_FIELDS)),
     )
     return application
@@ -267,13 +304,17 @@ def application_decide(
     resulting_fund: ResearchFund | None = None,
 ) -> JointFundApplication:
     """Record the funder's decision: granted (with the fund it became) or rejected."""
-    application = JointFundApplication.objects.select_for_update(of=("self",)).select_related(
-        "cultivation"
-    ).get(pk=application.pk)
-    if not (permissions.is_application_tutor(actor, application)
-            or tenancy.is_consortium_admin(actor)
-            or tenancy.coordinated_institution_ids(actor)
-            & {application.cultivation.home_id, application.cultivation.host_id}):
+    application = (
+        JointFundApplication.objects.select_for_update(of=("self",))
+        .select_related("cultivation")
+        .get(pk=application.pk)
+    )
+    if not (
+        permissions.is_application_tutor(actor, application)
+        or tenancy.is_consortium_admin(actor)
+        or tenancy.coordinated_institution_ids(actor)
+        & {application.cultivation.home_id, application.cultivation.host_id}
+    ):
         raise PermissionDenied(_("Only the tutors or the coordinators record the outcome."))
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted application receives an outcome."))
@@ -297,7 +338,9 @@ def application_decide(
     application.full_clean()
     application.save()
     audit_record(
-        actor=actor, action="application.decide", target=application,
+        actor=actor,
+        action="application.decide",
+        target=application,
         changes=diff(before, snapshot(application, APPLICATION_FIELDS)),
     )
     return application

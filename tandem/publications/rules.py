@@ -66,9 +66,9 @@ def check(policy: PolicyFacts, authors: list[AuthorFacts]) -> list[Violation]:
     violations: list[Violation] = []
     corresponding = [a for a in authors if a.is_corresponding]
     if not corresponding:
-        violations.append(Violation("no_corresponding", _(
-            "No author is marked as the corresponding author."
-        )))
+        violations.append(
+            Violation("no_corresponding", _("No author is marked as the corresponding author."))
+        )
     elif policy.corresponding_author_rule != ANY_AUTHOR:
         allowed = {policy.first_tutor_id}
         if policy.corresponding_author_rule == FIRST_OR_SECOND_TUTOR:
@@ -90,22 +90,44 @@ def check(policy: PolicyFacts, authors: list[AuthorFacts]) -> list[Violation]:
             violations.append(Violation("corresponding_not_tutor", message))
     trainee = [a for a in authors if a.user_id == policy.trainee_id]
     if not trainee:
-        violations.append(Violation("trainee_not_author", _(
-            "The trainee is not linked to any author, so their affiliations cannot be checked."
-        )))
+        violations.append(
+            Violation(
+                "trainee_not_author",
+                _(
+                    "The trainee is not linked to any author, so their affiliations cannot be checked."  # noqa: E501
+                ),
+            )
+        )
     elif policy.trainee_lists_both_institutions:
         listed = set().union(*(a.institution_ids for a in trainee))
-        missing = [name for inst, name in ((policy.home_id, policy.home_name),
-                                           (policy.host_id, policy.host_name))
-                   if inst not in listed]
+        missing = [
+            name
+            for inst, name in (
+                (policy.home_id, policy.home_name),
+                (policy.host_id, policy.host_name),
+            )
+            if inst not in listed
+        ]
         if missing:
-            violations.append(Violation("trainee_affiliations", _(
-                "The agreement requires the trainee to list both the home and the host "
-                "institution as affiliations; missing: %(missing)s."
-            ) % {"missing": ", ".join(missing)}))
+            violations.append(
+                Violation(
+                    "trainee_affiliations",
+                    _(
+                        "The agreement requires the trainee to list both the home and the host "
+                        "institution as affiliations; missing: %(missing)s."
+                    )
+                    % {"missing": ", ".join(missing)},
+                )
+            )
     without_role = [a for a in authors if not a.credit_roles]
     if without_role:
-        violations.append(Violation("credit_roles", _(
-            "Every author needs at least one CRediT contributor role; missing for: %(names)s."
-        ) % {"names": ", ".join(f"{a.position}. {a.name}" for a in without_role)}))
+        violations.append(
+            Violation(
+                "credit_roles",
+                _(
+                    "Every author needs at least one CRediT contributor role; missing for: %(names)s."  # noqa: E501
+                )
+                % {"names": ", ".join(f"{a.position}. {a.name}" for a in without_role)},
+            )
+        )
     return violations

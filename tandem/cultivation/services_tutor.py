@@ -60,9 +60,14 @@ def _check_tutor(
         raise field_error("role", _("Choose the experimental or the theoretical tutor."))
     if tutor is None:
         raise field_error(field, _("Choose a tutor."))
-    places = [cultivation.host_id] if role == TutorRole.EXPERIMENTAL else [
-        cultivation.host_id, cultivation.home_id,
-    ]
+    places = (
+        [cultivation.host_id]
+        if role == TutorRole.EXPERIMENTAL
+        else [
+            cultivation.host_id,
+            cultivation.home_id,
+        ]
+    )
     at = set(
         Membership.objects.filter(
             user=tutor, role=Role.TUTOR, is_active=True, institution_id__in=places
@@ -70,38 +75,53 @@ def _check_tutor(
     )
     if not at:
         if role == TutorRole.EXPERIMENTAL:
-            message = _("The experimental tutor must be a tutor at the host institution "
-                        "(%(host)s), where the research is done.") % {"host": cultivation.host}
+            message = _(
+                "The experimental tutor must be a tutor at the host institution "
+                "(%(host)s), where the research is done."
+            ) % {"host": cultivation.host}
         else:
-            message = _("The theoretical tutor must be a tutor at the home (%(home)s) or the "
-                        "host (%(host)s).") % {"home": cultivation.home, "host": cultivation.host}
+            message = _(
+                "The theoretical tutor must be a tutor at the home (%(home)s) or the "
+                "host (%(host)s)."
+            ) % {"home": cultivation.home, "host": cultivation.host}
         raise field_error(field, message)
     profile = TutorProfile.objects.select_for_update().filter(user=tutor).first()
     if profile is None:
         raise field_error(field, _("This tutor has no tutor profile (qualification and quota)."))
     trainee_kind = (
         TraineeProfile.objects.filter(user_id=cultivation.trainee_id)
-        .values_list("kind", flat=True).first()
+        .values_list("kind", flat=True)
+        .first()
     )
     needed = (
-        (SupervisorQualification.DOCTORAL,) if trainee_kind == TraineeKind.DOCTORAL
+        (SupervisorQualification.DOCTORAL,)
+        if trainee_kind == TraineeKind.DOCTORAL
         else (SupervisorQualification.MASTER, SupervisorQualification.DOCTORAL)
     )
     if profile.qualification not in needed:
         if trainee_kind == TraineeKind.DOCTORAL:
-            message = _("A doctoral trainee needs a doctoral supervisor; this tutor is "
-                        "qualified as: %(q)s.")
+            message = _(
+                "A doctoral trainee needs a doctoral supervisor; this tutor is qualified as: %(q)s."
+            )
         else:
-            message = _("A master's trainee needs a master's or doctoral supervisor; this tutor "
-                        "is qualified as: %(q)s.")
+            message = _(
+                "A master's trainee needs a master's or doctoral supervisor; this tutor "
+                "is qualified as: %(q)s."
+            )
         raise field_error(field, message % {"q": profile.get_qualification_display()})
-    already = counted_assignments(tutor, cultivation.quota_year).exclude(
-        cultivation=cultivation
-    ).values("cultivation").distinct().count()
+    already = (
+        counted_assignments(tutor, cultivation.quota_year)
+        .exclude(cultivation=cultivation)
+        .values("cultivation")
+        .distinct()
+        .count()
+    )
     if already >= profile.annual_quota:
-        raise field_error(field, _(
-            "This tutor's quota of %(max)s new trainees for %(year)s is used up."
-        ) % {"max": profile.annual_quota, "year": cultivation.quota_year})
+        raise field_error(
+            field,
+            _("This tutor's quota of %(max)s new trainees for %(year)s is used up.")
+            % {"max": profile.annual_quota, "year": cultivation.quota_year},
+        )
     institution_id = cultivation.host_id if cultivation.host_id in at else at.pop()
     return institution_id, profile
 
@@ -110,8 +130,12 @@ def _create_assignment(
     cultivation: JointCultivation, tutor: User, role: str, institution_id: int
 ) -> TutorAssignment:
     assignment = TutorAssignment(
-        cultivation=cultivation, tutor=tutor, role=role, institution_id=institution_id,
-        is_first_in_charge=role == TutorRole.EXPERIMENTAL, quota_year=cultivation.quota_year,
+        cultivation=cultivation,
+        tutor=tutor,
+        role=role,
+        institution_id=institution_id,
+        is_first_in_charge=role == TutorRole.EXPERIMENTAL,
+        quota_year=cultivation.quota_year,
     )
     assignment.full_clean(validate_constraints=False)
     assignment.save()
@@ -125,9 +149,11 @@ def tutor_assign(
     """Give a joint cultivation its first tutor in a role. Changing a current tutor is a
     request both coordinators approve (`tutor_change_request`)."""
     cultivation = lock_cultivation(cultivation)
-    require_manager(actor, cultivation, _(
-        "Only a coordinator of the home or the host, or a consortium admin, can pair tutors."
-    ))
+    require_manager(
+        actor,
+        cultivation,
+        _("Only a coordinator of the home or the host, or a consortium admin, can pair tutors."),
+    )
     if not permissions.is_open(cultivation):
         raise ValidationError(_("Tutors cannot be paired on a finished joint cultivation."))
     if role not in TutorRole.values:
@@ -135,11 +161,14 @@ def tutor_assign(
     pair = current_tutors(cultivation)
     if role in pair:
         if role == TutorRole.EXPERIMENTAL:
-            message = _("This trainee already has an experimental tutor, the first in charge; "
-                        "request a change of tutor instead.")
+            message = _(
+                "This trainee already has an experimental tutor, the first in charge; "
+                "request a change of tutor instead."
+            )
         else:
-            message = _("This trainee already has a theoretical tutor; request a change of "
-                        "tutor instead.")
+            message = _(
+                "This trainee already has a theoretical tutor; request a change of tutor instead."
+            )
         raise field_error("role", message)
     if tutor is not None and any(a.tutor_id == tutor.pk for a in pair.values()):
         raise field_error("tutor", _("This tutor is already the trainee's other tutor."))
@@ -147,10 +176,15 @@ def tutor_assign(
     assignment = _create_assignment(cultivation, tutor, role, institution_id)  # type: ignore
     clear_signatures(cultivation)
     audit_record(
-        actor=actor, action="cultivation.tutor_assign", target=cultivation,
-        changes={role: [None, generated(
-            "person_in_role", {"person": str(tutor), "role": assignment.institution}
-        )]},
+        actor=actor,
+        action="cultivation.tutor_assign",
+        target=cultivation,
+        changes={
+            role: [
+                None,
+                generated("person_in_role", {"person": str(tutor), "role": assignment.institution}),
+            ]
+        },
     )
     return assignment
 
@@ -173,15 +207,23 @@ def reject_open_changes(*, cultivation: JointCultivation, reason: str) -> None:
 
 @transaction.atomic
 def tutor_change_request(
-    *, actor: User, cultivation: JointCultivation, role: str, new_tutor: User | None,
+    *,
+    actor: User,
+    cultivation: JointCultivation,
+    role: str,
+    new_tutor: User | None,
     reason: str,
 ) -> TutorChangeRequest:
     """Ask to replace the current tutor in `role`; applied when both coordinators approve."""
     cultivation = lock_cultivation(cultivation)
-    require_manager(actor, cultivation, _(
-        "Only a coordinator of the home or the host, or a consortium admin, can request a "
-        "change of tutor."
-    ))
+    require_manager(
+        actor,
+        cultivation,
+        _(
+            "Only a coordinator of the home or the host, or a consortium admin, can request a "
+            "change of tutor."
+        ),
+    )
     if not permissions.is_open(cultivation):
         raise ValidationError(_("Tutors cannot be changed on a finished joint cultivation."))
     reason = (reason or "").strip()
@@ -189,8 +231,9 @@ def tutor_change_request(
         raise field_error("role", _("Choose the experimental or the theoretical tutor."))
     pair = current_tutors(cultivation)
     if role not in pair:
-        raise field_error("role", _("There is no current tutor in this role; pair one "
-                                    "directly instead."))
+        raise field_error(
+            "role", _("There is no current tutor in this role; pair one directly instead.")
+        )
     if new_tutor is not None and any(a.tutor_id == new_tutor.pk for a in pair.values()):
         raise field_error("new_tutor", _("Choose someone who is not already in the pair."))
     if not reason:
@@ -201,14 +244,20 @@ def tutor_change_request(
         raise field_error("role", _("A change of this tutor is already awaiting approval."))
     _check_tutor(cultivation, new_tutor, role, field="new_tutor")
     change = TutorChangeRequest(
-        cultivation=cultivation, role=role, new_tutor=new_tutor, reason=reason,
+        cultivation=cultivation,
+        role=role,
+        new_tutor=new_tutor,
+        reason=reason,
         requested_by=actor,
     )
     change.full_clean()
     change.save()
     audit_record(
-        actor=actor, action="cultivation.tutor_change_request", target=cultivation,
-        changes={role: [str(pair[role].tutor), str(new_tutor)]}, reason=reason,
+        actor=actor,
+        action="cultivation.tutor_change_request",
+        target=cultivation,
+        changes={role: [str(pair[role].tutor), str(new_tutor)]},
+        reason=reason,
     )
     return change
 
@@ -229,8 +278,9 @@ def tutor_change_approve(
     cultivation = change.cultivation
     sides = permissions.coordinated_sides(actor, cultivation)
     if not sides:
-        raise PermissionDenied(_("Only a coordinator of the home or the host can approve a "
-                                 "change of tutor."))
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host can approve a change of tutor.")
+        )
     pending = permissions.sides_user_may_approve_change_for(actor, change)
     if change.status != ChangeRequestStatus.REQUESTED:
         raise ValidationError(_("This change request has already been decided."))
@@ -250,9 +300,12 @@ def tutor_change_approve(
         change.home_approved_by, change.home_approved_at = actor, now
     else:
         change.host_approved_by, change.host_approved_at = actor, now
-    changes: dict[str, Any] = {"approved_for": [None, str(
-        cultivation.home if side == cultivation.home_id else cultivation.host
-    )]}
+    changes: dict[str, Any] = {
+        "approved_for": [
+            None,
+            str(cultivation.home if side == cultivation.home_id else cultivation.host),
+        ]
+    }
     if change.home_approved_by_id and change.host_approved_by_id:
         pair = current_tutors(cultivation)
         old = pair.get(change.role)
@@ -270,8 +323,13 @@ def tutor_change_approve(
         changes[change.role] = [str(old.tutor) if old else None, str(change.new_tutor)]
     change.full_clean()
     change.save()
-    audit_record(actor=actor, action="cultivation.tutor_change_approve", target=cultivation,
-                 changes=changes, reason=change.reason)
+    audit_record(
+        actor=actor,
+        action="cultivation.tutor_change_approve",
+        target=cultivation,
+        changes=changes,
+        reason=change.reason,
+    )
     return change
 
 
@@ -280,10 +338,14 @@ def tutor_change_reject(
     *, actor: User, change: TutorChangeRequest, reason: str
 ) -> TutorChangeRequest:
     change = _lock_change(change)
-    require_manager(actor, change.cultivation, _(
-        "Only a coordinator of the home or the host, or a consortium admin, can reject a "
-        "change of tutor."
-    ))
+    require_manager(
+        actor,
+        change.cultivation,
+        _(
+            "Only a coordinator of the home or the host, or a consortium admin, can reject a "
+            "change of tutor."
+        ),
+    )
     if change.status != ChangeRequestStatus.REQUESTED:
         raise ValidationError(_("This change request has already been decided."))
     reason = (reason or "").strip()
@@ -294,9 +356,13 @@ def tutor_change_reject(
     change.decision_reason = reason
     change.full_clean()
     change.save()
-    audit_record(actor=actor, action="cultivation.tutor_change_reject",
-                 target=change.cultivation,
-                 changes={"change_request": [str(change.new_tutor), None]}, reason=reason)
+    audit_record(
+        actor=actor,
+        action="cultivation.tutor_change_reject",
+        target=change.cultivation,
+        changes={"change_request": [str(change.new_tutor), None]},
+        reason=reason,
+    )
     return change
 
 
@@ -306,15 +372,22 @@ TRAINING_FIELDS = ("tutor", "course", "provider", "hours", "date")
 
 @transaction.atomic
 def tutor_training_record(
-    *, actor: User, tutor: User, course: str, provider: str = "", hours: Any,
-    date: datetime.date | None, certificate: Any = None,
+    *,
+    actor: User,
+    tutor: User,
+    course: str,
+    provider: str = "",
+    hours: Any,
+    date: datetime.date | None,
+    certificate: Any = None,
 ) -> TutorTraining:
     """Record a training course a tutor attended (by the tutor or a coordinator of theirs)."""
     from tandem.cultivation.selectors import tutor_institution_ids
 
     if not permissions.can_record_training(actor, tutor, tutor_institution_ids(tutor)):
-        raise PermissionDenied(_("Only the tutor or a coordinator of their institution can "
-                                 "record a training."))
+        raise PermissionDenied(
+            _("Only the tutor or a coordinator of their institution can record a training.")
+        )
     errors: dict[str, list[str]] = {}
     if not TutorProfile.objects.filter(user=tutor).exists() and not tutor_institution_ids(tutor):
         errors.setdefault("tutor", []).append(_("This person is not a tutor."))
@@ -350,8 +423,12 @@ def tutor_training_record(
         raise ValidationError(errors)
     assert date is not None  # checked above
     training = TutorTraining(
-        tutor=tutor, course=course, provider=(provider or "").strip(), hours=hours_value,
-        date=date, recorded_by=actor,
+        tutor=tutor,
+        course=course,
+        provider=(provider or "").strip(),
+        hours=hours_value,
+        date=date,
+        recorded_by=actor,
     )
     if certificate is not None:
         training.certificate = certificate
@@ -359,6 +436,10 @@ def tutor_training_record(
     training.save()
     state = snapshot(training, TRAINING_FIELDS)
     state["certificate"] = training.certificate.name or ""
-    audit_record(actor=actor, action="cultivation.tutor_training_record", target=training,
-                 changes=diff({}, state))
+    audit_record(
+        actor=actor,
+        action="cultivation.tutor_training_record",
+        target=training,
+        changes=diff({}, state),
+    )
     return training

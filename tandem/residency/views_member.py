@@ -42,31 +42,47 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _managed_cohort(request, pk)
     q = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
     data = request.POST if request.method == "POST" else None
-    form = MemberAddForm(data, candidates=selectors.resident_candidates(cohort),
-                         programs=selectors.program_list_for_cohort(cohort))
+    form = MemberAddForm(
+        data,
+        candidates=selectors.resident_candidates(cohort),
+        programs=selectors.program_list_for_cohort(cohort),
+    )
     if data is not None and form.is_valid():
         try:
-            added = services.member_add_many(actor=request.user, cohort=cohort,
-                                             residents=list(form.cleaned_data["residents"]),
-                                             program=form.cleaned_data["program"])
+            added = services.member_add_many(
+                actor=request.user,
+                cohort=cohort,
+                residents=list(form.cleaned_data["residents"]),
+                program=form.cleaned_data["program"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, ngettext(
-                "%(n)d resident is added to the cohort.",
-                "%(n)d residents are added to the cohort.", len(added)) % {"n": len(added)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d resident is added to the cohort.",
+                    "%(n)d residents are added to the cohort.",
+                    len(added),
+                )
+                % {"n": len(added)},
+            )
             return redirect("residency:cohort_detail", pk=cohort.pk)
     shown = selectors.resident_candidates(cohort, q)
     context = {
-        "cohort": cohort, "form": form, "q": q,
-        "candidates": shown[:CANDIDATES_SHOWN], "total": shown.count(),
+        "cohort": cohort,
+        "form": form,
+        "q": q,
+        "candidates": shown[:CANDIDATES_SHOWN],
+        "total": shown.count(),
         "limit": CANDIDATES_SHOWN,
         "chosen": {str(v) for v in (data.getlist("residents") if data is not None else [])},
     }
     if request.htmx and data is None:
         return render(request, "residency/_candidates.html", context)
-    return render(request, "residency/member_add.html", context,
-                  status=400 if data is not None else 200)
+    return render(
+        request, "residency/member_add.html", context, status=400 if data is not None else 200
+    )
 
 
 def _member_for_editor(request: HttpRequest, pk: int) -> Any:
@@ -94,34 +110,46 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     programs = selectors.program_list_for_cohort(cohort)
     departments = list(selectors.departments_of_programs(programs.values("pk")))
     data = request.POST if request.method == "POST" else None
-    form = MemberForm(data, programs=programs,
-                      blocks=Block.objects.filter(calendar_id=cohort.calendar_id),
-                      initial={"program": member.program_id,
-                               "leave_blocks": member.leave_blocks})
-    formset = PreferenceFormSet(data, prefix="preferences",
-                                initial=[dict(p) for p in member.preferences],
-                                form_kwargs={"departments": departments})
+    form = MemberForm(
+        data,
+        programs=programs,
+        blocks=Block.objects.filter(calendar_id=cohort.calendar_id),
+        initial={"program": member.program_id, "leave_blocks": member.leave_blocks},
+    )
+    formset = PreferenceFormSet(
+        data,
+        prefix="preferences",
+        initial=[dict(p) for p in member.preferences],
+        form_kwargs={"departments": departments},
+    )
     preference_errors: list[str] = []
     if data is not None and form.is_valid() and formset.is_valid():
         try:
-            services.member_update(actor=request.user, member=member,
-                                   program=form.cleaned_data["program"],
-                                   leave_blocks=form.cleaned_data["leave_blocks"],
-                                   preferences=preferences_from(formset))
+            services.member_update(
+                actor=request.user,
+                member=member,
+                program=form.cleaned_data["program"],
+                leave_blocks=form.cleaned_data["leave_blocks"],
+                preferences=preferences_from(formset),
+            )
         except ValidationError as exc:
             preference_errors = _show_error(form, exc)
         else:
             messages.success(request, _("The resident's plan is saved."))
             return redirect("residency:member_edit", pk=member.pk)
     context = {
-        "member": member, "cohort": cohort, "form": form, "formset": formset,
+        "member": member,
+        "cohort": cohort,
+        "form": form,
+        "formset": formset,
         "preference_errors": preference_errors,
         "on_schedule": selectors.member_on_schedule(member),
         "has_schedule": hasattr(cohort, "schedule"),
         "history": audit_history(cohort).filter(action__in=MEMBER_ACTIONS)[:50],
     }
-    return render(request, "residency/member_form.html", context,
-                  status=400 if data is not None else 200)
+    return render(
+        request, "residency/member_form.html", context, status=400 if data is not None else 200
+    )
 
 
 @login_required
@@ -134,6 +162,5 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("residency:member_edit", pk=member.pk)
-    messages.success(request, _("%(name)s is removed from the cohort.")
-                     % {"name": member.resident})
+    messages.success(request, _("%(name)s is removed from the cohort.") % {"name": member.resident})
     return redirect("residency:cohort_detail", pk=member.cohort_id)

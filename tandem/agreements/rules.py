@@ -71,8 +71,11 @@ def clean_parties(parties: list[dict[str, Any]], errors: Errors) -> list[PartyTe
             _add(errors, f"{field}.funding_share", _("Enter a number between 0 and 100."))
             continue
         if not (Decimal("0") <= share <= HUNDRED) or share != share.quantize(Decimal("0.01")):
-            _add(errors, f"{field}.funding_share",
-                 _("Enter a share between 0 and 100 with at most two decimals."))
+            _add(
+                errors,
+                f"{field}.funding_share",
+                _("Enter a share between 0 and 100 with at most two decimals."),
+            )
             continue
         responsibilities = str(party.get("responsibilities") or "").strip()
         cleaned.append(PartyTerms(institution, share, responsibilities))
@@ -83,8 +86,10 @@ def clean_parties(parties: list[dict[str, Any]], errors: Errors) -> list[PartyTe
         _add(
             errors,
             f"parties[{len(parties) - 1}].funding_share",
-            _("The funding shares add up to %(total)s%%; they must add up to 100%% "
-              "(or leave every share at 0 when no funding is split).")
+            _(
+                "The funding shares add up to %(total)s%%; they must add up to 100%% "
+                "(or leave every share at 0 when no funding is split)."
+            )
             % {"total": sum(shares)},
         )
     return cleaned
@@ -114,9 +119,12 @@ def clean_quotas(
             _add(errors, f"{field}.max_trainees", _("Enter a number between 0 and 10000."))
             continue
         if start_date and end_date and not start_date.year <= year <= end_date.year:
-            _add(errors, f"{field}.year",
-                 _("The year must fall within the term (%(start)s–%(end)s).")
-                 % {"start": start_date.year, "end": end_date.year})
+            _add(
+                errors,
+                f"{field}.year",
+                _("The year must fall within the term (%(start)s–%(end)s).")
+                % {"start": start_date.year, "end": end_date.year},
+            )
             continue
         if year in years:
             _add(errors, f"{field}.year", _("There is already a quota for this year."))
@@ -131,9 +139,7 @@ def check_term(start_date: Any, end_date: Any, errors: Errors) -> None:
         _add(errors, "end_date", _("The agreement must end after it starts."))
 
 
-def check_form(
-    form: str, parties: list[PartyTerms], initiating_tutor: Any, errors: Errors
-) -> None:
+def check_form(form: str, parties: list[PartyTerms], initiating_tutor: Any, errors: Errors) -> None:
     """The form of cooperation must fit the kinds (and countries) of the parties."""
     kinds = [p.institution.kind for p in parties]
     universities = sum(1 for kind in kinds if kind in UNIVERSITY_KINDS)
@@ -141,36 +147,76 @@ def check_form(
     if form == AgreementForm.UNIVERSITY_ENTERPRISE and not (
         universities and InstitutionKind.ENTERPRISE in kinds
     ):
-        _add(errors, "form", _("A university–enterprise agreement needs a university or "
-                               "medical college and an enterprise among its parties."))
+        _add(
+            errors,
+            "form",
+            _(
+                "A university–enterprise agreement needs a university or "
+                "medical college and an enterprise among its parties."
+            ),
+        )
     elif form == AgreementForm.UNIVERSITY_INSTITUTE and not (
         universities and InstitutionKind.RESEARCH_INSTITUTE in kinds
     ):
-        _add(errors, "form", _("A university–institute agreement needs a university or "
-                               "medical college and a research institute among its parties."))
+        _add(
+            errors,
+            "form",
+            _(
+                "A university–institute agreement needs a university or "
+                "medical college and a research institute among its parties."
+            ),
+        )
     elif form == AgreementForm.UNIVERSITY_DOMESTIC:
         if universities < 2:
-            _add(errors, "form", _("A university–university agreement needs at least two "
-                                   "universities or medical colleges among its parties."))
+            _add(
+                errors,
+                "form",
+                _(
+                    "A university–university agreement needs at least two "
+                    "universities or medical colleges among its parties."
+                ),
+            )
         if abroad:
-            _add(errors, "form", _("%(name)s is outside China: choose the foreign "
-                                   "university–university form.") % {"name": abroad[0]})
+            _add(
+                errors,
+                "form",
+                _("%(name)s is outside China: choose the foreign university–university form.")
+                % {"name": abroad[0]},
+            )
     elif form == AgreementForm.UNIVERSITY_FOREIGN:
         if universities < 2:
-            _add(errors, "form", _("A university–university agreement needs at least two "
-                                   "universities or medical colleges among its parties."))
+            _add(
+                errors,
+                "form",
+                _(
+                    "A university–university agreement needs at least two "
+                    "universities or medical colleges among its parties."
+                ),
+            )
         if not abroad:
-            _add(errors, "form", _("A foreign university–university agreement needs a party "
-                                   "outside China."))
+            _add(
+                errors,
+                "form",
+                _("A foreign university–university agreement needs a party outside China."),
+            )
     elif form == AgreementForm.TUTOR_INITIATED:
         if initiating_tutor is None:
-            _add(errors, "initiating_tutor",
-                 _("Name the tutor who initiates a tutor-initiated agreement."))
-        elif parties and not Membership.objects.filter(
-            user=initiating_tutor,
-            role=Role.TUTOR,
-            is_active=True,
-            institution_id__in=[p.institution.pk for p in parties],
-        ).exists():
-            _add(errors, "initiating_tutor",
-                 _("The initiating tutor must hold a tutor role at one of the parties."))
+            _add(
+                errors,
+                "initiating_tutor",
+                _("Name the tutor who initiates a tutor-initiated agreement."),
+            )
+        elif (
+            parties
+            and not Membership.objects.filter(
+                user=initiating_tutor,
+                role=Role.TUTOR,
+                is_active=True,
+                institution_id__in=[p.institution.pk for p in parties],
+            ).exists()
+        ):
+            _add(
+                errors,
+                "initiating_tutor",
+                _("The initiating tutor must hold a tutor role at one of the parties."),
+            )

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from tandem.residency.capacity import MAX_RESIDENTS
-from tandem.residency.checks import MAX_PREFERENCE_POINTS
+from tandem.residency.rules import MAX_PREFERENCE_POINTS
 
 
 def block_index() -> Any:
@@ -78,10 +78,12 @@ class ResidencyCapacityRowOut(Schema):
     number: int
     start_date: datetime.date
     end_date: datetime.date
-    min_per_block: int | None = Field(..., description="This block's own least; null: the "
-                                                        "department's.")
-    max_per_block: int | None = Field(..., description="This block's own most; null: the "
-                                                        "department's.")
+    min_per_block: int | None = Field(
+        ..., description="This block's own least; null: the department's."
+    )
+    max_per_block: int | None = Field(
+        ..., description="This block's own most; null: the department's."
+    )
     effective_min_per_block: int
     effective_max_per_block: int
 
@@ -102,10 +104,12 @@ class ResidencyCapacityRowIn(Schema):
 
 class ResidencyCapacityIn(Schema):
     rows: list[ResidencyCapacityRowIn] = Field(
-        ..., max_length=26,
+        ...,
+        max_length=26,
         description="The blocks with numbers of their own; every other block of the calendar "
-                    "goes back to the department's numbers. A null side keeps the "
-                    "department's number.")
+        "goes back to the department's numbers. A null side keeps the "
+        "department's number.",
+    )
 
 
 # --------------------------------------------------------------------------- calendars
@@ -222,8 +226,9 @@ class ResidencyProgramPatch(Schema):
 
 class ResidencyRulesIn(Schema):
     rules: dict[str, Any] = Field(
-        ..., description="precedences, forbidden_sequences, max_consecutive and min_stint, "
-                         "with department keys such as D12, as in the instance format."
+        ...,
+        description="precedences, forbidden_sequences, max_consecutive and min_stint, "
+        "with department keys such as D12, as in the instance format.",
     )
     may_idle: bool | None = None
 
@@ -403,15 +408,19 @@ class ResidencyCellChangeOut(Schema):
 
 class ResidencyPublishChangesOut(Schema):
     replaces_schedule: bool = Field(
-        description="False for a first publication, which needs no confirmation")
+        description="False for a first publication, which needs no confirmation"
+    )
     changes: list[ResidencyCellChangeOut]
     confirm: str = Field(description="Send this back as `confirm` to publish these changes")
 
 
 class ResidencyPublishIn(Schema):
-    confirm: str = Field("", max_length=64,
-                         description="The `confirm` of publish-changes, when the proposal "
-                                     "replaces a published schedule")
+    confirm: str = Field(
+        "",
+        max_length=64,
+        description="The `confirm` of publish-changes, when the proposal "
+        "replaces a published schedule",
+    )
 
 
 # --------------------------------------------------------------------------- a resident's own
@@ -478,8 +487,10 @@ class ResidencySwapOut(ResidencyLeaveOut):
     other_id: int
     other_resident_id: int
     other_resident_name: str
-    consent: str = Field(description="asked, accepted or declined by the other resident; the "
-                                     "training office approves only an accepted swap")
+    consent: str = Field(
+        description="asked, accepted or declined by the other resident; the "
+        "training office approves only an accepted swap"
+    )
     consent_at: datetime.datetime | None
     consent_note: str
 

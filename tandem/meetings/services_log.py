@@ -36,18 +36,31 @@ def contact_log(
     if not permissions.can_log_contact(
         actor, kind, current_pair_tutor_ids(cultivation), cultivation.trainee_id
     ):
-        raise PermissionDenied(_("Only the tutors of the pair (or the trainee, for their own "
-                                 "contacts) can log this contact."))
+        raise PermissionDenied(
+            _(
+                "Only the tutors of the pair (or the trainee, for their own "
+                "contacts) can log this contact."
+            )
+        )
     if date and date > timezone.localdate():
         raise field_error("date", _("A contact cannot be in the future."))
     contact = MentoringContact(
-        cultivation=cultivation, kind=kind, date=date, channel=channel,
-        topic=(topic or "").strip(), outcome=(outcome or "").strip(), recorded_by=actor,
+        cultivation=cultivation,
+        kind=kind,
+        date=date,
+        channel=channel,
+        topic=(topic or "").strip(),
+        outcome=(outcome or "").strip(),
+        recorded_by=actor,
     )
     contact.full_clean()
     contact.save()
-    audit_record(actor=actor, action="mentoring_contact.log", target=contact,
-                 changes=diff({}, snapshot(contact, CONTACT_FIELDS)))
+    audit_record(
+        actor=actor,
+        action="mentoring_contact.log",
+        target=contact,
+        changes=diff({}, snapshot(contact, CONTACT_FIELDS)),
+    )
     return contact
 
 
@@ -64,6 +77,9 @@ def calendar_feed_reset(*, actor: User) -> CalendarFeed:
     feed.created_at = timezone.now()
     feed.full_clean(exclude=["user"])
     feed.save()
-    audit_record(actor=actor, action="calendar_feed.create" if created else
-                 "calendar_feed.revoke", target=feed)
+    audit_record(
+        actor=actor,
+        action="calendar_feed.create" if created else "calendar_feed.revoke",
+        target=feed,
+    )
     return feed

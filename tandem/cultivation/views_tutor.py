@@ -17,9 +17,9 @@ from tandem.agreements.selectors import agreement_get_for_user_or_404
 from tandem.core.forms import apply_validation_error
 from tandem.cultivation import (
     permissions,
-    responsibility_services,
     selectors,
-    tutor_services,
+    services_responsibility,
+    services_tutor,
 )
 from tandem.cultivation.forms import (
     AssignForm,
@@ -40,8 +40,9 @@ def _posted(request: HttpRequest) -> Any:
 def _manageable(request: HttpRequest, pk: int) -> Any:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
     if not permissions.can_manage_cultivation(request.user, cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
-                                 "admin, can do this."))
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host, or a consortium admin, can do this.")
+        )
     return cultivation
 
 
@@ -77,19 +78,27 @@ def tutor_assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(_posted(request), initial={"role": role}, tutors=tutors)
     if request.method == "POST" and form.is_valid():
         try:
-            tutor_services.tutor_assign(
-                actor=request.user, cultivation=cultivation,
-                tutor=form.cleaned_data["tutor"], role=form.cleaned_data["role"],
+            services_tutor.tutor_assign(
+                actor=request.user,
+                cultivation=cultivation,
+                tutor=form.cleaned_data["tutor"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             messages.success(request, _("The tutor is paired."))
             return redirect("cultivation:detail", pk=cultivation.pk)
-    return render(request, "cultivation/tutor_assign.html", {
-        "form": form, "cultivation": cultivation,
-        "no_tutor": None if tutors.exists() else _no_tutor_help(request, cultivation, role),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/tutor_assign.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+            "no_tutor": None if tutors.exists() else _no_tutor_help(request, cultivation, role),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -98,24 +107,39 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = _manageable(request, pk)
     role = _pairing_role(request, cultivation)
     form = ChangeRequestForm(
-        _posted(request), initial={"role": role},
+        _posted(request),
+        initial={"role": role},
         tutors=selectors.eligible_tutors(cultivation, role),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            tutor_services.tutor_change_request(
-                actor=request.user, cultivation=cultivation, role=form.cleaned_data["role"],
-                new_tutor=form.cleaned_data["new_tutor"], reason=form.cleaned_data["reason"],
+            services_tutor.tutor_change_request(
+                actor=request.user,
+                cultivation=cultivation,
+                role=form.cleaned_data["role"],
+                new_tutor=form.cleaned_data["new_tutor"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, _("The change of tutor is requested; it is applied when "
-                                        "both institutions approve."))
+            messages.success(
+                request,
+                _(
+                    "The change of tutor is requested; it is applied when "
+                    "both institutions approve."
+                ),
+            )
             return redirect("cultivation:detail", pk=cultivation.pk)
-    return render(request, "cultivation/change_request.html", {
-        "form": form, "cultivation": cultivation,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/change_request.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -123,10 +147,11 @@ def change_request(request: HttpRequest, pk: int) -> HttpResponse:
 def change_approve(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     change = selectors.change_request_get_for_user_or_404(request.user, pk, request_pk)
     if not permissions.may_approve_as_side(request.user, change.cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host can approve a "
-                                 "change of tutor."))
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host can approve a change of tutor.")
+        )
     try:
-        change = tutor_services.tutor_change_approve(
+        change = services_tutor.tutor_change_approve(
             actor=request.user, change=change, institution=request.POST.get("institution")
         )
     except ValidationError as exc:
@@ -144,13 +169,17 @@ def change_approve(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
 def change_reject(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     change = selectors.change_request_get_for_user_or_404(request.user, pk, request_pk)
     if not permissions.can_manage_cultivation(request.user, change.cultivation):
-        raise PermissionDenied(_("Only a coordinator of the home or the host, or a consortium "
-                                 "admin, can reject a change of tutor."))
+        raise PermissionDenied(
+            _(
+                "Only a coordinator of the home or the host, or a consortium "
+                "admin, can reject a change of tutor."
+            )
+        )
     form = ReasonForm(request.POST if request.method == "POST" else None)
     form.fields["reason"].required = True
     if request.method == "POST" and form.is_valid():
         try:
-            tutor_services.tutor_change_reject(
+            services_tutor.tutor_change_reject(
                 actor=request.user, change=change, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -158,9 +187,16 @@ def change_reject(request: HttpRequest, pk: int, request_pk: int) -> HttpRespons
         else:
             messages.success(request, _("The change of tutor is rejected."))
             return redirect("cultivation:detail", pk=pk)
-    return render(request, "cultivation/change_reject.html", {
-        "form": form, "cultivation": change.cultivation, "change": change,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/change_reject.html",
+        {
+            "form": form,
+            "cultivation": change.cultivation,
+            "change": change,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- Responsibilities --------------------------------------------------------------------------
@@ -172,9 +208,13 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
     pair = selectors.current_tutors(cultivation)
     if not permissions.can_edit_responsibilities(request.user, cultivation, pair):
-        raise PermissionDenied(_("Only the trainee's tutors or a coordinator of the home or the "
-                                 "host can divide the responsibilities of an open joint "
-                                 "cultivation."))
+        raise PermissionDenied(
+            _(
+                "Only the trainee's tutors or a coordinator of the home or the "
+                "host can divide the responsibilities of an open joint "
+                "cultivation."
+            )
+        )
     shares = selectors.responsibility_shares(cultivation)
     if shares:
         items, roles = shares, [s.role for s in shares]
@@ -184,7 +224,7 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
     form = DivisionForm(_posted(request), items=items, initial_roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
-            responsibility_services.responsibilities_divide(
+            services_responsibility.responsibilities_divide(
                 actor=request.user, cultivation=cultivation, items=form.payload()
             )
         except ValidationError as exc:
@@ -192,9 +232,16 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The division is saved; both tutors sign it now."))
             return redirect("cultivation:detail", pk=pk)
-    return render(request, "cultivation/responsibilities.html", {
-        "form": form, "cultivation": cultivation, "pair": pair,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/responsibilities.html",
+        {
+            "form": form,
+            "cultivation": cultivation,
+            "pair": pair,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -202,7 +249,7 @@ def responsibilities(request: HttpRequest, pk: int) -> HttpResponse:
 def responsibilities_sign(request: HttpRequest, pk: int) -> HttpResponse:
     cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
     try:
-        responsibility_services.responsibilities_sign(actor=request.user, cultivation=cultivation)
+        services_responsibility.responsibilities_sign(actor=request.user, cultivation=cultivation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -231,20 +278,28 @@ def responsibility_template(request: HttpRequest, agreement_pk: int) -> HttpResp
             if row and not row.get("remove") and (row.get("key") or row.get("title"))
         ]
         try:
-            responsibility_services.responsibility_template_update(
+            services_responsibility.responsibility_template_update(
                 actor=request.user, agreement=agreement, items=payload
             )
         except ValidationError as exc:
             formset.forms[0].add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, _("The template is saved. Divisions made from now on "
-                                        "use it."))
+            messages.success(
+                request, _("The template is saved. Divisions made from now on use it.")
+            )
             return redirect("cultivation:template", agreement_pk=agreement.pk)
     labels = dict(ResponsibilityKey.choices)
     rows = [(form, labels.get(form.initial.get("key") or "", "")) for form in formset.forms]
-    return render(request, "cultivation/template.html", {
-        "formset": formset, "rows": rows, "agreement": agreement,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "cultivation/template.html",
+        {
+            "formset": formset,
+            "rows": rows,
+            "agreement": agreement,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # --- The tutor's own pages ----------------------------------------------------------------------
@@ -255,18 +310,23 @@ def responsibility_template(request: HttpRequest, agreement_pk: int) -> HttpResp
 def workspace(request: HttpRequest) -> HttpResponse:
     if not permissions.can_use_workspace(request.user):
         raise PermissionDenied(_("The workspace is for tutors."))
-    return render(request, "cultivation/workspace.html", {
-        "rows": selectors.workspace_rows(request.user),
-        "load": selectors.tutor_load(request.user, timezone.localdate().year),
-    })
+    return render(
+        request,
+        "cultivation/workspace.html",
+        {
+            "rows": selectors.workspace_rows(request.user),
+            "load": selectors.tutor_load(request.user, timezone.localdate().year),
+        },
+    )
 
 
 def _tutor_for_development(request: HttpRequest, user_pk: int) -> tuple[Any, set[int]]:
     tutor = selectors.tutor_get_for_user_or_404(request.user, user_pk)
     institutions = selectors.tutor_institution_ids(tutor)
     if not permissions.can_view_tutor_development(request.user, tutor, institutions):
-        raise PermissionDenied(_("Only the tutor and coordinators see a tutor's development "
-                                 "and load."))
+        raise PermissionDenied(
+            _("Only the tutor and coordinators see a tutor's development and load.")
+        )
     return tutor, institutions
 
 
@@ -274,11 +334,15 @@ def _tutor_for_development(request: HttpRequest, user_pk: int) -> tuple[Any, set
 @require_GET
 def trainings(request: HttpRequest, user_pk: int) -> HttpResponse:
     tutor, institutions = _tutor_for_development(request, user_pk)
-    return render(request, "cultivation/trainings.html", {
-        "tutor": tutor,
-        "trainings": selectors.training_list_for(tutor),
-        "can_record": permissions.can_record_training(request.user, tutor, institutions),
-    })
+    return render(
+        request,
+        "cultivation/trainings.html",
+        {
+            "tutor": tutor,
+            "trainings": selectors.training_list_for(tutor),
+            "can_record": permissions.can_record_training(request.user, tutor, institutions),
+        },
+    )
 
 
 @login_required
@@ -288,13 +352,14 @@ def training_add(request: HttpRequest, user_pk: int) -> HttpResponse:
     if not permissions.can_record_training(
         request.user, tutor, selectors.tutor_institution_ids(tutor)
     ):
-        raise PermissionDenied(_("Only the tutor or a coordinator of their institution can "
-                                 "record a training."))
+        raise PermissionDenied(
+            _("Only the tutor or a coordinator of their institution can record a training.")
+        )
     posted = request.method == "POST"
     form = TrainingForm(request.POST, request.FILES) if posted else TrainingForm()
     if posted and form.is_valid():
         try:
-            tutor_services.tutor_training_record(
+            services_tutor.tutor_training_record(
                 actor=request.user, tutor=tutor, **form.cleaned_data
             )
         except ValidationError as exc:
@@ -302,9 +367,15 @@ def training_add(request: HttpRequest, user_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The training is recorded."))
             return redirect("cultivation:trainings", user_pk=tutor.pk)
-    return render(request, "cultivation/training_form.html", {
-        "form": form, "tutor": tutor,
-    }, status=400 if posted else 200)
+    return render(
+        request,
+        "cultivation/training_form.html",
+        {
+            "form": form,
+            "tutor": tutor,
+        },
+        status=400 if posted else 200,
+    )
 
 
 @login_required
@@ -331,6 +402,13 @@ def tutor_load(request: HttpRequest, user_pk: int) -> HttpResponse:
         timezone.localdate().year
     )
     load = selectors.tutor_load(tutor, year)
-    return render(request, "cultivation/tutor_load.html", {
-        "tutor": tutor, "form": form, "load": load, "rows": load["rows"],
-    })
+    return render(
+        request,
+        "cultivation/tutor_load.html",
+        {
+            "tutor": tutor,
+            "form": form,
+            "load": load,
+            "rows": load["rows"],
+        },
+    )

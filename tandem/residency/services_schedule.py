@@ -80,17 +80,19 @@ class Holds:
 
 def started_blocks(calendar_id: int) -> set[int]:
     """The indexes of the calendar's blocks whose first day is today or earlier."""
-    return set(Block.objects.filter(calendar_id=calendar_id,
-                                    start_date__lte=timezone.localdate())
-               .values_list("index", flat=True))
+    return set(
+        Block.objects.filter(
+            calendar_id=calendar_id, start_date__lte=timezone.localdate()
+        ).values_list("index", flat=True)
+    )
 
 
 def schedule_holds(cohort: Cohort) -> Holds:
     holds = Holds()
     leave: dict[str, set[int]] = defaultdict(set)
     for member_id, index in LeaveRequest.objects.filter(
-            member__cohort=cohort, status=RequestStatus.APPROVED).values_list(
-            "member_id", "block__index"):
+        member__cohort=cohort, status=RequestStatus.APPROVED
+    ).values_list("member_id", "block__index"):
         leave[instancing.member_key(member_id)].add(index)
     holds.leave = dict(leave)
     schedule = PublishedSchedule.objects.filter(cohort=cohort).first()
@@ -103,8 +105,8 @@ def schedule_holds(cohort: Cohort) -> Holds:
             if t < len(row):
                 cells[key][t] = row[t]
     for a_id, b_id, t in SwapRequest.objects.filter(
-            member__cohort=cohort, status=RequestStatus.APPROVED).values_list(
-            "member_id", "other_id", "block__index"):
+        member__cohort=cohort, status=RequestStatus.APPROVED
+    ).values_list("member_id", "other_id", "block__index"):
         for key in (instancing.member_key(a_id), instancing.member_key(b_id)):
             if key in rows and t < len(rows[key]):
                 cells[key][t] = rows[key][t]
@@ -125,10 +127,15 @@ def _hold(instance: dict[str, Any], holds: Holds) -> None:
         fixed.update({t: cell for t, cell in held.items() if cell is not None})
         for t, cell in fixed.items():
             if t in held and cell not in rotations:
-                raise field_error("cohort", _(
-                    "Block %(block)s has started or was swapped and must stay as published, "
-                    "but its department is no longer part of the program: restore the "
-                    "requirement first.") % {"block": t + 1})
+                raise field_error(
+                    "cohort",
+                    _(
+                        "Block %(block)s has started or was swapped and must stay as published, "
+                        "but its department is no longer part of the program: restore the "
+                        "requirement first."
+                    )
+                    % {"block": t + 1},
+                )
         resident["leave"] = sorted(leave)
         resident["fixed"] = {str(t): cell for t, cell in sorted(fixed.items()) if t not in leave}
 
@@ -144,8 +151,7 @@ def _broken_holds(assignments: dict[str, list], holds: Holds) -> list[tuple[str,
     for key, blocks in holds.leave.items():
         row = assignments.get(key)
         for t in sorted(blocks):
-            if row is not None and t < len(row) and row[t] is not None \
-                    and (key, t) not in broken:
+            if row is not None and t < len(row) and row[t] is not None and (key, t) not in broken:
                 broken.append((key, t))
     return broken
 
@@ -174,8 +180,7 @@ def schedule_changes(before: dict[str, list], after: dict[str, list]) -> list[Ce
 def publish_confirmation(proposal: ScheduleProposal, changes: list[CellChange]) -> str:
     """The token a publish must carry: a digest of the proposal and of every cell it changes
     in the schedule in force, so a confirmation given for another diff is refused."""
-    payload = json.dumps([proposal.pk, [[c.resident, c.block, c.before, c.after]
-                                        for c in changes]])
+    payload = json.dumps([proposal.pk, [[c.resident, c.block, c.before, c.after] for c in changes]])
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -185,15 +190,21 @@ def proposal_publish_changes(proposal: ScheduleProposal) -> tuple[list[CellChang
     schedule = PublishedSchedule.objects.filter(cohort_id=proposal.cohort_id).first()
     if schedule is None or not proposal.solution:
         return None
-    changes = schedule_changes(schedule.solution.get("assignments", {}),
-                               proposal.solution.get("assignments", {}))
+    changes = schedule_changes(
+        schedule.solution.get("assignments", {}), proposal.solution.get("assignments", {})
+    )
     return changes, publish_confirmation(proposal, changes)
 
 
 @transaction.atomic
-def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
-                      previous: ScheduleProposal | None = None,
-                      enqueue: bool = True) -> ScheduleProposal:
+def proposal_generate(
+    *,
+    actor: User,
+    cohort: Cohort,
+    time_limit: int = 20,
+    previous: ScheduleProposal | None = None,
+    enqueue: bool = True,
+) -> ScheduleProposal:
     """Build the instance from the database and queue a solve. `previous` carries its pins over
     and asks the solver to change as few cells as possible."""
     if not permissions.can_manage_cohort(actor, cohort):
@@ -208,22 +219,38 @@ def proposal_generate(*, actor: User, cohort: Cohort, time_limit: int = 20,
     try:
         parse_instance(instance)
     except InstanceError as exc:
-        raise field_error("cohort", _("The rules cannot be read: %(problem)s")
-                          % {"problem": exc}) from None
-    proposal = ScheduleProposal(cohort=cohort, previous=previous, instance=instance, pins=pins,
-                                time_limit=time_limit, created_by=actor)
+        raise field_error(
+            "cohort", _("The rules cannot be read: %(problem)s") % {"problem": exc}
+        ) from None
+    proposal = ScheduleProposal(
+        cohort=cohort,
+        previous=previous,
+        instance=instance,
+        pins=pins,
+        time_limit=time_limit,
+        created_by=actor,
+    )
     proposal.full_clean()
     proposal.save()
-    audit_record(actor=actor, action="proposal.generate", target=proposal,
-                 changes={"time_limit": [None, time_limit],
-                          "previous": [None, previous.pk if previous else None]})
+    audit_record(
+        actor=actor,
+        action="proposal.generate",
+        target=proposal,
+        changes={
+            "time_limit": [None, time_limit],
+            "previous": [None, previous.pk if previous else None],
+        },
+    )
     if enqueue:
         _enqueue(proposal)
     return proposal
 
 
-def _solve_in_thread(instance: Any, options_kwargs: dict[str, Any],
-                     on_progress: Callable[[int | None, int | None], None]) -> Any:
+def _solve_in_thread(
+    instance: Any,
+    options_kwargs: dict[str, Any],
+    on_progress: Callable[[int | None, int | None], None],
+) -> Any:
     """Run the solver in a worker thread; write progress from this thread (its DB connection)
     at most once per PROGRESS_INTERVAL."""
     latest: dict[str, int | None] = {"objective": None, "bound": None}
@@ -260,8 +287,10 @@ def _solve_in_thread(instance: Any, options_kwargs: dict[str, Any],
 
 def may_solve_now(proposal: ScheduleProposal) -> bool:
     """Small enough to be solved inside a web request."""
-    return (len(proposal.instance.get("residents", [])) <= SOLVE_NOW_MAX_RESIDENTS
-            and proposal.time_limit <= SOLVE_NOW_MAX_SECONDS)
+    return (
+        len(proposal.instance.get("residents", [])) <= SOLVE_NOW_MAX_RESIDENTS
+        and proposal.time_limit <= SOLVE_NOW_MAX_SECONDS
+    )
 
 
 def proposal_solve_now(*, actor: User, proposal: ScheduleProposal) -> ScheduleProposal:
@@ -272,19 +301,23 @@ def proposal_solve_now(*, actor: User, proposal: ScheduleProposal) -> SchedulePr
     if proposal.status != ProposalStatus.QUEUED:
         raise field_error("status", _("Only a proposal waiting in the queue is solved now."))
     if not may_solve_now(proposal):
-        raise field_error("status", _(
-            "This cohort is too large, or its time limit too long, to be solved here (at most "
-            "%(residents)s residents and %(seconds)s seconds): the background worker solves it.")
-            % {"residents": SOLVE_NOW_MAX_RESIDENTS, "seconds": SOLVE_NOW_MAX_SECONDS})
+        raise field_error(
+            "status",
+            _(
+                "This cohort is too large, or its time limit too long, to be solved here (at most "
+                "%(residents)s residents and %(seconds)s seconds): the background worker solves it."
+            )
+            % {"residents": SOLVE_NOW_MAX_RESIDENTS, "seconds": SOLVE_NOW_MAX_SECONDS},
+        )
     return proposal_solve(proposal_id=proposal.pk, actor=actor)
 
 
 def proposal_solve(*, proposal_id: int, actor: User | None = None) -> ScheduleProposal:
     """The body of the solving task: solve, store the result, ask partners for approval. The
     audit rows name `actor`, or else the person who generated the proposal."""
-    claimed = ScheduleProposal.objects.filter(
-        pk=proposal_id, status=ProposalStatus.QUEUED
-    ).update(status=ProposalStatus.SOLVING, started_at=timezone.now())
+    claimed = ScheduleProposal.objects.filter(pk=proposal_id, status=ProposalStatus.QUEUED).update(
+        status=ProposalStatus.SOLVING, started_at=timezone.now()
+    )
     proposal = ScheduleProposal.objects.select_related("cohort__institution", "previous").get(
         pk=proposal_id
     )
@@ -297,42 +330,70 @@ def proposal_solve(*, proposal_id: int, actor: User | None = None) -> SchedulePr
         prior = (previous or {}).get("assignments")
 
         def write(objective: int | None, bound: int | None) -> None:
-            ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective,
-                                                                   bound=bound)
+            ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective, bound=bound)
 
         # The explanation is asked for here rather than from the solver, to keep its findings.
-        result = _solve_in_thread(instance, {
-            "time_limit": float(proposal.time_limit),
-            "previous": prior,
-            "minimize_changes": prior is not None,
-            "explain_infeasible": False,
-        }, write)
+        result = _solve_in_thread(
+            instance,
+            {
+                "time_limit": float(proposal.time_limit),
+                "previous": prior,
+                "minimize_changes": prior is not None,
+                "explain_infeasible": False,
+            },
+            write,
+        )
         findings: list[Finding] = []
         if result.solution.status == "INFEASIBLE":
             findings = conflict_findings(instance, time_limit=min(10.0, proposal.time_limit))
             findings = findings or [Finding("conflict_unexplained")]
     except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
-        return _finish(proposal, who, ProposalStatus.FAILED,
-                       error=str(exc) or exc.__class__.__name__)
+        return _finish(
+            proposal, who, ProposalStatus.FAILED, error=str(exc) or exc.__class__.__name__
+        )
     solution = result.solution
     data = solution_to_dict(solution)
     if solution.status == "INFEASIBLE":
         data["conflicts"] = [finding.english() for finding in findings]
-        return _finish(proposal, who, ProposalStatus.INFEASIBLE, solution=data,
-                       conflicts=[finding.to_dict() for finding in findings])
+        return _finish(
+            proposal,
+            who,
+            ProposalStatus.INFEASIBLE,
+            solution=data,
+            conflicts=[finding.to_dict() for finding in findings],
+        )
     if solution.assignments is None:
-        return _finish(proposal, who, ProposalStatus.FAILED, solution=data,
-                       error=_("No schedule was found within the time limit; allow more time."))
-    return _finish(proposal, who, ProposalStatus.DONE, solution=data,
-                   objective=solution.objective, bound=solution.bound,
-                   changed=result.changed_assignments)
+        return _finish(
+            proposal,
+            who,
+            ProposalStatus.FAILED,
+            solution=data,
+            error=_("No schedule was found within the time limit; allow more time."),
+        )
+    return _finish(
+        proposal,
+        who,
+        ProposalStatus.DONE,
+        solution=data,
+        objective=solution.objective,
+        bound=solution.bound,
+        changed=result.changed_assignments,
+    )
 
 
 @transaction.atomic
-def _finish(proposal: ScheduleProposal, actor: User, status: str, *,
-            solution: dict | None = None,
-            error: str = "", objective: int | None = None, bound: int | None = None,
-            changed: int | None = None, conflicts: list[dict] | None = None) -> ScheduleProposal:
+def _finish(
+    proposal: ScheduleProposal,
+    actor: User,
+    status: str,
+    *,
+    solution: dict | None = None,
+    error: str = "",
+    objective: int | None = None,
+    bound: int | None = None,
+    changed: int | None = None,
+    conflicts: list[dict] | None = None,
+) -> ScheduleProposal:
     proposal.status = status
     proposal.solution = solution
     proposal.conflict_details = conflicts
@@ -350,20 +411,26 @@ def _finish(proposal: ScheduleProposal, actor: User, status: str, *,
         site_of = {r["id"]: r["site"] for r in proposal.instance["rotations"]}
         partner_codes = {
             site_of[cell]
-            for row in solution["assignments"].values() for cell in row
+            for row in solution["assignments"].values()
+            for cell in row
             if cell is not None and site_of[cell] != home
         }
         for institution in Institution.objects.filter(code__in=partner_codes):
             PartnerApproval.objects.get_or_create(proposal=proposal, institution=institution)
-    audit_record(actor=actor, action=f"proposal.{status}", target=proposal,
-                 changes={"status": [ProposalStatus.SOLVING, status],
-                          "objective": [None, objective]}, reason=error)
+    audit_record(
+        actor=actor,
+        action=f"proposal.{status}",
+        target=proposal,
+        changes={"status": [ProposalStatus.SOLVING, status], "objective": [None, objective]},
+        reason=error,
+    )
     return proposal
 
 
 @transaction.atomic
-def proposal_pin(*, actor: User, proposal: ScheduleProposal, resident: str, block: int,
-                 department: str = "") -> ScheduleProposal:
+def proposal_pin(
+    *, actor: User, proposal: ScheduleProposal, resident: str, block: int, department: str = ""
+) -> ScheduleProposal:
     """Fix (or, with an empty department, release) one cell for the next solve."""
     if not permissions.can_edit_proposal(actor, proposal):
         raise PermissionDenied(_("Only the training office pins cells of an open proposal."))
@@ -384,8 +451,12 @@ def proposal_pin(*, actor: User, proposal: ScheduleProposal, resident: str, bloc
         pins = {key: value for key, value in pins.items() if value}
     proposal.pins = pins
     proposal.save(update_fields=["pins"])
-    audit_record(actor=actor, action="proposal.pin", target=proposal,
-                 changes={f"{resident} / {int(block) + 1}": [before, department or None]})
+    audit_record(
+        actor=actor,
+        action="proposal.pin",
+        target=proposal,
+        changes={f"{resident} / {int(block) + 1}": [before, department or None]},
+    )
     return proposal
 
 
@@ -399,7 +470,8 @@ def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProp
     from tandem.core import tenancy
 
     approvals = PartnerApproval.objects.select_for_update().filter(
-        proposal=proposal, institution_id__in=tenancy.coordinated_institution_ids(actor),
+        proposal=proposal,
+        institution_id__in=tenancy.coordinated_institution_ids(actor),
         approved_at__isnull=True,
     )
     names = []
@@ -410,8 +482,12 @@ def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProp
         names.append(str(approval.institution))
     if not names:
         raise field_error("status", _("Your hospital has approved this proposal already."))
-    audit_record(actor=actor, action="proposal.approve", target=proposal,
-                 changes={"approved for": [None, names]})
+    audit_record(
+        actor=actor,
+        action="proposal.approve",
+        target=proposal,
+        changes={"approved for": [None, names]},
+    )
     return proposal
 
 
@@ -426,19 +502,25 @@ def _check(instance_data: dict, assignments: dict[str, list]) -> tuple[list[Find
     return report.findings, report.objective
 
 
-def _broken_rules(field: str, message: Any, findings: list[Finding], instance: dict,
-                  calendar_id: int, limit: int) -> ValidationError:
+def _broken_rules(
+    field: str, message: Any, findings: list[Finding], instance: dict, calendar_id: int, limit: int
+) -> ValidationError:
     """One message per broken rule (the first `limit`), in the reader's language."""
     names = rule_text.names_for(instance, calendar_id=calendar_id)
-    return ValidationError({field: [
-        message % {"problem": rule_text.finding_text(finding, names)}
-        for finding in findings[:limit]
-    ]})
+    return ValidationError(
+        {
+            field: [
+                message % {"problem": rule_text.finding_text(finding, names)}
+                for finding in findings[:limit]
+            ]
+        }
+    )
 
 
 @transaction.atomic
-def proposal_publish(*, actor: User, proposal: ScheduleProposal,
-                     confirm: str = "") -> PublishedSchedule:
+def proposal_publish(
+    *, actor: User, proposal: ScheduleProposal, confirm: str = ""
+) -> PublishedSchedule:
     """Publish a proposal. When it replaces a published schedule, `confirm` must be the token
     of `proposal_publish_changes` for the current difference, and the proposal must keep every
     held cell (blocks that have started, approved leave and swaps)."""
@@ -448,12 +530,19 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal,
     if proposal.status != ProposalStatus.DONE or not proposal.solution:
         raise field_error("status", _("Only a finished proposal can be published."))
     if not permissions.all_partners_approved(proposal):
-        raise field_error("status", _("Every partner hospital must approve the residents sent "
-                                      "to it first."))
+        raise field_error(
+            "status", _("Every partner hospital must approve the residents sent to it first.")
+        )
     problems, _objective = _check(proposal.instance, proposal.solution["assignments"])
     if problems:
-        raise _broken_rules("status", _("The schedule breaks a rule: %(problem)s"), problems,
-                            proposal.instance, proposal.cohort.calendar_id, limit=5)
+        raise _broken_rules(
+            "status",
+            _("The schedule breaks a rule: %(problem)s"),
+            problems,
+            proposal.instance,
+            proposal.cohort.calendar_id,
+            limit=5,
+        )
     cohort = proposal.cohort
     schedule = PublishedSchedule.objects.select_for_update().filter(cohort=cohort).first()
     changes: list[CellChange] = []
@@ -461,21 +550,34 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal,
         broken = _broken_holds(proposal.solution["assignments"], schedule_holds(cohort))
         if broken:
             _departments, members = selectors.labels_for(proposal.instance)
-            raise field_error("status", _(
-                "This proposal changes cells that must stay as published (blocks that have "
-                "started, approved leave and swaps): %(cells)s. Generate a new proposal.")
-                % {"cells": ", ".join(
-                    _("%(resident)s in block %(block)s")
-                    % {"resident": members.get(key, key), "block": t + 1}
-                    for key, t in broken[:5])})
-        changes = schedule_changes(schedule.solution.get("assignments", {}),
-                                   proposal.solution["assignments"])
+            raise field_error(
+                "status",
+                _(
+                    "This proposal changes cells that must stay as published (blocks that have "
+                    "started, approved leave and swaps): %(cells)s. Generate a new proposal."
+                )
+                % {
+                    "cells": ", ".join(
+                        _("%(resident)s in block %(block)s")
+                        % {"resident": members.get(key, key), "block": t + 1}
+                        for key, t in broken[:5]
+                    )
+                },
+            )
+        changes = schedule_changes(
+            schedule.solution.get("assignments", {}), proposal.solution["assignments"]
+        )
         if confirm != publish_confirmation(proposal, changes):
-            raise field_error("confirm", _(
-                "The published schedule would change: review the changed cells and confirm "
-                "them (the confirmation is missing or was given for other changes)."))
+            raise field_error(
+                "confirm",
+                _(
+                    "The published schedule would change: review the changed cells and confirm "
+                    "them (the confirmation is missing or was given for other changes)."
+                ),
+            )
     ScheduleProposal.objects.filter(cohort=cohort, status=ProposalStatus.PUBLISHED).update(
-        status=ProposalStatus.DONE)
+        status=ProposalStatus.DONE
+    )
     if schedule is None:
         schedule = PublishedSchedule(cohort=cohort)
     schedule.proposal = proposal
@@ -488,16 +590,27 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal,
     schedule.assignments.all().delete()
     blocks = {b.index: b for b in Block.objects.filter(calendar_id=cohort.calendar_id)}
     members = {m.key: m for m in cohort.members.all()}
-    Assignment.objects.bulk_create([
-        Assignment(schedule=schedule, member=members[key], block=blocks[t],
-                   department_id=int(cell[1:]) if cell else None)
-        for key, row in proposal.solution["assignments"].items() if key in members
-        for t, cell in enumerate(row)
-    ])
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                schedule=schedule,
+                member=members[key],
+                block=blocks[t],
+                department_id=int(cell[1:]) if cell else None,
+            )
+            for key, row in proposal.solution["assignments"].items()
+            if key in members
+            for t, cell in enumerate(row)
+        ]
+    )
     proposal.status = ProposalStatus.PUBLISHED
     proposal.save(update_fields=["status"])
-    audit_record(actor=actor, action="schedule.publish", target=schedule,
-                 changes={"proposal": [None, proposal.pk]})
+    audit_record(
+        actor=actor,
+        action="schedule.publish",
+        target=schedule,
+        changes={"proposal": [None, proposal.pk]},
+    )
     audit_record(actor=actor, action="proposal.publish", target=proposal)
     return schedule
 
@@ -506,15 +619,17 @@ def proposal_publish(*, actor: User, proposal: ScheduleProposal,
 
 
 def _schedule_of(member: CohortMember) -> PublishedSchedule:
-    schedule = PublishedSchedule.objects.select_for_update().filter(
-        cohort_id=member.cohort_id).first()
+    schedule = (
+        PublishedSchedule.objects.select_for_update().filter(cohort_id=member.cohort_id).first()
+    )
     if schedule is None:
         raise field_error("block", _("There is no published schedule yet."))
     return schedule
 
 
-def _leave_change(schedule: PublishedSchedule, member: CohortMember,
-                  block: int) -> tuple[dict, dict[str, list], list[Finding]]:
+def _leave_change(
+    schedule: PublishedSchedule, member: CohortMember, block: int
+) -> tuple[dict, dict[str, list], list[Finding]]:
     instance = dict(schedule.instance)
     instance["residents"] = [
         {**r, "leave": sorted(set(r["leave"]) | {block})} if r["id"] == member.key else r
@@ -526,8 +641,9 @@ def _leave_change(schedule: PublishedSchedule, member: CohortMember,
     return instance, rows, problems
 
 
-def _swap_change(schedule: PublishedSchedule, a: CohortMember, b: CohortMember,
-                 block: int) -> tuple[dict[str, list], list[Finding]]:
+def _swap_change(
+    schedule: PublishedSchedule, a: CohortMember, b: CohortMember, block: int
+) -> tuple[dict[str, list], list[Finding]]:
     rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
     rows[a.key][block], rows[b.key][block] = rows[b.key][block], rows[a.key][block]
     problems, _objective = _check(schedule.instance, rows)
@@ -536,24 +652,43 @@ def _swap_change(schedule: PublishedSchedule, a: CohortMember, b: CohortMember,
 
 def _refuse_if(problems: list[Finding], schedule: PublishedSchedule, instance: dict) -> None:
     if problems:
-        raise _broken_rules("block", _("This change would break a rule: %(problem)s"), problems,
-                            instance, schedule.cohort.calendar_id, limit=3)
+        raise _broken_rules(
+            "block",
+            _("This change would break a rule: %(problem)s"),
+            problems,
+            instance,
+            schedule.cohort.calendar_id,
+            limit=3,
+        )
 
 
-def _apply(schedule: PublishedSchedule, instance: dict, rows: dict[str, list],
-           cells: list[tuple[CohortMember, int]]) -> None:
+def _apply(
+    schedule: PublishedSchedule,
+    instance: dict,
+    rows: dict[str, list],
+    cells: list[tuple[CohortMember, int]],
+) -> None:
     _problems, objective = _check(instance, rows)
     schedule.instance = instance
-    schedule.solution = {**schedule.solution, "assignments": rows, "objective": objective,
-                         "status": "FEASIBLE", "bound": schedule.solution.get("bound")}
-    if schedule.solution["bound"] is not None and objective is not None and \
-            schedule.solution["bound"] < objective:
+    schedule.solution = {
+        **schedule.solution,
+        "assignments": rows,
+        "objective": objective,
+        "status": "FEASIBLE",
+        "bound": schedule.solution.get("bound"),
+    }
+    if (
+        schedule.solution["bound"] is not None
+        and objective is not None
+        and schedule.solution["bound"] < objective
+    ):
         schedule.solution["bound"] = objective
     schedule.save()
     for member, t in cells:
         cell = rows[member.key][t]
         Assignment.objects.filter(schedule=schedule, member=member, block__index=t).update(
-            department_id=int(cell[1:]) if cell else None)
+            department_id=int(cell[1:]) if cell else None
+        )
 
 
 def _block_of(member: CohortMember, index: int) -> Block:
@@ -567,15 +702,21 @@ def _refuse_if_past(block: Block) -> None:
     """A block that has ended is part of the record: no leave or swap is asked or approved
     for it."""
     if block.end_date < timezone.localdate():
-        raise field_error("block", _(
-            "Block %(block)s ended on %(date)s: leave and swaps are for blocks that have not "
-            "ended yet.") % {"block": block.index + 1,
-                             "date": formats.date_format(block.end_date, "SHORT_DATE_FORMAT")})
+        raise field_error(
+            "block",
+            _(
+                "Block %(block)s ended on %(date)s: leave and swaps are for blocks that have not "
+                "ended yet."
+            )
+            % {
+                "block": block.index + 1,
+                "date": formats.date_format(block.end_date, "SHORT_DATE_FORMAT"),
+            },
+        )
 
 
 @transaction.atomic
-def leave_request(*, actor: User, member: CohortMember, block: int,
-                  reason: str) -> LeaveRequest:
+def leave_request(*, actor: User, member: CohortMember, block: int, reason: str) -> LeaveRequest:
     if not permissions.can_request_change(actor, member):
         raise PermissionDenied(_("Residents ask for leave on their own schedule."))
     if not (reason or "").strip():
@@ -588,14 +729,20 @@ def leave_request(*, actor: User, member: CohortMember, block: int,
     request_obj = LeaveRequest(member=member, block=block_obj, reason=reason.strip())
     request_obj.full_clean()
     request_obj.save()
-    audit_record(actor=actor, action="leave.request", target=request_obj,
-                 changes={"block": [None, block + 1]}, reason=request_obj.reason)
+    audit_record(
+        actor=actor,
+        action="leave.request",
+        target=request_obj,
+        changes={"block": [None, block + 1]},
+        reason=request_obj.reason,
+    )
     return request_obj
 
 
 @transaction.atomic
-def swap_request(*, actor: User, member: CohortMember, other: CohortMember, block: int,
-                 reason: str = "") -> SwapRequest:
+def swap_request(
+    *, actor: User, member: CohortMember, other: CohortMember, block: int, reason: str = ""
+) -> SwapRequest:
     if not permissions.can_request_change(actor, member):
         raise PermissionDenied(_("Residents ask for swaps on their own schedule."))
     if other.cohort_id != member.cohort_id or other.pk == member.pk:
@@ -605,35 +752,48 @@ def swap_request(*, actor: User, member: CohortMember, other: CohortMember, bloc
     _refuse_if_past(block_obj)
     _rows, problems = _swap_change(schedule, member, other, block)
     _refuse_if(problems, schedule, schedule.instance)
-    request_obj = SwapRequest(member=member, other=other, block=block_obj,
-                              reason=(reason or "").strip())
+    request_obj = SwapRequest(
+        member=member, other=other, block=block_obj, reason=(reason or "").strip()
+    )
     request_obj.full_clean()
     request_obj.save()
-    audit_record(actor=actor, action="swap.request", target=request_obj,
-                 changes={"block": [None, block + 1], "with": [None, str(other)]})
+    audit_record(
+        actor=actor,
+        action="swap.request",
+        target=request_obj,
+        changes={"block": [None, block + 1], "with": [None, str(other)]},
+    )
     # The other resident is asked: nothing is decided for them until they answer.
-    notification_send(users=[other.resident_id], kind=NotificationKind.SWAP_ASKED,
-                      params={"requester": str(member.resident), "block": block + 1},
-                      url=reverse("residency:my_schedule"))
+    notification_send(
+        users=[other.resident_id],
+        kind=NotificationKind.SWAP_ASKED,
+        params={"requester": str(member.resident), "block": block + 1},
+        url=reverse("residency:my_schedule"),
+    )
     return request_obj
 
 
 @transaction.atomic
-def swap_consent(*, actor: User, request_obj: SwapRequest, accept: bool,
-                 note: str = "") -> SwapRequest:
+def swap_consent(
+    *, actor: User, request_obj: SwapRequest, accept: bool, note: str = ""
+) -> SwapRequest:
     """The other resident agrees to a swap (the training office decides next) or declines it
     (which ends the request)."""
     if not permissions.can_consent_swap(actor, request_obj):
         raise PermissionDenied(_("Only the resident asked to swap answers this request."))
-    request_obj = SwapRequest.objects.select_for_update().select_related(
-        "member__cohort", "other", "block").get(pk=request_obj.pk)
+    request_obj = (
+        SwapRequest.objects.select_for_update()
+        .select_related("member__cohort", "other", "block")
+        .get(pk=request_obj.pk)
+    )
     if request_obj.status != RequestStatus.PENDING or request_obj.consent != SwapConsent.ASKED:
         raise field_error("consent", _("This swap has been answered already."))
     if accept:
         _refuse_if_past(request_obj.block)
         schedule = _schedule_of(request_obj.member)
-        _rows, problems = _swap_change(schedule, request_obj.member, request_obj.other,
-                                       request_obj.block.index)
+        _rows, problems = _swap_change(
+            schedule, request_obj.member, request_obj.other, request_obj.block.index
+        )
         _refuse_if(problems, schedule, schedule.instance)
     request_obj.consent = SwapConsent.ACCEPTED if accept else SwapConsent.DECLINED
     request_obj.consent_at = timezone.now()
@@ -643,11 +803,13 @@ def swap_consent(*, actor: User, request_obj: SwapRequest, accept: bool,
     request_obj.full_clean()
     request_obj.save()
     if accept:
-        audit_record(actor=actor, action="swap.accept", target=request_obj,
-                     reason=request_obj.consent_note)
+        audit_record(
+            actor=actor, action="swap.accept", target=request_obj, reason=request_obj.consent_note
+        )
     else:
-        audit_record(actor=actor, action="swap.decline", target=request_obj,
-                     reason=request_obj.consent_note)
+        audit_record(
+            actor=actor, action="swap.decline", target=request_obj, reason=request_obj.consent_note
+        )
     return request_obj
 
 
@@ -663,8 +825,9 @@ def _decide(actor: User, request_obj: Any, approve: bool, note: str) -> None:
 
 
 @transaction.atomic
-def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
-                 note: str = "") -> LeaveRequest:
+def leave_decide(
+    *, actor: User, request_obj: LeaveRequest, approve: bool, note: str = ""
+) -> LeaveRequest:
     _decide(actor, request_obj, approve, note)
     if approve:
         _refuse_if_past(request_obj.block)
@@ -673,23 +836,37 @@ def leave_decide(*, actor: User, request_obj: LeaveRequest, approve: bool,
         instance, rows, problems = _leave_change(schedule, member, request_obj.block.index)
         _refuse_if(problems, schedule, instance)
         _apply(schedule, instance, rows, [(member, request_obj.block.index)])
-        audit_record(actor=actor, action="schedule.leave", target=schedule,
-                     changes={f"{member} / {request_obj.block.index + 1}": ["", _("leave")]})
+        audit_record(
+            actor=actor,
+            action="schedule.leave",
+            target=schedule,
+            changes={f"{member} / {request_obj.block.index + 1}": ["", _("leave")]},
+        )
     request_obj.save()
-    audit_record(actor=actor, action=f"leave.{request_obj.status}", target=request_obj,
-                 reason=request_obj.decision_note)
+    audit_record(
+        actor=actor,
+        action=f"leave.{request_obj.status}",
+        target=request_obj,
+        reason=request_obj.decision_note,
+    )
     return request_obj
 
 
 @transaction.atomic
-def swap_decide(*, actor: User, request_obj: SwapRequest, approve: bool,
-                note: str = "") -> SwapRequest:
-    if approve and request_obj.consent != SwapConsent.ACCEPTED \
-            and request_obj.status == RequestStatus.PENDING \
-            and permissions.can_manage_cohort(actor, request_obj.member.cohort):
-        raise field_error("status", _(
-            "%(name)s has not agreed to this swap yet: it is approved only after they "
-            "accept it.") % {"name": request_obj.other.resident})
+def swap_decide(
+    *, actor: User, request_obj: SwapRequest, approve: bool, note: str = ""
+) -> SwapRequest:
+    if (
+        approve
+        and request_obj.consent != SwapConsent.ACCEPTED
+        and request_obj.status == RequestStatus.PENDING
+        and permissions.can_manage_cohort(actor, request_obj.member.cohort)
+    ):
+        raise field_error(
+            "status",
+            _("%(name)s has not agreed to this swap yet: it is approved only after they accept it.")
+            % {"name": request_obj.other.resident},
+        )
     _decide(actor, request_obj, approve, note)
     if approve:
         _refuse_if_past(request_obj.block)
@@ -698,11 +875,19 @@ def swap_decide(*, actor: User, request_obj: SwapRequest, approve: bool,
         rows, problems = _swap_change(schedule, a, b, t)
         _refuse_if(problems, schedule, schedule.instance)
         _apply(schedule, schedule.instance, rows, [(a, t), (b, t)])
-        audit_record(actor=actor, action="schedule.swap", target=schedule,
-                     changes={f"{a} ⇄ {b} / {t + 1}": [None, "swapped"]})
+        audit_record(
+            actor=actor,
+            action="schedule.swap",
+            target=schedule,
+            changes={f"{a} ⇄ {b} / {t + 1}": [None, "swapped"]},
+        )
     request_obj.save()
-    audit_record(actor=actor, action=f"swap.{request_obj.status}", target=request_obj,
-                 reason=request_obj.decision_note)
+    audit_record(
+        actor=actor,
+        action=f"swap.{request_obj.status}",
+        target=request_obj,
+        reason=request_obj.decision_note,
+    )
     return request_obj
 
 

@@ -34,21 +34,31 @@ from tandem.meetings.recurrence import (
 from tandem.meetings.services import series_validate
 
 EDITABLE_FIELDS = (
-    "title", "description", "mode", "location", "online_url", "duration_minutes",
-    "start_time", "time_zone", "until",
+    "title",
+    "description",
+    "mode",
+    "location",
+    "online_url",
+    "duration_minutes",
+    "start_time",
+    "time_zone",
+    "until",
 )
 # The fields of a meeting a change of the series may rewrite.
 RESCHEDULED_FIELDS = (
-    "starts_at", "ends_at", "status", "cancel_reason", "cancelled_with_series", "sequence",
+    "starts_at",
+    "ends_at",
+    "status",
+    "cancel_reason",
+    "cancelled_with_series",
+    "sequence",
     *MEETING_DETAILS,
 )
 
 
 def _locked(series: MeetingSeries) -> MeetingSeries:
     return (
-        MeetingSeries.objects.select_for_update()
-        .prefetch_related("participants")
-        .get(pk=series.pk)
+        MeetingSeries.objects.select_for_update().prefetch_related("participants").get(pk=series.pk)
     )
 
 
@@ -66,7 +76,9 @@ def _next_sequence(series: MeetingSeries, meetings: Iterable[Meeting]) -> int:
 def _notify(users: Iterable[int], kind: str, series: MeetingSeries, **params: Any) -> None:
     """One notification per person, in their language, with a link to the series."""
     notification_send(
-        users=users, kind=kind, params={"series": series.title, **params},
+        users=users,
+        kind=kind,
+        params={"series": series.title, **params},
         url=reverse("meetings:series_detail", args=[series.pk]),
     )
 
@@ -76,18 +88,26 @@ def _everyone_but(series: MeetingSeries, actor: User) -> list[int]:
     return sorted(people - {actor.pk})
 
 
-def _reschedule(series: MeetingSeries, by_day: dict[datetime.date, Meeting],
-                now: datetime.datetime, reason: str) -> dict[str, list[str]]:
+def _reschedule(
+    series: MeetingSeries, by_day: dict[datetime.date, Meeting], now: datetime.datetime, reason: str
+) -> dict[str, list[str]]:
     """Bring the meetings still ahead in line with the series; never touch one that began."""
     details = meeting_details(series)
     changed: list[Meeting] = []
-    summary: dict[str, list[str]] = {"rescheduled": [], "cancelled": [], "restored": [],
-                                     "added": []}
+    summary: dict[str, list[str]] = {
+        "rescheduled": [],
+        "cancelled": [],
+        "restored": [],
+        "added": [],
+    }
     for day, meeting in sorted(by_day.items()):
         if meeting.starts_at <= now:
             continue
-        restoring = (meeting.status == MeetingStatus.CANCELLED
-                     and meeting.cancelled_with_series and day <= series.until)
+        restoring = (
+            meeting.status == MeetingStatus.CANCELLED
+            and meeting.cancelled_with_series
+            and day <= series.until
+        )
         if meeting.status == MeetingStatus.SCHEDULED and day > series.until:
             meeting.status = MeetingStatus.CANCELLED
             meeting.cancelled_with_series = True
@@ -111,14 +131,18 @@ def _reschedule(series: MeetingSeries, by_day: dict[datetime.date, Meeting],
         changed.append(meeting)
     Meeting.objects.bulk_update(changed, RESCHEDULED_FIELDS)
     new = []
-    for day in occurrence_dates(first_date=series.first_date,
-                                interval_weeks=series.interval_weeks, until=series.until):
+    for day in occurrence_dates(
+        first_date=series.first_date, interval_weeks=series.interval_weeks, until=series.until
+    ):
         if day in by_day:
             continue
         start, end = series_occurrence(series, day)
         if start > now:
-            new.append(Meeting(series=series, starts_at=start, ends_at=end,
-                               sequence=series.sequence, **details))
+            new.append(
+                Meeting(
+                    series=series, starts_at=start, ends_at=end, sequence=series.sequence, **details
+                )
+            )
             summary["added"].append(day.isoformat())
     Meeting.objects.bulk_create(new)
     return {key: value for key, value in summary.items() if value}
@@ -154,17 +178,24 @@ def series_update(
     meetings = list(Meeting.objects.select_for_update().filter(series=series))
     by_day = {slot_date(m, series): m for m in meetings}
     values: dict[str, Any] = {
-        "title": title, "description": description, "mode": mode, "location": location,
-        "online_url": online_url, "duration_minutes": duration_minutes,
-        "start_time": start_time, "time_zone": time_zone, "until": until,
+        "title": title,
+        "description": description,
+        "mode": mode,
+        "location": location,
+        "online_url": online_url,
+        "duration_minutes": duration_minutes,
+        "start_time": start_time,
+        "time_zone": time_zone,
+        "until": until,
     }
     for field, value in values.items():
         if value is not None:
             setattr(series, field, value.strip() if isinstance(value, str) else value)
     extra: dict[str, list[str]] = {}
     if series.until and series.until < old_until and series.until < today:
-        extra["until"] = [_("The end date cannot move before today: meetings that took "
-                            "place stay as they were.")]
+        extra["until"] = [
+            _("The end date cannot move before today: meetings that took place stay as they were.")
+        ]
     series_validate(series, extra)
     changes = diff(before, _state(series))
     if not changes:
@@ -176,8 +207,9 @@ def series_update(
     summary = _reschedule(series, by_day, now, reason)
     if summary:
         changes["meetings"] = [None, summary]
-    audit_record(actor=actor, action="meeting_series.update", target=series, changes=changes,
-                 reason=reason)
+    audit_record(
+        actor=actor, action="meeting_series.update", target=series, changes=changes, reason=reason
+    )
     _notify(_everyone_but(series, actor), "series_changed", series)
     return series
 
@@ -219,14 +251,21 @@ def series_end(
             meeting.cancel_reason = series.end_reason
             meeting.sequence = series.sequence
             cancelled.append(meeting)
-    Meeting.objects.bulk_update(cancelled, ["status", "cancelled_with_series", "cancel_reason",
-                                            "sequence"])
+    Meeting.objects.bulk_update(
+        cancelled, ["status", "cancelled_with_series", "cancel_reason", "sequence"]
+    )
     changes = diff(before, {"until": series.until.isoformat(), "ended_at": now.isoformat()})
     changes["cancelled_meetings"] = [
-        None, sorted(slot_date(m, series).isoformat() for m in cancelled)
+        None,
+        sorted(slot_date(m, series).isoformat() for m in cancelled),
     ]
-    audit_record(actor=actor, action="meeting_series.end", target=series, changes=changes,
-                 reason=series.end_reason)
+    audit_record(
+        actor=actor,
+        action="meeting_series.end",
+        target=series,
+        changes=changes,
+        reason=series.end_reason,
+    )
     _notify(_everyone_but(series, actor), "series_ended", series, after=after.isoformat())
     return series
 
@@ -254,10 +293,13 @@ def participant_remove(
     participant.removed_at = timezone.now()
     participant.full_clean()
     participant.save(update_fields=["removed_at"])
-    audit_record(actor=actor, action="meeting_series.remove", target=series,
-                 changes={"participant": [f"{person} ({participant.role})", None]},
-                 reason=(reason or "").strip())
+    audit_record(
+        actor=actor,
+        action="meeting_series.remove",
+        target=series,
+        changes={"participant": [f"{person} ({participant.role})", None]},
+        reason=(reason or "").strip(),
+    )
     if person.pk != actor.pk:
         _notify([person.pk], "participant_removed", series)
     return participant
-
