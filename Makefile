@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT  # the server, the task worker and the e-mail links (SITE_URL) use the same port
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo migrate test lint clean-db messages openapi
+.PHONY: install demo serve bench migrate test lint clean-db messages openapi
 
 install: $(STAMP)
 
@@ -36,12 +36,35 @@ demo: migrate
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# The domain code that mypy checks: services, selectors and permissions of every app.
-TYPED := $(wildcard tandem/*/services.py tandem/*/selectors.py tandem/*/permissions.py) \
-	tandem/core/tenancy.py tandem/core/audit.py tandem/core/lookups.py
+# The domain code that mypy checks: services (split ones too, `services_<topic>.py`, decision
+# 074), selectors and permissions of every app, and the core modules they build on.
+TYPED := $(wildcard tandem/*/services.py tandem/*/services_*.py tandem/*/selectors.py \
+	tandem/*/permissions.py) tandem/core/tenancy.py tandem/core/audit.py tandem/core/lookups.py
+
+# The rotation solver library, tooling and tests included (decision 078).
+TYPED += tandem/residency/scheduling
+
+# Production on one machine: gunicorn and the task worker on the configured database
+# (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS… from the environment, see .env.example), with
+# persistent, health-checked connections and compressed, far-future-cached static files
+# (whitenoise's manifest storage). WEB_CONCURRENCY sets the worker processes.
+SERVE_ENV := DEBUG=$${DEBUG:-false} DATABASE_CONN_MAX_AGE=$${DATABASE_CONN_MAX_AGE:-60}
+
+serve: migrate
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Tandem (gunicorn) is starting on http://0.0.0.0:$(PORT)/ with a task worker; Ctrl-C stops both."
+	@$(SERVE_ENV) $(BIN)/python manage.py db_worker --queue-name '*' --no-reload -v0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(SERVE_ENV) $(BIN)/python -m gunicorn config.wsgi --bind 0.0.0.0:$(PORT) \
+	    --workers $${WEB_CONCURRENCY:-$$(( $$(nproc) * 2 + 1 ))} --timeout 60 --access-logfile -
+
+# The load benchmark (docs/benchmarks.md): PostgreSQL in DATABASE_URL, 20 people, 2 minutes.
+bench: install
+	$(BIN)/python benchmarks/load.py $(BENCH_ARGS)
 
 test: install
 	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 	$(BIN)/python -m mypy $(TYPED)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
@@ -49,7 +72,7 @@ test: install
 lint: install
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
-	$(BIN)/python -m mypy $(TYPED) tandem/residency/scheduling
+	$(BIN)/python -m mypy $(TYPED)
 
 APPS_WITH_CATALOGUES := $(notdir $(patsubst %/locale,%,$(wildcard tandem/*/locale)))
 

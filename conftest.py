@@ -46,4 +46,4 @@ def client_for(cast):
     return make
 
 
-pytest_plugins = ["tandem.core.tests.browser"]
+pytest_plugins = ["tandem.core.tests.browser", "tandem.imports.tests.worker"]

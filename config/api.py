@@ -7,6 +7,7 @@ from tandem.bookings.api import router as bookings_router
 from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.funds.api import router as funds_router
+from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
@@ -35,3 +36,4 @@ api.add_router("/publications/", publications_router)
 api.add_router("/bookings/", bookings_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/alerts/", alerts_router)
+api.add_router("/imports/", imports_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tandem.bookings",
     "tandem.meetings",
     "tandem.alerts",
+    "tandem.imports",
     "tandem.portal",
 ]
 
@@ -111,6 +112,11 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it (a restarted database
+        # or a dropped connection costs one retry, never a 500).
+        conn_health_checks=env_bool(
+            "DATABASE_CONN_HEALTH_CHECKS", env_int("DATABASE_CONN_MAX_AGE", 0) > 0
+        ),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -170,6 +176,9 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
+# An import file larger than this is checked and saved by a background task with a progress
+# page; a smaller one while the person waits (docs/benchmarks.md, decision 080).
+IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 8 * 1024)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

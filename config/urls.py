@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from config.api import api
 from tandem.core import views as core_views
 from tandem.core.api import not_found as api_not_found
+from tandem.portal import views_feed as portal_views_feed
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -22,6 +23,9 @@ urlpatterns = [
     path("bookings/", include("tandem.bookings.urls")),
     path("meetings/", include("tandem.meetings.urls")),
     path("alerts/", include("tandem.alerts.urls")),
+    # A person's one calendar feed (decision 079).
+    path("calendar/<str:token>.ics", portal_views_feed.calendar_feed, name="calendar_feed"),
+    path("imports/", include("tandem.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.

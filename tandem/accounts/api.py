@@ -7,14 +7,18 @@ from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from tandem.accounts import permissions, selectors, services
+from tandem.accounts import permissions, selectors, services, services_import
+from tandem.accounts.api_feed import router as feed_router
 from tandem.accounts.importing import ImportRejected
-from tandem.core import tenancy
 from tandem.core.api import ERRORS, ErrorOut, Pagination, validation_error_body
 from tandem.core.errors import field_error
-from tandem.institutions.models import Institution, Unit
+from tandem.core.lookups import visible_or_none
+from tandem.imports.rules import runs_in_background
+from tandem.imports.schemas import ImportJobStartedOut, job_started
+from tandem.institutions.selectors import institution_in_reach_or_none, unit_list_of
 
 router = Router(tags=["accounts"])
+router.add_router("", feed_router)
 
 
 class MeOut(Schema):
@@ -187,24 +191,20 @@ class ImportSummaryOut(Schema):
     roles_added: list[str]
 
 
-def _institution_for(user: Any, institution_id: int | None, field: str = "institution_id") -> Any:
-    """The institution named in a request: 404 when out of the user's reach."""
+def _institution_for(user: Any, institution_id: int | None) -> Any:
+    """The institution named in a request: 404 when missing or out of the user's reach alike."""
     if institution_id is None:
         return None
-    if not tenancy.is_consortium_admin(user) and (
-        institution_id not in tenancy.reach_institution_ids(user)
-    ):
-        raise Http404
-    institution = Institution.objects.filter(pk=institution_id).first()
+    institution = institution_in_reach_or_none(user, institution_id)
     if institution is None:
-        raise field_error(field, _("No such institution."))
+        raise Http404
     return institution
 
 
-def _unit_for(institution: Any, unit_id: int | None) -> Any:
+def _unit_for(user: Any, institution: Any, unit_id: int | None) -> Any:
     if unit_id is None:
         return None
-    unit = Unit.objects.filter(pk=unit_id, institution=institution).first()
+    unit = visible_or_none(unit_list_of(user, institution), unit_id)
     if unit is None:
         raise field_error("unit_id", _("This unit does not belong to the chosen institution."))
     return unit
@@ -277,7 +277,7 @@ def person_invite(request: HttpRequest, payload: InviteIn) -> tuple[int, dict]:
         full_name=payload.full_name,
         institution=institution,
         role=payload.role,
-        unit=_unit_for(institution, payload.unit_id),
+        unit=_unit_for(request.user, institution, payload.unit_id),
         language=payload.language,
     )
     person = selectors.person_list_visible_to(request.user).filter(pk=person.pk).first() or person
@@ -301,7 +301,7 @@ def membership_add(
         user=person,
         role=payload.role,
         institution=institution,
-        unit=_unit_for(institution, payload.unit_id),
+        unit=_unit_for(request.user, institution, payload.unit_id),
         reason=payload.reason,
     )
     return Status(201, membership)
@@ -355,6 +355,7 @@ def tutor_profile_update(request: HttpRequest, person_id: int, payload: TutorPro
     "/people/import",
     response={
         201: ImportSummaryOut,
+        202: ImportJobStartedOut,
         400: ImportErrorOut,
         401: ErrorOut,
         403: ErrorOut,
@@ -366,14 +367,27 @@ def people_import(
     request: HttpRequest,
     institution_id: int,
     file: UploadedFile | None = File(None),  # noqa: B008
+    background: bool = False,
 ) -> tuple[int, dict]:
     """Upload an .xlsx or .csv file (multipart field `file`). Any bad row: 400 with every
-    error by row and column, nothing saved. Otherwise 201 with who was invited."""
+    error by row and column, nothing saved. Otherwise 201 with who was invited.
+
+    A file above the background size (or any file with `background=true`) is queued instead:
+    202 with the job's URLs; `GET /api/v1/imports/{id}` then tells its progress, errors and
+    result."""
     institution = _institution_for(request.user, institution_id)
     if not permissions.can_manage_people_at(request.user, institution.pk):
         raise PermissionDenied(_("Only a coordinator of that institution can import people."))
     if file is None:
         raise field_error("file", _("Upload an .xlsx or a .csv file."))
+    if runs_in_background(file.size or 0, asked=background):
+        job = services_import.people_import_job_start(
+            actor=request.user,
+            institution=institution,
+            file_name=file.name or "",
+            content=services_import.read_upload(file),
+        )
+        return Status(202, job_started(job))
     try:
         summary = services.people_import(actor=request.user, institution=institution, file=file)
     except ImportRejected as exc:

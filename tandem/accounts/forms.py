@@ -7,12 +7,18 @@ from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.models import (
     MAX_ANNUAL_QUOTA,
+    FeedScope,
     Role,
     SupervisorQualification,
     TraineeKind,
     User,
 )
 from tandem.institutions.models import Institution, Unit
+from tandem.institutions.selectors import (
+    institution_list_coordinated_by,
+    institution_list_in_reach_of,
+    unit_choices_for,
+)
 
 
 class LoginForm(AuthenticationForm):
@@ -55,36 +61,33 @@ class PeopleFilterForm(forms.Form):
         label=_("Role"), choices=[("", _("Any role"))] + Role.choices, required=False
     )
 
-    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if institutions is not None:
-            self.fields["institution"].queryset = institutions
+        self.fields["institution"].queryset = institution_list_in_reach_of(user)  # type: ignore[attr-defined]
 
 
 class _PlaceForm(forms.Form):
-    """Role, institution and unit; the view narrows the institutions to the user's reach."""
+    """Role, institution and unit: the institutions whose people the user manages."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     institution = forms.ModelChoiceField(
         label=_("Institution"),
-        queryset=Institution.objects.all(),
+        queryset=Institution.objects.none(),
         required=False,
         help_text=_("Leave empty only for a consortium admin."),
     )
     unit = forms.ModelChoiceField(
         label=_("Unit"),
-        queryset=Unit.objects.select_related("institution"),
+        queryset=Unit.objects.none(),
         required=False,
         help_text=_("Optional: a school, department, laboratory or training base."),
     )
 
-    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if institutions is not None:
-            self.fields["institution"].queryset = institutions
-            self.fields["unit"].queryset = Unit.objects.filter(
-                institution__in=institutions
-            ).select_related("institution")
+        institutions = institution_list_coordinated_by(user)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = unit_choices_for(user, institutions)  # type: ignore[attr-defined]
 
 
 class InviteForm(_PlaceForm):
@@ -140,13 +143,24 @@ class TutorProfileForm(forms.Form):
 
 
 class PeopleImportForm(forms.Form):
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all())
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.none()
+    )
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),
         help_text=_("Use the template: one person per row, the headers in the first row."),
     )
 
-    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if institutions is not None:
-            self.fields["institution"].queryset = institutions
+        institutions = institution_list_coordinated_by(user)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+
+class CalendarFeedForm(forms.Form):
+    scopes = forms.MultipleChoiceField(
+        label=_("Calendars in the feed"),
+        choices=FeedScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one calendar for the feed.")},
+    )

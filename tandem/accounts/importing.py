@@ -7,7 +7,7 @@ module never writes. Row numbers are the spreadsheet's own (the header is row 1)
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,8 +251,11 @@ def read_table(file: Any) -> list[list[Any]]:
     raise ImportRejected([RowError(None, _("file"), _("Upload an .xlsx or a .csv file."))])
 
 
-def parse_and_validate(file: Any, institution: Institution) -> list[ImportRow]:
-    """Every row checked; raises ImportRejected listing all errors, or returns the rows."""
+def parse_and_validate(
+    file: Any, institution: Institution, on_row: Callable[[int, int], None] | None = None
+) -> list[ImportRow]:
+    """Every row checked; raises ImportRejected listing all errors, or returns the rows.
+    `on_row(done, total)` is told after each row (a background import shows it as progress)."""
     table = read_table(file)
     if not table or not any(_cell(c) for c in table[0]):
         raise ImportRejected([RowError(1, "", _("The first row must hold the column headers."))])
@@ -280,7 +283,11 @@ def parse_and_validate(file: Any, institution: Institution) -> list[ImportRow]:
             [RowError(None, _("file"), _("At most %(n)s rows at a time.") % {"n": MAX_ROWS})]
         )
     checker = _RowChecker(institution, columns, body, chinese)
-    rows = [checker.check(n, row) for n, row in body]
+    rows = []
+    for done, (n, row) in enumerate(body, start=1):
+        rows.append(checker.check(n, row))
+        if on_row is not None:
+            on_row(done, len(body))
     if checker.errors:
         raise ImportRejected(checker.errors)
     return [row for row in rows if row is not None]

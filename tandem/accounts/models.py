@@ -3,6 +3,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -224,3 +225,59 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class FeedScope(models.TextChoices):
+    """What a person's calendar feed may carry. Adding a scope: a member here and its event
+    source in `tandem/portal/views_feed.py` (`FEED_SOURCES`); no migration."""
+
+    BOOKINGS = "bookings", _("My bookings of shared resources")
+    MEETINGS = "meetings", _("Progress debriefings I organize or am invited to")
+    ROTATIONS = "rotations", _("My residency rotations")
+
+
+def all_feed_scopes() -> list[str]:
+    return [scope.value for scope in FeedScope]
+
+
+def validate_feed_scopes(value: object) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("The feed's calendars must be a list of names."))
+    unknown = sorted(set(value) - set(FeedScope.values))
+    if unknown:
+        raise ValidationError(
+            _("Unknown calendar for the feed: %(names)s.") % {"names": ", ".join(unknown)}
+        )
+
+
+class CalendarFeed(models.Model):
+    """A person's one secret calendar address, carrying the scopes they chose. Only a hash of
+    the token is stored: the address is shown once, when it is made. No hash means no address
+    works (never made since the move to one feed, or revoked)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    scopes = models.JSONField(
+        _("calendars in the feed"),
+        default=all_feed_scopes,
+        validators=[validate_feed_scopes],
+        error_messages={"blank": _("Choose at least one calendar for the feed.")},
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    rotated_at = models.DateTimeField(_("address made at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def is_live(self) -> bool:
+        return self.token_hash is not None
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tandem.accounts.models import Membership, Role, User
+from tandem.accounts.models import CalendarFeed, Membership, Role, User
 from tandem.core import tenancy
 
 
@@ -56,3 +56,8 @@ def can_end_membership(user: Any, membership: Membership) -> bool:
 def can_view_private_details(user: Any, person: User) -> bool:
     """Student numbers and the history: the person themself and those who may edit them."""
     return getattr(user, "pk", None) == person.pk or can_edit_person(user, person)
+
+
+def can_manage_calendar_feed(user: Any, feed: CalendarFeed) -> bool:
+    """Choose what a calendar feed shows, make its address anew or revoke it: its owner only."""
+    return bool(getattr(user, "is_authenticated", False)) and feed.user_id == user.pk

@@ -48,15 +48,12 @@ def _active_memberships() -> QuerySet[Membership]:
     )
 
 
-def person_list_visible_to(user: Any) -> QuerySet[User]:
-    """Everyone `user` may see, each with their active memberships prefetched."""
-    people = User.objects.prefetch_related(
-        Prefetch("memberships", queryset=_active_memberships(), to_attr="active_memberships")
-    )
+def _people_visible_to(user: Any) -> QuerySet[User]:
+    people = User.objects.all()
     if not getattr(user, "is_authenticated", False):
         return people.none()
     if tenancy.is_consortium_admin(user):
-        return people.all()
+        return people
     reach = tenancy.reach_institution_ids(user)
     at_reach = Membership.objects.filter(
         user=OuterRef("pk"), is_active=True, institution_id__in=reach
@@ -64,6 +61,29 @@ def person_list_visible_to(user: Any) -> QuerySet[User]:
     if not tenancy.roles(user) & set(STAFF_ROLES):
         at_reach = at_reach.filter(role__in=STAFF_VISIBLE_TO_TRAINEES)
     return people.filter(Exists(at_reach) | Q(pk=user.pk))
+
+
+def person_list_visible_to(user: Any) -> QuerySet[User]:
+    """Everyone `user` may see, each with their active memberships prefetched."""
+    return _people_visible_to(user).prefetch_related(
+        Prefetch("memberships", queryset=_active_memberships(), to_attr="active_memberships")
+    )
+
+
+def person_list_with_role_in_reach(user: Any, role: str) -> QuerySet[User]:
+    """People `user` may see who hold `role` (active) at one of the user's own or partner
+    institutions (anywhere, for a consortium admin), by name: the choice list of tutors,
+    trainees and other role holders on forms."""
+    holding = Membership.objects.filter(user=OuterRef("pk"), role=role, is_active=True)
+    if not tenancy.is_consortium_admin(user):
+        holding = holding.filter(institution_id__in=tenancy.reach_institution_ids(user))
+    return _people_visible_to(user).filter(Exists(holding)).order_by("full_name", "username")
+
+
+def person_list_among(user: Any, ids: set[int]) -> QuerySet[User]:
+    """The people among `ids` (the members of one series, the authors of one paper) whom
+    `user` may see, by name: a choice list drawn from an object the user already sees."""
+    return _people_visible_to(user).filter(pk__in=ids).order_by("full_name", "username")
 
 
 def person_get_for_user_or_404(user: Any, pk: int) -> User:

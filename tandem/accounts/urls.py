@@ -1,12 +1,18 @@
 from django.urls import path
 
-from tandem.accounts import views
+from tandem.accounts import views, views_feed
 
 app_name = "accounts"
 urlpatterns = [
     path("settings/", views.settings_view, name="settings"),
     path("settings/tokens/", views.token_create, name="token_create"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+]
+
+urlpatterns += [
+    path("settings/calendar/", views_feed.calendar_feed_page, name="calendar_feed"),
+    path("settings/calendar/rotate/", views_feed.calendar_feed_rotate, name="calendar_feed_rotate"),
+    path("settings/calendar/revoke/", views_feed.calendar_feed_revoke, name="calendar_feed_revoke"),
 ]
 
 urlpatterns += [

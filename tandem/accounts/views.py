@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.accounts import permissions, selectors, services
+from tandem.accounts import permissions, selectors, services, services_import
 from tandem.accounts.forms import (
     InviteForm,
     MembershipAddForm,
@@ -24,11 +23,13 @@ from tandem.accounts.forms import (
     TutorProfileForm,
 )
 from tandem.accounts.importing import ImportRejected, template_workbook
-from tandem.core import tenancy
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.institutions.models import Institution
+from tandem.imports.rules import runs_in_background
+from tandem.institutions.selectors import (
+    institution_in_reach_or_none,
+)
 
 
 @login_required
@@ -100,12 +101,6 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 # --- People ---------------------------------------------------------------------------------------
 
 
-def _manageable_institutions(user: Any) -> QuerySet[Institution]:
-    if tenancy.is_consortium_admin(user):
-        return Institution.objects.all()
-    return Institution.objects.filter(pk__in=tenancy.coordinated_institution_ids(user))
-
-
 def _check_institution_access(user: Any, raw_id: str | None) -> None:
     """404 for an institution out of the user's reach, 403 for one they may see but not manage;
     runs before the form, so that choices narrowed to the user's institutions do not turn an
@@ -116,9 +111,7 @@ def _check_institution_access(user: Any, raw_id: str | None) -> None:
         institution_id = int(raw_id)
     except ValueError:
         return  # the form reports it
-    if tenancy.is_consortium_admin(user):
-        return
-    if institution_id not in tenancy.reach_institution_ids(user):
+    if institution_in_reach_or_none(user, institution_id) is None:
         raise Http404
     if not permissions.can_manage_people_at(user, institution_id):
         raise PermissionDenied(_("Only a coordinator of that institution can do this."))
@@ -127,12 +120,7 @@ def _check_institution_access(user: Any, raw_id: str | None) -> None:
 @login_required
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
-    if tenancy.is_consortium_admin(request.user):
-        institutions = Institution.objects.all()
-    else:
-        reach = tenancy.reach_institution_ids(request.user)
-        institutions = Institution.objects.filter(pk__in=reach)
-    form = PeopleFilterForm(request.GET or None, institutions=institutions)
+    form = PeopleFilterForm(request.GET or None, user=request.user)
     queryset = selectors.person_list_visible_to(request.user)
     if form.is_valid():
         institution = form.cleaned_data.get("institution")
@@ -186,7 +174,7 @@ def person_invite(request: HttpRequest) -> HttpResponse:
     _check_institution_access(request.user, request.POST.get("institution"))
     form = InviteForm(
         request.POST or None,
-        institutions=_manageable_institutions(request.user),
+        user=request.user,
         initial={"language": request.LANGUAGE_CODE},
     )
     if request.method == "POST" and form.is_valid():
@@ -217,9 +205,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_add_membership(request.user, person):
         raise PermissionDenied(_("Only coordinators can give roles."))
     _check_institution_access(request.user, request.POST.get("institution"))
-    form = MembershipAddForm(
-        request.POST or None, institutions=_manageable_institutions(request.user)
-    )
+    form = MembershipAddForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -346,10 +332,19 @@ def people_import(request: HttpRequest) -> HttpResponse:
     form = PeopleImportForm(
         request.POST or None,
         request.FILES or None,
-        institutions=_manageable_institutions(request.user),
+        user=request.user,
     )
     row_errors: list = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if runs_in_background(upload.size):
+            job = services_import.people_import_job_start(
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+                file_name=upload.name,
+                content=services_import.read_upload(upload),
+            )
+            return redirect("imports:job_detail", pk=job.pk)
         try:
             summary = services.people_import(
                 actor=request.user,

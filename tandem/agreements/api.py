@@ -47,6 +47,9 @@ class AgreementIn(Schema):
     ip_clause: str = ""
     insurance_clause: str = ""
     housing_clause: str = ""
+    exchange_rotation_clause: str = ""
+    teacher_exchange_clause: str = ""
+    visit_clause: str = ""
 
 
 class PartyOut(Schema):
@@ -95,6 +98,9 @@ class AgreementOut(Schema):
     ip_clause: str
     insurance_clause: str
     housing_clause: str
+    exchange_rotation_clause: str
+    teacher_exchange_clause: str
+    visit_clause: str
     created_by_id: int
     created_at: datetime.datetime
     activated_at: datetime.datetime | None

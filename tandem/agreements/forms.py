@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import Role, User
+from tandem.accounts.models import Role
+from tandem.accounts.selectors import person_list_with_role_in_reach
 from tandem.agreements.models import Agreement, AgreementForm, AgreementStatus
-from tandem.core import tenancy
 from tandem.core.forms import apply_validation_error
 from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_choices_for
 
 MIN_PARTY_ROWS = 4
 MIN_QUOTA_ROWS = 3
@@ -30,6 +31,9 @@ TERM_FIELDS = [
     "ip_clause",
     "insurance_clause",
     "housing_clause",
+    "exchange_rotation_clause",
+    "teacher_exchange_clause",
+    "visit_clause",
 ]
 
 
@@ -47,8 +51,12 @@ class AgreementFilterForm(forms.Form):
         label=_("Party"),
         required=False,
         empty_label=_("Any institution"),
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.none(),
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
 
 
 class AgreementTermsForm(forms.ModelForm):
@@ -66,19 +74,17 @@ class AgreementTermsForm(forms.ModelForm):
                     "ip_clause",
                     "insurance_clause",
                     "housing_clause",
+                    "exchange_rotation_clause",
+                    "teacher_exchange_clause",
+                    "visit_clause",
                 )
             },
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tutors = User.objects.filter(memberships__role=Role.TUTOR, memberships__is_active=True)
-        if not tenancy.is_consortium_admin(user):
-            tutors = tutors.filter(
-                memberships__institution_id__in=tenancy.reach_institution_ids(user)
-            )
         field = self.fields["initiating_tutor"]
-        field.queryset = tutors.distinct()  # type: ignore[attr-defined]
+        field.queryset = person_list_with_role_in_reach(user, Role.TUTOR)  # type: ignore[attr-defined]
         field.help_text = _("Only for tutor-initiated agreements: a tutor at one of the parties.")
 
     def _post_clean(self) -> None:
@@ -88,7 +94,7 @@ class AgreementTermsForm(forms.ModelForm):
 
 class PartyForm(forms.Form):
     institution = forms.ModelChoiceField(
-        label=_("Institution"), required=False, queryset=Institution.objects.filter(is_active=True)
+        label=_("Institution"), required=False, queryset=Institution.objects.none()
     )
     funding_share = forms.DecimalField(
         label=_("Funding share (%)"),
@@ -104,6 +110,10 @@ class PartyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
+
 
 class QuotaForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2200)
@@ -112,11 +122,11 @@ class QuotaForm(forms.Form):
     )
 
 
-def party_formset(data: Any = None, initial: list[dict] | None = None) -> Any:
+def party_formset(data: Any = None, initial: list[dict] | None = None, *, user: Any) -> Any:
     initial = initial or []
     extra = max(MIN_PARTY_ROWS - len(initial), 1)
     formset_class = formset_factory(PartyForm, extra=extra)
-    return formset_class(data, initial=initial, prefix="parties")
+    return formset_class(data, initial=initial, prefix="parties", form_kwargs={"user": user})
 
 
 def quota_formset(data: Any = None, initial: list[dict] | None = None) -> Any:

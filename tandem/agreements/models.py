@@ -17,6 +17,7 @@ class AgreementForm(models.TextChoices):
     UNIVERSITY_DOMESTIC = "university_domestic", _("University–university (domestic)")
     UNIVERSITY_FOREIGN = "university_foreign", _("University–university (foreign)")
     TUTOR_INITIATED = "tutor_initiated", _("Tutor-initiated")
+    HOSPITAL_HOSPITAL = "hospital_hospital", _("Hospital–hospital (residency training)")
 
 
 class AgreementStatus(models.TextChoices):
@@ -75,10 +76,34 @@ class Agreement(models.Model):
     trainee_lists_both_institutions = models.BooleanField(
         _("the trainee lists both institutions as affiliations"), default=True
     )
-    authorship_clause = models.TextField(_("authorship and affiliation: further terms"), blank=True)
-    ip_clause = models.TextField(_("intellectual property"), blank=True)
+    authorship_clause = models.TextField(
+        _("authorship and affiliation: further terms"),
+        blank=True,
+        help_text=_("Not for hospital–hospital agreements."),
+    )
+    ip_clause = models.TextField(
+        _("intellectual property"),
+        blank=True,
+        help_text=_("Not for hospital–hospital agreements."),
+    )
     insurance_clause = models.TextField(_("insurance"), blank=True)
     housing_clause = models.TextField(_("housing"), blank=True)
+    # The clauses of the hospital–hospital form (residency training cooperation).
+    exchange_rotation_clause = models.TextField(
+        _("exchange rotations: which residents rotate where, for how long"),
+        blank=True,
+        help_text=_("Hospital–hospital agreements only; required there."),
+    )
+    teacher_exchange_clause = models.TextField(
+        _("exchange of clinical teachers"),
+        blank=True,
+        help_text=_("Hospital–hospital agreements only."),
+    )
+    visit_clause = models.TextField(
+        _("visits and exchange meetings"),
+        blank=True,
+        help_text=_("Hospital–hospital agreements only."),
+    )
     # Lifecycle.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

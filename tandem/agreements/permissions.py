@@ -24,23 +24,32 @@ def can_create_agreement(user: Any) -> bool:
     return tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
 
 
-def can_manage_agreement(user: Any, agreement: Agreement) -> bool:
+def can_act_for_parties(user: Any, institution_ids: set[int]) -> bool:
+    """A consortium admin, or a coordinator of one of `institution_ids` (the parties of an
+    agreement, or those named in a draft before it exists)."""
     if tenancy.is_consortium_admin(user):
         return True
-    return bool(tenancy.coordinated_institution_ids(user) & party_institution_ids(agreement))
+    return bool(tenancy.coordinated_institution_ids(user) & institution_ids)
+
+
+def can_manage_agreement(user: Any, agreement: Agreement) -> bool:
+    return can_act_for_parties(user, party_institution_ids(agreement))
 
 
 def can_edit_agreement(user: Any, agreement: Agreement) -> bool:
     return agreement.status == AgreementStatus.DRAFT and can_manage_agreement(user, agreement)
 
 
+def coordinated_party_ids(user: Any, agreement: Agreement) -> set[int]:
+    """The party institutions this person coordinates (admins coordinate none of them)."""
+    return tenancy.coordinated_institution_ids(user) & party_institution_ids(agreement)
+
+
 def institutions_user_may_sign_for(user: Any, agreement: Agreement) -> set[int]:
     """Party institutions this person coordinates that have not signed yet."""
     if not agreement.is_open:
         return set()
-    return (
-        tenancy.coordinated_institution_ids(user) & party_institution_ids(agreement)
-    ) - signed_institution_ids(agreement)
+    return coordinated_party_ids(user, agreement) - signed_institution_ids(agreement)
 
 
 def can_sign_agreement(user: Any, agreement: Agreement) -> bool:
@@ -49,7 +58,7 @@ def can_sign_agreement(user: Any, agreement: Agreement) -> bool:
 
 def may_sign_as_party(user: Any, agreement: Agreement) -> bool:
     """A coordinator of a party: the only kind of person who ever signs (admins do not)."""
-    return bool(tenancy.coordinated_institution_ids(user) & party_institution_ids(agreement))
+    return bool(coordinated_party_ids(user, agreement))
 
 
 def has_open_amendment(agreement: Agreement) -> bool:

@@ -199,6 +199,18 @@ def check_form(form: str, parties: list[PartyTerms], initiating_tutor: Any, erro
                 "form",
                 _("A foreign university–university agreement needs a party outside China."),
             )
+    elif form == AgreementForm.HOSPITAL_HOSPITAL:
+        others = [p.institution for p in parties if p.institution.kind != InstitutionKind.HOSPITAL]
+        if others:
+            _add(
+                errors,
+                "form",
+                _(
+                    "A hospital–hospital agreement is between hospitals only: %(name)s is not "
+                    "a hospital."
+                )
+                % {"name": others[0]},
+            )
     elif form == AgreementForm.TUTOR_INITIATED:
         if initiating_tutor is None:
             _add(
@@ -220,3 +232,41 @@ def check_form(form: str, parties: list[PartyTerms], initiating_tutor: Any, erro
                 "initiating_tutor",
                 _("The initiating tutor must hold a tutor role at one of the parties."),
             )
+
+
+# What each form of cooperation agrees on. The postgraduate forms settle research: authorship,
+# affiliation and intellectual property; the hospital–hospital form settles residency training:
+# exchange rotations, the exchange of clinical teachers, and visits between the hospitals.
+COMMON_CLAUSES = ("reference", "funding_clause", "insurance_clause", "housing_clause")
+POSTGRADUATE_CLAUSES = ("authorship_clause", "ip_clause")
+HOSPITAL_CLAUSES = ("exchange_rotation_clause", "teacher_exchange_clause", "visit_clause")
+
+
+def clauses_of(form: str) -> tuple[str, ...]:
+    """The text clauses an agreement of `form` carries, in the order people read them."""
+    if form == AgreementForm.HOSPITAL_HOSPITAL:
+        return (*COMMON_CLAUSES, *HOSPITAL_CLAUSES)
+    return (*COMMON_CLAUSES, *POSTGRADUATE_CLAUSES)
+
+
+def check_clauses(form: str, clauses: dict[str, Any], errors: Errors) -> None:
+    """A clause of another form must stay empty; a hospital–hospital agreement must say how
+    residents rotate between the hospitals, which is what it exists for."""
+    carried = clauses_of(form)
+    for field in (*POSTGRADUATE_CLAUSES, *HOSPITAL_CLAUSES):
+        if field in carried or not str(clauses.get(field) or "").strip():
+            continue
+        if field in HOSPITAL_CLAUSES:
+            message = _("This clause belongs to hospital–hospital agreements; leave it empty.")
+        else:
+            message = _("A hospital–hospital agreement does not carry this clause; leave it empty.")
+        _add(errors, field, message)
+    if (
+        form == AgreementForm.HOSPITAL_HOSPITAL
+        and not str(clauses.get("exchange_rotation_clause") or "").strip()
+    ):
+        _add(
+            errors,
+            "exchange_rotation_clause",
+            _("Say which residents rotate to the partner hospital, where and for how long."),
+        )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
-from tandem.agreements import rules
+from tandem.agreements import permissions, rules
 from tandem.agreements.models import (
     Agreement,
     AgreementAttachment,
@@ -39,6 +39,9 @@ CLAUSE_FIELDS = (
     "ip_clause",
     "insurance_clause",
     "housing_clause",
+    "exchange_rotation_clause",
+    "teacher_exchange_clause",
+    "visit_clause",
 )
 TERM_FIELDS = ("title", "form", "start_date", "end_date", "initiating_tutor")
 AUDIT_FIELDS = (*TERM_FIELDS, *CLAUSE_FIELDS, "status", "version")
@@ -54,10 +57,9 @@ def _audit_state(agreement: Agreement) -> dict[str, Any]:
     return state
 
 
-def _require_party_coordinator_or_admin(actor: User, party_ids: set[int], message: str) -> None:
-    if tenancy.is_consortium_admin(actor):
-        return
-    if not tenancy.coordinated_institution_ids(actor) & party_ids:
+def _require_manager(actor: User, agreement: Agreement, message: str) -> None:
+    """The service's side of the pages' `can_manage_agreement` button check."""
+    if not permissions.can_manage_agreement(actor, agreement):
         raise PermissionDenied(message)
 
 
@@ -94,18 +96,18 @@ def _apply_terms(
     agreement.initiating_tutor = initiating_tutor
     for field, value in clauses.items():
         setattr(agreement, field, value.strip() if isinstance(value, str) else value)
-    named = {rules.institution_id(p.get("institution")) for p in parties} - {None}
-    if named:
-        # Checked before the input, so an outsider learns nothing from the error messages.
-        _require_party_coordinator_or_admin(
-            actor,
-            named,  # type: ignore[arg-type]
-            _("You can only draft agreements to which an institution you coordinate is a party."),
+    ids = (rules.institution_id(p.get("institution")) for p in parties)
+    named = {pk for pk in ids if pk is not None}
+    # Checked before the input, so an outsider learns nothing from the error messages.
+    if named and not permissions.can_act_for_parties(actor, named):
+        raise PermissionDenied(
+            _("You can only draft agreements to which an institution you coordinate is a party.")
         )
     cleaned_parties = rules.clean_parties(parties, errors)
     cleaned_quotas = rules.clean_quotas(quotas, start_date, end_date, errors)
     rules.check_term(start_date, end_date, errors)
     rules.check_form(form, cleaned_parties, initiating_tutor, errors)
+    rules.check_clauses(form, {f: getattr(agreement, f) for f in CLAUSE_FIELDS}, errors)
     try:
         agreement.full_clean(exclude=["amends"])
     except ValidationError as exc:
@@ -154,7 +156,7 @@ def agreement_draft(
     **clauses: Any,
 ) -> Agreement:
     """A coordinator of one of the parties (or a consortium admin) drafts a new agreement."""
-    if not (tenancy.is_consortium_admin(actor) or tenancy.coordinated_institution_ids(actor)):
+    if not permissions.can_create_agreement(actor):
         raise PermissionDenied(_("Only coordinators and consortium admins draft agreements."))
     agreement = Agreement(created_by=actor, status=AgreementStatus.DRAFT)
     cleaned_parties, cleaned_quotas = _apply_terms(
@@ -196,9 +198,9 @@ def agreement_update(
 ) -> Agreement:
     """Change a draft: its terms, parties, quotas and clauses. Only before anyone signs."""
     agreement = _lock(agreement)
-    _require_party_coordinator_or_admin(
+    _require_manager(
         actor,
-        _party_ids(agreement),
+        agreement,
         _("Only a coordinator of a party or a consortium admin can edit this agreement."),
     )
     if agreement.status != AgreementStatus.DRAFT:
@@ -291,15 +293,15 @@ def agreement_sign(*, actor: User, agreement: Agreement, institution: Any = None
         # a signature and a termination racing each other cannot deadlock.
         list(Agreement.objects.select_for_update().filter(pk=agreement.amends_id))
     agreement = _lock(agreement)  # re-read: another coordinator may have just signed
-    party_ids = _party_ids(agreement)
-    coordinated = tenancy.coordinated_institution_ids(actor) & party_ids
+    party_ids = permissions.party_institution_ids(agreement)
+    coordinated = permissions.coordinated_party_ids(actor, agreement)
     if not coordinated:
         raise PermissionDenied(_("Only a coordinator of a party institution can sign."))
     if not agreement.is_open:
         raise ValidationError(_("This agreement is not awaiting signatures."))
-    signed = set(agreement.signatures.values_list("institution_id", flat=True))
+    signed = permissions.signed_institution_ids(agreement)
+    unsigned = permissions.institutions_user_may_sign_for(actor, agreement)
     if institution in (None, ""):
-        unsigned = coordinated - signed
         if not unsigned:
             raise field_error("institution", _("Your institution has already signed."))
         if len(unsigned) > 1:
@@ -315,7 +317,7 @@ def agreement_sign(*, actor: User, agreement: Agreement, institution: Any = None
             raise field_error("institution", _("This institution is not a party."))
         if institution_id not in coordinated:
             raise PermissionDenied(_("You can only sign for an institution you coordinate."))
-        if institution_id in signed:
+        if institution_id not in unsigned:
             raise field_error("institution", _("This institution has already signed."))
     before = snapshot(agreement, ("status", "activated_at"))
     signature = AgreementSignature(
@@ -341,9 +343,9 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str) -> Agreem
     clauses and attachments, to be edited and signed by every party again. The version in force
     stays in force until the new one is."""
     agreement = _lock(agreement)
-    _require_party_coordinator_or_admin(
+    _require_manager(
         actor,
-        _party_ids(agreement),
+        agreement,
         _("Only a coordinator of a party or a consortium admin can amend this agreement."),
     )
     reason = (reason or "").strip()
@@ -436,9 +438,9 @@ def _end(
 def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Agreement:
     """End an agreement in force before its term. An amendment still being prepared ends too."""
     agreement = _lock(agreement)
-    _require_party_coordinator_or_admin(
+    _require_manager(
         actor,
-        _party_ids(agreement),
+        agreement,
         _("Only a coordinator of a party or a consortium admin can terminate this agreement."),
     )
     reason = (reason or "").strip()
@@ -471,9 +473,9 @@ def agreement_withdraw(*, actor: User, agreement: Agreement, reason: str) -> Agr
     """Abandon a draft or an agreement being signed. A withdrawn amendment lets go of the
     version it amended, so that version can be amended again."""
     agreement = _lock(agreement)
-    _require_party_coordinator_or_admin(
+    _require_manager(
         actor,
-        _party_ids(agreement),
+        agreement,
         _("Only a coordinator of a party or a consortium admin can withdraw this agreement."),
     )
     reason = (reason or "").strip()
@@ -520,9 +522,9 @@ def agreement_attachment_add(
     *, actor: User, agreement: Agreement, title: str, file: Any
 ) -> AgreementAttachment:
     """Attach a document (PDF, image, Word or Excel) to an agreement that has not ended."""
-    _require_party_coordinator_or_admin(
+    _require_manager(
         actor,
-        _party_ids(agreement),
+        agreement,
         _("Only a coordinator of a party or a consortium admin can add attachments."),
     )
     if agreement.status not in ATTACHABLE:

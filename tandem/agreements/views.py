@@ -34,7 +34,7 @@ from tandem.core.pagination import paginate, query_without_page
 @login_required
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    filters = AgreementFilterForm(request.GET or None)
+    filters = AgreementFilterForm(request.GET or None, user=request.user)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.agreement_list_for_page(
@@ -118,7 +118,7 @@ def _terms_page(
         total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
         data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, 50))
     form = AgreementTermsForm(data, initial=initial, user=request.user)
-    parties = party_formset(data, party_rows)
+    parties = party_formset(data, party_rows, user=request.user)
     quotas = quota_formset(data, quota_rows)
     status = 200
     if data is not None and not adding:

@@ -20,24 +20,17 @@ from tandem.alerts.forms import (
 )
 from tandem.alerts.models import EarlyWarning
 from tandem.alerts.texts import notification_text, warning_text
-from tandem.core import tenancy
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.institutions.models import Institution
-
-
-def _filter_institutions(user: Any) -> Any:
-    if tenancy.is_consortium_admin(user):
-        return Institution.objects.order_by("name")
-    return Institution.objects.filter(pk__in=tenancy.reach_institution_ids(user)).order_by("name")
+from tandem.institutions.selectors import institution_list_in_reach_of
 
 
 @login_required
 @require_GET
 def warning_list(request: HttpRequest) -> HttpResponse:
     filters = WarningFilterForm(
-        request.GET or None, institutions=_filter_institutions(request.user)
+        request.GET or None, institutions=institution_list_in_reach_of(request.user)
     )
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")

@@ -1,4 +1,4 @@
-"""The availability week of one resource, and iCalendar feeds.
+"""The availability week of one resource.
 
 The week view issues one query for the bookings of the week, whatever the resource's history:
 bookings last at most one day (they stay inside one day's opening hours), so the window on
@@ -9,9 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tandem.bookings.models import MAX_BOOKING_MINUTES, Booking, BookingRules, BookingStatus
 from tandem.bookings.rules import opening_for, window_problem
@@ -126,35 +124,3 @@ def week_grid(
                 )
             rows.append(row)
     return {"days": days, "rows": rows}
-
-
-def ical_for(bookings: list[Booking], *, name: str, show_who: bool) -> bytes:
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Tandem//Bookings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "tandem"
-    for booking in bookings:
-        event = Event()
-        event.add("uid", f"booking-{booking.pk}@{host}")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", booking.start)
-        event.add("dtend", booking.end)
-        summary = str(booking.resource)
-        if show_who:
-            summary = f"{summary} — {booking.booked_by.display_name}"
-        event.add("summary", summary)
-        event.add(
-            "status", "TENTATIVE" if booking.status == BookingStatus.REQUESTED else "CONFIRMED"
-        )
-        event.add(
-            "description",
-            _("Booking status: %(status)s") % {"status": booking.get_status_display()},
-        )
-        if booking.resource.location:
-            event.add("location", booking.resource.location)
-        calendar.add_component(event)
-    return calendar.to_ical()

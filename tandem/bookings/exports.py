@@ -10,9 +10,7 @@ from django.utils.translation import pgettext
 
 from tandem.bookings.models import Booking
 from tandem.bookings.reports import UsageRow
-from tandem.core.spreadsheets import XLSX, workbook
-
-__all__ = ["XLSX", "bookings_workbook", "usage_workbook"]
+from tandem.core.spreadsheets import workbook
 
 
 def bookings_workbook(bookings: Iterable[Booking]) -> bytes:

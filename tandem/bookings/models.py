@@ -1,4 +1,4 @@
-"""Booking shared resources: the owner's rules, the bookings, and calendar feeds.
+"""Booking shared resources: the owner's rules and the bookings.
 
 No two active bookings of one resource overlap. On PostgreSQL an exclusion constraint
 guarantees it; on SQLite the booking service checks inside a serialized (IMMEDIATE)
@@ -218,34 +218,6 @@ class Booking(models.Model):
 
 
 def new_feed_token() -> str:
+    """The default of the old per-booking feed's token, named by migration 0001; the one
+    calendar feed of decision 079 replaced that feed."""
     return secrets.token_urlsafe(24)
-
-
-class CalendarFeed(models.Model):
-    """A secret iCalendar address: a person's own bookings, or one resource's bookings."""
-
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.CASCADE,
-        related_name="booking_feeds",
-    )
-    resource = models.ForeignKey(
-        "resources.SharedResource",
-        verbose_name=_("resource"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return str(self.resource) if self.resource_id else str(_("My bookings"))

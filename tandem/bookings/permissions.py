@@ -4,7 +4,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tandem.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed
+from tandem.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from tandem.core import tenancy
 from tandem.resources.models import SharedResource
 
@@ -56,7 +56,3 @@ def can_mark_booking(user: Any, booking: Booking) -> bool:
 
 def can_see_usage_reports(user: Any) -> bool:
     return tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
-
-
-def can_revoke_feed(user: Any, feed: CalendarFeed) -> bool:
-    return feed.owner_id == getattr(user, "pk", None) and feed.revoked_at is None

@@ -10,13 +10,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+import icalendar
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Role
 from tandem.agreements.models import AgreementStatus
-from tandem.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus, CalendarFeed
+from tandem.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
 from tandem.core import tenancy
 from tandem.resources.models import ResourceOpening, SharedResource
 from tandem.resources.selectors import resource_list_visible_to
@@ -136,41 +139,36 @@ def local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def feed_list_for(user: Any) -> QuerySet[CalendarFeed]:
-    return CalendarFeed.objects.filter(owner=user, revoked_at__isnull=True).select_related(
-        "resource"
-    )
-
-
-def feed_get_for_user_or_404(user: Any, pk: int) -> CalendarFeed:
-    return get_object_or_404(feed_list_for(user), pk=pk)
-
-
-def feed_get_by_token_or_404(token: str) -> CalendarFeed:
-    return get_object_or_404(
-        CalendarFeed.objects.select_related("owner", "resource"),
-        token=token,
-        revoked_at__isnull=True,
-        owner__is_active=True,
-    )
-
-
-def feed_bookings(feed: CalendarFeed) -> QuerySet[Booking]:
-    """What a feed shows, re-checked against what its owner may see now: their own bookings, or
-    the active and past bookings of a resource they still see (busy times only)."""
+def calendar_events_for(user: Any) -> list[icalendar.Event]:
+    """The person's own bookings for their calendar feed: from 90 days back, neither rejected
+    nor cancelled (a calendar program drops what leaves the feed)."""
     since = timezone.now() - datetime.timedelta(days=90)
-    if feed.resource_id is None:
-        queryset = Booking.objects.filter(booked_by=feed.owner)
-    else:
-        if not resource_list_visible_to(feed.owner).filter(pk=feed.resource_id).exists():
-            return Booking.objects.none()
-        queryset = Booking.objects.filter(resource_id=feed.resource_id)
-    return (
-        queryset.filter(end__gte=since)
+    bookings = (
+        Booking.objects.filter(booked_by_id=getattr(user, "pk", None), end__gte=since)
         .exclude(status__in=(BookingStatus.REJECTED, BookingStatus.CANCELLED))
-        .select_related("resource", "booked_by")
+        .select_related("resource")
         .order_by("start")
     )
+    host = settings.SITE_URL.split("//")[-1].split("/")[0] or "tandem"
+    events = []
+    for booking in bookings:
+        event = icalendar.Event()
+        event.add("uid", f"booking-{booking.pk}@{host}")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", booking.start)
+        event.add("dtend", booking.end)
+        event.add("summary", str(booking.resource))
+        event.add(
+            "status", "TENTATIVE" if booking.status == BookingStatus.REQUESTED else "CONFIRMED"
+        )
+        event.add(
+            "description",
+            _("Booking status: %(status)s") % {"status": booking.get_status_display()},
+        )
+        if booking.resource.location:
+            event.add("location", booking.resource.location)
+        events.append(event)
+    return events
 
 
 def booking_dashboard(user: Any) -> dict[str, Any]:

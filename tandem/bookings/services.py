@@ -1,4 +1,4 @@
-"""Every write about bookings: rules, requests, decisions, cancellations, outcomes, feeds.
+"""Every write about bookings: rules, requests, decisions, cancellations, outcomes.
 
 No double booking: on PostgreSQL the exclusion constraint `booking_no_overlap` refuses an
 overlapping active booking even when two requests race; on SQLite the overlap check below runs
@@ -27,7 +27,6 @@ from tandem.bookings.models import (
     Booking,
     BookingRules,
     BookingStatus,
-    CalendarFeed,
 )
 from tandem.bookings.selectors import booking_access_for
 from tandem.core.audit import audit_record, diff, snapshot
@@ -383,29 +382,3 @@ def booking_mark(*, actor: Any, booking: Booking, outcome: str, note: str = "") 
         reason=(note or "").strip(),
     )
     return booking
-
-
-@transaction.atomic
-def feed_create(*, actor: Any, resource: SharedResource | None = None) -> CalendarFeed:
-    """A secret calendar address for the actor's bookings, or for a resource they can see."""
-    from tandem.resources.selectors import resource_list_visible_to
-
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to subscribe to a calendar."))
-    if resource is not None and not resource_list_visible_to(actor).filter(pk=resource.pk).exists():
-        raise field_error("resource", _("Choose a resource you can see."))
-    feed = CalendarFeed(owner=actor, resource=resource)
-    feed.full_clean()
-    feed.save()
-    audit_record(actor=actor, action="booking_feed.create", target=feed)
-    return feed
-
-
-@transaction.atomic
-def feed_revoke(*, actor: Any, feed: CalendarFeed) -> CalendarFeed:
-    if not permissions.can_revoke_feed(actor, feed):
-        raise PermissionDenied(_("Only the owner revokes a calendar address."))
-    feed.revoked_at = timezone.now()
-    feed.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="booking_feed.revoke", target=feed)
-    return feed

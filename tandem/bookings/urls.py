@@ -15,9 +15,6 @@ urlpatterns = [
     path("resources/<int:resource_pk>/", views_calendar.resource_calendar, name="calendar"),
     path("resources/<int:resource_pk>/book/", views.booking_create, name="create"),
     path("resources/<int:resource_pk>/rules/", views_calendar.rules_edit, name="rules"),
-    path("feeds/", views_calendar.feed_list, name="feeds"),
-    path("feeds/<int:pk>/revoke/", views_calendar.feed_revoke, name="feed_revoke"),
-    path("feeds/<str:token>.ics", views_calendar.ical, name="ical"),
     path("reports/usage/", views_calendar.usage_report, name="report"),
     path("reports/usage.xlsx", views_calendar.usage_export, name="report_export"),
 ]

@@ -1,5 +1,5 @@
 """Pages for bookings: the list (filtered, paginated, exported), one booking, booking a
-resource, and the owner's decisions. The week calendar, rules, feeds and reports are in
+resource, and the owner's decisions. The week calendar, rules and reports are in
 views_calendar.py."""
 
 import datetime
@@ -19,6 +19,7 @@ from tandem.bookings.models import Booking
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
+from tandem.core.spreadsheets import XLSX
 from tandem.resources.selectors import resource_get_for_user_or_404
 
 EXPORT_LIMIT = 20_000
@@ -44,7 +45,7 @@ def booking_export(request: HttpRequest) -> HttpResponse:
     filters = BookingFilterForm(request.GET or None, user=request.user)
     queryset = selectors.booking_list_for_page(request.user, **filters.filters())
     data = exports.bookings_workbook(queryset[:EXPORT_LIMIT].iterator(chunk_size=2000))
-    response = HttpResponse(data, content_type=exports.XLSX)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="bookings-{timezone.localdate():%Y%m%d}.xlsx"'
     )

@@ -1,5 +1,4 @@
-"""Bookable resources, the availability week (HTMX), the owner's rules, calendar feeds and
-usage reports."""
+"""Bookable resources, the availability week (HTMX), the owner's rules and usage reports."""
 
 import datetime
 
@@ -12,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.bookings import calendar, exports, permissions, reports, selectors, services
 from tandem.bookings.forms import ReportForm, RulesForm
 from tandem.bookings.models import BookingRules
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
+from tandem.core.spreadsheets import XLSX
 from tandem.resources.selectors import resource_get_for_user_or_404
 
 
@@ -94,58 +94,6 @@ def rules_edit(request: HttpRequest, resource_pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def feed_list(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        resource = None
-        if request.POST.get("resource"):
-            try:
-                resource_pk = int(request.POST["resource"])
-            except ValueError:
-                resource_pk = 0
-            resource = resource_get_for_user_or_404(request.user, resource_pk)
-        services.feed_create(actor=request.user, resource=resource)
-        messages.success(request, _("A new calendar address is ready."))
-        return redirect("bookings:feeds")
-    feeds = selectors.feed_list_for(request.user)
-    return render(
-        request,
-        "bookings/feeds.html",
-        {
-            "feeds": [
-                (feed, request.build_absolute_uri(reverse("bookings:ical", args=[feed.token])))
-                for feed in feeds
-            ],
-        },
-    )
-
-
-@login_required
-@require_POST
-def feed_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    feed = selectors.feed_get_for_user_or_404(request.user, pk)
-    services.feed_revoke(actor=request.user, feed=feed)
-    messages.success(request, _("The calendar address no longer works."))
-    return redirect("bookings:feeds")
-
-
-@require_GET
-def ical(request: HttpRequest, token: str) -> HttpResponse:
-    """The secret address a calendar program polls; the token is the credential."""
-    feed = selectors.feed_get_by_token_or_404(token)
-    bookings = list(selectors.feed_bookings(feed))
-    if feed.resource_id is None:
-        name, show_who = _("My bookings"), False
-    else:
-        name = str(feed.resource)
-        show_who = permissions.can_manage_bookings_of(feed.owner, feed.resource)
-    body = calendar.ical_for(bookings, name=name, show_who=show_who)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
-
-
 def _report(request: HttpRequest) -> tuple[ReportForm, str, datetime.date, datetime.date, list]:
     if not permissions.can_see_usage_reports(request.user):
         raise PermissionDenied(_("Usage reports are for coordinators."))
@@ -178,7 +126,7 @@ def usage_report(request: HttpRequest) -> HttpResponse:
 def usage_export(request: HttpRequest) -> HttpResponse:
     _form, group, date_from, date_to, rows = _report(request)
     data = exports.usage_workbook(str(reports.GROUPS[group][0]), rows)
-    response = HttpResponse(data, content_type=exports.XLSX)
+    response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = (
         f'attachment; filename="booking-usage-{group}-{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
     )

@@ -24,6 +24,11 @@ ACTION_LABELS: dict[str, Promise] = {
     # accounts
     "api_token.create": _("created an API token"),
     "api_token.revoke": _("revoked an API token"),
+    # accounts: the one calendar feed (decision 079)
+    "calendar_feed.create": _("created a calendar feed"),
+    "calendar_feed.rotate": _("replaced the calendar feed address"),
+    "calendar_feed.scopes": _("changed what the calendar feed shows"),
+    "calendar_feed.stop": _("revoked the calendar feed address"),
     "user.settings": _("changed their settings"),
     "membership.add": _("gave this role"),
     "membership.end": _("ended this role"),
@@ -67,6 +72,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "booking.cancel": _("cancelled the booking"),
     "booking.completed": _("recorded the booking as completed"),
     "booking.no_show": _("recorded the booking as a no-show"),
+    # the bookings feeds before decision 079, still in older histories
     "booking_feed.create": _("created a calendar feed"),
     "booking_feed.revoke": _("revoked the calendar feed"),
     # cultivation
@@ -127,7 +133,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "action_item.create": _("added an action item"),
     "action_item.close": _("closed the action item"),
     "mentoring_contact.log": _("logged a mentoring contact"),
-    "calendar_feed.create": _("created a calendar feed"),
+    # the debriefing feed before decision 079, still in older histories
     "calendar_feed.revoke": _("replaced the calendar feed address"),
     # alerts
     "notification_preference.update": _("changed the e-mail settings"),
@@ -168,7 +174,6 @@ ACTION_LABELS: dict[str, Promise] = {
     "swap.refused": _("refused the swap request"),
     "swap.accept": _("accepted the swap"),
     "swap.decline": _("declined the swap"),
-    "calendar_feed.rotate": _("replaced the calendar feed address"),
 }
 
 # Texts the system writes (reasons it gives, ledger entries it makes): stored as one of these

@@ -7,8 +7,6 @@ admins reach everything. The sets are computed once per request and kept on the 
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from tandem.accounts.models import Membership, Role
 
 
@@ -78,10 +76,3 @@ def partner_institution_ids(user: Any) -> set[int]:
 
 def reach_institution_ids(user: Any) -> set[int]:
     return own_institution_ids(user) | partner_institution_ids(user)
-
-
-def restrict_to_institutions(queryset: QuerySet, user: Any, field: str) -> QuerySet:
-    """Filter `queryset` to rows whose `field` is one of the user's own institutions."""
-    if is_consortium_admin(user):
-        return queryset
-    return queryset.filter(**{f"{field}__in": own_institution_ids(user)})

@@ -1,6 +1,6 @@
 """Joint cultivations of the demo consortium, one in every state, built through the services.
 
-On top of `tandem.core.demo`: Zhang (doctoral, WMU) is active at EMU with Prof. Li first in
+On top of `tandem.portal.demo`: Zhang (doctoral, WMU) is active at EMU with Prof. Li first in
 charge and Prof. Chen as theoretical tutor, responsibilities signed; Liu is proposed; Song has
 completed; Yang (EMU) is approved and waits for a second tutor; Wu (WMU) is suspended at CIBR;
 Zhou (EMU) was terminated. Tutors have training records.
@@ -14,9 +14,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from tandem.accounts.models import Membership, Role, StudentNumber, TraineeProfile, User
+from tandem.accounts import services as accounts
+from tandem.accounts.demo import demo_account
+from tandem.accounts.models import Role, User
 from tandem.agreements.models import Agreement, AgreementStatus
-from tandem.core.demo import DEMO_PASSWORD
 from tandem.cultivation import services, services_responsibility, services_tutor
 from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
 from tandem.institutions.models import Institution
@@ -57,30 +58,29 @@ def demo_cultivation(username: str) -> JointCultivation | None:
 
 
 def _add_trainees(institutions: dict[str, Institution]) -> None:
-    hashed = User(username="x")
-    hashed.set_password(DEMO_PASSWORD)
+    """Two more trainees, enrolled by their coordinators through the accounts services."""
+    password = User.objects.get(username="admin").password  # the hash of the demo password
     for username, name, code, kind, cohort, specialty, number in EXTRA_TRAINEES:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "full_name": name,
-                "email": f"{username}@demo.tandem.invalid",
-                "password": hashed.password,
-                "preferred_language": "zh-hans",
-            },
-        )
-        if not created:
+        if User.objects.filter(username=username).exists():
             continue
-        Membership.objects.create(user=user, role=Role.TRAINEE, institution=institutions[code])
-        profile = TraineeProfile.objects.create(
-            user=user, kind=kind, cohort=cohort, specialty=specialty
+        user = demo_account(username, name, password, "zh-hans")
+        coordinator = User.objects.get(username=f"coord.{code}")
+        accounts.membership_add(
+            actor=coordinator, user=user, role=Role.TRAINEE, institution=institutions[code]
         )
-        StudentNumber.objects.create(trainee=profile, institution=institutions[code], number=number)
+        accounts.trainee_profile_save(
+            actor=coordinator,
+            user=user,
+            kind=kind,
+            cohort=cohort,
+            specialty=specialty,
+            student_numbers={institutions[code].pk: number},
+        )
 
 
 @transaction.atomic
 def load_demo() -> None:
-    """Create the demo joint cultivations. Call once, after `tandem.core.demo.load_demo()`."""
+    """Create the demo joint cultivations. Call once, after `tandem.portal.demo.load_demo()`."""
     if demo_cultivation("trainee.zhang") is not None:
         return
     institutions = {i.code: i for i in Institution.objects.all()}

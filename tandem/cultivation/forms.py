@@ -16,6 +16,7 @@ from tandem.core.forms import apply_validation_error
 from tandem.cultivation.models import CultivationStatus, StayMode, TutorRole
 from tandem.cultivation.selectors import trainee_list_proposable_by
 from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_choices_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,7 +32,7 @@ class CultivationFilterForm(forms.Form):
         label=_("Home or host"),
         required=False,
         empty_label=_("Any institution"),
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.none(),
     )
     agreement = forms.TypedChoiceField(
         label=_("Agreement"), required=False, coerce=int, empty_value=None
@@ -40,6 +41,7 @@ class CultivationFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
         agreements = agreement_list_visible_to(user).only("pk", "title", "version")[:200]
         field = self.fields["agreement"]
         field.choices = [
@@ -95,13 +97,9 @@ class ProposeForm(forms.Form):
         agreement = self.agreements.get(int(chosen)) if str(chosen or "").isdigit() else None
         if agreement is None and self.agreements:
             agreement = next(iter(self.agreements.values()))
-        parties = (
-            Institution.objects.filter(
-                is_active=True, agreement_parties__agreement=agreement
-            ).order_by("name")
-            if agreement
-            else Institution.objects.none()
-        )
+        parties = institution_choices_for(user).filter(agreement_parties__agreement=agreement)
+        if agreement is None:
+            parties = parties.none()
         for side in ("home", "host"):
             self.fields[side].queryset = parties  # type: ignore[attr-defined]
         self.fields["agreement"].widget.attrs.update(
@@ -117,18 +115,24 @@ class ProposeForm(forms.Form):
 
 class StayForm(forms.Form):
     institution = forms.ModelChoiceField(
-        label=_("Site"), required=False, queryset=Institution.objects.filter(is_active=True)
+        label=_("Site"), required=False, queryset=Institution.objects.none()
     )
     start = forms.DateField(label=_("From"), required=False, widget=DATE)
     end = forms.DateField(label=_("Until"), required=False, widget=DATE)
     purpose = forms.CharField(label=_("Purpose"), required=False, max_length=200)
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
+
 
 MIN_STAY_ROWS = 3
 
 
-def stay_formset(data: Any = None) -> Any:
-    return formset_factory(StayForm, extra=MIN_STAY_ROWS, max_num=20)(data, prefix="stays")
+def stay_formset(data: Any = None, *, user: Any) -> Any:
+    return formset_factory(StayForm, extra=MIN_STAY_ROWS, max_num=20)(
+        data, prefix="stays", form_kwargs={"user": user}
+    )
 
 
 def filled_stays(formset: Any) -> list[tuple[int, dict]]:

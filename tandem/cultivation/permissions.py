@@ -49,6 +49,13 @@ def can_propose_cultivation(user: Any) -> bool:
     return tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
 
 
+def can_propose_cultivation_between(user: Any, institution_ids: set[int]) -> bool:
+    """A consortium admin, or a coordinator of one of the named home and host institutions."""
+    return tenancy.is_consortium_admin(user) or bool(
+        tenancy.coordinated_institution_ids(user) & institution_ids
+    )
+
+
 def can_manage_cultivation(user: Any, cultivation: JointCultivation) -> bool:
     return tenancy.is_consortium_admin(user) or bool(coordinated_sides(user, cultivation))
 
@@ -72,10 +79,6 @@ def may_approve_as_side(user: Any, cultivation: JointCultivation) -> bool:
     return bool(coordinated_sides(user, cultivation))
 
 
-def can_approve_cultivation(user: Any, cultivation: JointCultivation) -> bool:
-    return bool(institutions_user_may_approve_for(user, cultivation))
-
-
 def can_decide_cultivation(user: Any, cultivation: JointCultivation, action: str) -> bool:
     if action not in TRANSITIONS:
         return False
@@ -89,12 +92,6 @@ def is_open(cultivation: JointCultivation) -> bool:
 
 def can_assign_tutor(user: Any, cultivation: JointCultivation) -> bool:
     return is_open(cultivation) and can_manage_cultivation(user, cultivation)
-
-
-def can_decide_tutor_change(user: Any, change: TutorChangeRequest) -> bool:
-    return change.status == ChangeRequestStatus.REQUESTED and can_manage_cultivation(
-        user, change.cultivation
-    )
 
 
 def sides_user_may_approve_change_for(user: Any, change: TutorChangeRequest) -> set[int]:

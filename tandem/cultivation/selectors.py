@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from tandem.accounts.models import Membership, Role, TraineeKind, TutorProfile, User
 from tandem.agreements.models import Agreement
 from tandem.core import tenancy
+from tandem.core.unions import pk_in_any
 from tandem.cultivation.models import (
     DEFAULT_RESPONSIBILITIES,
     CultivationStatus,
@@ -51,9 +52,15 @@ def cultivation_list_visible_to(user: Any) -> QuerySet[JointCultivation]:
     if tenancy.is_consortium_admin(user):
         return queryset
     staff_at = tenancy.own_institution_ids(user, *STAFF_ROLES)
-    in_pair = TutorAssignment.objects.filter(cultivation=OuterRef("pk"), tutor=user)
+    # Two indexed branches: the columns of the cultivation itself (one bitmap OR), and the
+    # pairs the tutor is or was in. An EXISTS in the same OR scanned every cultivation.
     return queryset.filter(
-        Q(home_id__in=staff_at) | Q(host_id__in=staff_at) | Q(trainee=user) | Exists(in_pair)
+        pk_in_any(
+            JointCultivation.objects.filter(
+                Q(home_id__in=staff_at) | Q(host_id__in=staff_at) | Q(trainee=user)
+            ).values("pk"),
+            TutorAssignment.objects.filter(tutor=user).values("cultivation_id"),
+        )
     )
 
 
@@ -166,10 +173,6 @@ def current_tutors(cultivation: JointCultivation) -> dict[str, TutorAssignment]:
             ended_at__isnull=True
         ).select_related("tutor", "institution")
     }
-
-
-def is_pair_tutor(user: Any, cultivation: JointCultivation) -> bool:
-    return cultivation.tutor_assignments.filter(tutor=user, ended_at__isnull=True).exists()
 
 
 def pair_history(cultivation: JointCultivation) -> QuerySet[TutorAssignment]:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Membership, Role, TraineeKind, TraineeProfile, User
 from tandem.agreements.models import Agreement, AgreementQuota, AgreementStatus
-from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.cultivation import permissions
@@ -217,9 +216,7 @@ def cultivation_propose(
     host_obj = _institution(host, "host", errors)
     named = {i.pk for i in (home_obj, host_obj) if i is not None}
     # Checked before the rest of the input, so an outsider learns nothing from the messages.
-    if not tenancy.is_consortium_admin(actor) and not (
-        named and tenancy.coordinated_institution_ids(actor) & named
-    ):
+    if not permissions.can_propose_cultivation_between(actor, named):
         raise PermissionDenied(
             _(
                 "Only a coordinator of the home or the host institution can propose a joint "

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.core import tenancy
 from tandem.core.audit import audit_history
 from tandem.core.pagination import paginate, query_without_page
 from tandem.cultivation import permissions, selectors, services
@@ -126,11 +125,7 @@ def _require_side_coordinator(user: Any, data: Any) -> None:
     """As the service does, refuse a proposal for institutions the person does not coordinate
     before looking at the rest of the input."""
     named = {int(v) for v in (data.get("home"), data.get("host")) if str(v or "").isdigit()}
-    if (
-        named
-        and not tenancy.is_consortium_admin(user)
-        and not (tenancy.coordinated_institution_ids(user) & named)
-    ):
+    if named and not permissions.can_propose_cultivation_between(user, named):
         raise PermissionDenied(
             _(
                 "Only a coordinator of the home or the host institution can "
@@ -157,7 +152,7 @@ def cultivation_propose(request: HttpRequest) -> HttpResponse:
     # Without JavaScript, "show the parties" comes back as a GET with what was typed so far.
     initial = request.GET.dict() if data is None else None
     form = ProposeForm(data, user=request.user, initial=initial)
-    stays = stay_formset(data)
+    stays = stay_formset(data, user=request.user)
     if data is not None and not adding:
         if form.is_valid() and stays.is_valid():
             rows = filled_stays(stays)

@@ -1,4 +1,4 @@
-"""Research funds of the demo consortium, built through the services. On top of `tandem.core.demo`
+"""Research funds of the demo consortium, built through the services. On top of `tandem.portal.demo`
 and `tandem.cultivation.demo`: EMU's fund JGY2021219 led by Prof. Li, with an allocation to
 Zhang's joint cultivation (split as the WMU–EMU agreement says, proposed by EMU's coordinator
 and approved by WMU's) that is running low; a ledger of expenses with one reversal; WMU's fund

@@ -6,10 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from tandem.core.spreadsheets import XLSX, workbook
+from tandem.core.spreadsheets import workbook
 from tandem.funds.models import Expense, ResearchFund
-
-__all__ = ["XLSX", "ledger_workbook"]
 
 
 def ledger_workbook(fund: ResearchFund, expenses: Iterable[Expense]) -> bytes:

@@ -14,6 +14,7 @@ from tandem.funds.models import (
     ResearchFund,
 )
 from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_choices_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -24,9 +25,13 @@ class FundFilterForm(forms.Form):
         label=_("Institution"),
         required=False,
         empty_label=_("Any institution"),
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.none(),
     )
     current = forms.BooleanField(label=_("Current funds only"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
 
 
 class FundForm(forms.ModelForm):
@@ -47,7 +52,7 @@ class FundForm(forms.ModelForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["principal_investigator"].queryset = person_list_visible_to(user)
-        self.fields["institution"].queryset = Institution.objects.filter(is_active=True)
+        self.fields["institution"].queryset = institution_choices_for(user)
 
     def _post_clean(self) -> None:
         # The service validates the whole fund (balance included); the form only parses.

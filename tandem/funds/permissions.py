@@ -91,10 +91,6 @@ def may_approve_as_side(user: Any, allocation: FundAllocation) -> bool:
     return bool(tenancy.coordinated_institution_ids(user) & allocation_sides(allocation))
 
 
-def can_approve_allocation(user: Any, allocation: FundAllocation) -> bool:
-    return bool(sides_user_may_approve(user, allocation))
-
-
 def is_application_tutor(user: Any, application: JointFundApplication) -> bool:
     return _pk(user) in (application.first_tutor_id, application.second_tutor_id)
 
@@ -105,14 +101,20 @@ def can_edit_application(user: Any, application: JointFundApplication) -> bool:
     )
 
 
-def can_decide_application(user: Any, application: JointFundApplication) -> bool:
-    """The outcome is recorded by either tutor or a coordinator of the home or the host."""
-    if application.status != ApplicationStatus.SUBMITTED:
-        return False
+def may_decide_application(user: Any, application: JointFundApplication) -> bool:
+    """Either tutor, a coordinator of the home or the host, or a consortium admin: who records
+    an application's outcome, whatever state it is in."""
     if is_application_tutor(user, application):
         return True
     cultivation = application.cultivation
     sides = {cultivation.home_id, cultivation.host_id}
     return tenancy.is_consortium_admin(user) or bool(
         tenancy.coordinated_institution_ids(user) & sides
+    )
+
+
+def can_decide_application(user: Any, application: JointFundApplication) -> bool:
+    """The outcome of a submitted application (see `may_decide_application`)."""
+    return application.status == ApplicationStatus.SUBMITTED and may_decide_application(
+        user, application
     )

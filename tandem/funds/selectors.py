@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core import tenancy
 from tandem.core.numbers import format_money
+from tandem.core.unions import pk_in_any
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_list_visible_to
 from tandem.funds import permissions
@@ -39,13 +40,18 @@ def fund_list_visible_to(user: Any) -> QuerySet[ResearchFund]:
         return queryset.none()
     if tenancy.is_consortium_admin(user):
         return queryset
-    funds_visible_cultivation = FundAllocation.objects.filter(
-        fund=OuterRef("pk"), cultivation__in=cultivation_list_visible_to(user)
-    )
+    # Indexed branches (decision 081): the fund's own columns, and the funds of the
+    # allocations of visible cultivations.
     return queryset.filter(
-        Q(institution_id__in=tenancy.coordinated_institution_ids(user))
-        | Q(principal_investigator=user)
-        | Exists(funds_visible_cultivation)
+        pk_in_any(
+            ResearchFund.objects.filter(
+                Q(institution_id__in=tenancy.coordinated_institution_ids(user))
+                | Q(principal_investigator=user)
+            ).values("pk"),
+            FundAllocation.objects.filter(cultivation__in=cultivation_list_visible_to(user)).values(
+                "fund_id"
+            ),
+        )
     )
 
 
@@ -182,13 +188,17 @@ def allocation_list_visible_to(user: Any) -> QuerySet[FundAllocation]:
     if tenancy.is_consortium_admin(user):
         return queryset
     return queryset.filter(
-        Q(
-            fund__in=fund_list_visible_to(user).filter(
-                Q(institution_id__in=tenancy.coordinated_institution_ids(user))
-                | Q(principal_investigator=user)
-            )
+        pk_in_any(
+            FundAllocation.objects.filter(
+                fund__in=ResearchFund.objects.filter(
+                    Q(institution_id__in=tenancy.coordinated_institution_ids(user))
+                    | Q(principal_investigator=user)
+                )
+            ).values("pk"),
+            FundAllocation.objects.filter(cultivation__in=cultivation_list_visible_to(user)).values(
+                "pk"
+            ),
         )
-        | Q(cultivation__in=cultivation_list_visible_to(user))
     )
 
 

@@ -309,12 +309,7 @@ def application_decide(
         .select_related("cultivation")
         .get(pk=application.pk)
     )
-    if not (
-        permissions.is_application_tutor(actor, application)
-        or tenancy.is_consortium_admin(actor)
-        or tenancy.coordinated_institution_ids(actor)
-        & {application.cultivation.home_id, application.cultivation.host_id}
-    ):
+    if not permissions.may_decide_application(actor, application):
         raise PermissionDenied(_("Only the tutors or the coordinators record the outcome."))
     if application.status != ApplicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted application receives an outcome."))

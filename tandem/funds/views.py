@@ -15,8 +15,9 @@ from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.numbers import format_money
 from tandem.core.pagination import paginate, query_without_page
+from tandem.core.spreadsheets import XLSX
 from tandem.funds import permissions, selectors, services
-from tandem.funds.exports import XLSX, ledger_workbook
+from tandem.funds.exports import ledger_workbook
 from tandem.funds.forms import ExpenseForm, FundFilterForm, FundForm, LedgerFilterForm, ReasonForm
 from tandem.funds.models import ResearchFund
 
@@ -49,7 +50,7 @@ def form_page(
 @login_required
 @require_GET
 def fund_list(request: HttpRequest) -> HttpResponse:
-    filters = FundFilterForm(request.GET or None)
+    filters = FundFilterForm(request.GET or None, user=request.user)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.fund_list_for_page(

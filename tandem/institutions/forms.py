@@ -13,6 +13,7 @@ from tandem.institutions.models import (
     Unit,
     UnitKind,
 )
+from tandem.institutions.selectors import institution_parent_choices, unit_parent_choices
 from tandem.institutions.services import parse_tier_labels
 
 
@@ -57,7 +58,9 @@ class InstitutionForm(forms.Form):
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
-    def __init__(self, *args: Any, instance: Institution | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, instance: Institution | None = None, **kwargs: Any
+    ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "name": instance.name,
@@ -71,12 +74,9 @@ class InstitutionForm(forms.Form):
                 "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)
-        parents = Institution.objects.filter(is_active=True)
-        if instance is not None:
-            parents = Institution.objects.exclude(pk=instance.pk)
-        else:
+        if instance is None:
             del self.fields["is_active"]
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = institution_parent_choices(user, instance)  # type: ignore[attr-defined]
 
     def clean_tier_labels(self) -> list[str]:
         return parse_tier_labels(self.cleaned_data.get("tier_labels") or "")
@@ -98,7 +98,12 @@ class UnitForm(forms.Form):
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(
-        self, *args: Any, institution: Institution, instance: Unit | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        user: Any,
+        institution: Institution,
+        instance: Unit | None = None,
+        **kwargs: Any,
     ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -110,9 +115,6 @@ class UnitForm(forms.Form):
                 "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)
-        parents = Unit.objects.filter(institution=institution)
-        if instance is not None:
-            parents = parents.exclude(pk=instance.pk)
-        else:
+        if instance is None:
             del self.fields["is_active"]
-        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = unit_parent_choices(user, institution, instance)  # type: ignore[attr-defined]

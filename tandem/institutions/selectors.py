@@ -10,7 +10,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from tandem.accounts.models import Role
 from tandem.core import tenancy
+from tandem.core.lookups import visible_or_none
 from tandem.institutions.models import Institution, Unit
 
 
@@ -74,3 +76,73 @@ def unit_get_for_user_or_404(user: Any, pk: int) -> Unit:
 def unit_list_of(user: Any, institution: Institution) -> QuerySet[Unit]:
     """The units of one institution that the user may see (none if not theirs to see)."""
     return unit_list_visible_to(user).filter(institution=institution)
+
+
+# --- Choice lists -------------------------------------------------------------------------------
+# Every form field, filter and id lookup that offers institutions takes its queryset from one of
+# these (docs/decisions/077), so "admin sees all, else the user's reach" is written only here.
+
+
+def institution_choices_for(user: Any) -> QuerySet[Institution]:
+    """The active institutions of the directory, for a choice list of `user`'s (none without a
+    role): filters, parties, stays, affiliations."""
+    return institution_list_visible_to(user).filter(is_active=True).order_by("name")
+
+
+def institution_list_in_reach_of(user: Any) -> QuerySet[Institution]:
+    """The user's own and partner institutions (every institution for a consortium admin)."""
+    queryset = institution_list_visible_to(user).order_by("name")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(pk__in=tenancy.reach_institution_ids(user))
+
+
+def institution_in_reach_or_none(user: Any, pk: int | None) -> Institution | None:
+    """The institution `pk` if it is in the user's reach; None for a missing id and for an
+    institution out of reach alike."""
+    return visible_or_none(institution_list_in_reach_of(user), pk)
+
+
+def institution_list_coordinated_by(user: Any) -> QuerySet[Institution]:
+    """The institutions whose people the user manages: those they coordinate (all for an admin)."""
+    queryset = institution_list_visible_to(user).order_by("name")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(pk__in=tenancy.coordinated_institution_ids(user))
+
+
+def institution_list_organizable_by(user: Any) -> QuerySet[Institution]:
+    """The institutions where the user may organize a meeting series: where they are a tutor or
+    a coordinator (all for an admin)."""
+    queryset = institution_list_visible_to(user).order_by("name")
+    if tenancy.is_consortium_admin(user):
+        return queryset
+    return queryset.filter(pk__in=tenancy.own_institution_ids(user, Role.TUTOR, Role.COORDINATOR))
+
+
+def institution_parent_choices(user: Any, instance: Institution | None) -> QuerySet[Institution]:
+    """What an institution may be affiliated to: any other institution once it exists, an active
+    one for a new institution."""
+    queryset = institution_list_visible_to(user).order_by("name")
+    if instance is None:
+        return queryset.filter(is_active=True)
+    return queryset.exclude(pk=instance.pk)
+
+
+def institution_list_by_ids(user: Any, ids: set[int]) -> QuerySet[Institution]:
+    """The visible institutions among `ids` (the sites of one meeting, the parties of one
+    agreement), by name."""
+    return institution_list_visible_to(user).filter(pk__in=ids).order_by("name")
+
+
+def unit_choices_for(user: Any, institutions: QuerySet[Institution]) -> QuerySet[Unit]:
+    """The units the user may see at `institutions` (one of the choice lists above)."""
+    return unit_list_visible_to(user).filter(institution__in=institutions)
+
+
+def unit_parent_choices(
+    user: Any, institution: Institution, instance: Unit | None
+) -> QuerySet[Unit]:
+    """What a unit may be part of: another unit of the same institution."""
+    queryset = unit_list_of(user, institution)
+    return queryset if instance is None else queryset.exclude(pk=instance.pk)

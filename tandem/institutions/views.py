@@ -64,7 +64,7 @@ def institution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def institution_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_institution(request.user):
         raise PermissionDenied(_("Only consortium admins register institutions."))
-    form = InstitutionForm(request.POST or None)
+    form = InstitutionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             institution = services.institution_create(actor=request.user, **form.cleaned_data)
@@ -83,7 +83,7 @@ def institution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get_for_user_or_404(request.user, pk)
     if not permissions.can_change_institution(request.user, institution):
         raise PermissionDenied(_("Only consortium admins change institutions."))
-    form = InstitutionForm(request.POST or None, instance=institution)
+    form = InstitutionForm(request.POST or None, user=request.user, instance=institution)
     if request.method == "POST" and form.is_valid():
         try:
             services.institution_update(
@@ -128,7 +128,7 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     institution = selectors.institution_get_for_user_or_404(request.user, pk)
     if not permissions.can_create_unit(request.user, institution):
         raise PermissionDenied(_("Only the institution's coordinators add its units."))
-    form = UnitForm(request.POST or None, institution=institution)
+    form = UnitForm(request.POST or None, user=request.user, institution=institution)
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.unit_create(
@@ -157,7 +157,9 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user_or_404(request.user, pk)
     if not permissions.can_change_unit(request.user, unit):
         raise PermissionDenied(_("Only the institution's coordinators change its units."))
-    form = UnitForm(request.POST or None, institution=unit.institution, instance=unit)
+    form = UnitForm(
+        request.POST or None, user=request.user, institution=unit.institution, instance=unit
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)

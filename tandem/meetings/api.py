@@ -222,10 +222,6 @@ class MeetingsContactOut(Schema):
     recorded_by_id: int
 
 
-class MeetingsFeedOut(Schema):
-    url: str
-
-
 def _user(request: HttpRequest, user_id: int, field: str) -> User | None:
     # A person the caller cannot see is "Not found." like an id that names nobody: the
     # service's own messages, which name the person, are only for people the caller sees.
@@ -467,11 +463,3 @@ def contact_create(request: HttpRequest, payload: MeetingsContactIn) -> Any:
     return Status(
         201, services_log.contact_log(actor=request.user, cultivation=cultivation, **data)
     )
-
-
-@router.post(
-    "/calendar-feed", response={200: MeetingsFeedOut, **ERRORS}, operation_id="meetings_feed_reset"
-)
-def feed_reset(request: HttpRequest) -> Any:
-    feed = services_log.calendar_feed_reset(actor=request.user)
-    return {"url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token]))}

@@ -1,6 +1,6 @@
 """Debriefings of the demo consortium, built through the services.
 
-On top of `tandem.core.demo` and `tandem.cultivation.demo`: Prof. Li (EMU) runs a biweekly
+On top of `tandem.portal.demo` and `tandem.cultivation.demo`: Prof. Li (EMU) runs a biweekly
 hybrid debriefing with Prof. Chen (WMU) for Zhang (and Yang, when present). Four meetings have
 been held, with reports, both tutors' comments, attendance from both sites and action items (one
 closed, one carried forward, one overdue); the mentoring log shows the tutors last talked ten
@@ -12,6 +12,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from tandem.accounts import services_feed
 from tandem.accounts.models import User
 from tandem.cultivation.demo import demo_cultivation
 from tandem.institutions.models import Institution
@@ -180,4 +181,4 @@ def load_demo() -> None:
             topic=topic,
             outcome=outcome,
         )
-    services_log.calendar_feed_reset(actor=zhang)
+    services_feed.calendar_feed_rotate(actor=zhang)

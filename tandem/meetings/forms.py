@@ -1,14 +1,14 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tandem.accounts.models import Membership, Role, User
-from tandem.core import tenancy
+from tandem.accounts.models import Role, User
+from tandem.accounts.selectors import person_list_among, person_list_with_role_in_reach
 from tandem.cultivation.models import JointCultivation
-from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_list_organizable_by
 from tandem.meetings.models import (
     ContactChannel,
     ContactKind,
@@ -23,20 +23,9 @@ from tandem.meetings.selectors import PERSON_RESULTS, person_search
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Urumqi", "Europe/London", "UTC")
 
 
-def people_with_role(user: Any, role: str) -> QuerySet[User]:
-    """People holding `role` at the user's own or partner institutions."""
-    memberships = Membership.objects.filter(user=OuterRef("pk"), role=role, is_active=True)
-    if not tenancy.is_consortium_admin(user):
-        memberships = memberships.filter(institution_id__in=tenancy.reach_institution_ids(user))
-    return User.objects.filter(Exists(memberships)).order_by("full_name", "username")
-
-
-def organizing_institutions(user: Any) -> QuerySet[Institution]:
-    if tenancy.is_consortium_admin(user):
-        return Institution.objects.order_by("name")
-    return Institution.objects.filter(
-        pk__in=tenancy.own_institution_ids(user, Role.TUTOR, Role.COORDINATOR)
-    ).order_by("name")
+# The choice lists come from the selectors (docs/decisions/077).
+people_with_role = person_list_with_role_in_reach
+organizing_institutions = institution_list_organizable_by
 
 
 def _zone_choices() -> list[tuple[str, str]]:
@@ -252,10 +241,10 @@ class ActionForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
-    def __init__(self, *args: Any, series: MeetingSeries, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, series: MeetingSeries, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         ids = {p.user_id for p in series.current_participants} | {series.organizer_id}
-        self.fields["owner"].queryset = User.objects.filter(pk__in=ids).order_by("full_name")
+        self.fields["owner"].queryset = person_list_among(user, ids)  # type: ignore[attr-defined]
 
 
 class CloseActionForm(forms.Form):

@@ -210,8 +210,14 @@ class ProgressReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "trainee"], name="report_once_per_meeting")
         ]
-        # The early warning asks "latest report per trainee" for the whole consortium.
-        indexes = [models.Index(fields=["trainee", "submitted_at"])]
+        # "Latest report per trainee" (the early warning for the whole consortium, the tutor
+        # workspace for a tutor's trainees) reads the first entry of this index per trainee,
+        # in the order the selectors ask for (newest first, ties by id): no sort.
+        indexes = [
+            models.Index(
+                fields=["trainee", "-submitted_at", "-id"], name="report_latest_per_trainee"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.trainee} — {self.meeting}"
@@ -416,24 +422,11 @@ class MentoringContact(models.Model):
         verbose_name = _("mentoring contact")
         verbose_name_plural = _("mentoring log")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["cultivation", "kind", "date"])]
+        indexes = [
+            models.Index(fields=["cultivation", "kind", "date"]),
+            # The log of a whole institution or the consortium, newest first, page by page.
+            models.Index(fields=["-date", "-id"], name="contact_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.topic}"
-
-
-class CalendarFeed(models.Model):
-    """A person's secret calendar address. Revoking it gives a new token; the old one stops."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.token[:6]}…)"

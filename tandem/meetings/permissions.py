@@ -15,6 +15,7 @@ from typing import Any
 
 from tandem.accounts.models import Role
 from tandem.core import tenancy
+from tandem.institutions.models import Institution
 from tandem.meetings.models import (
     ActionItem,
     ActionStatus,
@@ -48,6 +49,14 @@ def can_create_series(user: Any) -> bool:
         or bool(tenancy.coordinated_institution_ids(user))
         or Role.TUTOR in tenancy.roles(user)
     )
+
+
+def can_organize_series_at(user: Any, institution: Institution) -> bool:
+    """A tutor or a coordinator of the institution, or a consortium admin (the choice list is
+    `institution_list_organizable_by`)."""
+    if tenancy.is_consortium_admin(user):
+        return True
+    return institution.pk in tenancy.own_institution_ids(user, Role.TUTOR, Role.COORDINATOR)
 
 
 def can_manage_series(user: Any, series: MeetingSeries) -> bool:

@@ -11,7 +11,6 @@ then update their copy in place instead of adding a second one; SEQUENCE only ev
 """
 
 import datetime
-from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -213,23 +212,3 @@ def series_events(
         if meeting is not None and _differs(meeting, series, day):
             events.append(_override(series, meeting, day))
     return events
-
-
-def calendar_for(series_list: Iterable[MeetingSeries], name: str) -> bytes:
-    """An iCalendar document with one recurring event per series, an override for every
-    meeting moved, changed or cancelled (STATUS:CANCELLED), and a VTIMEZONE for every time
-    zone used. A series may carry `all_meetings` (prefetched) and `visible_before` (the
-    moment the person was taken off it)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Tandem//Debriefing meetings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    for series in series_list:
-        meetings = getattr(series, "all_meetings", None)
-        if meetings is None:
-            meetings = list(series.meetings.all())
-        for event in series_events(series, meetings, getattr(series, "visible_before", None)):
-            calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()

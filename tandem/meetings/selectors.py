@@ -13,17 +13,18 @@ but is no longer invited: their next meetings, calendar feed and reports to comm
 
 from typing import Any
 
+import icalendar
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core import tenancy
+from tandem.core.unions import pk_in_any
 from tandem.cultivation.models import JointCultivation, TutorAssignment
 from tandem.meetings.models import (
     ActionItem,
     ActionStatus,
-    CalendarFeed,
     ContactKind,
     Meeting,
     MeetingSeries,
@@ -34,6 +35,7 @@ from tandem.meetings.models import (
     ReportComment,
     SeriesParticipant,
 )
+from tandem.meetings.recurrence import series_events
 
 OPEN_CULTIVATION = ("proposed", "approved", "active", "suspended")
 
@@ -68,18 +70,30 @@ def series_list_visible_to(user: Any) -> QuerySet[MeetingSeries]:
         return queryset.none()
     if tenancy.is_consortium_admin(user):
         return queryset
+    # One indexed branch per reason to see a series (see the module's docstring).
+    branches = [
+        MeetingSeries.objects.filter(organizer=user).values("pk"),
+        SeriesParticipant.objects.filter(user=user).values("series_id"),
+        SeriesParticipant.objects.filter(user_id__in=pair_trainee_ids_query(user)).values(
+            "series_id"
+        ),
+    ]
     coordinated = tenancy.coordinated_institution_ids(user)
-    involved = SeriesParticipant.objects.filter(series=OuterRef("pk")).filter(
-        Q(user=user) | Q(user_id__in=pair_trainee_ids_query(user))
-    )
-    condition: Q = Q(organizer=user) | Q(Exists(involved))
     if coordinated:
-        of_coordinated_trainee = SeriesParticipant.objects.filter(
-            series=OuterRef("pk"),
-            user_id__in=_coordinated_trainee_cultivations(coordinated).values("trainee_id"),
-        )
-        condition |= Q(institution_id__in=coordinated) | Q(Exists(of_coordinated_trainee))
-    return queryset.filter(condition)
+        branches += [
+            MeetingSeries.objects.filter(institution_id__in=coordinated).values("pk"),
+            SeriesParticipant.objects.filter(
+                user_id__in=JointCultivation.objects.filter(home_id__in=coordinated).values(
+                    "trainee_id"
+                )
+            ).values("series_id"),
+            SeriesParticipant.objects.filter(
+                user_id__in=JointCultivation.objects.filter(host_id__in=coordinated).values(
+                    "trainee_id"
+                )
+            ).values("series_id"),
+        ]
+    return queryset.filter(pk_in_any(*branches))
 
 
 def _participants_prefetch() -> Prefetch:
@@ -140,9 +154,16 @@ def upcoming_meetings(user: Any, limit: int = 10) -> list[Meeting]:
     mine = SeriesParticipant.objects.filter(
         _invited_to(OuterRef("starts_at")), series=OuterRef("series"), user=user
     )
+    # The person's series first (a UNION of two indexed branches), then their meetings by the
+    # (series, status, starts_at) index; the invitation is checked on those few rows only.
+    own_series = pk_in_any(
+        MeetingSeries.objects.filter(organizer=user).values("pk"),
+        SeriesParticipant.objects.filter(user=user).values("series_id"),
+    )
     return list(
         Meeting.objects.filter(
             Q(series__organizer=user) | Exists(mine),
+            series__in=MeetingSeries.objects.filter(own_series),
             status=MeetingStatus.SCHEDULED,
             ends_at__gte=timezone.now(),
         )
@@ -207,28 +228,43 @@ def own_report(user: Any, meeting: Meeting) -> ProgressReport | None:
     )
 
 
+def _tutored_series_ids(user: Any) -> QuerySet[MeetingSeries, Any]:
+    """The series a tutor organizes or is currently invited to as a tutor (a subquery): a
+    UNION, so that each side follows its own index."""
+    return (
+        MeetingSeries.objects.filter(organizer=user)
+        .order_by()
+        .values("pk")
+        .union(
+            SeriesParticipant.objects.filter(
+                user=user, role=ParticipantRole.TUTOR, removed_at__isnull=True
+            )
+            .order_by()
+            .values("series_id")
+        )
+    )
+
+
 def reports_to_comment(user: Any, limit: int = 10) -> list[ProgressReport]:
-    """Reports of the tutor's trainees or series that the tutor has not commented yet."""
+    """Reports of the tutor's trainees or series that the tutor has not commented yet.
+
+    Two queries that each follow an index (the reports of the tutor's current trainees, by
+    trainee; the reports in the tutor's series, by meeting), merged here: one OR over both
+    made PostgreSQL scan and sort every report of the consortium."""
     if not _authenticated(user):
         return []
-    mine = SeriesParticipant.objects.filter(
-        series=OuterRef("meeting__series"),
-        user=user,
-        role=ParticipantRole.TUTOR,
-        removed_at__isnull=True,
-    )
     commented = ReportComment.objects.filter(report=OuterRef("pk"), tutor=user)
-    return list(
-        ProgressReport.objects.filter(
-            Q(trainee_id__in=pair_trainee_ids_query(user))
-            | Q(meeting__series__organizer=user)
-            | Exists(mine)
-        )
-        .exclude(trainee=user)
+    uncommented = (
+        ProgressReport.objects.exclude(trainee=user)
         .exclude(Exists(commented))
         .select_related("trainee", "meeting__series")
-        .order_by("-submitted_at", "-id")[:limit]
+        .order_by("-submitted_at", "-id")
     )
+    of_pairs = uncommented.filter(trainee_id__in=pair_trainee_ids_query(user))[:limit]
+    in_series = uncommented.filter(meeting__series_id__in=_tutored_series_ids(user))[:limit]
+    merged = {report.pk: report for report in [*of_pairs, *in_series]}
+    newest_first = sorted(merged.values(), key=lambda r: (r.submitted_at, r.pk), reverse=True)
+    return newest_first[:limit]
 
 
 # --- Action items -------------------------------------------------------------------------------
@@ -283,14 +319,24 @@ def contact_list_visible_to(user: Any) -> QuerySet[MentoringContact]:
         return queryset.none()
     if tenancy.is_consortium_admin(user):
         return queryset
-    in_pair = TutorAssignment.objects.filter(cultivation=OuterRef("cultivation"), tutor=user)
-    condition: Q = Q(Exists(in_pair)) | Q(cultivation__trainee=user, kind=ContactKind.TUTOR_TRAINEE)
     coordinated = tenancy.coordinated_institution_ids(user)
-    if coordinated:
-        condition |= Q(cultivation__home_id__in=coordinated) | Q(
-            cultivation__host_id__in=coordinated
+    # Indexed branches (cultivation -> contacts), not one OR with an EXISTS per contact.
+    whole_log = pk_in_any(
+        JointCultivation.objects.filter(
+            Q(home_id__in=coordinated) | Q(host_id__in=coordinated)
+        ).values("pk"),
+        TutorAssignment.objects.filter(tutor=user).values("cultivation_id"),
+    )
+    return queryset.filter(
+        pk_in_any(
+            MentoringContact.objects.filter(
+                cultivation__in=JointCultivation.objects.filter(whole_log)
+            ).values("pk"),
+            MentoringContact.objects.filter(
+                cultivation__trainee=user, kind=ContactKind.TUTOR_TRAINEE
+            ).values("pk"),
         )
-    return queryset.filter(condition)
+    )
 
 
 def contact_list_for_page(
@@ -308,12 +354,16 @@ def loggable_cultivations(user: Any) -> QuerySet[JointCultivation]:
     """Open cultivations where the person is a current tutor or the trainee."""
     if not _authenticated(user):
         return JointCultivation.objects.none()
-    tutor = TutorAssignment.objects.filter(
-        cultivation=OuterRef("pk"), tutor=user, ended_at__isnull=True
-    )
     return (
         JointCultivation.objects.filter(status__in=OPEN_CULTIVATION)
-        .filter(Exists(tutor) | Q(trainee=user))
+        .filter(
+            pk_in_any(
+                TutorAssignment.objects.filter(tutor=user, ended_at__isnull=True).values(
+                    "cultivation_id"
+                ),
+                JointCultivation.objects.filter(trainee=user).values("pk"),
+            )
+        )
         .select_related("trainee")
         .order_by("trainee__full_name", "id")
     )
@@ -334,10 +384,6 @@ def open_cultivation_of(trainee: User) -> JointCultivation | None:
 # --- Calendar feed ------------------------------------------------------------------------------
 
 
-def feed_for(user: Any) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first() if _authenticated(user) else None
-
-
 def feed_series(user: User) -> list[MeetingSeries]:
     """The series a person organizes or is invited to, with their meetings; `visible_before`
     is set when the person was taken off the series (the feed stops there)."""
@@ -350,13 +396,17 @@ def feed_series(user: User) -> list[MeetingSeries]:
     )
 
 
-def feed_user_for_token(token: str) -> User | None:
-    feed = (
-        CalendarFeed.objects.select_related("user")
-        .filter(token=token, user__is_active=True)
-        .first()
-    )
-    return feed.user if feed else None
+def calendar_events_for(user: Any) -> list[icalendar.Event]:
+    """The person's debriefings for their calendar feed: one recurring event per series they
+    organize or are invited to, an override per meeting moved, changed or cancelled (see
+    `recurrence`); a series they were taken off stops there."""
+    if not _authenticated(user):
+        return []
+    events: list[icalendar.Event] = []
+    for series in feed_series(user):
+        meetings = getattr(series, "all_meetings", [])
+        events += series_events(series, meetings, getattr(series, "visible_before", None))
+    return events
 
 
 # --- Dashboard ----------------------------------------------------------------------------------

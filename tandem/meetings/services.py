@@ -1,6 +1,6 @@
 """Every write about debriefings: series, meetings, reports, comments, attendance and action
 items. Changing and ending a series and taking people off it are in `services_series.py`; the
-mentoring log and calendar feeds in `services_log.py`.
+mentoring log in `services_log.py`.
 
 Each service checks who may act, validates the whole input before writing, and records one
 audit event in its own transaction.
@@ -18,10 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.accounts.models import Membership, Role, User
-from tandem.accounts.selectors import person_get_visible_or_none
+from tandem.accounts.models import Role, User
+from tandem.accounts.selectors import (
+    person_get_visible_or_none,
+    person_list_with_role_in_reach,
+)
 from tandem.alerts.services import notification_send
-from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.core.lookups import not_found_message
@@ -67,20 +69,15 @@ REPORT_FIELDS = ("experimental_progress", "dissertation_progress", "problems", "
 MAX_REPORT_FILES = 5
 
 
-def _may_organize_at(actor: User, institution: Institution) -> bool:
-    if tenancy.is_consortium_admin(actor):
-        return True
-    return institution.pk in tenancy.own_institution_ids(actor, Role.TUTOR, Role.COORDINATOR)
-
-
 def _check_invitees(actor: User, people: list[User], role: str, field: str) -> None:
     """Invite only people of the actor's own or partner institutions, in the right role."""
     wanted = Role.TUTOR if role == ParticipantRole.TUTOR else Role.TRAINEE
-    memberships = Membership.objects.filter(
-        user__in=people, role=wanted, is_active=True
-    ).values_list("user_id", "institution_id")
-    reach = None if tenancy.is_consortium_admin(actor) else tenancy.reach_institution_ids(actor)
-    allowed = {uid for uid, inst in memberships if reach is None or inst in reach}
+    # The same selector as the form's choice list, so what is offered is what is accepted.
+    allowed = set(
+        person_list_with_role_in_reach(actor, wanted)
+        .filter(pk__in=[person.pk for person in people])
+        .values_list("pk", flat=True)
+    )
     for person in people:
         if person.pk not in allowed:
             if person_get_visible_or_none(actor, person.pk) is None:
@@ -145,7 +142,7 @@ def series_create(
 ) -> MeetingSeries:
     """A tutor or coordinator of `institution` schedules a recurring debriefing series and
     invites trainees and tutors; its meetings are created at once."""
-    if not _may_organize_at(actor, institution):
+    if not permissions.can_organize_series_at(actor, institution):
         raise PermissionDenied(
             _("Only a tutor or coordinator of the institution can schedule a series there.")
         )

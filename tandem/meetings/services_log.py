@@ -1,7 +1,6 @@
-"""Writes for the mentoring log and the calendar feed."""
+"""Writes for the mentoring log."""
 
 import datetime
-import secrets
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,7 +12,7 @@ from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
 from tandem.meetings import permissions
-from tandem.meetings.models import CalendarFeed, ContactKind, MentoringContact
+from tandem.meetings.models import ContactKind, MentoringContact
 from tandem.meetings.selectors import current_pair_tutor_ids
 
 CONTACT_FIELDS = ("kind", "date", "channel", "topic", "outcome")
@@ -62,24 +61,3 @@ def contact_log(
         changes=diff({}, snapshot(contact, CONTACT_FIELDS)),
     )
     return contact
-
-
-@transaction.atomic
-def calendar_feed_reset(*, actor: User) -> CalendarFeed:
-    """Create the person's secret calendar address, or replace it (the old one stops)."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in first."))
-    feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
-    created = feed is None
-    if feed is None:
-        feed = CalendarFeed(user=actor)
-    feed.token = secrets.token_urlsafe(32)
-    feed.created_at = timezone.now()
-    feed.full_clean(exclude=["user"])
-    feed.save()
-    audit_record(
-        actor=actor,
-        action="calendar_feed.create" if created else "calendar_feed.revoke",
-        target=feed,
-    )
-    return feed

@@ -32,7 +32,4 @@ urlpatterns = [
     path("actions/<int:pk>/close/", views.action_close, name="action_close"),
     path("log/", views_log.contact_list, name="contact_list"),
     path("log/new/", views_log.contact_create, name="contact_create"),
-    path("calendar/", views_log.calendar_page, name="calendar"),
-    path("calendar/reset/", views_log.calendar_reset, name="calendar_reset"),
-    path("feed/<str:token>.ics", views_log.feed, name="feed"),
 ]

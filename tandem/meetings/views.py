@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_list_by_ids
 from tandem.meetings import permissions, selectors, services
 from tandem.meetings.forms import (
     ActionForm,
@@ -211,11 +211,12 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         {"person": person, "role": role, "row": attendance.get(person.pk)}
         for person, role in invited
     ]
-    sites = Institution.objects.filter(
-        pk__in={series.institution_id}
+    sites = institution_list_by_ids(
+        user,
+        {series.institution_id}
         | {p.cultivation.home_id for p in participants if p.cultivation}
-        | {p.cultivation.host_id for p in participants if p.cultivation}
-    ).order_by("name")
+        | {p.cultivation.host_id for p in participants if p.cultivation},
+    )
     return {
         "meeting": meeting,
         "series": series,
@@ -230,7 +231,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting, **forms: Any) -> di
         "sites": sites,
         "attendance_choices": AttendanceStatus.choices,
         "action_form": forms.get("action_form")
-        or (ActionForm(series=series) if can_manage else None),
+        or (ActionForm(user=user, series=series) if can_manage else None),
         "notes_form": forms.get("notes_form") or NotesForm(initial={"notes": meeting.notes}),
         "cancel_form": forms.get("cancel_form") or ReasonForm(),
         "comment_errors": forms.get("comment_errors") or {},
@@ -404,7 +405,7 @@ def attendance_record(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _manage_or_403(request, pk)
-    form = ActionForm(request.POST, series=meeting.series)
+    form = ActionForm(request.POST, user=request.user, series=meeting.series)
     if form.is_valid():
         try:
             services.action_create(actor=request.user, meeting=meeting, **form.cleaned_data)

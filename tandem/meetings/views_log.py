@@ -1,4 +1,4 @@
-"""Pages of the mentoring log, the calendar feed and the minutes export."""
+"""Pages of the mentoring log and the minutes export."""
 
 from typing import Any
 
@@ -6,18 +6,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.meetings import minutes, permissions, selectors, services_log
 from tandem.meetings.forms import ContactFilterForm, ContactForm
-from tandem.meetings.recurrence import calendar_for
 
 
 @login_required
@@ -55,52 +53,6 @@ def contact_create(request: HttpRequest) -> HttpResponse:
                 return redirect("meetings:contact_list")
         return render(request, "meetings/contact_form.html", {"form": form}, status=400)
     return render(request, "meetings/contact_form.html", {"form": form})
-
-
-def _feed_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("meetings:feed", args=[token]))
-
-
-@login_required
-@require_GET
-def calendar_page(request: HttpRequest) -> HttpResponse:
-    feed = selectors.feed_for(request.user)
-    return render(
-        request,
-        "meetings/calendar.html",
-        {
-            "feed": feed,
-            "feed_url": _feed_url(request, feed.token) if feed else "",
-        },
-    )
-
-
-@login_required
-@require_POST
-def calendar_reset(request: HttpRequest) -> HttpResponse:
-    existed = selectors.feed_for(request.user) is not None
-    services_log.calendar_feed_reset(actor=request.user)
-    if existed:
-        messages.success(
-            request, _("A new calendar address is ready; the old one no longer works.")
-        )
-    else:
-        messages.success(request, _("Your calendar address is ready."))
-    return redirect("meetings:calendar")
-
-
-@require_GET
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The secret calendar address: no login, the token is the key."""
-    user = selectors.feed_user_for_token(token)
-    if user is None:
-        raise Http404
-    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-        body = calendar_for(selectors.feed_series(user), _("Tandem debriefings"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="tandem.ics"'
-    response["Cache-Control"] = "private, max-age=300"
-    return response
 
 
 @login_required

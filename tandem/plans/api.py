@@ -24,8 +24,10 @@ from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
-from tandem.plans import permissions, selectors, services, services_milestone
-from tandem.plans.models import MilestoneSubmission, PlanMilestone, PlanVersion, TrainingPlan
+from tandem.imports.rules import runs_in_background
+from tandem.imports.schemas import ImportJobStartedOut, job_started
+from tandem.plans import permissions, selectors, services, services_import, services_milestone
+from tandem.plans.models import MilestoneSubmission, PlanMilestone, PlanVersion
 from tandem.plans.pdf import render_record_pdf
 from tandem.plans.record import joint_record_build
 from tandem.plans.record_import import joint_record_import
@@ -151,8 +153,8 @@ def _writer(request: HttpRequest, cultivation_id: int) -> JointCultivation:
     return cultivation
 
 
-def _draft(cultivation: JointCultivation) -> PlanVersion:
-    plan = get_object_or_404(TrainingPlan, cultivation=cultivation)
+def _draft(request: HttpRequest, cultivation: JointCultivation) -> PlanVersion:
+    plan = selectors.plan_get_for_user_or_404(request.user, cultivation)
     draft = plan.versions.filter(status__in=["draft", "awaiting_signoff"]).first()
     if draft is None:
         raise field_error(
@@ -190,11 +192,22 @@ def overdue_list(request: HttpRequest) -> Any:
 
 
 @router.post(
-    "/records/import", response={201: ImportOut, **ERRORS}, operation_id="plans_record_import"
+    "/records/import",
+    response={201: ImportOut, 202: ImportJobStartedOut, **ERRORS},
+    operation_id="plans_record_import",
 )
-def record_import(request: HttpRequest, payload: Body[dict[str, Any]]) -> Any:
+def record_import(
+    request: HttpRequest, payload: Body[dict[str, Any]], background: bool = False
+) -> Any:
+    """Import a joint record (all of it or nothing): 201. A body above the background size (or
+    `background=true`) is queued: 202 with the job's URLs (`GET /api/v1/imports/{id}`)."""
     if not permissions.can_import_record(request.user):
         raise PermissionDenied(_("Only consortium admins import joint records."))
+    if runs_in_background(len(request.body), asked=background):
+        job = services_import.joint_record_import_job_start(
+            actor=request.user, file_name="joint-record.json", content=request.body
+        )
+        return Status(202, job_started(job))
     cultivation = joint_record_import(actor=request.user, data=payload)
     return Status(201, {"cultivation_id": cultivation.pk, "record_id": cultivation.external_id})
 
@@ -220,7 +233,9 @@ def plan_start(request: HttpRequest, cultivation_id: int) -> Any:
 def draft_update(request: HttpRequest, cultivation_id: int, payload: TopicIn) -> Any:
     cultivation = _writer(request, cultivation_id)
     services.plan_version_update(
-        actor=request.user, version=_draft(cultivation), research_topic=payload.research_topic
+        actor=request.user,
+        version=_draft(request, cultivation),
+        research_topic=payload.research_topic,
     )
     return _plan_out(request, cultivation)
 
@@ -235,7 +250,7 @@ def course_add(request: HttpRequest, cultivation_id: int, payload: CourseIn) -> 
     sites = {cultivation.home.code: cultivation.home, cultivation.host.code: cultivation.host}
     course = services.plan_course_add(
         actor=request.user,
-        version=_draft(cultivation),
+        version=_draft(request, cultivation),
         title=payload.title,
         credits=payload.credits,
         kind=payload.kind,
@@ -252,7 +267,7 @@ def course_add(request: HttpRequest, cultivation_id: int, payload: CourseIn) -> 
 )
 def course_remove(request: HttpRequest, cultivation_id: int, course_id: int) -> Any:
     cultivation = _writer(request, cultivation_id)
-    draft = _draft(cultivation)
+    draft = _draft(request, cultivation)
     course = get_object_or_404(draft.courses.all(), pk=course_id)
     services.plan_course_remove(actor=request.user, version=draft, course=course)
     return _plan_out(request, cultivation)
@@ -267,7 +282,7 @@ def milestone_add(request: HttpRequest, cultivation_id: int, payload: MilestoneI
     cultivation = _writer(request, cultivation_id)
     milestone = services.plan_milestone_add(
         actor=request.user,
-        version=_draft(cultivation),
+        version=_draft(request, cultivation),
         kind=payload.kind,
         title=payload.title,
         earliest=payload.earliest,
@@ -288,7 +303,7 @@ def milestone_window_set(
     milestone = selectors.milestone_get_for_user_or_404(request.user, cultivation.pk, milestone_id)
     return services.plan_milestone_window_set(
         actor=request.user,
-        version=_draft(cultivation),
+        version=_draft(request, cultivation),
         milestone=milestone,
         earliest=payload.earliest,
         latest=payload.latest,
@@ -302,7 +317,7 @@ def plan_sign(request: HttpRequest, cultivation_id: int) -> Any:
     cultivation = cultivation_get_for_user_or_404(request.user, cultivation_id)
     if not permissions.is_current_tutor(request.user, cultivation):
         raise PermissionDenied(_("Only the two current tutors sign the plan."))
-    version = services.plan_version_sign(actor=request.user, version=_draft(cultivation))
+    version = services.plan_version_sign(actor=request.user, version=_draft(request, cultivation))
     version = selectors.version_get_for_user_or_404(request.user, cultivation.pk, version.number)
     return _version_out(request.user, version, cultivation)
 
@@ -314,7 +329,7 @@ def plan_sign(request: HttpRequest, cultivation_id: int) -> Any:
 )
 def plan_revise(request: HttpRequest, cultivation_id: int, payload: ReviseIn) -> Any:
     cultivation = _writer(request, cultivation_id)
-    plan = get_object_or_404(TrainingPlan, cultivation=cultivation)
+    plan = selectors.plan_get_for_user_or_404(request.user, cultivation)
     version = services.plan_revise(
         actor=request.user, plan=plan, reason=payload.reason, reason_kind=payload.reason_kind
     )

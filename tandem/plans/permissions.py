@@ -54,16 +54,26 @@ def can_edit_version(user: Any, version: PlanVersion | None) -> bool:
     )
 
 
-def can_sign_version(user: Any, version: PlanVersion | None) -> bool:
-    """A current tutor, while their place in the pair has not signed this open version."""
-    if version is None or not version.is_open:
-        return False
-    roles = set(
-        version.plan.cultivation.tutor_assignments.filter(
+def tutor_roles_of(user: Any, cultivation: JointCultivation) -> set[str]:
+    """The places in the current pair (experimental, theoretical) that the user holds."""
+    return set(
+        cultivation.tutor_assignments.filter(
             ended_at__isnull=True, tutor_id=getattr(user, "pk", None)
         ).values_list("role", flat=True)
     )
-    return bool(roles - set(version.signatures.values_list("role", flat=True)))
+
+
+def roles_user_may_sign_for(user: Any, version: PlanVersion | None) -> set[str]:
+    """The user's places in the pair that have not signed this open version yet."""
+    if version is None or not version.is_open:
+        return set()
+    signed = set(version.signatures.values_list("role", flat=True))
+    return tutor_roles_of(user, version.plan.cultivation) - signed
+
+
+def can_sign_version(user: Any, version: PlanVersion | None) -> bool:
+    """A current tutor, while their place in the pair has not signed this open version."""
+    return bool(roles_user_may_sign_for(user, version))
 
 
 def can_read_confidential(user: Any, cultivation: JointCultivation) -> bool:

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import TraineeKind, User
 from tandem.agreements.models import AgreementForm, AgreementStatus
-from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.cultivation.models import (
     CultivationStatus,
@@ -26,6 +25,7 @@ from tandem.cultivation.models import (
     TutorRole,
 )
 from tandem.institutions.models import Institution, InstitutionKind, Region
+from tandem.plans import permissions
 from tandem.plans.models import (
     CourseKind,
     MilestoneKind,
@@ -351,7 +351,7 @@ def _save(obj: Any, path: str) -> Any:
 @transaction.atomic
 def joint_record_import(*, actor: User, data: Any) -> JointCultivation:
     """A consortium admin imports a joint record: all of it or nothing."""
-    if not tenancy.is_consortium_admin(actor):
+    if not permissions.can_import_record(actor):
         raise PermissionDenied(_("Only consortium admins import joint records."))
     joint_record_validate(data)
     from tandem.plans.record_write import write_record

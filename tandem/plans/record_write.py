@@ -244,7 +244,7 @@ class _Writer:
                     plan=plan,
                     key=m["key"],
                     kind=m["kind"],
-                    title=m.get("title") or ("" if m["kind"] != "other" else m["key"]),
+                    custom_title=m.get("title") or ("" if m["kind"] != "other" else m["key"]),
                     status=m["status"],
                     earliest=_d(m.get("earliest")),
                     latest=_d(m.get("latest")),

@@ -5,11 +5,13 @@ import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tandem.core import tenancy
-from tandem.cultivation.models import JointCultivation
+from tandem.core.unions import pk_in_any
+from tandem.cultivation.models import JointCultivation, TutorAssignment
 from tandem.cultivation.selectors import (
     cultivation_get_for_user_or_404,
     cultivation_list_visible_to,
@@ -98,14 +100,9 @@ def open_version(plan: TrainingPlan | None) -> PlanVersion | None:
     return next((v for v in plan.versions.all() if v.is_open), None)
 
 
-def plan_get_for_user_or_404(user: Any, cultivation_pk: int) -> tuple[JointCultivation, Any]:
-    cultivation = cultivation_get_for_user_or_404(user, cultivation_pk)
-    plan = plan_for_cultivation(cultivation)
-    if plan is None:
-        from django.http import Http404
-
-        raise Http404
-    return cultivation, plan
+def plan_get_for_user_or_404(user: Any, cultivation: JointCultivation) -> TrainingPlan:
+    """The plan of a cultivation the user has reached (404 while it has none)."""
+    return get_object_or_404(plan_list_visible_to(user), cultivation=cultivation)
 
 
 def version_get_for_user_or_404(user: Any, cultivation_pk: int, number: int) -> PlanVersion:
@@ -138,8 +135,6 @@ def evidence_get_for_user_or_404(
         for evidence in submission.evidence.all():
             if evidence.pk == evidence_pk:
                 return evidence
-    from django.http import Http404
-
     raise Http404
 
 
@@ -155,15 +150,17 @@ def overdue_milestones_visible_to(user: Any, *, on: datetime.date | None = None)
     queryset = _overdue(PlanMilestone.objects.all(), on)
     if not tenancy.is_consortium_admin(user):
         coordinated = tenancy.coordinated_institution_ids(user)
-        queryset = queryset.filter(
-            Q(plan__cultivation__trainee=user)
-            | Q(
-                plan__cultivation__tutor_assignments__tutor=user,
-                plan__cultivation__tutor_assignments__ended_at__isnull=True,
-            )
-            | Q(plan__cultivation__home_id__in=coordinated)
-            | Q(plan__cultivation__host_id__in=coordinated)
-        ).distinct()
+        # The cultivations concerned first, as indexed branches (one OR across the joins to
+        # the pairs made PostgreSQL read every milestone, plan and cultivation).
+        concerned = pk_in_any(
+            JointCultivation.objects.filter(
+                Q(trainee=user) | Q(home_id__in=coordinated) | Q(host_id__in=coordinated)
+            ).values("pk"),
+            TutorAssignment.objects.filter(tutor=user, ended_at__isnull=True).values(
+                "cultivation_id"
+            ),
+        )
+        queryset = queryset.filter(plan__cultivation__in=JointCultivation.objects.filter(concerned))
     return queryset.select_related(
         "plan__cultivation__trainee", "plan__cultivation__home", "plan__cultivation__host"
     ).order_by("latest", "id")

@@ -364,13 +364,12 @@ def plan_version_sign(*, actor: User, version: PlanVersion) -> PlanVersion:
     version = _open_version(version)
     plan = version.plan
     cultivation = plan.cultivation
-    pair = {a.role: a for a in cultivation.tutor_assignments.filter(ended_at__isnull=True)}
-    mine = [role for role, a in pair.items() if a.tutor_id == actor.pk]
-    if not mine:
+    if not permissions.tutor_roles_of(actor, cultivation):
         raise PermissionDenied(_("Only the two current tutors sign the plan."))
-    role = mine[0]
-    if version.signatures.filter(role=role).exists():
+    unsigned = permissions.roles_user_may_sign_for(actor, version)
+    if not unsigned:
         raise ValidationError(_("You have already signed this version."))
+    role = sorted(unsigned)[0]
     _check_complete(version)
     before = snapshot(version, ("status", "signed_at"))
     signature = PlanSignature(version=version, tutor=actor, role=role)

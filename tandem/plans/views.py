@@ -329,7 +329,7 @@ def plan_revise(request: HttpRequest, cultivation_pk: int) -> HttpResponse:
     cultivation = cultivation_get_for_user_or_404(request.user, cultivation_pk)
     if not permissions.can_write_plan(request.user, cultivation):
         raise PermissionDenied(_("Only the trainee and the two current tutors write the plan."))
-    plan = get_object_or_404(TrainingPlan, cultivation=cultivation)
+    plan = selectors.plan_get_for_user_or_404(request.user, cultivation)
     posted = request.method == "POST"
     form = ReviseForm(request.POST if posted else None)
     if posted and form.is_valid():

@@ -18,7 +18,8 @@ from tandem.core.forms import apply_file_validation_error
 from tandem.cultivation import selectors as cultivation_selectors
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404
-from tandem.plans import permissions, selectors
+from tandem.imports.rules import runs_in_background
+from tandem.plans import permissions, selectors, services_import
 from tandem.plans.forms import ImportForm
 from tandem.plans.pdf import render_record_pdf
 from tandem.plans.record import joint_record_build, record_id
@@ -97,7 +98,19 @@ def record_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only consortium admins import joint records."))
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
-    if posted and form.is_valid():
+    if posted and form.is_valid() and runs_in_background(form.cleaned_data["file"].size):
+        upload = form.cleaned_data["file"]
+        try:
+            job = services_import.joint_record_import_job_start(
+                actor=request.user,
+                file_name=upload.name,
+                content=upload.read(services_import.MAX_RECORD_BYTES + 1),
+            )
+        except ValidationError as exc:
+            apply_file_validation_error(form, exc)
+        else:
+            return redirect("imports:job_detail", pk=job.pk)
+    elif posted and form.is_valid():
         try:
             data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -13,7 +13,9 @@ from tandem.accounts.selectors import person_list_visible_to
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404, current_tutors
-from tandem.publications import permissions, selectors, services
+from tandem.imports.rules import runs_in_background
+from tandem.imports.schemas import ImportJobStartedOut, job_started
+from tandem.publications import permissions, selectors, services, services_import
 from tandem.publications.models import Publication, PublicationAuthor
 
 router = Router(tags=["publications"])
@@ -55,6 +57,8 @@ class ImportIn(Schema):
     cultivation_id: int
     kind: str
     content: str
+    # Queue the import as a job even when `content` is below the background size.
+    background: bool = False
 
 
 class PublicationReasonIn(Schema):
@@ -201,12 +205,23 @@ def publication_create(request: HttpRequest, payload: PublicationIn) -> Any:
 
 @router.post(
     "/import",
-    response={201: list[PublicationOut], **ERRORS},
+    response={201: list[PublicationOut], 202: ImportJobStartedOut, **ERRORS},
     operation_id="publications_publication_import",
 )
 def publication_import(request: HttpRequest, payload: ImportIn) -> Any:
+    """Every record or none: 201 with the publications. Content above the background size (or
+    `background: true`) is queued: 202 with the job's URLs (`GET /api/v1/imports/{id}`)."""
     cultivation = cultivation_get_for_user_or_404(request.user, payload.cultivation_id)
     _require_recorder(request, cultivation)
+    if runs_in_background(len(payload.content.encode()), asked=payload.background):
+        job = services_import.publication_import_job_start(
+            actor=request.user,
+            cultivation=cultivation,
+            kind=payload.kind,
+            file_name=f"publications.{payload.kind}",
+            text=payload.content,
+        )
+        return Status(202, job_started(job))
     created = services.publication_import(
         actor=request.user, cultivation=cultivation, kind=payload.kind, text=payload.content
     )

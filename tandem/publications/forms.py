@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from tandem.accounts.selectors import person_list_visible_to
 from tandem.institutions.models import Institution
+from tandem.institutions.selectors import institution_choices_for
 from tandem.publications.models import CreditRole, Publication
 
 MIN_AUTHOR_ROWS = 5
@@ -36,8 +37,12 @@ class PublicationFilterForm(forms.Form):
         label=_("Home or host"),
         required=False,
         empty_label=_("Any institution"),
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.none(),
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
 
 
 class PublicationForm(forms.ModelForm):
@@ -55,7 +60,7 @@ class AuthorForm(forms.Form):
     institutions = forms.ModelMultipleChoiceField(
         label=pgettext_lazy("authorship", "Affiliated institutions"),
         required=False,
-        queryset=Institution.objects.filter(is_active=True),
+        queryset=Institution.objects.none(),
     )
     affiliation_text = forms.CharField(
         label=_("Affiliations as printed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -68,12 +73,10 @@ class AuthorForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people
-
-
-AuthorFormSet = formset_factory(AuthorForm, extra=0)
+        self.fields["user"].queryset = person_list_visible_to(user)  # type: ignore[attr-defined]
+        self.fields["institutions"].queryset = institution_choices_for(user)  # type: ignore[attr-defined]
 
 
 def author_formset(data: Any, user: Any, initial: list[dict] | None = None) -> Any:
@@ -84,7 +87,7 @@ def author_formset(data: Any, user: Any, initial: list[dict] | None = None) -> A
         data,
         initial=rows or None,
         prefix="authors",
-        form_kwargs={"people": person_list_visible_to(user)},
+        form_kwargs={"user": user},
     )
 
 

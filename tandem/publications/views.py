@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
+from tandem.core.spreadsheets import XLSX
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.selectors import cultivation_get_for_user_or_404, current_tutors
-from tandem.funds.exports import XLSX
-from tandem.publications import permissions, selectors, services
+from tandem.imports.rules import runs_in_background
+from tandem.publications import permissions, selectors, services, services_import
 from tandem.publications.exports import publications_workbook
 from tandem.publications.forms import (
     ImportForm,
@@ -34,7 +35,7 @@ RECORDABLE_SHOWN = 20  # beyond that, people start from the joint cultivation's 
 
 
 def _filtered(request: HttpRequest) -> tuple[PublicationFilterForm, Any]:
-    filters = PublicationFilterForm(request.GET or None)
+    filters = PublicationFilterForm(request.GET or None, user=request.user)
     values: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
     institution = values.get("institution")
     queryset = selectors.publication_list_for_page(
@@ -166,6 +167,16 @@ def publication_import(request: HttpRequest, pk: int) -> HttpResponse:
     _require_recorder(request, cultivation)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["file"]
+        if runs_in_background(len(text.encode())):
+            job = services_import.publication_import_job_start(
+                actor=request.user,
+                cultivation=cultivation,
+                kind=form.cleaned_data["kind"],
+                file_name=request.FILES["file"].name,
+                text=text,
+            )
+            return redirect("imports:job_detail", pk=job.pk)
         try:
             created = services.publication_import(
                 actor=request.user,

@@ -21,7 +21,6 @@ from tandem.institutions.models import Specialty
 from tandem.residency.models import (
     Block,
     BlockCalendar,
-    CalendarFeed,
     CapacityOverride,
     Cohort,
     CohortMember,
@@ -273,16 +272,6 @@ class SwapRequestAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     search_fields = ["member__resident__full_name", "other__resident__full_name", "reason"]
     list_select_related = ["member__resident", "other__resident", "block", "decided_by"]
-
-
-@admin.register(CalendarFeed)
-class CalendarFeedAdmin(ReadOnlyAdmin):
-    """The secret key is never shown; deleting a feed revokes its address."""
-
-    list_display = ["user", "created_at"]
-    search_fields = ["user__username", "user__full_name"]
-    exclude = ["key"]
-    list_select_related = ["user"]
 
 
 @admin.register(CapacityOverride)

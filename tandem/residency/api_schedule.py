@@ -1,7 +1,7 @@
 """Residency schedules over JSON: proposals (generate, pin, solve again, partner approval,
 publish), the published schedule, a resident's own schedule, and leave and swap requests.
 
-A partner hospital sees only the residents a schedule sends to it (`visible_member_keys`), as on
+A partner hospital sees only the residents a schedule sends to it (`schedule_view_for`), as on
 the pages."""
 
 from collections import defaultdict
@@ -15,8 +15,10 @@ from ninja.pagination import paginate
 
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
-from tandem.residency import grid, permissions, selectors, services_schedule
+from tandem.residency import grid, instancing, permissions, selectors, services_schedule
+from tandem.residency.models import ScheduleProposal
 from tandem.residency.schemas import (
+    ResidencyApprovalOut,
     ResidencyDecideIn,
     ResidencyGenerateIn,
     ResidencyLeaveIn,
@@ -29,6 +31,7 @@ from tandem.residency.schemas import (
     ResidencyPublishIn,
     ResidencyRequestFilters,
     ResidencyResolveIn,
+    ResidencyRowOut,
     ResidencyScheduleOut,
     ResidencySwapAnswerIn,
     ResidencySwapIn,
@@ -38,33 +41,33 @@ from tandem.residency.schemas import (
 router = Router()
 
 
-def _visible_keys(
-    request: HttpRequest, cohort: Any, instance: dict, solution: dict | None
-) -> set[str] | None:
-    site_of = {r["id"]: r["site"] for r in instance.get("rotations", [])}
-    return selectors.visible_member_keys(request.user, cohort, solution, site_of)
-
-
-def _detail(request: HttpRequest, proposal: Any) -> Any:
+def proposal_detail_out(request: HttpRequest, proposal: ScheduleProposal) -> Any:
     """The proposal with the rows this person may see; the whole instance and solution only
     for the cohort's own training office."""
-    visible = _visible_keys(request, proposal.cohort, proposal.instance, proposal.solution)
-    rows = (proposal.solution or {}).get("assignments") or {}
-    keys = [key for key in rows if visible is None or key in visible]
-    members = selectors.labels_for(proposal.instance)[1] if keys else {}
-    proposal._full_view = visible is None
-    proposal._rows = [
-        {
-            "key": key,
-            "member_id": members[key].pk,
-            "resident_id": members[key].resident_id,
-            "resident_name": str(members[key].resident),
-            "cells": list(rows[key]),
-        }
-        for key in keys
-        if key in members
-    ]
-    return proposal
+    view = selectors.schedule_view_for(request.user, proposal)
+    rows = view.visible_rows
+    members = selectors.labels_for(view.instance)[1] if rows else {}
+    full = view.full_view
+    return ResidencyProposalDetailOut(
+        **ResidencyProposalOut.from_orm(proposal).model_dump(),
+        error=proposal.error,
+        time_limit=proposal.time_limit,
+        approvals=[ResidencyApprovalOut.from_orm(a) for a in proposal.partner_approvals.all()],
+        rows=[
+            ResidencyRowOut(
+                key=key,
+                member_id=members[key].pk,
+                resident_id=members[key].resident_id,
+                resident_name=str(members[key].resident),
+                cells=list(row),
+            )
+            for key, row in rows.items()
+            if key in members
+        ],
+        pins=proposal.pins if full else None,
+        instance=proposal.instance if full else None,
+        solution=proposal.solution if full else None,
+    )
 
 
 def _proposal_to_manage(request: HttpRequest, pk: int, message: str) -> Any:
@@ -96,7 +99,7 @@ def proposal_list(request: HttpRequest, cohort_id: int | None = None) -> Any:
     operation_id="residency_proposal_get",
 )
 def proposal_get(request: HttpRequest, pk: int) -> Any:
-    return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
+    return proposal_detail_out(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
 @router.post(
@@ -138,7 +141,7 @@ def proposal_pin(request: HttpRequest, pk: int, payload: ResidencyPinIn) -> Any:
         block=payload.block,
         department=payload.department,
     )
-    return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
+    return proposal_detail_out(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
 @router.post(
@@ -167,7 +170,7 @@ def proposal_approve(request: HttpRequest, pk: int) -> Any:
     if not permissions.may_approve_as_partner(request.user, proposal):
         raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))
     services_schedule.proposal_approve(actor=request.user, proposal=proposal)
-    return _detail(request, selectors.proposal_get_for_user_or_404(request.user, pk))
+    return proposal_detail_out(request, selectors.proposal_get_for_user_or_404(request.user, pk))
 
 
 @router.post(
@@ -196,13 +199,13 @@ def proposal_publish_changes(request: HttpRequest, pk: int) -> Any:
     if found is None:
         return {"replaces_schedule": False, "changes": [], "confirm": ""}
     changes, token = found
-    departments, members = selectors.labels_for(proposal.instance)
+    departments, members = selectors.labels_for(instancing.stored_instance(proposal.instance))
     return {
         "replaces_schedule": True,
         "confirm": token,
         "changes": [
             {
-                "member_id": int(row.key[1:]),
+                "member_id": instancing.member_pk(row.key),
                 "resident_name": row.resident,
                 "block_number": row.block,
                 "before": row.before_key,
@@ -225,7 +228,7 @@ def proposal_publish_changes(request: HttpRequest, pk: int) -> Any:
 )
 def schedule_get(request: HttpRequest, pk: int) -> Any:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
-    if _visible_keys(request, schedule.cohort, schedule.instance, schedule.solution) is not None:
+    if not selectors.schedule_view_for(request.user, schedule).full_view:
         raise PermissionDenied(_("Partner hospitals see their residents on the schedule page."))
     return schedule
 

@@ -7,10 +7,13 @@ import datetime
 
 from django.db import transaction
 
-from tandem.accounts.models import Membership, Role, TraineeKind, TraineeProfile, User
+from tandem.accounts import services as accounts
+from tandem.accounts.demo import demo_account
+from tandem.accounts.models import Role, TraineeKind, User
 from tandem.agreements.models import Agreement
 from tandem.institutions.models import Institution, Unit
 from tandem.residency import services, services_schedule
+from tandem.residency.instancing import department_key
 from tandem.residency.models import CalendarKind, Department
 
 # hospital, base name, code, name, name_zh, min, max, director-or-coordinator
@@ -153,16 +156,15 @@ SURNAMES = [
 ]
 
 
-def _resident(hospital: Institution, username: str, full_name: str, password: str) -> User:
-    user = User.objects.create(
-        username=username,
-        full_name=full_name,
-        password=password,
-        email=f"{username}@demo.tandem.invalid",
-        preferred_language="zh-hans",
+def _resident(
+    hospital: Institution, coordinator: User, username: str, full_name: str, password: str
+) -> User:
+    """A resident enrolled by the hospital's coordinator through the accounts services."""
+    user = demo_account(username, full_name, password, "zh-hans")
+    accounts.membership_add(actor=coordinator, user=user, role=Role.TRAINEE, institution=hospital)
+    accounts.trainee_profile_save(
+        actor=coordinator, user=user, kind=TraineeKind.RESIDENT, cohort=2026, specialty=""
     )
-    Membership.objects.create(user=user, role=Role.TRAINEE, institution=hospital)
-    TraineeProfile.objects.create(user=user, kind=TraineeKind.RESIDENT, cohort=2026, specialty="")
     return user
 
 
@@ -252,11 +254,13 @@ def load_demo() -> None:
         rules={
             "precedences": [
                 {
-                    "before": [f"D{departments['ro-ward'].pk}"],
-                    "after": [f"D{departments['ro-plan'].pk}"],
+                    "before": [department_key(departments["ro-ward"].pk)],
+                    "after": [department_key(departments["ro-plan"].pk)],
                 }
             ],
-            "max_consecutive": [{"rotations": [f"D{departments['ro-ward'].pk}"], "blocks": 3}],
+            "max_consecutive": [
+                {"rotations": [department_key(departments["ro-ward"].pk)], "blocks": 3}
+            ],
         },
     )
     password = users["admin"].password  # the hash of the demo password
@@ -278,6 +282,7 @@ def load_demo() -> None:
             people.append(
                 _resident(
                     hospitals[code],
+                    coordinator,
                     f"resident.{code}.{counter:02d}",
                     f"{surname} {chr(64 + counter)}.",
                     password,

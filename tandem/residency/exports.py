@@ -1,23 +1,19 @@
-"""Schedules out of Tandem: instance/solution JSON (the spec), the grid in Excel, and each
-resident's rotations as an iCalendar feed behind a secret, revocable URL."""
+"""Schedules out of Tandem: instance/solution JSON (the spec) and the grid in Excel. A resident's
+rotations reach their calendar through the person's one feed (`selectors.calendar_events_for`)."""
 
-import datetime
 import io
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-from icalendar import Calendar, Event
+from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from tandem.core.spreadsheets import append_text_safe
-from tandem.residency import grid, selectors, services_schedule
-from tandem.residency.models import CalendarFeed
+from tandem.residency import grid, selectors
+from tandem.residency.models import PublishedSchedule, ScheduleProposal
 
 KINDS = ("instance", "solution")
 
@@ -31,9 +27,8 @@ def _json(data: object, filename: str) -> HttpResponse:
     return response
 
 
-def _partner_hidden(request: HttpRequest, cohort: object, solution: object, instance: dict) -> bool:
-    site_of = {r["id"]: r["site"] for r in instance.get("rotations", [])}
-    return selectors.visible_member_keys(request.user, cohort, solution, site_of) is not None
+def _partner_hidden(request: HttpRequest, obj: ScheduleProposal | PublishedSchedule) -> bool:
+    return not selectors.schedule_view_for(request.user, obj).full_view
 
 
 @login_required
@@ -42,7 +37,7 @@ def proposal_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
     if kind not in KINDS:
         raise Http404
-    if _partner_hidden(request, proposal.cohort, proposal.solution, proposal.instance):
+    if _partner_hidden(request, proposal):
         raise Http404  # the whole file names every resident: only the home hospital's staff
     data = proposal.instance if kind == "instance" else proposal.solution
     if data is None:
@@ -56,7 +51,7 @@ def schedule_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
     if kind not in KINDS:
         raise Http404
-    if _partner_hidden(request, schedule.cohort, schedule.solution, schedule.instance):
+    if _partner_hidden(request, schedule):
         raise Http404
     data = schedule.instance if kind == "instance" else schedule.solution
     return _json(data, f"schedule-{schedule.cohort_id}-{kind}.json")
@@ -66,12 +61,9 @@ def schedule_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_GET
 def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
-    departments, members = selectors.labels_for(schedule.instance)
-    site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(
-        request.user, schedule.cohort, schedule.solution, site_of
-    )
-    data = grid.build_grid(schedule.instance, schedule.solution, departments, members, visible)
+    view = selectors.schedule_view_for(request.user, schedule)
+    departments, members = selectors.labels_for(view.instance)
+    data = grid.build_grid(view.instance, view.rows, departments, members, view.visible)
     blocks = list(schedule.cohort.calendar.blocks.all())
     book = Workbook()
     sheet = book.active
@@ -105,41 +97,4 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="schedule-{schedule.cohort_id}.xlsx"'
-    return response
-
-
-@login_required
-@require_POST
-def feed_rotate(request: HttpRequest) -> HttpResponse:
-    services_schedule.feed_rotate(actor=request.user)
-    messages.success(
-        request, _("Your calendar has a new secret address; the old one no longer works.")
-    )
-    return redirect("residency:my_schedule")
-
-
-@require_GET
-def feed(request: HttpRequest, key: str) -> HttpResponse:
-    """Public by design (calendar apps cannot sign in): the key is the secret."""
-    feed_row = CalendarFeed.objects.select_related("user").filter(key=key).first()
-    if feed_row is None or not feed_row.user.is_active:
-        raise Http404
-    memberships = list(selectors.my_memberships(feed_row.user))
-    cal = Calendar()
-    cal.add("prodid", "-//Tandem//Rotation schedule//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("Rotations"))
-    for assignment in selectors.assignments_of([m.pk for m in memberships]):
-        if assignment.department is None:
-            continue
-        event = Event()
-        event.add("uid", f"rotation-{assignment.pk}@tandem")
-        event.add("summary", str(assignment.department))
-        event.add("location", str(assignment.department.base.institution))
-        event.add("dtstart", assignment.block.start_date)
-        event.add("dtend", assignment.block.end_date + datetime.timedelta(days=1))
-        event.add("description", str(assignment.department.base))
-        cal.add_component(event)
-    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="rotations.ics"'
     return response

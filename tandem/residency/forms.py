@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.institutions.models import Specialty
 from tandem.residency import selectors
+from tandem.residency.instancing import department_key
 from tandem.residency.models import CalendarKind, Department
 from tandem.residency.rules import MAX_PREFERENCE_POINTS
 
@@ -270,7 +271,7 @@ class SwapAnswerForm(forms.Form):
 
 
 def department_choices(departments: Any) -> list[tuple[str, str]]:
-    return [(f"D{d.pk}", str(d)) for d in departments]
+    return [(department_key(d.pk), str(d)) for d in departments]
 
 
 __all__ = ["Department", "department_choices"]

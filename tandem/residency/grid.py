@@ -14,7 +14,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from tandem.residency import rule_text
+from tandem.residency import instancing, rule_text
+from tandem.residency.instancing import Rows
+from tandem.residency.scheduling import Instance
 
 
 def colour(pk: int) -> str:
@@ -57,16 +59,6 @@ class BlockLoad(int):
         return f"{int(self)}" if self.capacity is None else f"{int(self)}/{self.capacity}"
 
 
-def _capacities(instance: dict, blocks: int) -> dict[str, list[int | None]]:
-    """Each rotation's `max` per block (one number or a list in the instance format)."""
-    result: dict[str, list[int | None]] = {}
-    for rotation in instance.get("rotations", []):
-        high = rotation.get("max")
-        per_block = high if isinstance(high, list) else [high] * blocks
-        result[rotation["id"]] = [None if v is None else int(v) for v in per_block]
-    return result
-
-
 def _at(values: list[int | None], t: int) -> int | None:
     return values[t] if t < len(values) else None
 
@@ -80,28 +72,26 @@ class Row:
 
 
 def build_grid(
-    instance: dict,
-    solution: dict | None,
+    instance: Instance,
+    rows_data: Rows,
     departments: dict,
     members: dict,
     visible: set[str] | None = None,
-    previous: dict | None = None,
+    previous: Rows | None = None,
     pins: dict | None = None,
     calendar_blocks: Iterable[Any] = (),
 ) -> dict[str, Any]:
     """`calendar_blocks`: the calendar's Block rows, to give each column its dates."""
-    rows_data = (solution or {}).get("assignments") or {}
-    prior = (previous or {}).get("assignments") or {}
+    prior = previous or {}
     pins = pins or {}
-    programs = {p["id"]: p for p in instance.get("programs", [])}
     rows: list[Row] = []
-    blocks = int(instance.get("blocks", 0))
+    blocks = instance.blocks
     load: dict[str, list[int]] = {key: [0] * blocks for key in departments}
-    for res in instance.get("residents", []):
-        key = res["id"]
+    for res in instance.residents:
+        key = res.id
         row = rows_data.get(key)
-        for t, cell in enumerate(row or []):
-            if cell in load:
+        for t, cell in enumerate(row or ()):
+            if cell is not None and cell in load:
                 load[cell][t] += 1
         if visible is not None and key not in visible:
             continue
@@ -116,19 +106,19 @@ def build_grid(
                     colour=colour(dept.pk) if dept else "transparent",
                     pinned=str(t) in pins.get(key, {}),
                     changed=bool(prior) and key in prior and prior[key][t] != cell,
-                    leave=t in res.get("leave", []),
+                    leave=t in res.leave,
                     name=str(dept) if dept else "",
                 )
             )
         checklist = []
-        for req in programs.get(res["program"], {}).get("requirements", []):
-            count = sum(1 for c in (row or []) if c in req["rotations"])
-            names = " / ".join(str(departments[r]) for r in req["rotations"] if r in departments)
-            high = req.get("max")
-            ok = count >= req.get("min", 0) and (high is None or count <= high)
-            checklist.append((names, count, req.get("min", 0), high, ok))
+        program = instance.programs_by_id.get(res.program)
+        for req in program.requirements if program else ():
+            count = sum(1 for c in (row or ()) if c in req.rotations)
+            names = " / ".join(str(departments[r]) for r in req.rotations if r in departments)
+            ok = count >= req.min and (req.max is None or count <= req.max)
+            checklist.append((names, count, req.min, req.max, ok))
         rows.append(Row(key, members.get(key), cells, checklist))
-    capacity = _capacities(instance, blocks)
+    capacity = {r.id: list(r.max_per_block) for r in instance.rotations}
     load_rows = [
         (
             departments[key],
@@ -194,9 +184,6 @@ def legend(departments: dict, rows: Iterable[Row]) -> list[tuple[str, str, str]]
     )
 
 
-_IDS = re.compile(r"\b([DRP])(\d+)\b")
-
-
 def conflicts_html(
     conflicts: list[str], departments: dict, members: dict, programs: dict | None = None
 ) -> list[SafeString]:
@@ -212,7 +199,7 @@ def conflicts_html(
     for text in conflicts:
         parts: list[str] = []
         last = 0
-        for match in _IDS.finditer(text):
+        for match in instancing.ID_IN_TEXT.finditer(text):
             parts.append(escape(text[last : match.start()]))
             parts.append(name(match))
             last = match.end()

@@ -1,15 +1,28 @@
-"""Build a rotation instance (specs/rotation-schedule.md) from plain data: no database here.
+"""The boundary between the database and the solver library: no database here.
 
 Selectors turn rows into these dataclasses; `build_instance` turns them into the JSON the solver
 library parses. Ids: departments are ``D<pk>``, residents ``R<cohort member pk>``, programs
-``P<pk>``, sites the institutions' codes.
+``P<pk>``, sites the institutions' codes. This is the one module that writes and reads those
+ids (``department_key`` / ``department_pk`` and their kin).
+
+A stored proposal or schedule keeps the instance and solution as the JSON of the formats;
+``stored_instance`` and ``stored_rows`` read them back as the library's typed records, and
+``checked`` runs the library's checker once over a schedule and keeps what it found.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from tandem.residency.scheduling import CheckReport, Instance, check_rows, parse_instance
+
+Rows = dict[str, tuple[str | None, ...]]
+
+# A department, resident or program id inside a sentence of the solver's.
+ID_IN_TEXT = re.compile(r"\b([DRP])(\d+)\b")
 
 
 def department_key(pk: int) -> str:
@@ -22,6 +35,89 @@ def member_key(pk: int) -> str:
 
 def program_key(pk: int) -> str:
     return f"P{pk}"
+
+
+def _pk(key: str, prefix: str) -> int | None:
+    digits = key[len(prefix) :] if key.startswith(prefix) else ""
+    return int(digits) if digits.isdigit() and digits.isascii() else None
+
+
+def department_pk(key: str) -> int | None:
+    """The department of a rotation id (``D12`` -> 12); None for anything else."""
+    return _pk(key, "D")
+
+
+def member_pk(key: str) -> int | None:
+    """The cohort member of a resident id (``R34`` -> 34); None for anything else."""
+    return _pk(key, "R")
+
+
+def department_pks(keys: Iterable[str]) -> list[int]:
+    """The departments of the rotation ids among ``keys`` (other ids are left out)."""
+    return [pk for pk in map(department_pk, keys) if pk is not None]
+
+
+def member_pks(keys: Iterable[str]) -> list[int]:
+    """The cohort members of the resident ids among ``keys`` (other ids are left out)."""
+    return [pk for pk in map(member_pk, keys) if pk is not None]
+
+
+def stored_instance(data: Mapping[str, Any]) -> Instance:
+    """A stored instance (the JSON a proposal keeps) as the library's ``Instance``."""
+    return parse_instance(dict(data))
+
+
+def stored_rows(solution: Mapping[str, Any] | None) -> Rows:
+    """The assignments of a stored solution by resident id; empty without a schedule."""
+    raw = (solution or {}).get("assignments") or {}
+    return {key: tuple(row) for key, row in raw.items()}
+
+
+def rows_to_json(rows: Mapping[str, Sequence[str | None]]) -> dict[str, list[str | None]]:
+    return {key: list(row) for key, row in rows.items()}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A schedule with what the library's checker found in it (run once, see ``checked``)."""
+
+    instance: Instance
+    rows: Rows
+    report: CheckReport
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def checked(instance: Instance, rows: Mapping[str, Sequence[str | None]]) -> Checked:
+    """Run the checker over ``rows``: every broken rule and the recomputed objective."""
+    frozen = {key: tuple(row) for key, row in rows.items()}
+    return Checked(instance, frozen, check_rows(instance, frozen))
+
+
+def with_leave(instance: Instance, resident: str, block: int) -> Instance:
+    """``instance`` with ``resident`` on leave in ``block`` as well."""
+    residents = tuple(
+        replace(res, leave=res.leave | {block}) if res.id == resident else res
+        for res in instance.residents
+    )
+    return replace(instance, residents=residents)
+
+
+def partner_sites(instance: Instance, rows: Rows, home: str) -> set[str]:
+    """The sites other than ``home`` that a schedule sends residents to."""
+    return {
+        site
+        for row in rows.values()
+        for cell in row
+        if (site := instance.site_of(cell)) is not None and site != home
+    }
+
+
+def rows_at_sites(instance: Instance, rows: Rows, sites: set[str]) -> set[str]:
+    """The residents a schedule places at one of ``sites`` in some block."""
+    return {key for key, row in rows.items() if any(instance.site_of(c) in sites for c in row)}
 
 
 @dataclass(frozen=True)

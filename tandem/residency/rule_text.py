@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext
 
 from tandem.residency import instancing, selectors
 from tandem.residency.models import Block, CohortMember, Department, Program
-from tandem.residency.scheduling.findings import Finding, block_ranges
+from tandem.residency.scheduling import Finding, Instance, block_ranges
 
 # One template per finding code. ngettext_lazy(..., "n") picks the plural form from the named
 # number when the template is filled.
@@ -203,7 +203,7 @@ class Names:
     html: bool = False
 
 
-def names_for(instance: dict[str, Any], *, calendar_id: int | None = None) -> Names:
+def names_for(instance: Instance, *, calendar_id: int | None = None) -> Names:
     """Names for the ids of ``instance`` (three queries; the blocks only with a calendar)."""
     departments, members = selectors.labels_for(instance)
     blocks = Block.objects.filter(calendar_id=calendar_id) if calendar_id is not None else []

@@ -163,7 +163,7 @@ def rules_text(rules: dict[str, Any] | None) -> list[dict[str, Any]]:
             for key in item["rotations"]
         }
     )
-    pks = [int(key[1:]) for key in keys if key[1:].isdigit()]
+    pks = instancing.department_pks(keys)
     names = {instancing.department_key(d.pk): str(d) for d in Department.objects.filter(pk__in=pks)}
 
     def named(found: list[str]) -> str:
@@ -278,7 +278,7 @@ def check_preferences(program: Program, preferences: Any) -> list[dict[str, int]
         ) from None
     for dept, points in pairs:
         if dept not in in_program:
-            name = Department.objects.filter(pk=dept).first() or f"D{dept}"
+            name = Department.objects.filter(pk=dept).first() or instancing.department_key(dept)
             raise field_error(
                 "preferences", _("%(name)s is not in the resident's program.") % {"name": name}
             )

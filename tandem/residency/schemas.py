@@ -11,6 +11,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from tandem.residency.capacity import MAX_RESIDENTS
+from tandem.residency.instancing import department_key
 from tandem.residency.rules import MAX_PREFERENCE_POINTS
 
 
@@ -37,7 +38,7 @@ class ResidencyDepartmentOut(Schema):
 
     @staticmethod
     def resolve_key(obj: Any) -> str:
-        return f"D{obj.pk}"
+        return department_key(obj.pk)
 
     @staticmethod
     def resolve_institution_id(obj: Any) -> int:
@@ -342,6 +343,9 @@ class ResidencyProposalDetailOut(ResidencyProposalOut):
     """`instance`, `solution` and `pins` only for the cohort's own training office; a partner
     hospital gets `rows` of the residents sent to it, nothing else about the cohort."""
 
+    # Built by api_schedule.proposal_detail_out from selectors.schedule_view_for, not read off
+    # the model: the docstring above is the API's description.
+
     error: str
     time_limit: int
     approvals: list[ResidencyApprovalOut]
@@ -349,26 +353,6 @@ class ResidencyProposalDetailOut(ResidencyProposalOut):
     pins: dict[str, dict[str, str]] | None
     instance: dict | None
     solution: dict | None
-
-    @staticmethod
-    def resolve_approvals(obj: Any) -> list[Any]:
-        return list(obj.partner_approvals.all())
-
-    @staticmethod
-    def resolve_rows(obj: Any) -> list[dict[str, Any]]:
-        return getattr(obj, "_rows", [])
-
-    @staticmethod
-    def resolve_pins(obj: Any) -> dict | None:
-        return obj.pins if getattr(obj, "_full_view", False) else None
-
-    @staticmethod
-    def resolve_instance(obj: Any) -> dict | None:
-        return obj.instance if getattr(obj, "_full_view", False) else None
-
-    @staticmethod
-    def resolve_solution(obj: Any) -> dict | None:
-        return obj.solution if getattr(obj, "_full_view", False) else None
 
 
 class ResidencyGenerateIn(Schema):

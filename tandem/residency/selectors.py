@@ -7,8 +7,11 @@ hospital's coordinator sees a cohort's proposals only once residents are sent to
 only those residents' rows. A resident sees their own schedule.
 """
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
+import icalendar
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,6 +22,7 @@ from tandem.core import tenancy
 from tandem.core.models import AuditEvent
 from tandem.institutions.models import Institution, Unit, UnitKind
 from tandem.residency import instancing
+from tandem.residency.instancing import Rows
 from tandem.residency.models import (
     Assignment,
     Block,
@@ -37,6 +41,7 @@ from tandem.residency.models import (
     ScheduleProposal,
     SwapRequest,
 )
+from tandem.residency.scheduling import Instance
 
 STAFF_ROLES = (Role.COORDINATOR, Role.BASE_DIRECTOR)
 TEACHER_ROLES = (Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR)
@@ -365,17 +370,38 @@ def schedule_get_for_user_or_404(user: Any, cohort_pk: int) -> PublishedSchedule
     )
 
 
-def visible_member_keys(
-    user: Any, cohort: Cohort, solution: dict | None, site_of: dict[str, str]
-) -> set[str] | None:
-    """The resident rows of a schedule this person may see; None means every row.
+@dataclass(frozen=True)
+class ScheduleView:
+    """A proposal's or a published schedule's instance and rows as one person may see them."""
 
-    A partner hospital's coordinator sees only the residents placed at their hospital."""
+    instance: Instance
+    rows: Rows  # every row of the schedule (for the load, which counts everyone)
+    visible: set[str] | None  # the resident ids this person may see; None: every row
+
+    @property
+    def full_view(self) -> bool:
+        """The cohort's own staff (or a consortium admin): the whole instance and solution."""
+        return self.visible is None
+
+    @property
+    def visible_rows(self) -> Rows:
+        if self.visible is None:
+            return dict(self.rows)
+        return {key: row for key, row in self.rows.items() if key in self.visible}
+
+
+def schedule_view_for(user: Any, obj: ScheduleProposal | PublishedSchedule) -> ScheduleView:
+    """The one place partner rows are filtered (pages, API and exports ask this).
+
+    The home hospital's staff and consortium admins see every row; a partner hospital's
+    coordinator sees only the residents the schedule places at their hospital."""
+    instance = instancing.stored_instance(obj.instance)
+    rows = instancing.stored_rows(obj.solution)
+    cohort = obj.cohort
     if tenancy.is_consortium_admin(user) or cohort.institution_id in _staff_institution_ids(user):
-        return None
+        return ScheduleView(instance, rows, None)
     mine = {i.code for i in _institutions(tenancy.coordinated_institution_ids(user))}
-    rows = (solution or {}).get("assignments") or {}
-    return {key for key, row in rows.items() if any(site_of.get(r or "") in mine for r in row)}
+    return ScheduleView(instance, rows, instancing.rows_at_sites(instance, rows, mine))
 
 
 def _institutions(ids: set[int]) -> list:
@@ -399,6 +425,26 @@ def assignments_of(member_ids: list[int]) -> QuerySet[Assignment]:
         .select_related("block", "department__base__institution", "member__cohort")
         .order_by("member_id", "block__index")
     )
+
+
+def calendar_events_for(user: Any) -> list[icalendar.Event]:
+    """The resident's rotations in every published schedule, for their calendar feed: one
+    all-day event per block with a department (leave and empty blocks are left out)."""
+    member_ids = list(my_memberships(user).values_list("pk", flat=True))
+    events = []
+    for assignment in assignments_of(member_ids):
+        department = assignment.department
+        if department is None:
+            continue
+        event = icalendar.Event()
+        event.add("uid", f"rotation-{assignment.pk}@tandem")
+        event.add("summary", str(department))
+        event.add("location", str(department.base.institution))
+        event.add("dtstart", assignment.block.start_date)
+        event.add("dtend", assignment.block.end_date + datetime.timedelta(days=1))
+        event.add("description", str(department.base))
+        events.append(event)
+    return events
 
 
 def leave_list_visible_to(user: Any) -> QuerySet[LeaveRequest]:
@@ -439,10 +485,10 @@ def swap_get_for_user_or_404(user: Any, pk: int) -> SwapRequest:
     return get_object_or_404(swap_list_visible_to(user), pk=pk)
 
 
-def labels_for(instance: dict[str, Any]) -> tuple[dict[str, Department], dict[str, CohortMember]]:
+def labels_for(instance: Instance) -> tuple[dict[str, Department], dict[str, CohortMember]]:
     """The departments and cohort members named in an instance, by their instance ids."""
-    dept_pks = [int(r["id"][1:]) for r in instance.get("rotations", [])]
-    member_pks = [int(r["id"][1:]) for r in instance.get("residents", [])]
+    dept_pks = instancing.department_pks(r.id for r in instance.rotations)
+    member_pks = instancing.member_pks(r.id for r in instance.residents)
     departments = Department.objects.filter(pk__in=dept_pks).select_related("base__institution")
     members = CohortMember.objects.filter(pk__in=member_pks).select_related("resident", "program")
     return (

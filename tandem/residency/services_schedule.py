@@ -2,9 +2,10 @@
 partner approval, publishing, and leave and swap requests after publishing.
 
 Every change to a published schedule is re-checked with the solver library's independent
-checker against the whole instance; a change that breaks a rule is refused with the checker's
-findings worded in the reader's language (``rule_text``). An infeasible proposal keeps the
-explanation's findings (``conflict_details``) for the same reason.
+checker against the whole instance, once per publish or decision (``instancing.checked``: the
+checked result is passed on, never worked out again); a change that breaks a rule is refused
+with the checker's findings worded in the reader's language (``rule_text``). An infeasible
+proposal keeps the explanation's findings (``conflict_details``) for the same reason.
 """
 
 import hashlib
@@ -12,7 +13,7 @@ import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,10 +30,10 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
 from tandem.residency import cohort_instance, instancing, permissions, rule_text, selectors
+from tandem.residency.instancing import Checked, Rows
 from tandem.residency.models import (
     Assignment,
     Block,
-    CalendarFeed,
     Cohort,
     CohortMember,
     LeaveRequest,
@@ -43,13 +44,20 @@ from tandem.residency.models import (
     ScheduleProposal,
     SwapConsent,
     SwapRequest,
-    new_feed_key,
 )
-from tandem.residency.scheduling import InstanceError, Solution, parse_instance, solution_to_dict
-from tandem.residency.scheduling.check import check_schedule
-from tandem.residency.scheduling.explain import conflict_findings
-from tandem.residency.scheduling.findings import Finding
-from tandem.residency.scheduling.solver import Progress, SolveOptions, solve
+from tandem.residency.scheduling import (
+    Finding,
+    Instance,
+    InstanceError,
+    Progress,
+    SolveOptions,
+    SolveResult,
+    explain,
+    instance_to_dict,
+    parse_instance,
+    solution_to_dict,
+    solve,
+)
 
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the proposal row
 MAX_TIME_LIMIT = 300
@@ -98,7 +106,7 @@ def schedule_holds(cohort: Cohort) -> Holds:
     schedule = PublishedSchedule.objects.filter(cohort=cohort).first()
     if schedule is None:
         return holds
-    rows = schedule.solution.get("assignments", {})
+    rows = instancing.stored_rows(schedule.solution)
     cells: dict[str, dict[int, str | None]] = defaultdict(dict)
     for t in started_blocks(cohort.calendar_id):
         for key, row in rows.items():
@@ -140,7 +148,7 @@ def _hold(instance: dict[str, Any], holds: Holds) -> None:
         resident["fixed"] = {str(t): cell for t, cell in sorted(fixed.items()) if t not in leave}
 
 
-def _broken_holds(assignments: dict[str, list], holds: Holds) -> list[tuple[str, int]]:
+def _broken_holds(assignments: Rows, holds: Holds) -> list[tuple[str, int]]:
     """The held cells (resident key, block) a proposal's schedule does not keep."""
     broken = []
     for key, held in holds.cells.items():
@@ -164,11 +172,13 @@ class CellChange:
     after: str | None
 
 
-def schedule_changes(before: dict[str, list], after: dict[str, list]) -> list[CellChange]:
+def schedule_changes(
+    before: Mapping[str, Sequence[str | None]], after: Mapping[str, Sequence[str | None]]
+) -> list[CellChange]:
     """Every cell that differs between two schedules' assignments, by resident and block."""
     changes = []
     for key in sorted(set(before) | set(after), key=lambda k: (len(k), k)):
-        old, new = before.get(key, []), after.get(key, [])
+        old, new = before.get(key, ()), after.get(key, ())
         for t in range(max(len(old), len(new))):
             a = old[t] if t < len(old) else None
             b = new[t] if t < len(new) else None
@@ -191,7 +201,7 @@ def proposal_publish_changes(proposal: ScheduleProposal) -> tuple[list[CellChang
     if schedule is None or not proposal.solution:
         return None
     changes = schedule_changes(
-        schedule.solution.get("assignments", {}), proposal.solution.get("assignments", {})
+        instancing.stored_rows(schedule.solution), instancing.stored_rows(proposal.solution)
     )
     return changes, publish_confirmation(proposal, changes)
 
@@ -247,10 +257,10 @@ def proposal_generate(
 
 
 def _solve_in_thread(
-    instance: Any,
+    instance: Instance,
     options_kwargs: dict[str, Any],
     on_progress: Callable[[int | None, int | None], None],
-) -> Any:
+) -> SolveResult:
     """Run the solver in a worker thread; write progress from this thread (its DB connection)
     at most once per PROGRESS_INTERVAL."""
     latest: dict[str, int | None] = {"objective": None, "bound": None}
@@ -325,9 +335,8 @@ def proposal_solve(*, proposal_id: int, actor: User | None = None) -> SchedulePr
         return proposal  # solved already, or being solved by another worker
     who = actor or proposal.created_by
     try:
-        instance = parse_instance(proposal.instance)
-        previous = proposal.previous.solution if proposal.previous else None
-        prior = (previous or {}).get("assignments")
+        instance = instancing.stored_instance(proposal.instance)
+        prior = instancing.stored_rows(proposal.previous.solution) if proposal.previous else {}
 
         def write(objective: int | None, bound: int | None) -> None:
             ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective, bound=bound)
@@ -337,15 +346,15 @@ def proposal_solve(*, proposal_id: int, actor: User | None = None) -> SchedulePr
             instance,
             {
                 "time_limit": float(proposal.time_limit),
-                "previous": prior,
-                "minimize_changes": prior is not None,
+                "previous": prior or None,
+                "minimize_changes": bool(prior),
                 "explain_infeasible": False,
             },
             write,
         )
         findings: list[Finding] = []
         if result.solution.status == "INFEASIBLE":
-            findings = conflict_findings(instance, time_limit=min(10.0, proposal.time_limit))
+            findings = explain(instance, time_limit=min(10.0, proposal.time_limit))
             findings = findings or [Finding("conflict_unexplained")]
     except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
         return _finish(
@@ -407,14 +416,11 @@ def _finish(
     proposal.finished_at = timezone.now()
     proposal.save()
     if status == ProposalStatus.DONE and solution:
-        home = proposal.cohort.institution.code
-        site_of = {r["id"]: r["site"] for r in proposal.instance["rotations"]}
-        partner_codes = {
-            site_of[cell]
-            for row in solution["assignments"].values()
-            for cell in row
-            if cell is not None and site_of[cell] != home
-        }
+        partner_codes = instancing.partner_sites(
+            instancing.stored_instance(proposal.instance),
+            instancing.stored_rows(solution),
+            proposal.cohort.institution.code,
+        )
         for institution in Institution.objects.filter(code__in=partner_codes):
             PartnerApproval.objects.get_or_create(proposal=proposal, institution=institution)
     audit_record(
@@ -434,13 +440,12 @@ def proposal_pin(
     """Fix (or, with an empty department, release) one cell for the next solve."""
     if not permissions.can_edit_proposal(actor, proposal):
         raise PermissionDenied(_("Only the training office pins cells of an open proposal."))
-    residents = {r["id"] for r in proposal.instance.get("residents", [])}
-    rotations = {r["id"] for r in proposal.instance.get("rotations", [])}
-    if resident not in residents:
+    instance = instancing.stored_instance(proposal.instance)
+    if resident not in {r.id for r in instance.residents}:
         raise field_error("resident", _("This resident is not in the proposal."))
-    if not 0 <= int(block) < int(proposal.instance["blocks"]):
+    if not 0 <= int(block) < instance.blocks:
         raise field_error("block", _("This block is outside the calendar."))
-    if department and department not in rotations:
+    if department and department not in instance.rotations_by_id:
         raise field_error("department", _("This department is not in the proposal."))
     pins = {key: dict(value) for key, value in proposal.pins.items()}
     before = pins.get(resident, {}).get(str(block))
@@ -491,19 +496,13 @@ def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProp
     return proposal
 
 
-def _check(instance_data: dict, assignments: dict[str, list]) -> tuple[list[Finding], int | None]:
-    """Every rule the schedule breaks, and its objective (recomputed)."""
-    instance = parse_instance(instance_data)
-    rows = {key: tuple(row) for key, row in assignments.items()}
-    first = check_schedule(instance, Solution(instance.name, "FEASIBLE", 0, None, 0.0, rows))
-    report = check_schedule(
-        instance, Solution(instance.name, "FEASIBLE", first.objective, None, 0.0, rows)
-    )
-    return report.findings, report.objective
-
-
 def _broken_rules(
-    field: str, message: Any, findings: list[Finding], instance: dict, calendar_id: int, limit: int
+    field: str,
+    message: Any,
+    findings: Sequence[Finding],
+    instance: Instance,
+    calendar_id: int,
+    limit: int,
 ) -> ValidationError:
     """One message per broken rule (the first `limit`), in the reader's language."""
     names = rule_text.names_for(instance, calendar_id=calendar_id)
@@ -533,13 +532,15 @@ def proposal_publish(
         raise field_error(
             "status", _("Every partner hospital must approve the residents sent to it first.")
         )
-    problems, _objective = _check(proposal.instance, proposal.solution["assignments"])
-    if problems:
+    result = instancing.checked(
+        instancing.stored_instance(proposal.instance), instancing.stored_rows(proposal.solution)
+    )
+    if not result.ok:
         raise _broken_rules(
             "status",
             _("The schedule breaks a rule: %(problem)s"),
-            problems,
-            proposal.instance,
+            result.report.findings,
+            result.instance,
             proposal.cohort.calendar_id,
             limit=5,
         )
@@ -547,9 +548,9 @@ def proposal_publish(
     schedule = PublishedSchedule.objects.select_for_update().filter(cohort=cohort).first()
     changes: list[CellChange] = []
     if schedule is not None:
-        broken = _broken_holds(proposal.solution["assignments"], schedule_holds(cohort))
+        broken = _broken_holds(result.rows, schedule_holds(cohort))
         if broken:
-            _departments, members = selectors.labels_for(proposal.instance)
+            _departments, members = selectors.labels_for(result.instance)
             raise field_error(
                 "status",
                 _(
@@ -564,9 +565,7 @@ def proposal_publish(
                     )
                 },
             )
-        changes = schedule_changes(
-            schedule.solution.get("assignments", {}), proposal.solution["assignments"]
-        )
+        changes = schedule_changes(instancing.stored_rows(schedule.solution), result.rows)
         if confirm != publish_confirmation(proposal, changes):
             raise field_error(
                 "confirm",
@@ -596,9 +595,9 @@ def proposal_publish(
                 schedule=schedule,
                 member=members[key],
                 block=blocks[t],
-                department_id=int(cell[1:]) if cell else None,
+                department_id=instancing.department_pk(cell) if cell else None,
             )
-            for key, row in proposal.solution["assignments"].items()
+            for key, row in result.rows.items()
             if key in members
             for t, cell in enumerate(row)
         ]
@@ -627,36 +626,36 @@ def _schedule_of(member: CohortMember) -> PublishedSchedule:
     return schedule
 
 
-def _leave_change(
-    schedule: PublishedSchedule, member: CohortMember, block: int
-) -> tuple[dict, dict[str, list], list[Finding]]:
-    instance = dict(schedule.instance)
-    instance["residents"] = [
-        {**r, "leave": sorted(set(r["leave"]) | {block})} if r["id"] == member.key else r
-        for r in instance["residents"]
-    ]
-    rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
-    rows[member.key][block] = None
-    problems, _objective = _check(instance, rows)
-    return instance, rows, problems
+def _leave_change(schedule: PublishedSchedule, member: CohortMember, block: int) -> Checked:
+    """The published schedule with ``member`` on leave in ``block``, checked."""
+    instance = instancing.with_leave(
+        instancing.stored_instance(schedule.instance), member.key, block
+    )
+    rows = dict(instancing.stored_rows(schedule.solution))
+    row = list(rows[member.key])
+    row[block] = None
+    rows[member.key] = tuple(row)
+    return instancing.checked(instance, rows)
 
 
 def _swap_change(
     schedule: PublishedSchedule, a: CohortMember, b: CohortMember, block: int
-) -> tuple[dict[str, list], list[Finding]]:
-    rows = {key: list(row) for key, row in schedule.solution["assignments"].items()}
-    rows[a.key][block], rows[b.key][block] = rows[b.key][block], rows[a.key][block]
-    problems, _objective = _check(schedule.instance, rows)
-    return rows, problems
+) -> Checked:
+    """The published schedule with the cells of ``a`` and ``b`` in ``block`` traded, checked."""
+    rows = dict(instancing.stored_rows(schedule.solution))
+    row_a, row_b = list(rows[a.key]), list(rows[b.key])
+    row_a[block], row_b[block] = row_b[block], row_a[block]
+    rows[a.key], rows[b.key] = tuple(row_a), tuple(row_b)
+    return instancing.checked(instancing.stored_instance(schedule.instance), rows)
 
 
-def _refuse_if(problems: list[Finding], schedule: PublishedSchedule, instance: dict) -> None:
-    if problems:
+def _refuse_if_broken(change: Checked, schedule: PublishedSchedule) -> None:
+    if not change.ok:
         raise _broken_rules(
             "block",
             _("This change would break a rule: %(problem)s"),
-            problems,
-            instance,
+            change.report.findings,
+            change.instance,
             schedule.cohort.calendar_id,
             limit=3,
         )
@@ -664,30 +663,30 @@ def _refuse_if(problems: list[Finding], schedule: PublishedSchedule, instance: d
 
 def _apply(
     schedule: PublishedSchedule,
-    instance: dict,
-    rows: dict[str, list],
+    change: Checked,
     cells: list[tuple[CohortMember, int]],
+    *,
+    instance_changed: bool,
 ) -> None:
-    _problems, objective = _check(instance, rows)
-    schedule.instance = instance
+    """Store a checked change (its objective as the checker worked it out)."""
+    objective = change.report.objective
+    bound = schedule.solution.get("bound")
+    if bound is not None and objective is not None and bound < objective:
+        bound = objective
+    if instance_changed:
+        schedule.instance = instance_to_dict(change.instance)
     schedule.solution = {
         **schedule.solution,
-        "assignments": rows,
+        "assignments": instancing.rows_to_json(change.rows),
         "objective": objective,
         "status": "FEASIBLE",
-        "bound": schedule.solution.get("bound"),
+        "bound": bound,
     }
-    if (
-        schedule.solution["bound"] is not None
-        and objective is not None
-        and schedule.solution["bound"] < objective
-    ):
-        schedule.solution["bound"] = objective
     schedule.save()
     for member, t in cells:
-        cell = rows[member.key][t]
+        cell = change.rows[member.key][t]
         Assignment.objects.filter(schedule=schedule, member=member, block__index=t).update(
-            department_id=int(cell[1:]) if cell else None
+            department_id=instancing.department_pk(cell) if cell else None
         )
 
 
@@ -724,8 +723,7 @@ def leave_request(*, actor: User, member: CohortMember, block: int, reason: str)
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
     _refuse_if_past(block_obj)
-    instance, _rows, problems = _leave_change(schedule, member, block)
-    _refuse_if(problems, schedule, instance)
+    _refuse_if_broken(_leave_change(schedule, member, block), schedule)
     request_obj = LeaveRequest(member=member, block=block_obj, reason=reason.strip())
     request_obj.full_clean()
     request_obj.save()
@@ -750,8 +748,7 @@ def swap_request(
     schedule = _schedule_of(member)
     block_obj = _block_of(member, block)
     _refuse_if_past(block_obj)
-    _rows, problems = _swap_change(schedule, member, other, block)
-    _refuse_if(problems, schedule, schedule.instance)
+    _refuse_if_broken(_swap_change(schedule, member, other, block), schedule)
     request_obj = SwapRequest(
         member=member, other=other, block=block_obj, reason=(reason or "").strip()
     )
@@ -791,10 +788,10 @@ def swap_consent(
     if accept:
         _refuse_if_past(request_obj.block)
         schedule = _schedule_of(request_obj.member)
-        _rows, problems = _swap_change(
+        change = _swap_change(
             schedule, request_obj.member, request_obj.other, request_obj.block.index
         )
-        _refuse_if(problems, schedule, schedule.instance)
+        _refuse_if_broken(change, schedule)
     request_obj.consent = SwapConsent.ACCEPTED if accept else SwapConsent.DECLINED
     request_obj.consent_at = timezone.now()
     request_obj.consent_note = (note or "").strip()
@@ -833,9 +830,9 @@ def leave_decide(
         _refuse_if_past(request_obj.block)
         member = request_obj.member
         schedule = _schedule_of(member)
-        instance, rows, problems = _leave_change(schedule, member, request_obj.block.index)
-        _refuse_if(problems, schedule, instance)
-        _apply(schedule, instance, rows, [(member, request_obj.block.index)])
+        change = _leave_change(schedule, member, request_obj.block.index)
+        _refuse_if_broken(change, schedule)
+        _apply(schedule, change, [(member, request_obj.block.index)], instance_changed=True)
         audit_record(
             actor=actor,
             action="schedule.leave",
@@ -872,9 +869,9 @@ def swap_decide(
         _refuse_if_past(request_obj.block)
         a, b, t = request_obj.member, request_obj.other, request_obj.block.index
         schedule = _schedule_of(a)
-        rows, problems = _swap_change(schedule, a, b, t)
-        _refuse_if(problems, schedule, schedule.instance)
-        _apply(schedule, schedule.instance, rows, [(a, t), (b, t)])
+        change = _swap_change(schedule, a, b, t)
+        _refuse_if_broken(change, schedule)
+        _apply(schedule, change, [(a, t), (b, t)], instance_changed=False)
         audit_record(
             actor=actor,
             action="schedule.swap",
@@ -889,20 +886,6 @@ def swap_decide(
         reason=request_obj.decision_note,
     )
     return request_obj
-
-
-@transaction.atomic
-def feed_rotate(*, actor: User) -> CalendarFeed:
-    """A new secret calendar URL; the old one stops working at once."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in first."))
-    feed, created = CalendarFeed.objects.get_or_create(user=actor)
-    if not created:
-        feed.key = new_feed_key()
-        feed.created_at = timezone.now()
-        feed.save()
-    audit_record(actor=actor, action="calendar_feed.rotate", target=feed)
-    return feed
 
 
 def wait_for(proposal_id: int, timeout: float = 60.0) -> ScheduleProposal:

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
-from tandem.residency import grid, permissions, rule_text, selectors, services_schedule
+from tandem.residency import (
+    grid,
+    instancing,
+    permissions,
+    rule_text,
+    selectors,
+    services_schedule,
+)
 from tandem.residency.forms import (
     DecideForm,
     GenerateForm,
@@ -68,12 +75,12 @@ def proposal_generate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
-    departments, members = selectors.labels_for(proposal.instance)
-    site_of = {r["id"]: r["site"] for r in proposal.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(
-        request.user, proposal.cohort, proposal.solution, site_of
-    )
-    previous = proposal.previous.solution if proposal.previous_id and proposal.previous else None
+    view = selectors.schedule_view_for(request.user, proposal)
+    visible = view.visible
+    departments, members = selectors.labels_for(view.instance)
+    previous = None
+    if proposal.previous_id and proposal.previous:
+        previous = instancing.stored_rows(proposal.previous.solution)
     blocks = list(Block.objects.filter(calendar_id=proposal.cohort.calendar_id))
     names = rule_text.names_from(departments, members, blocks)
     findings = rule_text.stored_findings(proposal.conflict_details)
@@ -97,8 +104,8 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         else grid.change_rows(publish_changes[0], departments, members),
         "publish_confirm": publish_changes[1] if publish_changes else "",
         "grid": grid.build_grid(
-            proposal.instance,
-            proposal.solution,
+            view.instance,
+            view.rows,
             departments,
             members,
             visible,
@@ -115,7 +122,7 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         "can_solve_now": proposal.status == ProposalStatus.QUEUED
         and permissions.can_manage_cohort(request.user, proposal.cohort)
         and services_schedule.may_solve_now(proposal),
-        "full_view": visible is None,
+        "full_view": view.full_view,
         "pin_form": PinForm(),
         "history": audit_history(proposal)[:50],
     }
@@ -224,11 +231,8 @@ def proposal_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = selectors.schedule_get_for_user_or_404(request.user, pk)
-    departments, members = selectors.labels_for(schedule.instance)
-    site_of = {r["id"]: r["site"] for r in schedule.instance.get("rotations", [])}
-    visible = selectors.visible_member_keys(
-        request.user, schedule.cohort, schedule.solution, site_of
-    )
+    view = selectors.schedule_view_for(request.user, schedule)
+    departments, members = selectors.labels_for(view.instance)
     blocks = list(Block.objects.filter(calendar_id=schedule.cohort.calendar_id))
     return render(
         request,
@@ -236,14 +240,14 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "schedule": schedule,
             "grid": grid.build_grid(
-                schedule.instance,
-                schedule.solution,
+                view.instance,
+                view.rows,
                 departments,
                 members,
-                visible,
+                view.visible,
                 calendar_blocks=blocks,
             ),
-            "full_view": visible is None,
+            "full_view": view.full_view,
             "blocks": blocks,
             "history": audit_history(schedule)[:50],
         },
@@ -264,14 +268,12 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
     for assignment in selectors.assignments_of(list(by_member)):
         assignment.on_leave = (assignment.member_id, assignment.block.index) in on_leave
         by_member[assignment.member_id].append(assignment)
-    feed = getattr(request.user, "rotation_feed", None)
     swaps = selectors.swap_list_visible_to(request.user)
     return render(
         request,
         "residency/my_schedule.html",
         {
             "memberships": [(m, by_member[m.pk]) for m in memberships],
-            "feed": feed,
             "leaves": leaves[:20],
             "swaps": swaps.filter(member__resident=request.user)[:20],
             "asked_of_me": [

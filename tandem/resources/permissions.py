@@ -13,10 +13,6 @@ def can_create_resource(user: Any, institution: Institution) -> bool:
     )
 
 
-def can_create_any_resource(user: Any) -> bool:
-    return tenancy.is_consortium_admin(user) or bool(tenancy.coordinated_institution_ids(user))
-
-
 def can_change_resource(user: Any, resource: SharedResource) -> bool:
     """The owner's coordinators and consortium admins edit, deactivate, open and close."""
     return tenancy.is_consortium_admin(user) or (

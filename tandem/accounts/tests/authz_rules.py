@@ -27,6 +27,19 @@ def _own_token_of_coord_a(cast) -> int:
     return api_token_create(actor=cast.coord_a, name="matrix")[0].pk
 
 
+def _feed_token_of_trainee(cast) -> str:
+    from tandem.accounts.services_feed import calendar_feed_rotate
+
+    return calendar_feed_rotate(actor=cast.trainee)[1]
+
+
+def _everyone_has_a_feed(cast) -> None:
+    from tandem.accounts.services_feed import calendar_feed_rotate
+
+    for name in SIGNED_IN:
+        calendar_feed_rotate(actor=cast.actor(name))
+
+
 def _tutor_a_membership(cast) -> int:
     return Membership.objects.get(user=cast.tutor_a, role="tutor").pk
 
@@ -96,6 +109,22 @@ RULES: dict[str, Rule] = {
         kwargs=lambda cast: {"pk": _own_token_of_coord_a(cast)},
         expect=expect(ok=["coord_a"], ok_status=REDIRECT, hidden=everyone_else(["coord_a"])),
     ),
+    # The person's own calendar feed (decision 079): every signed-in person has one to manage,
+    # and nobody can reach another's (the pages take no id).
+    "accounts:calendar_feed": page(expect=expect(ok=ALL)),
+    "accounts:calendar_feed_rotate": page("POST", data=lambda cast: {}, expect=expect(ok=ALL)),
+    "accounts:calendar_feed_revoke": page(
+        "POST",
+        data=lambda cast: _everyone_has_a_feed(cast) or {},
+        expect=expect(ok=ALL, ok_status=REDIRECT),
+    ),
+    # The secret address itself (in config/urls.py, served by tandem/portal/views_feed.py): the
+    # token is the credential, whoever presents it.
+    "calendar_feed": page(
+        kwargs=lambda cast: {"token": _feed_token_of_trainee(cast)},
+        public=True,
+        expect=expect(ok=ALL, anonymous=OK),
+    ),
     # People.
     "accounts:people": page(expect=expect(ok=ALL)),
     "accounts:person_detail": page(
@@ -157,6 +186,23 @@ RULES: dict[str, Rule] = {
         "POST",
         lambda cast: f"{API}/tokens/{_own_token_of_coord_a(cast)}/revoke",
         expect(ok=["coord_a"], hidden=everyone_else(["coord_a"]), anonymous=UNAUTHORIZED),
+    ),
+    "accounts_calendar_feed_get": api(
+        "GET", lambda cast: f"{API}/calendar-feed", expect(ok=ALL, anonymous=UNAUTHORIZED)
+    ),
+    "accounts_calendar_feed_update": api(
+        "PUT",
+        lambda cast: f"{API}/calendar-feed",
+        expect(ok=ALL, anonymous=UNAUTHORIZED),
+        data=lambda cast: {"scopes": ["meetings", "rotations"]},
+    ),
+    "accounts_calendar_feed_rotate": api(
+        "POST", lambda cast: f"{API}/calendar-feed/rotate", expect(ok=ALL, anonymous=UNAUTHORIZED)
+    ),
+    "accounts_calendar_feed_revoke": api(
+        "POST",
+        lambda cast: _everyone_has_a_feed(cast) or f"{API}/calendar-feed/revoke",
+        expect(ok=ALL, anonymous=UNAUTHORIZED),
     ),
     "accounts_person_list": api(
         "GET", lambda cast: f"{API}/people", expect(ok=ALL, anonymous=UNAUTHORIZED)

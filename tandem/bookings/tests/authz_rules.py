@@ -5,7 +5,6 @@ and tutor and B's tutor may book it; coordinators decide, they do not book; the 
 gets 404. A booking by A's trainee is seen by the trainee, A's coordinator and the admin.
 """
 
-from tandem.bookings.models import CalendarFeed
 from tandem.bookings.tests.factories import slot
 from tandem.bookings.tests.helpers import requested_booking, rules_for, started_booking
 from tandem.core.tests.authz import (
@@ -68,10 +67,6 @@ def _rules_json(cast) -> dict:
         "max_booking_minutes": 120,
         "cost_per_hour": "20.00",
     }
-
-
-def _feed(cast) -> CalendarFeed:
-    return CalendarFeed.objects.create(owner=cast.trainee)
 
 
 def _decider(ok_status: int, anonymous: int = REDIRECT) -> dict[str, int]:
@@ -163,18 +158,6 @@ RULES: dict[str, Rule] = {
         kwargs=lambda cast: {"resource_pk": cast.resource_a.pk},
         data=_rules_form,
         expect=_rules_writer(REDIRECT),
-    ),
-    "bookings:feeds": page(expect=expect(ok=everyone_else())),
-    "bookings:feed_revoke": page(
-        "POST",
-        kwargs=lambda cast: {"pk": _feed(cast).pk},
-        data=lambda cast: {},
-        expect=expect(ok=["trainee"], hidden=everyone_else(["trainee"]), ok_status=REDIRECT),
-    ),
-    "bookings:ical": page(
-        kwargs=lambda cast: {"token": _feed(cast).token},
-        public=True,
-        expect=expect(ok=everyone_else(), anonymous=OK),
     ),
     "bookings:report": page(expect=_reports()),
     "bookings:report_export": page(expect=_reports()),

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from tandem.accounts.services_feed import calendar_feed_rotate
 from tandem.bookings import services
-from tandem.bookings.models import Booking, BookingStatus, CalendarFeed
+from tandem.bookings.models import Booking, BookingStatus
 from tandem.bookings.tests.factories import BookingFactory, slot
 from tandem.bookings.tests.helpers import requested_booking, rules_for, started_booking
 
@@ -194,31 +195,15 @@ def test_excel_export_lists_visible_bookings(cast, client_for):
     )
 
 
-def test_ical_feed_parses_and_revoking_it_ends_it(cast, client_for):
+def test_own_bookings_reach_the_calendar_feed_as_tentative_until_confirmed(cast, client_for):
     booking = requested_booking(cast)
-    client = client_for("trainee")
-    client.post(reverse("bookings:feeds"))
-    feed = CalendarFeed.objects.get(owner=cast.trainee)
-    url = reverse("bookings:ical", args=[feed.token])
-    response = client_for("anonymous").get(url)
+    _feed, token = calendar_feed_rotate(actor=cast.trainee, scopes=["bookings"])
+    response = client_for("anonymous").get(reverse("calendar_feed", args=[token]))
     assert response["Content-Type"].startswith("text/calendar")
-    events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert len(events) == 1
-    assert events[0].decoded("dtstart") == booking.start
-    assert str(events[0]["status"]) == "TENTATIVE"
-    client.post(reverse("bookings:feed_revoke", args=[feed.pk]))
-    assert client_for("anonymous").get(url).status_code == 404
-
-
-def test_resource_feed_stops_when_the_agreement_ends(cast, client_for):
-    from tandem.resources.tests.helpers import end_agreement
-
-    requested_booking(cast)
-    feed = services.feed_create(actor=cast.tutor_b, resource=cast.resource_a)
-    url = reverse("bookings:ical", args=[feed.token])
-    assert len(Calendar.from_ical(client_for("anonymous").get(url).content).walk("VEVENT")) == 1
-    end_agreement(cast.agreement_ab)
-    assert Calendar.from_ical(client_for("anonymous").get(url).content).walk("VEVENT") == []
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert event.decoded("dtstart") == booking.start
+    assert str(event["status"]) == "TENTATIVE"
+    assert str(event["summary"]) == str(booking.resource)
 
 
 def test_usage_report_counts_hours_used_and_utilisation(cast, client_for):

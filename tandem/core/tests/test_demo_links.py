@@ -12,8 +12,8 @@ import time_machine
 from django.test import Client
 
 from tandem.accounts.models import User
-from tandem.core.demo import demo_logins
 from tandem.core.tests.crawl import load_demo, quiet_requests, walk
+from tandem.portal.demo import demo_logins
 
 NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
 PER_PATTERN = 2

@@ -19,8 +19,8 @@ from django.test import Client
 from django.urls import resolve
 
 from tandem.accounts.models import User
-from tandem.core.demo import demo_logins
 from tandem.core.tests.crawl import load_demo, quiet_requests, walk
+from tandem.portal.demo import demo_logins
 
 NOW = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
 PER_PATTERN = 2

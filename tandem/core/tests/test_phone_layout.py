@@ -13,9 +13,9 @@ from django.conf import settings
 from django.test import Client
 
 from tandem.accounts.models import User
-from tandem.core.demo import demo_logins
 from tandem.core.tests.cast import build_cast
 from tandem.core.tests.crawl import load_demo, quiet_requests, walk
+from tandem.portal.demo import demo_logins
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

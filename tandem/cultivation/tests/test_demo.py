@@ -1,16 +1,16 @@
 import pytest
 
 from tandem.accounts.models import Membership
-from tandem.core import demo as core_demo
 from tandem.cultivation import demo
 from tandem.cultivation.models import CultivationStatus, JointCultivation, TutorTraining
 from tandem.cultivation.selectors import cultivation_is_complete, current_tutors
+from tandem.portal import demo as portal_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_joint_cultivations_in_every_state():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     demo.load_demo()
     statuses = set(JointCultivation.objects.values_list("status", flat=True))
     assert statuses == set(CultivationStatus.values)

@@ -4,18 +4,18 @@ import pytest
 from django.test import Client
 
 from tandem.accounts.models import User
-from tandem.core import demo as core_demo
 from tandem.cultivation import demo as cultivation_demo
 from tandem.cultivation.selectors import workspace_rows
 from tandem.meetings import demo as meetings_demo
 from tandem.meetings.models import ProgressReport
 from tandem.plans import demo as plans_demo
 from tandem.plans.selectors import next_milestone
+from tandem.portal import demo as portal_demo
 
 
 @pytest.mark.django_db
 def test_workspace_rows_carry_next_milestone_and_last_report():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     cultivation_demo.load_demo()
     plans_demo.load_demo()
     meetings_demo.load_demo()

@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import pytest
 
-from tandem.core import demo as core_demo
 from tandem.cultivation import demo as cultivation_demo
 from tandem.funds import demo as funds_demo
 from tandem.funds.models import Expense, FundAllocation, JointFundApplication, ResearchFund
 from tandem.funds.selectors import allocation_warnings
+from tandem.portal import demo as portal_demo
 from tandem.publications import demo as publications_demo
 from tandem.publications.models import Publication
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_builds_funds_ledger_applications_and_publications():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     funds_demo.load_demo()  # without cultivations: only the funds, no error
     assert ResearchFund.objects.filter(code="JGY2021219").exists()
     assert not FundAllocation.objects.exists()

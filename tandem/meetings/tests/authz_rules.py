@@ -197,15 +197,6 @@ RULES: dict[str, Rule] = {
         },
         expect=expect(ok=LOG, forbidden=everyone_else(LOG), ok_status=REDIRECT),
     ),
-    "meetings:calendar": page(expect=expect(ok=everyone_else())),
-    "meetings:calendar_reset": page(
-        "POST", data=lambda cast: {}, expect=expect(ok=everyone_else(), ok_status=REDIRECT)
-    ),
-    "meetings:feed": page(
-        kwargs=lambda cast: {"token": _d(cast).feed.token},
-        public=True,
-        expect=expect(ok=everyone_else(), anonymous=OK),
-    ),
     # API
     "meetings_series_list": api(
         "GET", lambda cast: "/api/v1/meetings/series", expect(ok=everyone_else(), anonymous=401)
@@ -318,10 +309,5 @@ RULES: dict[str, Rule] = {
             "channel": "phone",
             "topic": "Outline",
         },
-    ),
-    "meetings_feed_reset": api(
-        "POST",
-        lambda cast: "/api/v1/meetings/calendar-feed",
-        expect(ok=everyone_else(), anonymous=401),
     ),
 }

@@ -11,12 +11,12 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.accounts import services_feed
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
 from tandem.meetings import services, services_log
 from tandem.meetings.models import (
     ActionItem,
-    CalendarFeed,
     Meeting,
     MeetingSeries,
     MentoringContact,
@@ -33,7 +33,7 @@ class Debriefing:
     report: ProgressReport
     action: ActionItem
     contact: MentoringContact
-    feed: CalendarFeed
+    feed_token: str  # the trainee's calendar feed, debriefings only
 
 
 def make_series(
@@ -111,9 +111,9 @@ def debriefing(cast: Any) -> Debriefing:
         channel="video",
         topic="Plan for the mid-term review",
     )
-    feed = services_log.calendar_feed_reset(actor=cast.trainee)
+    _feed, feed_token = services_feed.calendar_feed_rotate(actor=cast.trainee, scopes=["meetings"])
     cast._debriefing = Debriefing(
-        cultivation, series, past, upcoming, report, action, contact, feed
+        cultivation, series, past, upcoming, report, action, contact, feed_token
     )
     return cast._debriefing
 

@@ -5,7 +5,6 @@ import datetime
 
 from tandem.alerts import demo as alerts_demo
 from tandem.alerts.models import EarlyWarning, Rule
-from tandem.core import demo as core_demo
 from tandem.meetings import demo as meetings_demo
 from tandem.meetings.models import (
     ActionItem,
@@ -15,10 +14,11 @@ from tandem.meetings.models import (
     ReportComment,
 )
 from tandem.meetings.selectors import agenda_actions
+from tandem.portal import demo as portal_demo
 
 
 def _load(django_user_model):
-    core_demo.load_demo()
+    portal_demo.load_demo()
     try:
         from tandem.cultivation import demo as cultivation_demo
 

@@ -18,7 +18,7 @@ from tandem.meetings.tests.factories import debriefing
 
 
 def _calendar(client, token: str) -> icalendar.Calendar:
-    response = client.get(reverse("meetings:feed", args=[token]))
+    response = client.get(reverse("calendar_feed", args=[token]))
     assert response.status_code == 200
     return icalendar.Calendar.from_ical(response.content)
 
@@ -65,14 +65,14 @@ def _by_start(occurrences: dict) -> dict[datetime.datetime, dict]:
 def test_ending_the_series_shows_the_meetings_after_as_cancelled_in_place(cast, client_for):
     d = debriefing(cast)
     client = client_for("anonymous")
-    before = _expand(_calendar(client, d.feed.token))
+    before = _expand(_calendar(client, d.feed_token))
     services_series.series_end(
         actor=cast.tutor_a,
         series=d.series,
         after=timezone.localdate() + datetime.timedelta(days=10),
         reason="Graduation",
     )
-    after = _expand(_calendar(client, d.feed.token))
+    after = _expand(_calendar(client, d.feed_token))
     assert set(after) == set(before)  # the same occurrences, none added, none dropped
     cancelled = {
         m.starts_at for m in Meeting.objects.filter(series=d.series, status=MeetingStatus.CANCELLED)
@@ -93,7 +93,7 @@ def test_after_a_change_of_time_past_meetings_stay_where_they_were(cast, client_
     services_series.series_update(
         actor=cast.tutor_a, series=d.series, start_time=datetime.time(9, 15), title="Renamed"
     )
-    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
+    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed_token)))
     meetings = list(Meeting.objects.filter(series=d.series))
     assert set(occurrences) == {m.starts_at for m in meetings}
     assert occurrences[d.past.starts_at]["summary"] == "Oncology debriefing"
@@ -105,7 +105,7 @@ def test_after_a_change_of_time_past_meetings_stay_where_they_were(cast, client_
 def test_a_removed_trainee_feed_drops_the_meetings_ahead(cast, client_for):
     d = debriefing(cast)
     services_series.participant_remove(actor=cast.tutor_a, series=d.series, person=cast.trainee)
-    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
+    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed_token)))
     now = timezone.now()
     past = {m.starts_at for m in Meeting.objects.filter(series=d.series, starts_at__lt=now)}
     assert set(occurrences) == past
@@ -124,7 +124,7 @@ def test_a_series_shortened_and_lengthened_again_keeps_one_event_per_date(cast, 
     )
     d.upcoming.series = MeetingSeries.objects.prefetch_related("participants").get(pk=d.series.pk)
     services.meeting_cancel(actor=cast.tutor_a, meeting=d.upcoming, reason="Holiday")
-    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed.token)))
+    occurrences = _by_start(_expand(_calendar(client_for("anonymous"), d.feed_token)))
     meetings = {m.starts_at: m.status for m in Meeting.objects.filter(series=d.series)}
     assert set(occurrences) == set(meetings)
     assert {start for start, o in occurrences.items() if o["status"] == "CANCELLED"} == {

@@ -209,10 +209,3 @@ def test_only_the_pair_logs_tutor_contacts(cast):
             topic="x",
         )
     assert "date" in caught.value.message_dict
-
-
-def test_revoking_the_calendar_feed_changes_the_token(cast):
-    first = services_log.calendar_feed_reset(actor=cast.tutor_a).token
-    second = services_log.calendar_feed_reset(actor=cast.tutor_a).token
-    assert first != second and len(second) >= 40
-    assert AuditEvent.objects.filter(action="calendar_feed.revoke").count() == 1

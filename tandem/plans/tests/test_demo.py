@@ -2,16 +2,16 @@ import datetime
 
 import pytest
 
-from tandem.core import demo as core_demo
 from tandem.cultivation import demo as cultivation_demo
 from tandem.plans import demo, selectors
 from tandem.plans.models import ConfidentialNote, MilestoneStatus, TrainingPlan
+from tandem.portal import demo as portal_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_plans_have_versions_a_confidential_note_and_an_overdue_milestone():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     cultivation_demo.load_demo()
     demo.load_demo()
     zhang = TrainingPlan.objects.get(cultivation__trainee__username="trainee.zhang")
@@ -32,6 +32,6 @@ def test_demo_plans_have_versions_a_confidential_note_and_an_overdue_milestone()
 
 
 def test_demo_skips_cultivations_that_do_not_exist_yet():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     demo.load_demo()
     assert not TrainingPlan.objects.exists()

@@ -4,7 +4,6 @@ changes to them (`schedules.py`). Every model is importable from here."""
 
 from tandem.residency.models.schedules import (
     Assignment,
-    CalendarFeed,
     LeaveRequest,
     PartnerApproval,
     ProposalStatus,
@@ -32,7 +31,6 @@ __all__ = [
     "Assignment",
     "Block",
     "BlockCalendar",
-    "CalendarFeed",
     "CalendarKind",
     "CapacityOverride",
     "Cohort",

@@ -1,5 +1,5 @@
 """Schedules of residency rotations: proposals made by the solver, partner approvals, published
-schedules and their cells, leave and swap requests after publishing, and calendar feeds."""
+schedules and their cells, leave and swap requests after publishing."""
 
 import secrets
 
@@ -251,21 +251,6 @@ class SwapRequest(models.Model):
 
 
 def new_feed_key() -> str:
+    """The default of the old rotation feed's key, named by migration 0001; the one calendar
+    feed of decision 079 replaced that feed."""
     return secrets.token_urlsafe(24)
-
-
-class CalendarFeed(models.Model):
-    """A secret URL for one person's rotation calendar; rotating the key revokes the old URL."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rotation_feed"
-    )
-    key = models.CharField(max_length=64, unique=True, default=new_feed_key)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-
-    def __str__(self) -> str:
-        return str(self.user)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.institutions.models import BilingualName
+from tandem.residency.instancing import member_key
 
 
 class Department(BilingualName):
@@ -226,7 +227,7 @@ class CohortMember(models.Model):
     @property
     def key(self) -> str:
         """The resident's id in the instance format."""
-        return f"R{self.pk}"
+        return member_key(self.pk)
 
 
 class ExchangeQuota(models.Model):

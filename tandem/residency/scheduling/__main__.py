@@ -3,7 +3,7 @@
 import os
 import sys
 
-from tandem.residency.scheduling.cli import main
+from tandem.residency.scheduling.tools.cli import main
 
 code = main()
 sys.stdout.flush()

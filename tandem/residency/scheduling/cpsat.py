@@ -189,7 +189,7 @@ def _infeasible(instance: Instance, options: SolveOptions, store: IncumbentStore
     store.prove_infeasible()
     if not options.explain_infeasible:
         return
-    from tandem.residency.scheduling.explain import explain_infeasibility
+    from tandem.residency.scheduling.explanation import explain_infeasibility
 
     limit = min(options.explain_time_limit, store.remaining() - 0.2)
     if limit > 0.1:

@@ -53,7 +53,7 @@ class Part:
 @dataclass
 class PartResult:
     rows: Rows | None  # the part's residents only
-    status: int  # a CP-SAT status
+    status: cp_model.CpSolverStatus
     seconds: float = 0.0
 
 
@@ -115,7 +115,7 @@ def _solve_part(
         # Building a large part takes seconds: the solve gets what is left after it.
         time_limit = min(time_limit, store.time_for(len(built.x)))
         if time_limit <= 0:
-            return PartResult(None, int(cp_model.UNKNOWN))
+            return PartResult(None, cp_model.UNKNOWN)
     if engine == "mip":
         result = solve_mip(
             built, time_limit, hint=part.hint, seed=seed, relative_gap=relative_gap,

@@ -1,7 +1,7 @@
 """The objective of a schedule, evaluated directly (used to report what the solver found).
 
 The model's auxiliary variables are only exact in the direction the objective pushes them, so
-the solver reports this value rather than CP-SAT's objective. ``check.py`` has its own,
+the solver reports this value rather than CP-SAT's objective. ``checker.py`` has its own,
 separately written count so that the two can catch each other's mistakes.
 """
 

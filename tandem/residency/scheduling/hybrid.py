@@ -132,7 +132,7 @@ class _Search:
             # The time left when the part starts, not when it was queued.
             allowed = min(limit, self.remaining())
             if allowed <= 0:
-                return PartResult(None, int(cp_model.UNKNOWN))
+                return PartResult(None, cp_model.UNKNOWN)
             try:
                 result = solve_part(
                     self.instance, part, max(0.05, allowed), engine=self.engine, seed=seed,
@@ -141,7 +141,7 @@ class _Search:
                 )  # fmt: skip
             except Exception as exc:  # noqa: BLE001 - a failed part loses nothing found so far
                 self.store.note_error(f"{part.name}: {type(exc).__name__}: {exc}")
-                return PartResult(None, int(cp_model.UNKNOWN))
+                return PartResult(None, cp_model.UNKNOWN)
             if self.log is not None:
                 found = "nothing" if result.rows is None else "rows"
                 self.log(

@@ -2,7 +2,7 @@
 
 Each path (CP-SAT, the HiGHS parts, the neighbourhoods, the CP-SAT proof step) offers every
 improving schedule here as soon as it has one. The store keeps a schedule only if the
-independent checker (``check.py``, which shares no code with the model) finds no broken rule,
+independent checker (``checker.py``, which shares no code with the model) finds no broken rule,
 values it with the checker's own count, and keeps the best one with the best proved bound.
 Whatever happens afterwards — a part still running at the deadline, a thread that does not
 answer, an exception in a sub-solve — ``solver.solve`` answers from the store.
@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from tandem.residency.scheduling.check import recompute_objective, rule_findings
+from tandem.residency.scheduling.checker import recompute_objective, rule_findings
 from tandem.residency.scheduling.instance import Instance
 
 Rows = dict[str, tuple[str | None, ...]]

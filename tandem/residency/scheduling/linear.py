@@ -3,15 +3,16 @@
 Every constraint of ``ScheduleModel`` (without rule-group literals) is linear over integer
 variables: ``linear``, ``bool_or``, ``at_most_one`` and ``exactly_one``. ``linear_form`` turns
 the model into ``low <= A x <= high`` with integer data, as sparse arrays, so that the same
-formulation goes to CBC (baselines), HiGHS or GLOP (relaxation). The model is read through its
-serialised protocol buffer: walking the live model object from Python is ten times slower.
+formulation goes to HiGHS (``mip.py``, ``relaxation.py``) and, in the benchmark, to CBC
+(``tools/baselines.py``). The model is read through its serialised protocol buffer: walking
+the live model object from Python is ten times slower.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,14 +20,6 @@ from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 INFINITY = 2**62  # CP-SAT's "no limit" on a linear domain
-
-
-@dataclass(frozen=True)
-class Row:
-    variables: tuple[int, ...]
-    coefficients: tuple[int, ...]
-    low: int | None  # None: no lower limit
-    high: int | None  # None: no upper limit
 
 
 @dataclass
@@ -57,24 +50,6 @@ class LinearForm:
     @property
     def num_variables(self) -> int:
         return len(self.var_low)
-
-    def rows(self) -> Iterator[Row]:
-        starts = np.searchsorted(self.entry_row, np.arange(self.num_rows + 1))
-        for r in range(self.num_rows):
-            a, b = starts[r], starts[r + 1]
-            low, high = self.row_low[r], self.row_high[r]
-            yield Row(
-                tuple(int(v) for v in self.entry_column[a:b]),
-                tuple(int(c) for c in self.entry_value[a:b]),
-                None if np.isinf(low) else int(low),
-                None if np.isinf(high) else int(high),
-            )
-
-
-def first_and_last(domain: Sequence[int]) -> tuple[int, int]:
-    # The proto wrapper's repeated fields do not support negative indices.
-    values = list(domain)
-    return int(values[0]), int(values[len(values) - 1])
 
 
 def _proto(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:

@@ -75,12 +75,12 @@ def solve_mip(
     model = mathopt.Model.from_model_proto(proto)
     model_params = mathopt.ModelSolveParameters()
     if hint is not None:
-        values = {}
+        hinted: dict[mathopt.Variable, float] = {}
         for (ri, rot, t), var in built.x.items():
-            row = hint.get(built.instance.residents[ri].id)
-            if row is not None:
-                values[model.get_variable(var.index)] = 1.0 if row[t] == rot else 0.0
-        model_params.solution_hints.append(mathopt.SolutionHint(variable_values=values))
+            hint_row = hint.get(built.instance.residents[ri].id)
+            if hint_row is not None:
+                hinted[model.get_variable(var.index)] = 1.0 if hint_row[t] == rot else 0.0
+        model_params.solution_hints.append(mathopt.SolutionHint(variable_values=hinted))
     if store is not None:
         time_limit = min(time_limit, store.time_for(len(built.x)))  # left after building
     params = mathopt.SolveParameters(
@@ -149,8 +149,8 @@ def solve_mip(
         row: list[str | None] = [None] * built.instance.blocks
         for rot in built.rotations_of[ri]:
             for t in built.blocks:
-                var = built.x.get((ri, rot, t))
-                if var is not None and values[var.index] > 0.5:
+                cell_var = built.x.get((ri, rot, t))
+                if cell_var is not None and values[cell_var.index] > 0.5:
                     row[t] = rot
         rows[res.id] = tuple(row)
     return MipResult(rows, reason == mathopt.TerminationReason.OPTIMAL, False)

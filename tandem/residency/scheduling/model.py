@@ -2,11 +2,12 @@
 
 Every rule is a linear constraint over Boolean assignment variables ``x[resident, rotation,
 block]`` that exist only for allowed triples (rotation named by the program, resident not on
-leave). Keeping to linear constraints lets ``baselines.py`` hand the very same formulation to CBC.
+leave). Keeping to linear constraints lets ``tools/baselines.py`` hand the very same
+formulation to CBC.
 
 The builder can attach an enforcement literal to each *rule group* (one capacity limit in one
-block, one requirement of one resident, ...); ``explain.py`` uses those literals as assumptions
-to find which rules conflict. The solver itself builds the model without them.
+block, one requirement of one resident, ...); ``explanation.py`` uses those literals as
+assumptions to find which rules conflict. The solver itself builds the model without them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from ortools.sat.python import cp_model
 
 from tandem.residency.scheduling.instance import Instance, Resident
 
-LinearExpr = cp_model.LinearExprT
+# Our expressions: CP-SAT expressions (an IntVar is one) or plain ints, never numpy scalars.
+LinearExpr = cp_model.LinearExpr | int
 GroupKey = tuple[Hashable, ...]
 
 
@@ -185,12 +187,13 @@ class ScheduleModel:
                 ]
                 if self.partial and not crossing:
                     continue
-                fixed = sum(
-                    1
-                    for ri, row in self.frozen.items()
-                    if inst.residents[ri].site == ex.from_site
-                    and row[t] is not None
-                    and site_of[row[t]] == ex.to_site  # type: ignore[index]
+                fixed = len(
+                    [
+                        ri
+                        for ri, row in self.frozen.items()
+                        if inst.residents[ri].site == ex.from_site
+                        and inst.site_of(row[t]) == ex.to_site
+                    ]
                 )
                 if len(crossing) + fixed > ex.max_per_block:
                     self._add(sum_expr([*crossing, fixed]) <= ex.max_per_block, ("exchange", ei, t))

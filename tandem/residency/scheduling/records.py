@@ -114,6 +114,11 @@ class Instance:
     def program_of(self, resident: Resident) -> Program:
         return self.programs_by_id[resident.program]
 
+    def site_of(self, rotation_id: str | None) -> str | None:
+        """The site of a rotation; None for no rotation or an id the instance does not know."""
+        rotation = self.rotations_by_id.get(rotation_id or "")
+        return None if rotation is None else rotation.site
+
 
 @dataclass(frozen=True)
 class Solution:

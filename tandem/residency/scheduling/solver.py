@@ -5,7 +5,7 @@
 - CP-SAT (``cpsat.py``): one model of the whole instance. Small instances (CP-SAT proves them
   optimal within seconds), every re-solve near a previous schedule (hints, fewest changed
   cells), and the safety net when the hybrid path finds nothing (e.g. an infeasible instance,
-  which CP-SAT then proves and ``explain.py`` explains).
+  which CP-SAT then proves and ``explanation.py`` explains).
 - hybrid (``hybrid.py``): HiGHS on parts of the instance with an exact LP bound; for medium
   and large instances, where CP-SAT's own search is too slow (docs/benchmarks.md, decision
   010). A schedule of a mid-sized instance that stops short of the LP bound is handed to

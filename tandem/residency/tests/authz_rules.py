@@ -9,7 +9,6 @@ seen across own and partner institutions; the outsider (C) sees nothing of A.
 
 from tandem.core.tests.authz import REDIRECT, everyone_else, expect, page
 from tandem.residency.models import (
-    CalendarFeed,
     LeaveRequest,
     ProposalStatus,
     SwapConsent,
@@ -100,10 +99,6 @@ def _swap_asked_of_resident(cast):
     return {
         "pk": SwapRequest.objects.create(member=world.member2, other=world.member, block=block).pk
     }
-
-
-def _feed(cast):
-    return {"key": CalendarFeed.objects.create(user=cast.resident).key}
 
 
 def _department_form(cast):
@@ -502,10 +497,6 @@ RULES = {
         data=_swap_form,
         expect=expect(ok=["resident"], hidden=everyone_else(["resident"]), ok_status=REDIRECT),
     ),
-    "residency:feed_rotate": page(
-        "POST", data=lambda cast: {}, expect=expect(ok=EVERYONE, ok_status=REDIRECT)
-    ),
-    "residency:feed": page(kwargs=_feed, public=True, expect=expect(ok=EVERYONE, anonymous=200)),
     "residency:request_list": page(expect=expect(ok=EVERYONE)),
     "residency:leave_decide": page(
         "POST",

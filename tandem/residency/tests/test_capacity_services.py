@@ -11,7 +11,7 @@ from tandem.accounts.models import Membership, Role
 from tandem.accounts.tests.factories import UserFactory
 from tandem.core.models import AuditEvent
 from tandem.institutions.models import Unit, UnitKind
-from tandem.residency import capacity, cohort_instance, services, services_schedule
+from tandem.residency import capacity, cohort_instance, instancing, services, services_schedule
 from tandem.residency.models import (
     CapacityOverride,
     LeaveRequest,
@@ -238,10 +238,10 @@ def _solve(world):
     )
     proposal = services_schedule.proposal_solve(proposal_id=proposal.pk)
     assert proposal.status == ProposalStatus.DONE, proposal.error
-    problems, _objective = services_schedule._check(
-        proposal.instance, proposal.solution["assignments"]
+    result = instancing.checked(
+        instancing.stored_instance(proposal.instance), instancing.stored_rows(proposal.solution)
     )
-    assert problems == []
+    assert result.report.findings == []
     return proposal
 
 

@@ -2,14 +2,14 @@
 
 import pytest
 
-from tandem.core import demo as core_demo
+from tandem.portal import demo as portal_demo
 from tandem.residency import demo
 from tandem.residency.models import Assignment, CohortMember, ProposalStatus, PublishedSchedule
 
 
 @pytest.mark.django_db
 def test_demo_publishes_a_schedule_for_both_hospitals_with_exchanges():
-    core_demo.load_demo()
+    portal_demo.load_demo()
     demo.load_demo()
     schedules = PublishedSchedule.objects.select_related("cohort__institution", "proposal")
     assert {s.cohort.institution.code for s in schedules} == {"ech", "wuh"}

@@ -10,8 +10,9 @@ from django.utils.formats import date_format
 from django.utils.translation import override
 
 from tandem.residency import rule_text, services_schedule
+from tandem.residency.instancing import department_key
 from tandem.residency.models import ProposalStatus, SwapRequest
-from tandem.residency.scheduling.findings import CODES, Finding
+from tandem.residency.scheduling import CODES, Finding, Instance, Resident, Rotation
 from tandem.residency.scheduling.tests.test_findings import ENGLISH
 from tandem.residency.tests.factories import build_world, make_proposal, publish
 
@@ -28,10 +29,17 @@ def world(cast):
 
 
 def _names(world, **extra):
-    instance = {
-        "rotations": [{"id": f"D{d.pk}"} for d in (world.a1, world.a2, world.b1)],
-        "residents": [{"id": world.member.key}, {"id": world.member2.key}],
-    }
+    instance = Instance(
+        name="names",
+        blocks=1,
+        sites=("H",),
+        rotations=tuple(
+            Rotation(department_key(d.pk), "H", (0,), (None,))
+            for d in (world.a1, world.a2, world.b1)
+        ),
+        programs=(),
+        residents=tuple(Resident(m.key, "P", "H") for m in (world.member, world.member2)),
+    )
     return rule_text.names_for(instance, **extra)
 
 

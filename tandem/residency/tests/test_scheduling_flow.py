@@ -12,12 +12,12 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from tandem.accounts.models import Membership, Role
+from tandem.accounts.services_feed import calendar_feed_rotate
 from tandem.accounts.tests.factories import UserFactory
 from tandem.core.models import AuditEvent
 from tandem.residency import instancing, selectors, services, services_schedule
 from tandem.residency.models import (
     Assignment,
-    CalendarFeed,
     Department,
     LeaveRequest,
     ProposalStatus,
@@ -271,17 +271,14 @@ def test_leave_that_breaks_a_requirement_is_refused(world):
         )
 
 
-def test_resident_calendar_feed_parses_and_can_be_revoked(world, client_for):
+def test_resident_rotations_reach_the_calendar_feed(world, client_for):
     publish(world)
-    feed = services_schedule.feed_rotate(actor=world.cast.resident)
-    response = client_for("anonymous").get(reverse("residency:feed", args=[feed.key]))
+    _feed, token = calendar_feed_rotate(actor=world.cast.resident, scopes=["rotations"])
+    response = client_for("anonymous").get(reverse("calendar_feed", args=[token]))
     events = Calendar.from_ical(response.content).walk("VEVENT")
     assert len(events) == 4
     assert {str(e["summary"]) for e in events} == {"A1 ward", "A2 clinic", "B1 ward"}
-    old = feed.key
-    services_schedule.feed_rotate(actor=world.cast.resident)
-    assert client_for("anonymous").get(reverse("residency:feed", args=[old])).status_code == 404
-    assert CalendarFeed.objects.count() == 1
+    assert all(not isinstance(e.decoded("dtstart"), datetime.datetime) for e in events)
 
 
 def test_excel_and_json_exports(world, client_for):

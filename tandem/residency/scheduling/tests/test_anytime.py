@@ -14,15 +14,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
 from tandem.residency.scheduling import decompose, hybrid, solver
-from tandem.residency.scheduling.check import check_schedule, recompute_objective
+from tandem.residency.scheduling.checker import check_schedule, recompute_objective
 from tandem.residency.scheduling.decompose import PartResult
-from tandem.residency.scheduling.generate import generate_instance
 from tandem.residency.scheduling.incumbent import IncumbentStore
 from tandem.residency.scheduling.instance import parse_instance
 from tandem.residency.scheduling.solver import SolveOptions, solve
 from tandem.residency.scheduling.tests.factories import example_instance
+from tandem.residency.scheduling.tools.generate import generate_instance
 
 HYBRID = SolveOptions(time_limit=6.0, engine="hybrid", explain_infeasible=False)
 # Past the deadline: the stop grace, a thread switch, a checked schedule handed over.
@@ -56,7 +57,7 @@ def test_a_sub_solve_that_never_answers_still_gives_the_incumbent_at_the_deadlin
 ) -> None:
     def stuck(*args: Any, **kwargs: Any) -> PartResult:
         release.wait(60)  # ignores its time limit and every request to stop
-        return PartResult(None, 0)
+        return PartResult(None, cp_model.UNKNOWN)
 
     monkeypatch.setattr(hybrid, "solve_part", _first_only_then(stuck))
     instance = generate_instance("pair", seed=3)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tandem.residency.scheduling.check import check_schedule
+from tandem.residency.scheduling.checker import check_schedule
 from tandem.residency.scheduling.instance import INSTANCE_FORMAT, Solution, parse_instance
 
 
@@ -42,7 +42,7 @@ def _problems(data: dict[str, Any], row: list[str | None], objective: int = 0) -
     return check_schedule(parse_instance(data), solution).problems
 
 
-VALID = ["A", "A", "B", "B"]
+VALID: list[str | None] = ["A", "A", "B", "B"]
 OTHER_ROTATIONS = [
     {"id": "B", "site": "H1"},
     {"id": "C", "site": "H2", "duration": 2},

@@ -99,8 +99,8 @@ def test_previous_schedule_reports_changes(tmp_path: Path) -> None:
 
 
 def _generated(tmp_path: Path, size: str, seed: int) -> str:
-    from tandem.residency.scheduling.generate import generate_instance
     from tandem.residency.scheduling.instance import instance_to_dict
+    from tandem.residency.scheduling.tools.generate import generate_instance
 
     return _write(tmp_path / f"{size}.json", instance_to_dict(generate_instance(size, seed=seed)))
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.residency.scheduling.check import check_schedule, rule_problems
+from tandem.residency.scheduling.checker import check_schedule, rule_problems
 from tandem.residency.scheduling.decompose import (
     Part,
     home_parts,
@@ -17,10 +17,10 @@ from tandem.residency.scheduling.decompose import (
     shared_parts,
     solve_part,
 )
-from tandem.residency.scheduling.generate import generate_instance
 from tandem.residency.scheduling.instance import parse_instance
-from tandem.residency.scheduling.solver import SolveOptions, choose_engine, solve
+from tandem.residency.scheduling.solver import Progress, SolveOptions, choose_engine, solve
 from tandem.residency.scheduling.tests.factories import random_tiny_instance
+from tandem.residency.scheduling.tools.generate import generate_instance
 
 # A reference optimum: time is not what these tests assert, and CI machines are busy.
 CP_SAT = SolveOptions(time_limit=40.0, engine="cp-sat", explain_infeasible=False)
@@ -98,7 +98,7 @@ def test_hybrid_engine_gives_a_checked_schedule_and_a_true_bound() -> None:
     instance = generate_instance("pair", seed=2)
     optimum = solve(instance, CP_SAT).solution
     assert optimum.status == "OPTIMAL" and optimum.objective is not None
-    seen = []
+    seen: list[Progress] = []
     # 20 s: on a busy machine the first 8 s may give only the first schedule.
     result = solve(instance, SolveOptions(time_limit=20.0, engine="hybrid", progress=seen.append))
     solution = result.solution

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tandem.residency.scheduling import families
-from tandem.residency.scheduling.check import check_schedule
-from tandem.residency.scheduling.families import FAMILIES, cpu_hog, run_once, summarize
-from tandem.residency.scheduling.generate import generate_instance
+from tandem.residency.scheduling.checker import check_schedule
 from tandem.residency.scheduling.instance import instance_to_dict, parse_instance
 from tandem.residency.scheduling.solver import SolveOptions, solve
+from tandem.residency.scheduling.tools import families
+from tandem.residency.scheduling.tools.families import FAMILIES, cpu_hog, run_once, summarize
+from tandem.residency.scheduling.tools.generate import generate_instance
 
 
 def test_sizes_without_a_shape_are_the_instances_of_before() -> None:

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.residency.scheduling import linear
-from tandem.residency.scheduling.generate import generate_instance
 from tandem.residency.scheduling.instance import parse_instance
 from tandem.residency.scheduling.model import ScheduleModel
 from tandem.residency.scheduling.objective import build_objective
@@ -20,6 +19,7 @@ from tandem.residency.scheduling.relaxation import (
 )
 from tandem.residency.scheduling.solver import SolveOptions, solve
 from tandem.residency.scheduling.tests.factories import example_instance, random_tiny_instance
+from tandem.residency.scheduling.tools.generate import generate_instance
 
 
 def _built(instance):  # type: ignore[no-untyped-def]

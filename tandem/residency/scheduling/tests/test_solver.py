@@ -10,11 +10,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tandem.residency.scheduling.check import check_schedule, recompute_objective, rule_problems
-from tandem.residency.scheduling.generate import generate_instance
+from tandem.residency.scheduling.checker import check_schedule, recompute_objective, rule_problems
 from tandem.residency.scheduling.instance import Instance, parse_instance
-from tandem.residency.scheduling.solver import SolveOptions, solve
+from tandem.residency.scheduling.solver import Progress, SolveOptions, solve
 from tandem.residency.scheduling.tests.factories import example_instance, random_tiny_instance
+from tandem.residency.scheduling.tools.generate import generate_instance
 
 FAST = SolveOptions(time_limit=10.0, num_workers=2, explain_time_limit=5.0)
 Rows = Mapping[str, Sequence[str | None]]
@@ -167,7 +167,7 @@ def test_minimize_changes_after_a_new_pin_changes_no_more_than_needed() -> None:
 
 
 def test_progress_reports_incumbents_and_bounds() -> None:
-    seen = []
+    seen: list[Progress] = []
     instance = generate_instance("tiny", seed=3)
     solve(instance, replace(FAST, time_limit=3.0, progress=seen.append))
     assert any(p.objective is not None for p in seen)

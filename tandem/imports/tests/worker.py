@@ -1,0 +1,19 @@
+"""Running import jobs in tests through the real task backend: the database backend queues
+them on commit and the `db_worker` command of django-tasks runs them, as in production."""
+
+import pytest
+from django.core.management import call_command
+
+DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    """Run every queued task, then return (what `make demo`'s worker does, once)."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@pytest.fixture
+def background(settings):
+    """Every import above 1 KB is queued on the database backend."""
+    settings.TASKS = DB_BACKEND
+    settings.IMPORT_BACKGROUND_BYTES = 1024

@@ -1,0 +1,43 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from tandem.alerts import demo as alerts_demo
+from tandem.bookings import demo as bookings_demo
+from tandem.cultivation import demo as cultivation_demo
+from tandem.funds import demo as funds_demo
+from tandem.meetings import demo as meetings_demo
+from tandem.plans import demo as plans_demo
+from tandem.portal import demo
+from tandem.publications import demo as publications_demo
+from tandem.residency import demo as residency_demo
+
+# Each app adds its part of the demo consortium on top of the one before; each step does
+# nothing when its part is already there, so running the command again changes nothing.
+APP_DEMOS = [
+    ("joint cultivations", cultivation_demo.load_demo),
+    ("training plans and milestones", plans_demo.load_demo),
+    ("research funds and ledgers", funds_demo.load_demo),
+    ("publications", publications_demo.load_demo),
+    ("bookings of shared instruments", bookings_demo.load_demo),
+    ("progress debriefings and mentoring log", meetings_demo.load_demo),
+    ("early warnings and notifications", alerts_demo.load_demo),
+    ("residency rotations and published schedules", residency_demo.load_demo),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo consortium (deterministic; does nothing if already loaded)."
+
+    def handle(self, *args, **options) -> None:
+        if demo.already_loaded():
+            self.stdout.write("The demo consortium is already loaded.")
+        else:
+            demo.load_demo()
+            self.stdout.write(self.style.SUCCESS("Loaded the demo consortium."))
+        for label, load in APP_DEMOS:
+            with transaction.atomic():
+                load()
+            self.stdout.write(f"  … {label}")
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for login in demo.demo_logins():
+            self.stdout.write(f"  {login.username:<18} {login.role:<26} {login.where}")
