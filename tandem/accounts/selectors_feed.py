@@ -4,7 +4,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from tandem.accounts.models import CalendarFeed, User
+from tandem.accounts.models import CalendarFeed
 
 
 def calendar_feed_of(user: Any) -> CalendarFeed | None:
@@ -22,11 +22,6 @@ def calendar_feed_for_token(token: str) -> CalendarFeed | None:
         .filter(token_hash=CalendarFeed.hash_token(token), user__is_active=True)
         .first()
     )
-
-
-def calendar_feed_owner_for_token(token: str) -> User | None:
-    feed = calendar_feed_for_token(token)
-    return feed.user if feed else None
 
 
 def calendar_feed_path(token: str) -> str:

@@ -12,10 +12,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 
-def pk_in_any(*branches: QuerySet[Any, Any]) -> Q:
-    """`pk IN (branch UNION branch ...)`; each branch is a queryset of one id column
+def union_of(*branches: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
+    """`branch UNION branch ...` as a subquery; each branch is a queryset of one id column
     (`.values("pk")` or `.values("series_id")`), written to use an index."""
+    first, *rest = (branch.order_by() for branch in branches)
+    return first.union(*rest) if rest else first
+
+
+def pk_in_any(*branches: QuerySet[Any, Any]) -> Q:
+    """`pk IN (branch UNION branch ...)`, see `union_of`."""
     if not branches:
         return Q(pk__in=[])
-    first, *rest = (branch.order_by() for branch in branches)
-    return Q(pk__in=first.union(*rest) if rest else first)
+    return Q(pk__in=union_of(*branches))

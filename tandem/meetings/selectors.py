@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.core import tenancy
-from tandem.core.unions import pk_in_any
+from tandem.core.unions import pk_in_any, union_of
 from tandem.cultivation.models import JointCultivation, TutorAssignment
 from tandem.meetings.models import (
     ActionItem,
@@ -231,17 +231,11 @@ def own_report(user: Any, meeting: Meeting) -> ProgressReport | None:
 def _tutored_series_ids(user: Any) -> QuerySet[MeetingSeries, Any]:
     """The series a tutor organizes or is currently invited to as a tutor (a subquery): a
     UNION, so that each side follows its own index."""
-    return (
-        MeetingSeries.objects.filter(organizer=user)
-        .order_by()
-        .values("pk")
-        .union(
-            SeriesParticipant.objects.filter(
-                user=user, role=ParticipantRole.TUTOR, removed_at__isnull=True
-            )
-            .order_by()
-            .values("series_id")
-        )
+    return union_of(
+        MeetingSeries.objects.filter(organizer=user).values("pk"),
+        SeriesParticipant.objects.filter(
+            user=user, role=ParticipantRole.TUTOR, removed_at__isnull=True
+        ).values("series_id"),
     )
 
 
