@@ -1,16 +1,18 @@
 """The JSON API at /api/v1/: one NinjaAPI mounting a router per app."""
 
 from tandem.accounts.api import router as accounts_router
+from tandem.accounts.api_auth import API_AUTH
 from tandem.agreements.api import router as agreements_router
 from tandem.alerts.api import router as alerts_router
 from tandem.bookings.api import router as bookings_router
-from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
+from tandem.core.api import TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.funds.api import router as funds_router
 from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
+from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
@@ -28,6 +30,8 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/institutions/", institutions_router)
 api.add_router("/agreements/", agreements_router)
 api.add_router("/resources/", resources_router)
+# The tutor workspace first: /cultivation/workspace is not a /cultivation/{cultivation_id}.
+api.add_router("/cultivation/", portal_router)
 api.add_router("/cultivation/", cultivation_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/residency/", residency_router)

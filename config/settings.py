@@ -42,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 
 INSTALLED_APPS = [
-    "tandem.core.admin_apps.TandemAdminConfig",
+    "tandem.portal.admin_apps.TandemAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tandem.core.context_processors.navigation",
+                "tandem.portal.context_processors.navigation",
             ],
             "builtins": ["tandem.core.templatetags.formatting"],
         },

@@ -4,10 +4,11 @@ from django.urls import include, path, re_path
 from config.api import api
 from tandem.core import views as core_views
 from tandem.core.api import not_found as api_not_found
+from tandem.portal import views as portal_views
 from tandem.portal import views_feed as portal_views_feed
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", portal_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("tandem.accounts.auth_urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("agreements/", include("tandem.agreements.urls")),
     path("resources/", include("tandem.resources.urls")),
     path("cultivation/", include("tandem.cultivation.urls")),
+    path("", include("tandem.portal.urls")),
     path("plans/", include("tandem.plans.urls")),
     path("residency/", include("tandem.residency.urls")),
     path("funds/", include("tandem.funds.urls")),

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tandem.accounts import importing, permissions
+from tandem.accounts.emails import send_invitation
 from tandem.accounts.models import (
     MAX_ANNUAL_QUOTA,
     ApiToken,
@@ -21,6 +23,7 @@ from tandem.accounts.models import (
 )
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.core.tenancy import forget
 from tandem.institutions.models import Institution, Unit
 
 if TYPE_CHECKING:
@@ -85,8 +88,6 @@ PROFILE_TUTOR_FIELDS = ("title", "qualification", "research_areas", "annual_quot
 
 
 def _check_role_grant(actor: User, role: str, institution: Institution | None) -> None:
-    from tandem.accounts import permissions
-
     if role not in Role.values:
         raise field_error("role", _("Choose a valid role."))
     if role == Role.CONSORTIUM_ADMIN:
@@ -125,7 +126,6 @@ def membership_add(
     reason: str = "",
 ) -> Membership:
     """Give `user` a role at an institution (or unit); reactivates an ended identical role."""
-    from tandem.core.tenancy import forget
 
     _check_role_grant(actor, role, institution)
     if role == Role.CONSORTIUM_ADMIN:
@@ -155,8 +155,6 @@ def membership_add(
 @transaction.atomic
 def membership_end(*, actor: User, membership: Membership, reason: str = "") -> Membership:
     """Deactivate a membership. An institution always keeps at least one active coordinator."""
-    from tandem.accounts import permissions
-    from tandem.core.tenancy import forget
 
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not permissions.can_end_membership(actor, membership):
@@ -209,8 +207,6 @@ def person_invite(
     no e-mail)."""
     from django.core.validators import validate_email
 
-    from tandem.accounts.emails import send_invitation
-
     email = (email or "").strip().lower()
     full_name = (full_name or "").strip()
     try:
@@ -251,8 +247,6 @@ def person_invite(
 
 
 def _require_edit(actor: User, person: User) -> None:
-    from tandem.accounts import permissions
-
     if not permissions.can_edit_person(actor, person):
         raise PermissionDenied(
             _("Only a coordinator of this person's institution can change their profile.")
@@ -353,7 +347,6 @@ def people_import(*, actor: User, institution: Institution, file: Any) -> "Impor
 
     Raises `ImportRejected` (a ValidationError carrying every error by row and column) when any
     row is bad; nothing is saved then."""
-    from tandem.accounts import importing, permissions
 
     if not permissions.can_manage_people_at(actor, institution.pk):
         raise PermissionDenied(

@@ -29,6 +29,7 @@ from tandem.agreements.permissions import ATTACHABLE
 from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.resources.models import ResourceOpening
 
 CLAUSE_FIELDS = (
     "reference",
@@ -231,7 +232,6 @@ def agreement_update(
 def _repoint_openings(*, actor: User, old: Agreement, new: Agreement) -> list[int]:
     """Move the resource openings of the old version to the new one, where both the owner and
     the partner are still parties; openings to a party the amendment dropped stay behind."""
-    from tandem.resources.models import ResourceOpening
 
     party_ids = _party_ids(new)
     already = set(

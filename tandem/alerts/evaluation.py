@@ -24,6 +24,7 @@ from django.utils import timezone
 from tandem.accounts.models import Membership, Role
 from tandem.alerts.models import ACTIVE_STATUSES, EarlyWarning, Notification, WarningStatus
 from tandem.alerts.rules import Cause, Thresholds, current_causes
+from tandem.alerts.tasks import send_immediate_emails
 from tandem.cultivation.models import TutorAssignment
 
 BATCH = 5000
@@ -153,8 +154,6 @@ def _notify(
             urgent_users |= people
     Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
     if urgent_users:
-        from tandem.alerts.tasks import send_immediate_emails
-
         user_ids = sorted(urgent_users)
         transaction.on_commit(lambda: send_immediate_emails.enqueue(user_ids))
     return len(raised), len(notifications)

@@ -39,6 +39,7 @@ from tandem.meetings.models import (
     ProgressReport,
     SeriesParticipant,
 )
+from tandem.plans.models import MilestoneStatus, PlanMilestone
 
 ACTIVE = "active"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -148,7 +149,6 @@ def no_report(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
 def milestones(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     """Milestones of active cultivations not yet submitted or passed whose window closes
     within N days (or has closed: overdue, urgent)."""
-    from tandem.plans.models import MilestoneStatus, PlanMilestone
 
     today = timezone.localdate(now)
 

@@ -25,6 +25,7 @@ from tandem.alerts.models import (
     WarningStatus,
     WarningThresholds,
 )
+from tandem.alerts.tasks import send_immediate_emails
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
@@ -52,8 +53,6 @@ def notification_send(
         ]
     )
     if ids:
-        from tandem.alerts.tasks import send_immediate_emails
-
         transaction.on_commit(lambda: send_immediate_emails.enqueue(ids))
     return rows
 

@@ -18,7 +18,7 @@ from tandem.alerts.forms import (
     ThresholdsForm,
     WarningFilterForm,
 )
-from tandem.alerts.models import EarlyWarning
+from tandem.alerts.models import EarlyWarning, Rule
 from tandem.alerts.texts import notification_text, warning_text
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
@@ -127,7 +127,6 @@ def warning_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_overview(request.user):
         raise PermissionDenied(_("The overview is for coordinators."))
-    from tandem.alerts.models import Rule
 
     by_rule = selectors.open_warnings_by_rule(request.user)
     top = max(by_rule.values(), default=0) or 1

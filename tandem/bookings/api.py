@@ -15,6 +15,8 @@ from tandem.bookings import calendar, permissions, reports, selectors, services
 from tandem.bookings.models import BookingRules
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
+from tandem.cultivation.selectors import cultivation_list_visible_to
+from tandem.funds.selectors import fund_list_chargeable_by
 from tandem.resources.selectors import resource_get_for_user_or_404
 
 router = Router(tags=["bookings"])
@@ -125,9 +127,6 @@ def booking_get(request: HttpRequest, booking_id: int) -> Any:
 
 @router.post("/", response={201: BookingOut, **ERRORS}, operation_id="bookings_booking_create")
 def booking_create(request: HttpRequest, payload: BookingIn) -> Any:
-    from tandem.cultivation.selectors import cultivation_list_visible_to
-    from tandem.funds.selectors import fund_list_chargeable_by
-
     resource = resource_get_for_user_or_404(request.user, payload.resource_id)
     if not permissions.can_book_resource(request.user, resource):
         raise PermissionDenied(

@@ -13,6 +13,8 @@ from django.utils import timezone
 from tandem.accounts.models import User
 from tandem.bookings import services
 from tandem.bookings.models import Booking
+from tandem.funds.selectors import fund_list_chargeable_by
+from tandem.funds.services import fund_register
 from tandem.resources.models import SharedResource
 
 MICROSCOPE = "Confocal laser scanning microscope"
@@ -34,9 +36,6 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def _fund_for(trainee: User, coordinator: User) -> object:
-    from tandem.funds.selectors import fund_list_chargeable_by
-    from tandem.funds.services import fund_register
-
     fund = fund_list_chargeable_by(trainee).first()
     if fund is not None:
         return fund

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from tandem.bookings import selectors
 from tandem.bookings.models import WEEKDAYS, BookingRules, BookingStatus
 from tandem.bookings.reports import GROUPS
+from tandem.cultivation.selectors import cultivation_list_visible_to
+from tandem.funds.selectors import fund_list_chargeable_by
 from tandem.resources.models import SharedResource
 
 WEEKDAY_NAMES = {
@@ -85,8 +87,6 @@ class BookingForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from tandem.cultivation.selectors import cultivation_list_visible_to
-        from tandem.funds.selectors import fund_list_chargeable_by
 
         self.fields["fund"].queryset = fund_list_chargeable_by(user)  # type: ignore[attr-defined]
         self.fields["for_cultivation"].queryset = (  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.bookings.models import ACTIVE_STATUSES, Booking, BookingStatus
+from tandem.bookings.selectors import booking_access_for
 from tandem.core import tenancy
 from tandem.resources.models import SharedResource
 
@@ -23,7 +24,6 @@ def can_set_booking_rules(user: Any, resource: SharedResource) -> bool:
 def can_book_resource(user: Any, resource: SharedResource) -> bool:
     """Trainees, tutors and teachers whose institution owns the resource or reaches it through
     an opening under an active agreement, once the owner has set booking rules."""
-    from tandem.bookings.selectors import booking_access_for
 
     if not resource.is_active or not hasattr(resource, "booking_rules"):
         return False

@@ -32,6 +32,10 @@ from tandem.bookings.selectors import booking_access_for
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.audit_labels import generated, in_site_language
 from tandem.core.errors import field_error
+from tandem.cultivation.selectors import cultivation_list_visible_to
+from tandem.funds.permissions import can_charge_fund
+from tandem.funds.selectors import allocation_list_chargeable_by, fund_list_chargeable_by
+from tandem.funds.services import expense_record, expense_reverse
 from tandem.resources.models import SharedResource
 
 RULE_FIELDS = (
@@ -90,8 +94,6 @@ def booking_rules_set(*, actor: Any, resource: SharedResource, **values: Any) ->
 
 
 def _check_fund(actor: Any, fund: Any, cost: Decimal) -> None:
-    from tandem.funds.selectors import fund_list_chargeable_by
-
     if cost <= 0:
         return
     if fund is None:
@@ -107,8 +109,6 @@ def _check_fund(actor: Any, fund: Any, cost: Decimal) -> None:
 
 
 def _check_cultivation(actor: Any, cultivation: Any) -> None:
-    from tandem.cultivation.selectors import cultivation_list_visible_to
-
     if (
         cultivation is not None
         and not cultivation_list_visible_to(actor).filter(pk=cultivation.pk).exists()
@@ -148,9 +148,6 @@ def _save_new(booking: Booking) -> None:
 def _allocation_for(booking: Booking) -> Any:
     """The allocation to charge: the one for the booking's joint cultivation, else (for a
     trainee who does not manage the fund) their own approved allocation."""
-    from tandem.funds.permissions import can_charge_fund
-    from tandem.funds.selectors import allocation_list_chargeable_by
-
     fund = booking.fund
     assert fund is not None  # only bookings with a fund are charged
     allocations = allocation_list_chargeable_by(booking.booked_by, fund)
@@ -166,8 +163,6 @@ def _allocation_for(booking: Booking) -> Any:
 def _charge(booking: Booking) -> None:
     if booking.cost <= 0 or booking.fund is None or booking.charge_id:
         return
-    from tandem.funds.services import expense_record
-
     local = timezone.localtime(booking.start)
     description = generated(
         "booking.charge",
@@ -210,8 +205,6 @@ def _reverse_charge(booking: Booking, reason: str = "", reason_code: str = "") -
     (`reason_code`, worded when read)."""
     if booking.charge is None or booking.charged_amount <= 0:
         return
-    from tandem.funds.services import expense_reverse
-
     expense_reverse(
         actor=booking.booked_by,
         expense=booking.charge,

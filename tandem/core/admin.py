@@ -1,4 +1,5 @@
-"""Back-office admin classes: consortium admins only, every save and delete audited."""
+"""The base of every app's back-office admin classes: consortium admins only, every save and
+delete audited. The admin site itself is the portal's (`tandem.portal.admin_site`)."""
 
 from typing import Any
 
@@ -9,7 +10,6 @@ from django.http import HttpRequest
 
 from tandem.core import tenancy
 from tandem.core.audit import audit_record, diff, snapshot
-from tandem.core.models import AuditEvent
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -62,26 +62,3 @@ class AuditedModelAdmin(admin.ModelAdmin):
         for obj in queryset:
             audit_record(actor=request.user, action="admin.delete", target=obj)
         super().delete_queryset(request, queryset)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "target_repr", "reason"]
-    list_filter = ["action"]
-    search_fields = ["target_repr", "reason", "actor__username"]
-    date_hierarchy = "at"
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return tenancy.is_consortium_admin(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return tenancy.is_consortium_admin(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # the audit trail is append-only, written by the services
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

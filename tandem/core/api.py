@@ -1,4 +1,5 @@
-"""Shared pieces of the JSON API: authentication, error bodies and their handlers."""
+"""Shared pieces of the JSON API: error bodies and their handlers, pagination, local times.
+The API's authentication by personal tokens is in `tandem.accounts.api_auth`."""
 
 import datetime
 from http import HTTPStatus
@@ -16,7 +17,6 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import Field, NinjaAPI, Schema
@@ -24,10 +24,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.pagination import LimitOffsetPagination
-from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 from pydantic import WithJsonSchema
-
-from tandem.accounts.models import ApiToken
 
 # A wall-clock time without a time zone offset. OpenAPI's `format: time` (RFC 3339) demands an
 # offset, which a local meeting time does not have: document the form it really takes.
@@ -48,42 +45,6 @@ class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
 
-
-def _user_for_token(request: HttpRequest, token: str) -> Any:
-    token_row = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token_row is None:
-        return None
-    # Record use at most once a minute, so that reads stay reads.
-    now = timezone.now()
-    if token_row.last_used_at is None or (now - token_row.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token_row.pk).update(last_used_at=now)
-    request.user = token_row.user
-    return token_row.user
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer <token>` with a personal API token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return _user_for_token(request, token)
-
-
-class TokenHeaderAuth(APIKeyHeader):
-    """`X-API-Token: <token>`, for clients that cannot set a bearer header."""
-
-    param_name = "X-API-Token"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return _user_for_token(request, key) if key else None
-
-
-# Tokens first: the session check enforces CSRF and would refuse a token-only write with 403
-# before the token was even looked at.
-API_AUTH = [TokenAuth(), TokenHeaderAuth(), SessionAuth()]
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 

@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from tandem.core.models import AuditEvent
+from tandem.core.models import AuditEvent, BilingualName
 
 
 def _plain(value: Any) -> Any:
@@ -35,9 +35,7 @@ def _plain(value: Any) -> Any:
 def _name_of(obj: models.Model) -> Any:
     """How a related object is recorded: by its name, both names for an institution, unit or
     resource named in both languages ({"name": …, "name_zh": …}), so that the history shows
-    the reader's, not the actor's (see audit_text.humanise)."""
-    from tandem.institutions.models import BilingualName
-
+    the reader's, not the actor's (see portal.history.humanise)."""
     if isinstance(obj, BilingualName) and type(obj).__str__ is BilingualName.__str__:
         if obj.name_zh and obj.name_zh != obj.name:
             return {"name": obj.name, "name_zh": obj.name_zh}

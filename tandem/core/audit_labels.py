@@ -1,180 +1,63 @@
-"""What each audited action reads as, after the person's name: "Zhou Jie *published the
-schedule proposal*". One label per action code that `audit_record` is called with across the
-services, admin and demo data, grouped by app. `tandem/core/tests/test_audit_text.py` fails when
-a code has no label here; an unknown code is shown as it is (see `audit_text.action_label`).
+"""The generic machinery of the change history's wording, importing no app.
+
+- `HistoryWording`: the shape of one app's wording of its audit events. Each app declares its
+  own in its `history.py` (`WORDING`): what each action reads as after the person's name ("Zhou
+  Jie *published the schedule proposal*"), the keys it records that are no model field, how
+  its ids and values read. The portal's history renderer (`tandem.portal.history`) imports
+  every app's `WORDING` by name; `tandem/portal/tests/test_history.py` fails when a code has no
+  label in the wording of the app that records it.
+- `GENERATED_TEXTS`, `generated()`, `worded()`: texts the system writes, stored as codes and
+  worded when read.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# What the person did, as a short past-tense phrase that follows their name.
-ACTION_LABELS: dict[str, Promise] = {
-    # core: the admin site
-    "admin.add": _("added this record in the admin site"),
-    "admin.change": _("changed this record in the admin site"),
-    "admin.delete": _("deleted this record in the admin site"),
-    "admin.add_inline": _("added a related entry in the admin site"),
-    "admin.change_inline": _("changed a related entry in the admin site"),
-    "admin.delete_inline": _("deleted a related entry in the admin site"),
-    # accounts
-    "api_token.create": _("created an API token"),
-    "api_token.revoke": _("revoked an API token"),
-    # accounts: the one calendar feed (decision 079)
-    "calendar_feed.create": _("created a calendar feed"),
-    "calendar_feed.rotate": _("replaced the calendar feed address"),
-    "calendar_feed.scopes": _("changed what the calendar feed shows"),
-    "calendar_feed.stop": _("revoked the calendar feed address"),
-    "user.settings": _("changed their settings"),
-    "membership.add": _("gave this role"),
-    "membership.end": _("ended this role"),
-    "person.invite": _("invited this person"),
-    "trainee_profile.save": _("updated the trainee profile"),
-    "tutor_profile.save": _("updated the tutor profile"),
-    "people.import": _("imported people from a file"),
-    # institutions
-    "institution.create": _("registered the institution"),
-    "institution.update": _("edited the institution"),
-    "unit.create": _("created the unit"),
-    "unit.update": _("edited the unit"),
-    # agreements
-    "agreement.draft": _("drafted the agreement"),
-    "agreement.update": _("edited the agreement"),
-    "agreement.sign": _("signed the agreement"),
-    "agreement.amend": _("created this amendment"),
-    "agreement.amendment_open": _("started an amendment of the agreement"),
-    "agreement.supersede": _("replaced the agreement with its amendment"),
-    "agreement.withdraw": _("withdrew the agreement"),
-    "agreement.terminate": _("terminated the agreement"),
-    "agreement.expire": _("marked the agreement as expired"),
-    "agreement.attachment_add": _("attached a file to the agreement"),
-    "resource_opening.repoint": _("moved the resource opening to the amended agreement"),
-    # the demo data records an agreement's state directly
-    "agreement.signing": _("sent the agreement out for signature"),
-    "agreement.active": _("put the agreement in force"),
-    "agreement.superseded": _("marked the agreement as superseded"),
-    "agreement.expired": _("marked the agreement as expired"),
-    "agreement.terminated": _("terminated the agreement"),
-    # resources
-    "resource.create": _("registered the shared resource"),
-    "resource.update": _("edited the shared resource"),
-    "resource.open": _("opened the resource to a partner"),
-    "resource.close": _("closed the resource to a partner"),
-    # bookings
-    "booking_rules.set": _("changed the booking rules"),
-    "booking.request": _("requested the booking"),
-    "booking.approve": _("confirmed the booking"),
-    "booking.reject": _("rejected the booking"),
-    "booking.cancel": _("cancelled the booking"),
-    "booking.completed": _("recorded the booking as completed"),
-    "booking.no_show": _("recorded the booking as a no-show"),
-    # the bookings feeds before decision 079, still in older histories
-    "booking_feed.create": _("created a calendar feed"),
-    "booking_feed.revoke": _("revoked the calendar feed"),
-    # cultivation
-    "cultivation.propose": _("proposed the joint cultivation"),
-    "cultivation.approve": _("approved the joint cultivation"),
-    "cultivation.activate": _("started the joint cultivation"),
-    "cultivation.suspend": _("suspended the joint cultivation"),
-    "cultivation.resume": _("resumed the joint cultivation"),
-    "cultivation.complete": _("completed the joint cultivation"),
-    "cultivation.terminate": _("terminated the joint cultivation"),
-    "cultivation.tutor_assign": _("assigned a tutor"),
-    "cultivation.tutor_change_request": _("requested a change of tutor"),
-    "cultivation.tutor_change_approve": _("approved the change of tutor"),
-    "cultivation.tutor_change_reject": _("rejected the change of tutor"),
-    "cultivation.tutor_training_record": _("recorded a tutor training"),
-    "cultivation.responsibility_template_update": _("edited the responsibilities template"),
-    "cultivation.responsibilities_divide": _("divided the responsibilities"),
-    "cultivation.responsibilities_sign": _("signed the division of responsibilities"),
-    # plans
-    "plan.start": _("started the training plan"),
-    "plan.update": _("edited the training plan"),
-    "plan.course_add": _("added a course"),
-    "plan.course_remove": _("removed a course"),
-    "plan.milestone_add": _("added a milestone"),
-    "plan.milestone_window": _("changed a milestone's time window"),
-    "plan.sign": _("signed the training plan"),
-    "plan.revise": _("started a new version of the training plan"),
-    "milestone.submit": _("submitted the milestone"),
-    "milestone.review": _("reviewed the milestone"),
-    "joint_record.import": _("imported the joint record"),
-    # funds
-    "fund.register": _("registered the fund"),
-    "expense.record": _("recorded an expense"),
-    "expense.reverse": _("reversed an expense"),
-    "allocation.propose": _("proposed the allocation"),
-    "allocation.approve": _("approved the allocation"),
-    "allocation.set_threshold": _("changed the low-balance warning"),
-    "application.draft": _("drafted the joint fund application"),
-    "application.submit": _("submitted the joint fund application"),
-    "application.decide": _("recorded the funder's decision"),
-    # publications
-    "publication.record": _("recorded the publication"),
-    "publication.update": _("edited the publication"),
-    "publication.waive": _("waived the authorship rules for the publication"),
-    "publication.confirm": _("confirmed the publication"),
-    # meetings
-    "meeting_series.create": _("scheduled the debriefing series"),
-    "meeting_series.update": _("changed the debriefing series"),
-    "meeting_series.end": _("ended the debriefing series"),
-    "meeting_series.invite": _("invited a participant"),
-    "meeting_series.remove": _("removed a participant"),
-    "meeting.cancel": _("cancelled the debriefing"),
-    "meeting.notes": _("wrote the notes for the minutes"),
-    "meeting.attendance": _("recorded the attendance"),
-    "progress_report.submit": _("submitted the progress report"),
-    "progress_report.revise": _("revised the progress report"),
-    "report_comment.save": _("commented on the progress report"),
-    "action_item.create": _("added an action item"),
-    "action_item.close": _("closed the action item"),
-    "mentoring_contact.log": _("logged a mentoring contact"),
-    # the debriefing feed before decision 079, still in older histories
-    "calendar_feed.revoke": _("replaced the calendar feed address"),
-    # alerts
-    "notification_preference.update": _("changed the e-mail settings"),
-    "warning.acknowledge": _("acknowledged the warning"),
-    "warning.resolve": _("resolved the warning"),
-    "warning_thresholds.update": _("changed the warning thresholds"),
-    # residency
-    "department.create": _("created the department"),
-    "department.update": _("edited the department"),
-    "department.capacity_set": _("changed the department's capacity per block"),
-    "calendar.create": _("created the block calendar"),
-    "program.create": _("created the program"),
-    "program.update": _("edited the program"),
-    "program.requirement_add": _("added a rotation requirement"),
-    "program.requirement_update": _("changed a rotation requirement"),
-    "program.requirement_remove": _("removed a rotation requirement"),
-    "cohort.create": _("created the cohort"),
-    "cohort.member_add": _("added a resident to the cohort"),
-    "cohort.member_update": _("changed a resident's rotation plan"),
-    "cohort.member_remove": _("removed a resident from the cohort"),
-    "exchange_quota.set": _("set an exchange quota"),
-    "exchange_quota.remove": _("removed an exchange quota"),
-    "proposal.generate": _("started solving a schedule proposal"),
-    "proposal.done": _("finished solving the schedule proposal"),
-    "proposal.infeasible": _("found that no schedule can meet every rule"),
-    "proposal.failed": _("could not finish solving the schedule proposal"),
-    "proposal.pin": _("pinned a cell of the schedule proposal"),
-    "proposal.approve": _("approved the schedule proposal for their hospital"),
-    "proposal.publish": _("published the schedule proposal"),
-    "schedule.publish": _("published the schedule"),
-    "schedule.leave": _("entered approved leave in the schedule"),
-    "schedule.swap": _("entered an approved swap in the schedule"),
-    "leave.request": _("requested leave"),
-    "leave.approved": _("approved the leave request"),
-    "leave.refused": _("refused the leave request"),
-    "swap.request": _("requested a swap"),
-    "swap.approved": _("approved the swap request"),
-    "swap.refused": _("refused the swap request"),
-    "swap.accept": _("accepted the swap"),
-    "swap.decline": _("declined the swap"),
-}
+
+@dataclass(frozen=True)
+class HistoryWording:
+    """How one app's audit events read (see the module's docstring)."""
+
+    # What the person did, as a short past-tense phrase that follows their name.
+    actions: Mapping[str, Promise]
+    # The keys the services write that are not a field of the target model (also the keys
+    # inside recorded dicts, such as a program's sequence rules).
+    keys: Mapping[str, Promise] = field(default_factory=dict)
+    # Keys built from a value ("window Thesis"): the label, or None when the key is not the
+    # app's.
+    key_label: Callable[[str], str | None] | None = None
+    # Histories that record the fields of a closely related model (a plan's versions).
+    fields_recorded_from: Mapping[type[models.Model], tuple[type[models.Model], ...]] = field(
+        default_factory=dict
+    )
+    # Fields whose stored values are choices the model field itself does not declare.
+    recorded_choices: Mapping[tuple[type[models.Model], str], type[models.Choices]] = field(
+        default_factory=dict
+    )
+    # Recorded values that need rewording before they are shown, by (model, key).
+    value_wording: Mapping[tuple[type[models.Model], str], Callable[[Any], Any]] = field(
+        default_factory=dict
+    )
+    # The kinds of stored choices a generated text's parameters refer to (see `choice`).
+    choice_kinds: Mapping[str, type[models.Choices]] = field(default_factory=dict)
+    # Events whose keys are people's ids, with the choices their values are taken from.
+    person_keyed_actions: Mapping[str, type[models.Choices]] = field(default_factory=dict)
+    # Fixed English words the services write as values.
+    written_values: Mapping[str, Promise] = field(default_factory=dict)
+    # Decimal fields with two places that are shares in per cent, not money.
+    percent_fields: frozenset[str] = frozenset()
+    # Events that name the app's objects by ids of its own format, in keys or values, and
+    # the names behind a set of such ids (one query per kind, whatever the number).
+    id_actions: frozenset[str] = frozenset()
+    id_names: Callable[[set[str]], dict[str, str]] | None = None
+
 
 # Texts the system writes (reasons it gives, ledger entries it makes): stored as one of these
 # codes with its parameters, worded by `generated_text` when shown, in the reader's language —
@@ -210,7 +93,7 @@ GENERATED_TEXTS: dict[str, Promise] = {
 
 def choice(kind: str, value: str) -> dict[str, str]:
     """A parameter that is a stored choice (`choice("tutor_role", "experimental")`): worded
-    with the label of its choices when shown (see audit_text.CHOICE_KINDS)."""
+    with the label of its choices when shown (see `HistoryWording.choice_kinds`)."""
     return {"choice": kind, "value": value}
 
 

@@ -4,7 +4,24 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class BilingualName(models.Model):
+    """A name in both languages (institutions, units, resources, departments): each reader
+    sees it in theirs, and the audit trail records both (see audit._name_of)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
+        return self.name
 
 
 class AuditEvent(models.Model):

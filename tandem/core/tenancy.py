@@ -8,6 +8,7 @@ admins reach everything. The sets are computed once per request and kept on the 
 from typing import Any
 
 from tandem.accounts.models import Membership, Role
+from tandem.agreements.models import AgreementParty, AgreementStatus
 
 
 def _memberships(user: Any) -> list[Membership]:
@@ -57,8 +58,6 @@ def partner_institution_ids(user: Any) -> set[int]:
     """Institutions sharing an active agreement with one of the user's own institutions."""
     cached = getattr(user, "_tandem_partner_ids", None)
     if cached is None:
-        from tandem.agreements.models import AgreementParty, AgreementStatus
-
         own = own_institution_ids(user)
         cached = set()
         if own:

@@ -1,17 +1,10 @@
-from django.contrib.auth.decorators import login_required
+"""The pages every app shares: the health check and the error pages."""
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
-
-from tandem.core import dashboards
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", dashboards.dashboard_for(request.user))
 
 
 @require_GET

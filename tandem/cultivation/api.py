@@ -41,7 +41,6 @@ from tandem.cultivation.schemas import (
     TemplateIn,
     TrainingIn,
     TrainingOut,
-    WorkspaceRowOut,
 )
 
 router = Router(tags=["cultivation"])
@@ -79,34 +78,6 @@ def cultivation_list(request: HttpRequest, filters: Query[CultivationFilters]) -
         incomplete_only=filters.incomplete,
         search=filters.q or "",
     )
-
-
-@router.get(
-    "/workspace",
-    response={200: list[WorkspaceRowOut], **ERRORS},
-    operation_id="cultivation_workspace_list",
-)
-def workspace_list(request: HttpRequest) -> Any:
-    if not permissions.can_use_workspace(request.user):
-        raise PermissionDenied(_("The workspace is for tutors."))
-    return [
-        {
-            "cultivation_id": row["cultivation"].pk,
-            "trainee_id": row["trainee"].pk,
-            "trainee_name": str(row["trainee"]),
-            "role": row["role"],
-            "status": row["status"],
-            "home_id": row["home"].pk,
-            "host_id": row["host"].pk,
-            "partner_tutor_id": row["partner"].tutor_id if row["partner"] else None,
-            "is_complete": row["is_complete"],
-            "next_milestone": row["next_milestone"],
-            "last_progress_report_at": (
-                row["last_progress_report"].submitted_at if row["last_progress_report"] else None
-            ),
-        }
-        for row in selectors.workspace_rows(request.user)
-    ]
 
 
 @router.get(

@@ -8,6 +8,7 @@ change), which only that institution's coordinator can do.
 
 from typing import Any
 
+from tandem.accounts.models import Role
 from tandem.core import tenancy
 from tandem.cultivation.models import (
     ChangeRequestStatus,
@@ -160,6 +161,4 @@ def can_record_training(user: Any, tutor: Any, tutor_institution_ids: set[int]) 
 
 
 def can_use_workspace(user: Any) -> bool:
-    from tandem.accounts.models import Role
-
     return Role.TUTOR in tenancy.roles(user)

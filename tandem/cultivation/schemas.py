@@ -193,27 +193,6 @@ class TemplateIn(Schema):
     items: list[ItemIn]
 
 
-class WorkspaceMilestoneOut(Schema):
-    title: str
-    kind: str
-    status: str
-    latest: datetime.date | None
-
-
-class WorkspaceRowOut(Schema):
-    cultivation_id: int
-    trainee_id: int
-    trainee_name: str
-    role: str
-    status: str
-    home_id: int
-    host_id: int
-    partner_tutor_id: int | None
-    is_complete: bool
-    next_milestone: WorkspaceMilestoneOut | None = None
-    last_progress_report_at: datetime.datetime | None = None
-
-
 class TrainingIn(Schema):
     course: str
     provider: str = ""

@@ -398,18 +398,15 @@ def tutor_load(tutor: User, year: int) -> dict[str, Any]:
     }
 
 
-# --- Workspace and dashboard --------------------------------------------------------------------
+# --- Current trainees and dashboard ---------------------------------------------------------------
 
 
-def workspace_rows(user: Any) -> list[dict[str, Any]]:
+def current_trainee_rows(user: Any) -> list[dict[str, Any]]:
     """Every current trainee of the tutor, across institutions, in a fixed number of queries.
 
     Each row: cultivation, trainee, role, status, home, host, partner (the other tutor's
-    assignment or None), is_complete, next_milestone and last_progress_report."""
-    # Imported here: plans and meetings build on this app, so they cannot be imported at the top.
-    from tandem.meetings.selectors import last_reports_for
-    from tandem.plans.selectors import next_milestones_for
-
+    assignment or None) and is_complete. The tutor workspace of `tandem.portal` adds what
+    plans and meetings know of each."""
     assignments = list(
         TutorAssignment.objects.filter(
             tutor=user, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
@@ -429,8 +426,6 @@ def workspace_rows(user: Any) -> list[dict[str, Any]]:
             _current_pair_prefetch()
         )
     }
-    milestones = next_milestones_for(ids)
-    reports = last_reports_for([a.cultivation.trainee_id for a in assignments])
     rows = []
     for assignment in assignments:
         cultivation = annotated[assignment.cultivation_id]
@@ -453,8 +448,6 @@ def workspace_rows(user: Any) -> list[dict[str, Any]]:
                     getattr(cultivation, "signed_experimental", False)
                     and getattr(cultivation, "signed_theoretical", False)
                 ),
-                "next_milestone": milestones.get(assignment.cultivation_id),
-                "last_progress_report": reports.get(assignment.cultivation.trainee_id),
             }
         )
     return rows

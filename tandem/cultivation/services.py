@@ -422,6 +422,7 @@ def cultivation_decide(
     Terminating (or rejecting a proposal) ends the joint arrangement only: the trainee stays
     enrolled at the home institution. The current tutors' assignments end with the reason and
     stay in the pair's history; open tutor change requests are rejected."""
+    # Here, not at the top: services_tutor builds on this module (its pair rules, its audit).
     from tandem.cultivation.services_tutor import end_pair, reject_open_changes
 
     if action not in permissions.TRANSITIONS:

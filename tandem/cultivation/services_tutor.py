@@ -42,7 +42,7 @@ from tandem.cultivation.models import (
     TutorRole,
     TutorTraining,
 )
-from tandem.cultivation.selectors import counted_assignments, current_tutors
+from tandem.cultivation.selectors import counted_assignments, current_tutors, tutor_institution_ids
 from tandem.cultivation.services import lock_cultivation, require_manager
 
 
@@ -382,7 +382,6 @@ def tutor_training_record(
     certificate: Any = None,
 ) -> TutorTraining:
     """Record a training course a tutor attended (by the tutor or a coordinator of theirs)."""
-    from tandem.cultivation.selectors import tutor_institution_ids
 
     if not permissions.can_record_training(actor, tutor, tutor_institution_ids(tutor)):
         raise PermissionDenied(

@@ -6,7 +6,6 @@ app_name = "cultivation"
 urlpatterns = [
     path("", views.cultivation_list, name="list"),
     path("new/", views.cultivation_propose, name="propose"),
-    path("workspace/", views_tutor.workspace, name="workspace"),
     path("<int:pk>/", views.cultivation_detail, name="detail"),
     path("<int:pk>/approve/", views.cultivation_approve, name="approve"),
     path("<int:pk>/decide/<slug:action>/", views.cultivation_decide, name="decide"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.audit import audit_history
+from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.cultivation import permissions, selectors, services
 from tandem.cultivation.forms import (
@@ -214,8 +215,6 @@ def cultivation_approve(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationError as exc:
-            from tandem.core.forms import apply_validation_error
-
             apply_validation_error(form, exc)
         else:
             if cultivation.status == "approved":
@@ -267,8 +266,6 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
                     reason=form.cleaned_data.get("reason") or "",
                 )
             except ValidationError as exc:
-                from tandem.core.forms import apply_validation_error
-
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("The decision is recorded."))

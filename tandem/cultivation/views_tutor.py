@@ -1,5 +1,5 @@
-"""Tutor pages of joint cultivation: pairing, changes, responsibilities, the tutor's workspace,
-training records and load."""
+"""Tutor pages of joint cultivation: pairing, changes, responsibilities, training records and
+load (the tutor's workspace, which looks across apps, is in `tandem.portal`)."""
 
 from typing import Any
 
@@ -303,21 +303,6 @@ def responsibility_template(request: HttpRequest, agreement_pk: int) -> HttpResp
 
 
 # --- The tutor's own pages ----------------------------------------------------------------------
-
-
-@login_required
-@require_GET
-def workspace(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_use_workspace(request.user):
-        raise PermissionDenied(_("The workspace is for tutors."))
-    return render(
-        request,
-        "cultivation/workspace.html",
-        {
-            "rows": selectors.workspace_rows(request.user),
-            "load": selectors.tutor_load(request.user, timezone.localdate().year),
-        },
-    )
 
 
 def _tutor_for_development(request: HttpRequest, user_pk: int) -> tuple[Any, set[int]]:

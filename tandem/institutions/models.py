@@ -3,8 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from tandem.core.models import BilingualName
 
 
 class InstitutionKind(models.TextChoices):
@@ -54,19 +55,6 @@ def tier_label_text(label: str) -> str:
     label as it was typed."""
     known = TIER_WORDINGS.get(" ".join(str(label).split()).lower())
     return str(known.label) if known is not None else str(label)
-
-
-class BilingualName(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    name_zh = models.CharField(_("name in Chinese"), max_length=200, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        if self.name_zh and (get_language() or "").startswith("zh"):
-            return self.name_zh
-        return self.name
 
 
 class Institution(BilingualName):

@@ -28,6 +28,7 @@ from tandem.meetings.models import (
     ProgressReport,
     SeriesParticipant,
 )
+from tandem.plans.models import PlanMilestone, TrainingPlan
 
 BATCH = 5000
 MEETINGS_PER_SERIES = 25
@@ -311,10 +312,6 @@ def _actions_and_contacts(
 def _milestones(
     rng: random.Random, now: datetime.datetime, cultivations: list[dict[str, Any]]
 ) -> None:
-    try:
-        from tandem.plans.models import PlanMilestone, TrainingPlan
-    except ImportError:  # pragma: no cover — the plans app is built alongside
-        return
     coordinator = User.objects.get(username="scale-coord-000")
     have = set(TrainingPlan.objects.values_list("cultivation_id", flat=True))
     TrainingPlan.objects.bulk_create(

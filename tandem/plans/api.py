@@ -50,6 +50,7 @@ from tandem.plans.schemas import (
     WindowIn,
     WindowOut,
 )
+from tandem.plans.views_record import record_context
 
 router = Router(tags=["plans"])
 
@@ -434,8 +435,6 @@ def record_export(request: HttpRequest, cultivation_id: int) -> Any:
     },
 )
 def record_pdf(request: HttpRequest, cultivation_id: int, lang: str = "en") -> Any:
-    from tandem.plans.views_record import record_context
-
     cultivation = cultivation_get_for_user_or_404(request.user, cultivation_id)
     if lang not in ("en", "zh-hans"):
         raise field_error("lang", _("Choose en or zh-hans."))

@@ -35,6 +35,7 @@ from tandem.plans.models import (
     VersionStatus,
 )
 from tandem.plans.record import FORMAT
+from tandem.plans.record_write import write_record
 
 OPEN = ("proposed", "approved", "active", "suspended")
 
@@ -354,7 +355,6 @@ def joint_record_import(*, actor: User, data: Any) -> JointCultivation:
     if not permissions.can_import_record(actor):
         raise PermissionDenied(_("Only consortium admins import joint records."))
     joint_record_validate(data)
-    from tandem.plans.record_write import write_record
 
     cultivation = write_record(data, _save)
     audit_record(

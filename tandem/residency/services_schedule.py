@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.alerts.models import NotificationKind
 from tandem.alerts.services import notification_send
+from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
@@ -71,6 +72,7 @@ def instance_name(cohort: Cohort) -> str:
 
 
 def _enqueue(proposal: ScheduleProposal) -> None:
+    # Here, not at the top: the task module calls this module's services.
     from tandem.residency.tasks import solve_proposal
 
     transaction.on_commit(lambda: solve_proposal.enqueue(proposal.pk))
@@ -472,7 +474,6 @@ def proposal_approve(*, actor: User, proposal: ScheduleProposal) -> ScheduleProp
         raise PermissionDenied(_("Only a coordinator of a partner hospital approves this."))
     if proposal.status != ProposalStatus.DONE:
         raise field_error("status", _("Only a finished proposal can be approved."))
-    from tandem.core import tenancy
 
     approvals = PartnerApproval.objects.select_for_update().filter(
         proposal=proposal,

@@ -25,7 +25,8 @@ from schemathesis.specs.openapi.checks import (
 
 from config import urls as project_urls
 from config.api import api
-from tandem.core.api import API_AUTH, TandemAPI, install_error_handlers
+from tandem.accounts.api_auth import API_AUTH
+from tandem.core.api import TandemAPI, install_error_handlers
 
 CHECKS = [
     not_a_server_error,

@@ -246,7 +246,6 @@ RULES = {
             MANAGERS, [*NOT_MANAGERS, "resident"], hidden=["outsider"], ok_status=REDIRECT
         ),
     ),
-    "cultivation:workspace": page(expect=expect(ok=PAIR, forbidden=everyone_else(PAIR))),
     "cultivation:trainings": page(
         kwargs=_tutor_a,
         expect=expect(
@@ -379,11 +378,6 @@ RULES = {
         lambda cast: f"{API}/templates/{cast.agreement_ab.pk}",
         _staff(MANAGERS, [*NOT_MANAGERS, "resident"], hidden=["outsider"], anonymous=401),
         data=lambda cast: {"items": [{"key": "experiment_design"}, {"title": "Conference travel"}]},
-    ),
-    "cultivation_workspace_list": api(
-        "GET",
-        lambda cast: f"{API}/workspace",
-        expect(ok=PAIR, forbidden=everyone_else(PAIR), anonymous=401),
     ),
     "cultivation_training_list": api(
         "GET",

@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from tandem.core.models import AuditEvent
 from tandem.cultivation.models import JointCultivation, ResponsibilitySignature, TutorTraining
-from tandem.cultivation.selectors import cultivation_dashboard, workspace_rows
 from tandem.cultivation.tests.authz_rules import _propose_form
 from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
 
@@ -57,23 +56,6 @@ def test_list_query_count_does_not_grow_with_rows(cast, client_for, actor):
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("cultivation:list")).status_code == 200
     assert len(small) == len(large)
-
-
-def test_workspace_and_dashboard_query_counts_are_constant(cast, client_for):
-    client = client_for("tutor_a")
-    client.get(reverse("cultivation:workspace"))
-    cultivation_dashboard(cast.tutor_a)  # warm the per-user tenancy cache
-    _make(cast, 2, 0)
-    with CaptureQueriesContext(connection) as small:
-        client.get(reverse("cultivation:workspace"))
-        cultivation_dashboard(cast.tutor_a)
-    _make(cast, 8, 2)
-    with CaptureQueriesContext(connection) as large:
-        client.get(reverse("cultivation:workspace"))
-        cultivation_dashboard(cast.tutor_a)
-    assert len(small) == len(large)
-    rows = workspace_rows(cast.tutor_a)
-    assert len(rows) == 10 and all(row["next_milestone"] is None for row in rows)
 
 
 def test_detail_shows_pair_stays_decisions_and_history(cast, client_for):

@@ -26,6 +26,10 @@ from django.test.utils import (
     teardown_test_environment,
 )
 
+from tandem.accounts import importing, services, services_import
+from tandem.core.tests.cast import build_cast
+from tandem.imports.models import ImportJob
+
 
 def _timed(step: Callable[[], Any]) -> tuple[float, float, Any]:
     """Wall-clock and CPU seconds of `step` (CPU time holds on a loaded machine too: SQLite
@@ -113,10 +117,6 @@ class Command(BaseCommand):
         )
 
     def _run(self, sizes: list[int], bomb_rows: int) -> None:
-        from tandem.accounts import importing, services, services_import
-        from tandem.core.tests.cast import build_cast
-        from tandem.imports.models import ImportJob
-
         cast = build_cast()
         self.stdout.write("| step | file | wall | CPU | peak memory | outcome |")
         self.stdout.write("| --- | --- | --- | --- | --- | --- |")

@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,9 @@ def default_limit(residents: int) -> float:
 
 
 def _spin() -> None:  # pragma: no cover - runs in the hog's processes
+    # a forked child inherits the parent's Python handlers (a test runner's, say);
+    # the hog must die on terminate()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         pass
 
@@ -88,7 +92,10 @@ def cpu_hog(processes: int) -> Iterator[None]:
         for hog in hogs:
             hog.terminate()
         for hog in hogs:
-            hog.join(5)
+            hog.join(10)
+            if hog.is_alive():  # a loaded machine can be slow to deliver SIGTERM
+                hog.kill()
+                hog.join()
 
 
 def run_once(instance_path: Path, limit: float, extra: Sequence[str] = ()) -> dict[str, Any]:

@@ -1,16 +1,21 @@
 """The tutor workspace shows each trainee's next milestone and last progress report."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tandem.accounts.models import User
 from tandem.cultivation import demo as cultivation_demo
-from tandem.cultivation.selectors import workspace_rows
+from tandem.cultivation.selectors import cultivation_dashboard
+from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
 from tandem.meetings import demo as meetings_demo
 from tandem.meetings.models import ProgressReport
 from tandem.plans import demo as plans_demo
 from tandem.plans.selectors import next_milestone
 from tandem.portal import demo as portal_demo
+from tandem.portal.selectors import workspace_rows
 
 
 @pytest.mark.django_db
@@ -35,3 +40,28 @@ def test_workspace_rows_carry_next_milestone_and_last_report():
     row = next(r for r in api if r["trainee_id"] == zhang["trainee"].pk)
     assert row["next_milestone"]["title"] == zhang["next_milestone"].title
     assert row["last_progress_report_at"] is not None
+
+
+def _make(cast, count, start):
+    for index in range(start, start + count):
+        cultivation_in(
+            cast, "active", trainee=joint_trainee(cast, f"bulk{index}"), signed=index % 2 == 0
+        )
+
+
+@pytest.mark.django_db
+def test_workspace_and_dashboard_query_counts_are_constant(cast, client_for):
+    client = client_for("tutor_a")
+    client.get(reverse("portal:workspace"))
+    cultivation_dashboard(cast.tutor_a)  # warm the per-user tenancy cache
+    _make(cast, 2, 0)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("portal:workspace"))
+        cultivation_dashboard(cast.tutor_a)
+    _make(cast, 8, 2)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("portal:workspace"))
+        cultivation_dashboard(cast.tutor_a)
+    assert len(small) == len(large)
+    rows = workspace_rows(cast.tutor_a)
+    assert len(rows) == 10 and all(row["next_milestone"] is None for row in rows)

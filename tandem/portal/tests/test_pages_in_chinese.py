@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from tandem.core.tests.authz import OK
-from tandem.core.tests.test_authorization_matrix import RULES
 from tandem.core.tests.test_translations import CATALOGUES, _parse_po
+from tandem.portal.tests.test_authorization_matrix import RULES
 
 ENGLISH = sorted(
     {

@@ -2,7 +2,7 @@
 
 from tandem.core.audit import audit_record
 from tandem.core.models import AuditEvent
-from tandem.core.templatetags.history import described_for
+from tandem.portal.templatetags.history import described_for
 
 
 def _actors(reader):

@@ -6,13 +6,14 @@ and why — without a query (the content types come from their cache). The few i
 record (people, residents, departments) are named by `names_in` for a whole list at once, so a
 history costs a fixed number of queries whatever its length.
 
-The action labels are one explicit table, grouped by app, in `audit_labels.py`;
-`tandem/core/tests/test_audit_text.py` fails when a service records a code without a label.
+Each app words its own events in its `history.py` (a `HistoryWording`); this module imports
+them by name (`WORDINGS`) and merges them. `tandem/portal/tests/test_history.py` fails when a
+service records a code without a label in its app's wording.
 """
 
 import datetime
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,119 +25,73 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, pgettext
-from django.utils.translation import gettext_lazy as _
 
-from tandem.bookings.models import BookingRules
-from tandem.core.audit_labels import ACTION_LABELS, generated_text, is_generated
+from tandem.accounts import history as accounts_history
+from tandem.agreements import history as agreements_history
+from tandem.alerts import history as alerts_history
+from tandem.bookings import history as bookings_history
+from tandem.core import history as core_history
+from tandem.core.audit_labels import HistoryWording, generated_text, is_generated
 from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
-from tandem.cultivation.models import ResponsibilityKey, TutorRole
-from tandem.institutions.models import Specialty
-from tandem.meetings.models import AttendanceStatus
-from tandem.plans.models import MilestoneKind, PlanVersion, TrainingPlan
-from tandem.publications.models import CreditRole, Publication
-from tandem.publications.rules import ViolationCode
-from tandem.residency.models import Cohort, CohortMember, Department, Program
-from tandem.resources.models import SharedResource
+from tandem.cultivation import history as cultivation_history
+from tandem.funds import history as funds_history
+from tandem.institutions import history as institutions_history
+from tandem.meetings import history as meetings_history
+from tandem.plans import history as plans_history
+from tandem.publications import history as publications_history
+from tandem.residency import history as residency_history
+from tandem.resources import history as resources_history
 
-# Some histories record the fields of a closely related model: a plan's events carry its
-# versions' fields, a resource's booking rules are recorded on the resource, a cohort's
-# member changes are named "<resident> — <field>".
-FIELDS_RECORDED_FROM: dict[type[models.Model], tuple[type[models.Model], ...]] = {
-    TrainingPlan: (PlanVersion,),
-    SharedResource: (BookingRules,),
-    Cohort: (CohortMember,),
+# Every app's wording of its audit events, by name: a new app adds its `history.WORDING` here.
+WORDINGS: tuple[HistoryWording, ...] = (
+    core_history.WORDING,
+    accounts_history.WORDING,
+    institutions_history.WORDING,
+    agreements_history.WORDING,
+    resources_history.WORDING,
+    bookings_history.WORDING,
+    cultivation_history.WORDING,
+    plans_history.WORDING,
+    funds_history.WORDING,
+    publications_history.WORDING,
+    meetings_history.WORDING,
+    alerts_history.WORDING,
+    residency_history.WORDING,
+)
+
+ACTION_LABELS: dict[str, Promise] = {
+    code: label for wording in WORDINGS for code, label in wording.actions.items()
 }
-
-# Fields whose stored values are choices the model field itself does not declare.
-RECORDED_CHOICES: dict[tuple[type[models.Model], str], type[models.Choices]] = {
-    (Program, "specialty"): Specialty,
-    (Publication, "violations"): ViolationCode,
-    (Publication, "waived_codes"): ViolationCode,
-}
-
-# The kinds of stored choices a generated text's parameters refer to (audit_labels.choice).
-CHOICE_KINDS: dict[str, type[models.Choices]] = {
-    "tutor_role": TutorRole,
-    "responsibility": ResponsibilityKey,
-    "credit_role": CreditRole,
-    "milestone_kind": MilestoneKind,
-}
-
-# Events whose keys are people's ids, with the choices their values are taken from.
-PERSON_KEYED_ACTIONS: dict[str, type[models.Choices]] = {
-    "meeting.attendance": AttendanceStatus,
-}
-
-# Events that name residents ("R12") and departments ("D7") by their ids in the rotation
-# instance format, in their keys ("R12 / 3") or values.
-INSTANCE_ID_ACTIONS = frozenset({"proposal.pin", "program.create", "program.update"})
-_INSTANCE_ID = re.compile(r"^([RD])(\d+)$")
-
-# The keys services write that are not a field of the target model (also the keys inside
-# recorded dicts, such as a program's sequence rules or a series' rescheduled meetings).
 OTHER_KEYS: dict[str, Promise] = {
-    "after": _("After"),
-    "amendment": _("Amendment"),
-    "approved for": _("Approved for"),
-    "approved_for": _("Approved for"),
-    "attachments": _("Attachments"),
-    "authors": _("Authors"),
-    "before": _("Before"),
-    "block": _("Block"),
-    "blocks": _("Number of blocks"),
-    "cancelled": _("Cancelled"),
-    "cancelled_meetings": _("Cancelled debriefings"),
-    "certificate": _("Certificate"),
-    "change_request": _("Change request"),
-    "confirmed_by": _("Confirmed by"),
-    "courses": _("Course"),
-    "evidence": _("Evidence"),
-    "experimental": TutorRole.EXPERIMENTAL.label,
-    "files": _("Files"),
-    "forbidden_sequences": _("Sequences not allowed"),
-    "invited": _("People invited"),
-    "max_consecutive": _("Most blocks in a row"),
-    "meetings": _("Debriefings"),
-    "member": _("Cohort member"),
-    "milestones": _("Milestone"),
-    "min_stint": _("Shortest stint"),
-    "opening": _("Opened to"),
-    "participant": _("Participant"),
-    "parties": _("Parties"),
-    "precedences": _("Order of rotations"),
-    "proposal": _("Schedule proposal"),
-    "quotas": _("Quotas"),
-    "record": _("Joint record"),
-    "requirement": _("Rotation requirement"),
-    "rescheduled": _("Rescheduled"),
-    "resource_openings_moved": _("Resource openings moved"),
-    "responsibilities": _("Responsibilities"),
-    "responsibility_items": _("Responsibility items"),
-    "restored": _("Restored"),
-    "roles_added": _("Roles added"),
-    "rotations": _("Rotations"),
-    "shares": _("Shares"),
-    "signatures_withdrawn": _("Signatures withdrawn"),
-    "signed_by": _("Signed by"),
-    "signed_for": _("Signed for"),
-    "stays": _("Stay periods"),
-    "superseded_by": _("Superseded by"),
-    "theoretical": TutorRole.THEORETICAL.label,
-    "trainees": _("Trainees"),
-    "tutors": _("Tutors"),
-    "version": _("Version"),
-    "with": _("Swap with"),
+    key: label for wording in WORDINGS for key, label in wording.keys.items()
 }
-
-# A few values the services write as fixed English words.
+FIELDS_RECORDED_FROM: dict[type[models.Model], tuple[type[models.Model], ...]] = {
+    model: related
+    for wording in WORDINGS
+    for model, related in wording.fields_recorded_from.items()
+}
+RECORDED_CHOICES: dict[tuple[type[models.Model], str], type[models.Choices]] = {
+    key: choices for wording in WORDINGS for key, choices in wording.recorded_choices.items()
+}
+VALUE_WORDING: dict[tuple[type[models.Model], str], Callable[[Any], Any]] = {
+    key: reword for wording in WORDINGS for key, reword in wording.value_wording.items()
+}
+CHOICE_KINDS: dict[str, type[models.Choices]] = {
+    kind: choices for wording in WORDINGS for kind, choices in wording.choice_kinds.items()
+}
+PERSON_KEYED_ACTIONS: dict[str, type[models.Choices]] = {
+    code: choices for wording in WORDINGS for code, choices in wording.person_keyed_actions.items()
+}
 WRITTEN_VALUES: dict[str, Promise] = {
-    "swapped": _("swapped"),
-    "leave": _("leave"),
+    word: label for wording in WORDINGS for word, label in wording.written_values.items()
 }
-
-# Decimal fields with two places that are shares in per cent, not money.
-PERCENT_FIELDS = frozenset({"share", "funding_share"})
+PERCENT_FIELDS = frozenset().union(*(wording.percent_fields for wording in WORDINGS))
+KEY_LABELS = tuple(wording.key_label for wording in WORDINGS if wording.key_label is not None)
+# Events naming objects by an app's own ids, and the app that names them.
+ID_WORDINGS: dict[str, HistoryWording] = {
+    code: wording for wording in WORDINGS for code in wording.id_actions
+}
 
 EMPTY = "—"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -171,7 +126,7 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
     model = _model_of(event)
     changes = event.changes if isinstance(event.changes, dict) else {"": event.changes}
     person_choices = PERSON_KEYED_ACTIONS.get(event.action)
-    ids = (names or {}) if event.action in INSTANCE_ID_ACTIONS else {}
+    ids = (names or {}) if event.action in ID_WORDINGS else {}
     texts = []
     for key, value in changes.items():
         if person_choices is not None:
@@ -182,8 +137,8 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
             label = " / ".join(ids.get(part, part) for part in field_label(model, key).split(" / "))
             if isinstance(field, models.DecimalField):
                 value = _numbers(value, field)
-            elif model is Publication and key == "authors":
-                value = _credit_codes_worded(value)
+            elif (reword := VALUE_WORDING.get((model, key))) is not None:
+                value = reword(value)
             text = _change(
                 label, value, _choices(model, key, field), written=field is None, names=ids
             )
@@ -204,29 +159,25 @@ def describe(event: AuditEvent, names: Mapping[str, str] | None = None) -> Event
 
 def names_in(events: Iterable[AuditEvent]) -> dict[str, str]:
     """The names behind the ids some events record, at most one query per kind of id for a
-    whole list: people keying attendance, residents and departments in the instance format."""
+    whole list: people keying attendance, and each app's own ids (residents and departments
+    in the rotation instance format)."""
     people: set[str] = set()
-    instance_ids: set[str] = set()
+    app_ids: dict[int, tuple[HistoryWording, set[str]]] = {}
     for event in events:
         if not isinstance(event.changes, dict):
             continue
         if event.action in PERSON_KEYED_ACTIONS:
             people |= {key for key in event.changes if key.isdigit()}
-        elif event.action in INSTANCE_ID_ACTIONS:
-            instance_ids |= {part for key in event.changes for part in key.split(" / ")}
-            instance_ids |= set(_strings(list(event.changes.values())))
+        elif (wording := ID_WORDINGS.get(event.action)) is not None:
+            tokens = app_ids.setdefault(id(wording), (wording, set()))[1]
+            tokens |= {part for key in event.changes for part in key.split(" / ")}
+            tokens |= set(_strings(list(event.changes.values())))
     found: dict[str, str] = {}
     if people:
         found |= {str(u.pk): str(u) for u in get_user_model().objects.filter(pk__in=people)}
-    wanted: dict[str, set[int]] = {"R": set(), "D": set()}
-    for token in instance_ids:
-        if match := _INSTANCE_ID.match(token):
-            wanted[match[1]].add(int(match[2]))
-    if wanted["R"]:
-        members = CohortMember.objects.filter(pk__in=wanted["R"]).select_related("resident")
-        found |= {member.key: str(member) for member in members}
-    if wanted["D"]:
-        found |= {f"D{d.pk}": str(d) for d in Department.objects.filter(pk__in=wanted["D"])}
+    for wording, tokens in app_ids.values():
+        if wording.id_names is not None:
+            found |= wording.id_names(tokens)
     return found
 
 
@@ -287,10 +238,9 @@ def field_label(model: type[models.Model] | None, key: str) -> str:
         return capfirst(str(field.verbose_name))
     if key in OTHER_KEYS:
         return str(OTHER_KEYS[key])
-    if key.startswith("student_number@"):
-        return gettext("Student number")
-    if key.startswith("window "):
-        return gettext("Time window of %(milestone)s") % {"milestone": key[len("window ") :]}
+    for key_label in KEY_LABELS:
+        if (label := key_label(key)) is not None:
+            return label
     head, sep, tail = key.rpartition(" — ")
     if sep and head and tail:
         return f"{head} — {field_label(model, tail)}"
@@ -351,27 +301,6 @@ def humanise(
             return names[value]
         return _text(value, written=written)
     return str(value)
-
-
-_CREDIT_CODES = re.compile(r"\[([a-z_]+(?:, [a-z_]+)*)\]")
-
-
-def _credit_codes_worded(value: Any) -> Any:
-    """Authors recorded before their CRediT roles were stored as codes in parameters: the
-    codes inside "[…]" of the recorded line, as their labels."""
-    if isinstance(value, list):
-        return [_credit_codes_worded(item) for item in value]
-    if not isinstance(value, str):
-        return value
-    labels = dict(CreditRole.choices)
-
-    def word(match: re.Match[str]) -> str:
-        codes = match[1].split(", ")
-        if not all(code in labels for code in codes):
-            return match[0]
-        return "[" + _separator().join(str(labels[code]) for code in codes) + "]"
-
-    return _CREDIT_CODES.sub(word, value)
 
 
 def _is_choice(value: Any) -> bool:

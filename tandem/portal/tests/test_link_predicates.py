@@ -20,7 +20,7 @@ def _links(client, url: str) -> str:
 
 
 def test_tutor_workspace_is_linked_for_tutors_only(cast, client_for):
-    workspace = reverse("cultivation:workspace")
+    workspace = reverse("portal:workspace")
     assert f'href="{workspace}"' in _links(client_for("tutor_a"), reverse("cultivation:list"))
     for actor in ("coord_a", "trainee"):
         page = _links(client_for(actor), reverse("cultivation:list"))

@@ -13,10 +13,10 @@ from tandem.bookings import services as booking_services
 from tandem.bookings.tests.factories import slot
 from tandem.bookings.tests.helpers import fund_for, rules_for
 from tandem.core.audit_labels import choice, generated
-from tandem.core.audit_text import describe, humanise
 from tandem.core.models import AuditEvent
 from tandem.plans import services as plan_services
 from tandem.plans.tests.factories import cast_cultivation
+from tandem.portal.history import describe, humanise
 
 core_migration = importlib.import_module("tandem.core.migrations.0002_audit_event_reason_code")
 funds_migration = importlib.import_module("tandem.funds.migrations.0003_expense_generated_texts")

@@ -19,7 +19,7 @@ register = template.Library()
 
 @register.filter
 def may_use_tutor_workspace(user: Any) -> bool:
-    """`cultivation:workspace`."""
+    """`portal:workspace`."""
     return cultivation_permissions.can_use_workspace(user)
 
 

@@ -26,7 +26,7 @@ from config.api import api
 from tandem.accounts.models import User
 from tandem.accounts.selectors import person_list_visible_to
 from tandem.core.tests.authz import Rule
-from tandem.core.tests.test_authorization_matrix import RULES
+from tandem.portal.tests.test_authorization_matrix import RULES
 
 SCHEMA = api.get_openapi_schema(path_prefix="/api/v1/")
 COMPONENTS = SCHEMA["components"]["schemas"]

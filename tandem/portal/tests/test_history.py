@@ -17,12 +17,11 @@ from tandem.agreements import services as agreement_services
 from tandem.agreements.models import AgreementForm
 from tandem.bookings.services import OUTCOMES
 from tandem.core.audit import audit_history, audit_record
-from tandem.core.audit_labels import ACTION_LABELS
-from tandem.core.audit_text import EMPTY, describe, humanise, names_in
 from tandem.core.models import AuditEvent
 from tandem.cultivation.permissions import TRANSITIONS
 from tandem.meetings.tests.factories import make_series
 from tandem.plans.models import TrainingPlan
+from tandem.portal.history import ACTION_LABELS, EMPTY, describe, humanise, names_in
 from tandem.residency import services_schedule
 from tandem.residency.models import ProposalStatus, RequestStatus, ScheduleProposal
 from tandem.residency.tests.factories import build_world
@@ -97,7 +96,7 @@ def test_every_recorded_action_code_has_a_label():
         for value in values
     }
     missing = sorted((literals | expanded) - set(ACTION_LABELS))
-    assert not missing, f"action codes without a label in tandem/core/audit_labels.py: {missing}"
+    assert not missing, f"action codes without a label in their app's history.py: {missing}"
 
 
 def test_f_string_expansions_follow_the_code():

@@ -7,8 +7,9 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext
 
-from tandem.core.audit_text import EventText, describe, names_in
+from tandem.accounts.selectors import person_list_visible_to
 from tandem.core.models import AuditEvent
+from tandem.portal.history import EventText, describe, names_in
 
 register = template.Library()
 
@@ -28,7 +29,6 @@ def described_for(events: Iterable[AuditEvent], reader: Any) -> list[EventText]:
     """`described`, naming only the actors the reader may see: a partner reads what a
     consortium admin or a colleague of the other side did, not who they are (issue 18). One
     query more, whatever the length."""
-    from tandem.accounts.selectors import person_list_visible_to
 
     events = list(events)
     texts = described(events)

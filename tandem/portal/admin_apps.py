@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class TandemAdminConfig(AdminConfig):
-    default_site = "tandem.core.admin_site.TandemAdminSite"
+    default_site = "tandem.portal.admin_site.TandemAdminSite"

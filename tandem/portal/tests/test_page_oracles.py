@@ -19,13 +19,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 import tandem
-from tandem.core.tests.test_api_oracles import (
+from tandem.institutions.models import Institution
+from tandem.portal.tests.test_api_oracles import (
     MISSING_ID,
     _assert_names_nobody_out_of_reach,
     _secrets_of_people_out_of_reach,
 )
-from tandem.core.tests.test_authorization_matrix import RULES
-from tandem.institutions.models import Institution
+from tandem.portal.tests.test_authorization_matrix import RULES
 
 INSTITUTION_NAMES = {
     "institution",

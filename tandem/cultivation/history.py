@@ -1,0 +1,39 @@
+"""How the change history reads the audit events of joint cultivations and their tutors. Imported
+by name by the portal's history renderer (`tandem.portal.history`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.audit_labels import HistoryWording
+from tandem.cultivation.models import ResponsibilityKey, TutorRole
+
+WORDING = HistoryWording(
+    actions={
+        "cultivation.propose": _("proposed the joint cultivation"),
+        "cultivation.approve": _("approved the joint cultivation"),
+        "cultivation.activate": _("started the joint cultivation"),
+        "cultivation.suspend": _("suspended the joint cultivation"),
+        "cultivation.resume": _("resumed the joint cultivation"),
+        "cultivation.complete": _("completed the joint cultivation"),
+        "cultivation.terminate": _("terminated the joint cultivation"),
+        "cultivation.tutor_assign": _("assigned a tutor"),
+        "cultivation.tutor_change_request": _("requested a change of tutor"),
+        "cultivation.tutor_change_approve": _("approved the change of tutor"),
+        "cultivation.tutor_change_reject": _("rejected the change of tutor"),
+        "cultivation.tutor_training_record": _("recorded a tutor training"),
+        "cultivation.responsibility_template_update": _("edited the responsibilities template"),
+        "cultivation.responsibilities_divide": _("divided the responsibilities"),
+        "cultivation.responsibilities_sign": _("signed the division of responsibilities"),
+    },
+    keys={
+        "approved_for": _("Approved for"),
+        "certificate": _("Certificate"),
+        "change_request": _("Change request"),
+        "experimental": TutorRole.EXPERIMENTAL.label,
+        "theoretical": TutorRole.THEORETICAL.label,
+        "responsibilities": _("Responsibilities"),
+        "responsibility_items": _("Responsibility items"),
+        "shares": _("Shares"),
+        "stays": _("Stay periods"),
+    },
+    choice_kinds={"tutor_role": TutorRole, "responsibility": ResponsibilityKey},
+)
