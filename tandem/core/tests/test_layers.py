@@ -19,15 +19,9 @@ PACKAGES = ("tandem", "config")
 
 # The one documented exception to "core imports no app" (decision 075).
 CORE_MAY_IMPORT = {"tandem/core/tenancy.py": {"tandem.accounts", "tandem.agreements"}}
-# Moved by the demo branch into tandem/portal; allowed here until that branch is merged.
-MOVED_BY_THE_DEMO_BRANCH = {
-    "tandem/core/demo.py",
-    "tandem/core/management/commands/seed_demo.py",
-    "tandem/core/management/commands/seed_scale.py",
-}
-# The solver library keeps its optional tooling (benchmarks, baselines with PuLP, the command
-# line) out of its import on purpose; the residency branch moves that tooling out of the
-# library (issue 9 item 4), after which this exemption goes.
+# The solver library loads its heavier parts (the HiGHS decomposition, explanations) only
+# when a solve needs them, and its tooling (benchmarks, PuLP baselines, instance families)
+# imports what it runs when it runs: PuLP is a test dependency the library never imports.
 OPTIONAL_IMPORTS_UNDER = ("tandem/residency/scheduling/",)
 
 
@@ -188,7 +182,7 @@ def test_core_imports_no_other_app():
         if not found.path.startswith("tandem/core/") or _is_test(found):
             continue
         app = _app(found.target)
-        if app == "tandem.core" or found.path in MOVED_BY_THE_DEMO_BRANCH:
+        if app == "tandem.core":
             continue
         if app in CORE_MAY_IMPORT.get(found.path, set()):
             continue

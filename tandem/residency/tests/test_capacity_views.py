@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from tandem.accounts.models import Membership, Role
 from tandem.accounts.tests.factories import UserFactory
-from tandem.core.tests.test_pages_in_chinese import ENGLISH, _visible_text
 from tandem.institutions.models import Unit, UnitKind
+from tandem.portal.tests.test_pages_in_chinese import ENGLISH, _visible_text
 from tandem.residency import capacity, services
 from tandem.residency.models import BlockCalendar, CapacityOverride
 from tandem.residency.tests.factories import build_world, make_base_director, publish

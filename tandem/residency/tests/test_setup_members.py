@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tandem.core.tests.test_pages_in_chinese import ENGLISH, _visible_text
+from tandem.portal.tests.test_pages_in_chinese import ENGLISH, _visible_text
 from tandem.residency import selectors, services
 from tandem.residency.models import CohortMember, ProposalStatus
 from tandem.residency.tests.factories import (

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from tandem.accounts.models import Membership, Role
 from tandem.core.models import AuditEvent
-from tandem.core.tests.test_pages_in_chinese import ENGLISH, _visible_text
 from tandem.institutions.models import Unit
+from tandem.portal.tests.test_pages_in_chinese import ENGLISH, _visible_text
 from tandem.residency import services
 from tandem.residency.forms import DepartmentForm
 from tandem.residency.models import Cohort, ExchangeQuota, Program, Requirement
