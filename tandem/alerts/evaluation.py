@@ -22,7 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, Role
-from tandem.alerts.models import ACTIVE_STATUSES, EarlyWarning, Notification, WarningStatus
+from tandem.alerts.models import (
+    ACTIVE_STATUSES,
+    EarlyWarning,
+    Notification,
+    Rule,
+    WarningStatus,
+)
 from tandem.alerts.rules import Cause, Thresholds, current_causes
 from tandem.alerts.tasks import send_immediate_emails
 from tandem.cultivation.models import TutorAssignment
@@ -114,14 +120,24 @@ def _notify(
     if not raised:
         return 0, 0
     tutors: dict[int, set[int]] = {}
-    for cultivation_id, tutor_id in (
+    # The first tutor in charge (the experimental tutor) of each cultivation, and their name.
+    first: dict[int, tuple[int, str]] = {}
+    for cultivation_id, tutor_id, is_first, full_name, username in (
         TutorAssignment.objects.filter(
             ended_at__isnull=True, cultivation__early_warnings__run_id=run_id
         )
-        .values_list("cultivation_id", "tutor_id")
+        .values_list(
+            "cultivation_id",
+            "tutor_id",
+            "is_first_in_charge",
+            "tutor__full_name",
+            "tutor__username",
+        )
         .distinct()
     ):
         tutors.setdefault(cultivation_id, set()).add(tutor_id)
+        if is_first:
+            first[cultivation_id] = (tutor_id, full_name or username)
     institutions = {r["institution_id"] for r in raised} | {
         r["cultivation__host_id"] for r in raised if r["cultivation__host_id"]
     }
@@ -134,6 +150,13 @@ def _notify(
     urgent_users: set[int] = set()
     for row in raised:
         people = set(tutors.get(row["cultivation_id"], ()))
+        informed: set[int] = set()
+        in_charge = first.get(row["cultivation_id"])
+        if row["rule"] == Rule.TUTORS_SILENT and in_charge is not None:
+            # §3.3: the experimental tutor, first in charge, takes the initiative with the
+            # theoretical tutor; the warning asks them, and the other tutor is told.
+            informed = people - {in_charge[0]}
+            people = {in_charge[0]}
         people |= coordinators.get(row["institution_id"], set())
         people |= coordinators.get(row["cultivation__host_id"], set())
         cause = new.get((row["rule"], row["subject_type"], row["subject_id"]))
@@ -146,6 +169,18 @@ def _notify(
                     kind="warning",
                     warning_id=row["id"],
                     is_urgent=row["is_urgent"],
+                    created_at=now,
+                    url=reverse("alerts:detail", args=[row["id"]]),
+                )
+            )
+        for user_id in informed - people:
+            notifications.append(
+                Notification(
+                    user_id=user_id,
+                    kind="warning_informed",
+                    warning_id=row["id"],
+                    params={"first": in_charge[1] if in_charge else ""},
+                    is_urgent=False,
                     created_at=now,
                     url=reverse("alerts:detail", args=[row["id"]]),
                 )

@@ -232,6 +232,8 @@ class NotificationPreference(models.Model):
 
 class NotificationKind(models.TextChoices):
     WARNING = "warning", _("Early warning")
+    # A warning the first tutor in charge is asked to answer, sent to the other tutor to know.
+    WARNING_INFORMED = "warning_informed", _("Early warning, for your information")
     ACTION_ASSIGNED = "action_assigned", _("Action item assigned")
     REPORT_COMMENTED = "report_commented", _("Report commented")
     SERIES_CHANGED = "series_changed", _("Debriefing series changed")

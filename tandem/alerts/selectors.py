@@ -189,3 +189,14 @@ def alerts_dashboard(user: Any) -> dict[str, Any]:
         "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "by_institution": open_warnings_by_institution(user)[:10] if overview else [],
     }
+
+
+def active_warnings_for(cultivation_ids: list[int]) -> dict[int, int]:
+    """How many warnings are open or acknowledged, per cultivation, in one query (workspaces)."""
+    rows = (
+        EarlyWarning.objects.filter(cultivation_id__in=cultivation_ids, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values_list("cultivation_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)

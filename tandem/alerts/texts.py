@@ -43,6 +43,11 @@ def notification_text(notification: Notification) -> str:
     if notification.kind == "warning" and notification.warning is not None:
         return warning_text(notification.warning)
     p: dict[str, Any] = notification.params or {}
+    if notification.kind == "warning_informed" and notification.warning is not None:
+        return _("%(warning)s %(first)s, the first tutor in charge, is asked to respond.") % {
+            "warning": warning_text(notification.warning),
+            "first": p.get("first", ""),
+        }
     if notification.kind == "action_assigned":
         return _("You have a new action item: “%(title)s”, due %(due)s.") % p
     if notification.kind == "report_commented":

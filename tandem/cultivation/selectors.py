@@ -443,6 +443,7 @@ def current_trainee_rows(user: Any) -> list[dict[str, Any]]:
                 "home": assignment.cultivation.home,
                 "host": assignment.cultivation.host,
                 "partner": partner,
+                "is_first_in_charge": assignment.is_first_in_charge,
                 # Annotated by with_completeness().
                 "is_complete": bool(
                     getattr(cultivation, "signed_experimental", False)
@@ -487,3 +488,12 @@ def cultivation_dashboard(user: Any) -> dict[str, Any]:
         if getattr(user, "is_authenticated", False)
         else 0,
     }
+
+
+def responsibilities_divided_for(cultivation_ids: list[int]) -> set[int]:
+    """Which of these cultivations have a division of responsibilities, in one query."""
+    return set(
+        ResponsibilityShare.objects.filter(cultivation_id__in=cultivation_ids)
+        .values_list("cultivation_id", flat=True)
+        .distinct()
+    )

@@ -4,7 +4,7 @@ a plan is visible exactly when its joint cultivation is."""
 import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -219,3 +219,25 @@ def next_milestones_for(cultivation_ids: list[int]) -> dict[int, PlanMilestone]:
     for milestone in milestones:
         result.setdefault(milestone.plan.cultivation_id, milestone)
     return result
+
+
+def plan_started_for(cultivation_ids: list[int]) -> set[int]:
+    """Which of these cultivations have a training plan, in one query (tutor workspaces)."""
+    return set(
+        TrainingPlan.objects.filter(cultivation_id__in=cultivation_ids).values_list(
+            "cultivation_id", flat=True
+        )
+    )
+
+
+def milestones_to_review_for(cultivation_ids: list[int]) -> dict[int, int]:
+    """How many submitted milestones wait for a tutor's sign-off, per cultivation, in one query."""
+    rows = (
+        PlanMilestone.objects.filter(
+            plan__cultivation_id__in=cultivation_ids, status=MilestoneStatus.SUBMITTED
+        )
+        .order_by()
+        .values_list("plan__cultivation_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)

@@ -39,6 +39,8 @@ def workspace_list(request: HttpRequest) -> Any:
             "last_progress_report_at": (
                 row["last_progress_report"].submitted_at if row["last_progress_report"] else None
             ),
+            "is_first_in_charge": row["is_first_in_charge"],
+            "to_start": row["to_start"],
         }
         for row in selectors.workspace_rows(request.user)
     ]

@@ -12,6 +12,15 @@ class WorkspaceMilestoneOut(Schema):
     latest: datetime.date | None
 
 
+class WorkspaceDutyOut(Schema):
+    """Something the first tutor in charge is asked to start or answer."""
+
+    code: str  # plan, responsibilities, milestones, warnings
+    label: str
+    count: int
+    url: str
+
+
 class WorkspaceRowOut(Schema):
     cultivation_id: int
     trainee_id: int
@@ -24,3 +33,5 @@ class WorkspaceRowOut(Schema):
     is_complete: bool
     next_milestone: WorkspaceMilestoneOut | None = None
     last_progress_report_at: datetime.datetime | None = None
+    is_first_in_charge: bool = False
+    to_start: list[WorkspaceDutyOut] = []

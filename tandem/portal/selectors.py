@@ -2,18 +2,70 @@
 
 from typing import Any
 
-from tandem.cultivation.selectors import current_trainee_rows
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tandem.alerts.selectors import active_warnings_for
+from tandem.cultivation.selectors import current_trainee_rows, responsibilities_divided_for
 from tandem.meetings.selectors import last_reports_for
-from tandem.plans.selectors import next_milestones_for
+from tandem.plans.selectors import (
+    milestones_to_review_for,
+    next_milestones_for,
+    plan_started_for,
+)
 
 
 def workspace_rows(user: Any) -> list[dict[str, Any]]:
     """Every current trainee of the tutor (see `current_trainee_rows`) with the next milestone
     of their plan and their last progress report, in a fixed number of queries."""
     rows = current_trainee_rows(user)
-    milestones = next_milestones_for([row["cultivation"].pk for row in rows])
+    ids = [row["cultivation"].pk for row in rows]
+    milestones = next_milestones_for(ids)
     reports = last_reports_for([row["trainee"].pk for row in rows])
+    first = [row["cultivation"].pk for row in rows if row["is_first_in_charge"]]
+    duties = _duties(first) if first else {}
     for row in rows:
         row["next_milestone"] = milestones.get(row["cultivation"].pk)
         row["last_progress_report"] = reports.get(row["trainee"].pk)
+        row["to_start"] = duties.get(row["cultivation"].pk, [])
     return rows
+
+
+def _duties(cultivation_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """What is the first tutor in charge's to start (§3.3 of the joint-cultivation source: the
+    experimental tutor "acts as the first person in charge… and takes the initiative"): the
+    training plan, the division of responsibilities, milestone sign-offs and the answers to
+    early warnings. Four queries whatever the number of trainees."""
+    planned = plan_started_for(cultivation_ids)
+    divided = responsibilities_divided_for(cultivation_ids)
+    to_review = milestones_to_review_for(cultivation_ids)
+    warnings = active_warnings_for(cultivation_ids)
+    duties: dict[int, list[dict[str, Any]]] = {}
+    for pk in cultivation_ids:
+        items = duties.setdefault(pk, [])
+        if pk not in planned:
+            items.append(_duty("plan", _("Start the training plan"), "plans:plan", pk))
+        if pk not in divided:
+            label = _("Propose the division of responsibilities")
+            items.append(_duty("responsibilities", label, "cultivation:responsibilities", pk))
+        if count := to_review.get(pk, 0):
+            label = ngettext(
+                "Sign off %(count)d milestone", "Sign off %(count)d milestones", count
+            ) % {"count": count}
+            items.append(_duty("milestones", label, "plans:plan", pk, count))
+        if count := warnings.get(pk, 0):
+            label = ngettext(
+                "Answer %(count)d early warning", "Answer %(count)d early warnings", count
+            ) % {"count": count}
+            items.append(_duty("warnings", label, "alerts:list", None, count))
+    return duties
+
+
+def _duty(code: str, label: str, url: str, pk: int | None, count: int = 1) -> dict[str, Any]:
+    return {
+        "code": code,
+        "label": label,
+        "count": count,
+        "url": reverse(url, args=[pk] if pk is not None else []),
+    }

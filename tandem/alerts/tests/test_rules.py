@@ -11,6 +11,7 @@ from django.utils import timezone
 from tandem.alerts import services
 from tandem.alerts.models import EarlyWarning, Notification, Rule, WarningStatus
 from tandem.alerts.tests.factories import active_cultivation, allocation, evaluate, warnings_of
+from tandem.alerts.texts import notification_text
 from tandem.meetings import services as meeting_services
 from tandem.meetings import services_log
 from tandem.meetings.models import MeetingSeries
@@ -263,3 +264,21 @@ def test_the_database_refuses_a_second_open_warning_for_the_same_subject(cast, c
             cause="since:other",
             institution=cast.inst_a,
         )
+
+
+def test_silent_tutors_ask_the_first_in_charge_and_inform_the_other_tutor(cast, clock):
+    cultivation = active_cultivation(cast, start=datetime.date(2026, 6, 1))
+    first = cultivation.tutor_assignments.get(ended_at__isnull=True, is_first_in_charge=True)
+    other = cultivation.tutor_assignments.get(ended_at__isnull=True, is_first_in_charge=False)
+    evaluate()
+    [warning] = warnings_of(Rule.TUTORS_SILENT)
+    kinds = dict(Notification.objects.filter(warning=warning).values_list("user_id", "kind"))
+    assert kinds[first.tutor_id] == "warning"
+    assert kinds[other.tutor_id] == "warning_informed"
+    assert kinds[cast.coord_a.pk] == "warning"
+
+    told = Notification.objects.get(warning=warning, user=other.tutor)
+    assert str(first.tutor.full_name or first.tutor.username) in notification_text(told)
+    assert "first tutor in charge" in notification_text(told)
+    # other rules still ask both tutors
+    assert not Notification.objects.filter(kind="warning_informed").exclude(warning=warning)

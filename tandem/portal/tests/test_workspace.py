@@ -1,5 +1,7 @@
 """The tutor workspace shows each trainee's next milestone and last progress report."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -7,12 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tandem.accounts.models import User
+from tandem.alerts.tests.factories import active_cultivation, evaluate
 from tandem.cultivation import demo as cultivation_demo
 from tandem.cultivation.selectors import cultivation_dashboard
 from tandem.cultivation.tests.factories import cultivation_in, joint_trainee
 from tandem.meetings import demo as meetings_demo
 from tandem.meetings.models import ProgressReport
 from tandem.plans import demo as plans_demo
+from tandem.plans import services as plan_services
+from tandem.plans.models import PlanMilestone
 from tandem.plans.selectors import next_milestone
 from tandem.portal import demo as portal_demo
 from tandem.portal.selectors import workspace_rows
@@ -65,3 +70,32 @@ def test_workspace_and_dashboard_query_counts_are_constant(cast, client_for):
     assert len(small) == len(large)
     rows = workspace_rows(cast.tutor_a)
     assert len(rows) == 10 and all(row["next_milestone"] is None for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_first_tutor_in_charge_sees_what_is_theirs_to_start(cast, client_for):
+    cultivation = active_cultivation(cast, start=datetime.date(2026, 6, 1))
+    pair = {a.is_first_in_charge: a.tutor for a in cultivation.tutor_assignments.all()}
+    first, second = pair[True], pair[False]
+    name = {cast.tutor_a.pk: "tutor_a", cast.tutor_b.pk: "tutor_b"}
+
+    def duties(user):
+        [row] = [r for r in workspace_rows(user) if r["cultivation"].pk == cultivation.pk]
+        return [duty["code"] for duty in row["to_start"]]
+
+    assert duties(first) == ["plan", "responsibilities"]
+    assert duties(second) == []  # the other tutor is told who starts, not asked
+
+    plan = plan_services.plan_start(actor=first, cultivation=cultivation)
+    PlanMilestone.objects.create(plan=plan, key="opening", kind="opening", status="submitted")
+    evaluate()  # no contact between the tutors since June: a warning
+    assert duties(first) == ["responsibilities", "milestones", "warnings"]
+
+    page = client_for(name[first.pk]).get(reverse("portal:workspace")).content.decode()
+    assert "Sign off 1 milestone" in page and reverse("plans:plan", args=[cultivation.pk]) in page
+    other = client_for(name[second.pk]).get(reverse("portal:workspace")).content.decode()
+    assert "Sign off 1 milestone" not in other and "starts these, as first in charge" in other
+    api = client_for(name[first.pk]).get("/api/v1/cultivation/workspace").json()
+    [row] = [r for r in api if r["cultivation_id"] == cultivation.pk]
+    assert row["is_first_in_charge"] is True
+    assert [d["code"] for d in row["to_start"]] == ["responsibilities", "milestones", "warnings"]
