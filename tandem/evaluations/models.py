@@ -143,6 +143,7 @@ class PopulationKind(models.TextChoices):
     AGREEMENT = "agreement", _("An agreement's joint trainees")
     INSTITUTION = "institution", _("An institution's joint trainees")
     COHORT = "cohort", _("A cohort of an institution's joint trainees")
+    CONSORTIUM = "consortium", _("Every joint trainee of the consortium")
 
 
 class EvaluationRound(models.Model):

@@ -148,6 +148,8 @@ def population_cultivations(
 ) -> QuerySet[JointCultivation]:
     """The active joint cultivations a round covers."""
     qs = JointCultivation.objects.filter(status=CultivationStatus.ACTIVE)
+    if population == PopulationKind.CONSORTIUM:
+        return qs
     if population == PopulationKind.AGREEMENT:
         return qs.filter(agreement_id=agreement_id or 0)
     qs = qs.filter(Q(home_id=institution_id) | Q(host_id=institution_id))

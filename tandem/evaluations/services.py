@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.agreements.models import Agreement
+from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.evaluations import permissions, rules, selectors
@@ -216,6 +217,10 @@ def _check_population(
             raise field_error(
                 "agreement", _("The institution running the round must be a party to it.")
             )
+    if population == PopulationKind.CONSORTIUM and not tenancy.is_consortium_admin(actor):
+        raise field_error(
+            "population", _("Only a consortium admin can evaluate the whole consortium.")
+        )
     if population == PopulationKind.COHORT and not cohort:
         raise field_error("cohort", _("Give the cohort (year of entry)."))
 
