@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tandem.meetings",
     "tandem.alerts",
     "tandem.imports",
+    "tandem.evaluations",
     "tandem.portal",
 ]
 
@@ -179,6 +180,9 @@ MAX_ATTACHMENT_BYTES = env_int("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024)
 # An import file larger than this is checked and saved by a background task with a progress
 # page; a smaller one while the person waits (docs/benchmarks.md, decision 080).
 IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 8 * 1024)
+# The consortium's anonymity threshold: results of an anonymous evaluation are shown for a
+# target only from this many responses on (decision 082).
+EVALUATIONS_MIN_RESPONSES = env_int("EVALUATIONS_MIN_RESPONSES", 3)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -35,6 +35,7 @@ from tandem.core.audit_labels import HistoryWording, generated_text, is_generate
 from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
 from tandem.cultivation import history as cultivation_history
+from tandem.evaluations import history as evaluations_history
 from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
 from tandem.meetings import history as meetings_history
@@ -58,6 +59,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     meetings_history.WORDING,
     alerts_history.WORDING,
     residency_history.WORDING,
+    evaluations_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

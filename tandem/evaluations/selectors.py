@@ -1,0 +1,174 @@
+"""Every read of evaluations, scoped to the reader.
+
+Templates and rounds are visible to those who keep or run them (their institution's coordinators
+and the consortium admin); an evaluator sees their own pairs; a target sees released results
+about themselves. Results of an anonymous template are aggregates only, from the threshold on
+(decision 082); `results.py` computes them.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from tandem.accounts.models import User
+from tandem.core import tenancy
+from tandem.cultivation.models import CultivationStatus, JointCultivation, TutorAssignment
+from tandem.evaluations.models import (
+    EvaluationPair,
+    EvaluationRound,
+    EvaluationTemplate,
+    PairStatus,
+    PopulationKind,
+)
+
+
+def templates_visible_to(user: Any) -> QuerySet[EvaluationTemplate]:
+    qs = EvaluationTemplate.objects.select_related("institution")
+    if tenancy.is_consortium_admin(user):
+        return qs
+    coordinated = tenancy.coordinated_institution_ids(user)
+    if not coordinated:
+        return qs.none()
+    return qs.filter(Q(institution__isnull=True) | Q(institution_id__in=coordinated))
+
+
+def template_get_for_user_or_404(user: Any, pk: int) -> EvaluationTemplate:
+    try:
+        return templates_visible_to(user).get(pk=pk)
+    except EvaluationTemplate.DoesNotExist:
+        raise Http404 from None
+
+
+def template_choices_for(user: Any, relationship: str) -> QuerySet[EvaluationTemplate]:
+    """The current templates a coordinator may use for `relationship` in a new round."""
+    return templates_visible_to(user).filter(relationship=relationship, is_current=True)
+
+
+def rounds_visible_to(user: Any) -> QuerySet[EvaluationRound]:
+    qs = EvaluationRound.objects.select_related("institution", "agreement")
+    if tenancy.is_consortium_admin(user):
+        return qs
+    coordinated = tenancy.coordinated_institution_ids(user)
+    return qs.filter(institution_id__in=coordinated) if coordinated else qs.none()
+
+
+def round_get_for_user_or_404(user: Any, pk: int) -> EvaluationRound:
+    try:
+        return rounds_visible_to(user).get(pk=pk)
+    except EvaluationRound.DoesNotExist:
+        raise Http404 from None
+
+
+def pairs_to_do(user: Any, today: datetime.date | None = None) -> QuerySet[EvaluationPair]:
+    """The evaluator's to-do list: pairs still to do in rounds that have opened."""
+    today = today or timezone.localdate()
+    if not getattr(user, "is_authenticated", False):
+        return EvaluationPair.objects.none()
+    return (
+        EvaluationPair.objects.filter(
+            evaluator=user, status=PairStatus.PENDING, round__opens_on__lte=today
+        )
+        .select_related("round", "template", "target_user", "target_institution")
+        .order_by("due_on", "id")
+    )
+
+
+def pair_get_for_evaluator_or_404(user: Any, pk: int) -> EvaluationPair:
+    """One of the evaluator's own pairs (any status); anyone else's is missing."""
+    try:
+        return EvaluationPair.objects.select_related(
+            "round", "template", "target_user", "target_institution"
+        ).get(pk=pk, evaluator_id=getattr(user, "pk", None))
+    except EvaluationPair.DoesNotExist:
+        raise Http404 from None
+
+
+def pair_get_for_manager_or_404(user: Any, pk: int) -> EvaluationPair:
+    try:
+        return EvaluationPair.objects.select_related(
+            "round", "evaluator", "target_user", "target_institution"
+        ).get(pk=pk, round__in=rounds_visible_to(user))
+    except EvaluationPair.DoesNotExist:
+        raise Http404 from None
+
+
+def reassign_choices_for(user: Any, pair: EvaluationPair) -> QuerySet[User]:
+    """People a pair may be given to: members of the round's institution or its partners."""
+    reach = tenancy.reach_institution_ids(user) if not tenancy.is_consortium_admin(user) else None
+    qs = User.objects.filter(memberships__is_active=True, is_active=True)
+    if reach is not None:
+        qs = qs.filter(memberships__institution_id__in=reach)
+    return qs.exclude(pk=pair.evaluator_id).distinct().order_by("full_name", "username")
+
+
+# --- completion -----------------------------------------------------------------------------
+
+
+def _counts() -> dict[str, Any]:
+    return {
+        "total": Count("id", filter=~Q(status=PairStatus.WITHDRAWN)),
+        "submitted": Count("id", filter=Q(status=PairStatus.SUBMITTED)),
+        "pending": Count("id", filter=Q(status=PairStatus.PENDING)),
+    }
+
+
+def round_completion_by_institution(round_: EvaluationRound) -> list[dict[str, Any]]:
+    """One query: to do, submitted and total per evaluator's institution."""
+    rows = (
+        EvaluationPair.objects.filter(round=round_)
+        .values("institution_id", "institution__name", "institution__name_zh")
+        .annotate(**_counts())
+        .order_by("institution__name")
+    )
+    return [dict(row) for row in rows]
+
+
+def round_completion_by_evaluator(round_: EvaluationRound) -> QuerySet[Any]:
+    """Per evaluator (paginate it): how many of their pairs are submitted."""
+    return (
+        EvaluationPair.objects.filter(round=round_)
+        .values("evaluator_id", "evaluator__full_name", "evaluator__username")
+        .annotate(**_counts())
+        .order_by("evaluator__full_name", "evaluator_id")
+    )
+
+
+# --- the population of a round ------------------------------------------------------------
+
+
+def population_cultivations(
+    *,
+    population: str,
+    institution_id: int,
+    agreement_id: int | None,
+    cohort: int | None,
+) -> QuerySet[JointCultivation]:
+    """The active joint cultivations a round covers."""
+    qs = JointCultivation.objects.filter(status=CultivationStatus.ACTIVE)
+    if population == PopulationKind.CONSORTIUM:
+        return qs
+    if population == PopulationKind.AGREEMENT:
+        return qs.filter(agreement_id=agreement_id or 0)
+    qs = qs.filter(Q(home_id=institution_id) | Q(host_id=institution_id))
+    if population == PopulationKind.COHORT:
+        qs = qs.filter(trainee__trainee_profile__cohort=cohort or 0)
+    return qs
+
+
+def population_rows(
+    cultivations: QuerySet[JointCultivation],
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """Two queries: (trainee, home, host) per cultivation and (trainee, tutor, tutor's
+    institution) per current tutor assignment."""
+    trainees = list(cultivations.values_list("trainee_id", "home_id", "host_id").order_by("id"))
+    tutors = list(
+        TutorAssignment.objects.filter(
+            cultivation__in=cultivations.values("id"), ended_at__isnull=True
+        )
+        .values_list("cultivation__trainee_id", "tutor_id", "institution_id")
+        .order_by("id")
+    )
+    return trainees, tutors
