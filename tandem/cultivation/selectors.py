@@ -17,6 +17,7 @@ from tandem.cultivation.models import (
     CultivationStatus,
     Decision,
     DecisionKind,
+    EndingRequest,
     JointCultivation,
     ResponsibilityKey,
     ResponsibilityShare,
@@ -138,6 +139,12 @@ def cultivation_get_for_user_or_404(user: Any, pk: int) -> JointCultivation:
             Prefetch(
                 "decisions",
                 queryset=Decision.objects.select_related("institution", "decided_by"),
+            ),
+            Prefetch(
+                "ending_requests",
+                queryset=EndingRequest.objects.select_related(
+                    "requested_by", "requested_for", "decided_by"
+                ),
             ),
         ),
         pk=pk,
