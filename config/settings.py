@@ -222,6 +222,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
+# Days the other institution has to confirm a one-sided suspension before it lapses (decision 086).
+SUSPENSION_CONFIRM_DAYS = env_int("SUSPENSION_CONFIRM_DAYS", 10)
+
 NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = 25
 

@@ -18,6 +18,7 @@ from tandem.cultivation import (
     permissions,
     selectors,
     services,
+    services_ending,
     services_responsibility,
     services_tutor,
 )
@@ -151,9 +152,63 @@ def cultivation_decide(
     payload: CultivationReasonIn,
 ) -> Any:
     cultivation = _manageable(request, cultivation_id)
+    """Activate and resume take effect. Suspend, complete and terminate (of an approved,
+    active or suspended cultivation) need both institutions: a side's coordinator asks, with a
+    `ground`, and the other confirms through `.../endings/{id}/confirm`; a suspension takes
+    effect at once and lapses unless confirmed within the configured days."""
+    if permissions.is_two_sided(action, cultivation) and not permissions.coordinated_sides(
+        request.user, cultivation
+    ):
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host asks; the other institution confirms.")
+        )
     services.cultivation_decide(
-        actor=request.user, cultivation=cultivation, action=action, reason=payload.reason
+        actor=request.user,
+        cultivation=cultivation,
+        action=action,
+        reason=payload.reason,
+        ground=payload.ground,
     )
+    return _reload(request, cultivation_id)
+
+
+def _ending(request: HttpRequest, cultivation_id: int, ending_id: int) -> Any:
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
+    ending = next((e for e in cultivation.ending_requests.all() if e.pk == ending_id), None)
+    if ending is None:
+        raise Http404
+    if ending.other_side_id() not in permissions.coordinated_sides(request.user, cultivation):
+        raise PermissionDenied(
+            _("Only a coordinator of the other institution confirms or declines this request.")
+        )
+    return ending
+
+
+@router.post(
+    "/{cultivation_id}/endings/{ending_id}/confirm",
+    response={200: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_ending_confirm",
+)
+def ending_confirm(
+    request: HttpRequest, cultivation_id: int, ending_id: int, payload: CultivationReasonIn
+) -> Any:
+    """The other institution confirms a suspension, completion or termination request."""
+    ending = _ending(request, cultivation_id, ending_id)
+    services_ending.ending_confirm(actor=request.user, ending=ending, reason=payload.reason)
+    return _reload(request, cultivation_id)
+
+
+@router.post(
+    "/{cultivation_id}/endings/{ending_id}/decline",
+    response={200: CultivationDetailOut, **ERRORS},
+    operation_id="cultivation_ending_decline",
+)
+def ending_decline(
+    request: HttpRequest, cultivation_id: int, ending_id: int, payload: CultivationReasonIn
+) -> Any:
+    """The other institution declines, with a reason; a declined suspension is lifted."""
+    ending = _ending(request, cultivation_id, ending_id)
+    services_ending.ending_decline(actor=request.user, ending=ending, reason=payload.reason)
     return _reload(request, cultivation_id)
 
 

@@ -18,7 +18,7 @@ from tandem.accounts import services as accounts
 from tandem.accounts.demo import demo_account
 from tandem.accounts.models import Role, User
 from tandem.agreements.models import Agreement, AgreementStatus
-from tandem.cultivation import services, services_responsibility, services_tutor
+from tandem.cultivation import services, services_ending, services_responsibility, services_tutor
 from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
 from tandem.institutions.models import Institution
 
@@ -146,10 +146,19 @@ def load_demo() -> None:
                 actor=people[username], cultivation=cultivation
             )
 
-    def decide(cultivation, action, code, reason=""):
+    def decide(cultivation, action, code, reason="", ground=""):
         services.cultivation_decide(
-            actor=coord[code], cultivation=cultivation, action=action, reason=reason
+            actor=coord[code],
+            cultivation=cultivation,
+            action=action,
+            reason=reason,
+            ground=ground,
         )
+
+    def confirm(cultivation, code, reason=""):
+        """The other institution confirms the open ending request (decision 086)."""
+        ending = cultivation.ending_requests.get(status="requested")
+        services_ending.ending_confirm(actor=coord[code], ending=ending, reason=reason)
 
     # Zhang: active at EMU, complete (pair and signed division).
     zhang = propose(
@@ -189,7 +198,8 @@ def load_demo() -> None:
     pair(song, "tutor.li", "tutor.chen")
     divide_and_sign(song, ("tutor.li", "tutor.chen"))
     decide(song, "activate", "wmu")
-    decide(song, "complete", "emu", "Thesis defended in June 2025.")
+    decide(song, "complete", "emu", "Thesis defended in June 2025.", "plan_completed")
+    confirm(song, "wmu", "Degree conferred by WMU.")
 
     # Liu: proposed, approved by WMU only.
     liu = propose(
@@ -236,7 +246,8 @@ def load_demo() -> None:
     pair(wu, "tutor.he", "tutor.ma")
     divide_and_sign(wu, ("tutor.he", "tutor.ma"))
     decide(wu, "activate", "cibr")
-    decide(wu, "suspend", "wmu", "Medical leave for one semester.")
+    # Suspended by WMU for medical leave, awaiting CIBR's confirmation (it lapses unconfirmed).
+    decide(wu, "suspend", "wmu", "Medical leave for one semester.", "health")
 
     # Zhou (EMU): terminated at WMU; stays enrolled at EMU.
     zhou = propose(
@@ -258,7 +269,9 @@ def load_demo() -> None:
         "emu",
         "The trainee returned to the home laboratory for family "
         "reasons; the enrolment at EMU continues.",
+        "trainee_withdrew",
     )
+    confirm(zhou, "wmu")
 
     for username, course, provider, hours, date in (
         (

@@ -13,7 +13,13 @@ from tandem.accounts.models import User
 from tandem.agreements.models import AgreementStatus
 from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.core.forms import apply_validation_error
-from tandem.cultivation.models import CultivationStatus, StayMode, TutorRole
+from tandem.cultivation.models import (
+    GROUNDS_FOR,
+    CultivationStatus,
+    EndingGround,
+    StayMode,
+    TutorRole,
+)
 from tandem.cultivation.selectors import trainee_list_proposable_by
 from tandem.institutions.models import Institution
 from tandem.institutions.selectors import institution_choices_for
@@ -166,6 +172,41 @@ def apply_stay_error(
         rest[key] = errors
     if rest:
         apply_validation_error(form, ValidationError(rest))
+
+
+class EndingForm(forms.Form):
+    """A request to suspend, complete or terminate: a ground from the fixed list, and why."""
+
+    ground = forms.ChoiceField(label=_("Ground"), choices=())
+    reason = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The other institution sees it when it confirms or declines."),
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(EndingGround.choices)
+        self.fields["ground"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((code, labels[code]) for code in GROUNDS_FOR[kind]),
+        ]
+
+
+class EndingAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("confirm", _("Confirm")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Needed to decline."),
+    )
 
 
 class ReasonForm(forms.Form):

@@ -4,7 +4,7 @@ by name by the portal's history renderer (`tandem.portal.history`)."""
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.audit_labels import HistoryWording
-from tandem.cultivation.models import ResponsibilityKey, TutorRole
+from tandem.cultivation.models import EndingKind, JointCultivation, ResponsibilityKey, TutorRole
 
 WORDING = HistoryWording(
     actions={
@@ -15,6 +15,9 @@ WORDING = HistoryWording(
         "cultivation.resume": _("resumed the joint cultivation"),
         "cultivation.complete": _("completed the joint cultivation"),
         "cultivation.terminate": _("terminated the joint cultivation"),
+        "cultivation.ending_request": _("asked the other institution to confirm"),
+        "cultivation.ending_confirm": _("confirmed the other institution's request"),
+        "cultivation.ending_decline": _("declined the other institution's request"),
         "cultivation.tutor_assign": _("assigned a tutor"),
         "cultivation.tutor_change_request": _("requested a change of tutor"),
         "cultivation.tutor_change_approve": _("approved the change of tutor"),
@@ -28,6 +31,7 @@ WORDING = HistoryWording(
         "approved_for": _("Approved for"),
         "certificate": _("Certificate"),
         "change_request": _("Change request"),
+        "ending_request": _("Request"),
         "experimental": TutorRole.EXPERIMENTAL.label,
         "theoretical": TutorRole.THEORETICAL.label,
         "responsibilities": _("Responsibilities"),
@@ -35,5 +39,9 @@ WORDING = HistoryWording(
         "shares": _("Shares"),
         "stays": _("Stay periods"),
     },
-    choice_kinds={"tutor_role": TutorRole, "responsibility": ResponsibilityKey},
+    recorded_choices={(JointCultivation, "ending_request"): EndingKind},
+    choice_kinds={
+        "tutor_role": TutorRole,
+        "responsibility": ResponsibilityKey,
+    },
 )

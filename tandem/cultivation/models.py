@@ -189,6 +189,133 @@ class Decision(models.Model):
         return f"{self.get_kind_display()} — {self.decided_by}"
 
 
+class EndingKind(models.TextChoices):
+    SUSPEND = "suspend", _("Suspension")
+    COMPLETE = "complete", _("Completion")
+    TERMINATE = "terminate", _("Termination")
+
+
+class EndingGround(models.TextChoices):
+    """The fixed list of grounds an ending request names (its text says the rest)."""
+
+    PLAN_COMPLETED = "plan_completed", _("Training plan completed")
+    DEGREE_REQUIREMENTS_MET = "degree_requirements_met", _("Degree requirements met")
+    TRAINEE_WITHDREW = "trainee_withdrew", _("The trainee withdrew")
+    INSUFFICIENT_PROGRESS = "insufficient_progress", _("Insufficient progress")
+    MISCONDUCT = "misconduct", _("Academic or disciplinary misconduct")
+    HEALTH = "health", _("Health")
+    SAFETY = "safety", _("Safety risk")
+    AGREEMENT_ENDED = "agreement_ended", _("The agreement ended")
+    OTHER = "other", _("Other")
+
+
+GROUNDS_FOR: dict[str, tuple[str, ...]] = {
+    EndingKind.COMPLETE: (
+        EndingGround.PLAN_COMPLETED,
+        EndingGround.DEGREE_REQUIREMENTS_MET,
+        EndingGround.OTHER,
+    ),
+    EndingKind.TERMINATE: (
+        EndingGround.TRAINEE_WITHDREW,
+        EndingGround.INSUFFICIENT_PROGRESS,
+        EndingGround.MISCONDUCT,
+        EndingGround.HEALTH,
+        EndingGround.AGREEMENT_ENDED,
+        EndingGround.OTHER,
+    ),
+    # Suspension by one side is for urgent reasons only.
+    EndingKind.SUSPEND: (
+        EndingGround.HEALTH,
+        EndingGround.SAFETY,
+        EndingGround.MISCONDUCT,
+        EndingGround.OTHER,
+    ),
+}
+
+
+class EndingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting the other institution")
+    CONFIRMED = "confirmed", _("Confirmed by both")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Lapsed unconfirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class EndingRequest(models.Model):
+    """One side asks to complete, terminate or (at once, for urgent reasons) suspend a joint
+    cultivation; the other side confirms or declines. An unconfirmed suspension lapses at
+    `confirm_by`."""
+
+    cultivation = models.ForeignKey(
+        JointCultivation, on_delete=models.CASCADE, related_name="ending_requests"
+    )
+    kind = models.CharField(_("request"), max_length=16, choices=EndingKind.choices)
+    ground = models.CharField(_("ground"), max_length=32, choices=EndingGround.choices)
+    reason = models.TextField(_("explanation"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_for = models.ForeignKey(
+        "institutions.Institution",
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    confirm_by = models.DateTimeField(_("to be confirmed by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=EndingStatus.choices, default=EndingStatus.REQUESTED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decision_reason = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("ending request")
+        verbose_name_plural = _("ending requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cultivation"],
+                condition=Q(status="requested"),
+                name="ending_one_open_per_cultivation",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="ending_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+                name="ending_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="suspend") | Q(confirm_by__isnull=False),
+                name="ending_suspension_has_deadline",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "confirm_by"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.cultivation}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EndingStatus.REQUESTED
+
+    def other_side_id(self) -> int:
+        cultivation = self.cultivation
+        if self.requested_for_id == cultivation.home_id:
+            return cultivation.host_id
+        return cultivation.home_id
+
+
 class TutorRole(models.TextChoices):
     EXPERIMENTAL = "experimental", _("Experimental/practical tutor (first in charge)")
     THEORETICAL = "theoretical", _("Theoretical/teaching tutor")

@@ -14,6 +14,8 @@ from tandem.cultivation.models import (
     ChangeRequestStatus,
     CultivationStatus,
     DecisionKind,
+    EndingRequest,
+    EndingStatus,
     JointCultivation,
     ResponsibilitySignature,
     TutorAssignment,
@@ -36,6 +38,15 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "terminate": (OPEN_STATUSES, CultivationStatus.TERMINATED),
 }
 ACTIONS_NEEDING_REASON = ("suspend", "terminate")
+# Decisions one side asks and the other confirms (decision 086).
+TWO_SIDED = ("suspend", "complete", "terminate")
+
+
+def is_two_sided(action: str, cultivation: JointCultivation) -> bool:
+    """Refusing a proposal (terminate while proposed) stays one side's decision."""
+    if action == "terminate" and cultivation.status == CultivationStatus.PROPOSED:
+        return False
+    return action in TWO_SIDED
 
 
 def side_ids(cultivation: JointCultivation) -> set[int]:
@@ -84,7 +95,24 @@ def can_decide_cultivation(user: Any, cultivation: JointCultivation, action: str
     if action not in TRANSITIONS:
         return False
     starts, _target = TRANSITIONS[action]
-    return cultivation.status in starts and can_manage_cultivation(user, cultivation)
+    if cultivation.status not in starts:
+        return False
+    if is_two_sided(action, cultivation):
+        return can_request_ending(user, cultivation)
+    return can_manage_cultivation(user, cultivation)
+
+
+def can_request_ending(user: Any, cultivation: JointCultivation) -> bool:
+    """A coordinator of the home or the host (an institution asks, the other confirms), while
+    no other ending request is open."""
+    return bool(coordinated_sides(user, cultivation)) and not any(
+        r.status == EndingStatus.REQUESTED for r in cultivation.ending_requests.all()
+    )
+
+
+def can_answer_ending(user: Any, ending: EndingRequest) -> bool:
+    """A coordinator of the side that did not ask, while the request is open."""
+    return ending.is_open and ending.other_side_id() in coordinated_sides(user, ending.cultivation)
 
 
 def is_open(cultivation: JointCultivation) -> bool:

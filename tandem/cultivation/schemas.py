@@ -47,6 +47,24 @@ class DecisionOut(Schema):
     reason: str
 
 
+class EndingRequestOut(Schema):
+    id: int
+    # "suspend", "complete" or "terminate"
+    kind: str
+    ground: str
+    reason: str
+    requested_by_id: int
+    requested_for_id: int
+    requested_at: datetime.datetime
+    # A suspension lapses unless the other institution confirms it by then.
+    confirm_by: datetime.datetime | None
+    # "requested" (awaiting the other institution), "confirmed", "declined", "lapsed", "withdrawn"
+    status: str
+    decided_by_id: int | None
+    decided_at: datetime.datetime | None
+    decision_reason: str
+
+
 class AssignmentOut(Schema):
     id: int
     tutor_id: int
@@ -98,6 +116,11 @@ class CultivationOut(Schema):
 class CultivationDetailOut(CultivationOut):
     stays: list[StayOut]
     decisions: list[DecisionOut]
+    ending_requests: list[EndingRequestOut]
+
+    @staticmethod
+    def resolve_ending_requests(obj: JointCultivation) -> list:
+        return list(obj.ending_requests.all())
 
     @staticmethod
     def resolve_stays(obj: JointCultivation) -> list:
@@ -123,6 +146,8 @@ class ApproveIn(Schema):
 
 class CultivationReasonIn(Schema):
     reason: str = ""
+    # Suspend, complete, terminate: one of the fixed grounds (the request's `ground` codes).
+    ground: str = ""
 
 
 class AssignIn(Schema):

@@ -1,9 +1,11 @@
 """Reads about joint cultivations, always scoped to the asking user."""
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from tandem.accounts.models import Membership, Role, TraineeKind, TutorProfile, User
@@ -15,6 +17,7 @@ from tandem.cultivation.models import (
     CultivationStatus,
     Decision,
     DecisionKind,
+    EndingRequest,
     JointCultivation,
     ResponsibilityKey,
     ResponsibilityShare,
@@ -137,6 +140,12 @@ def cultivation_get_for_user_or_404(user: Any, pk: int) -> JointCultivation:
                 "decisions",
                 queryset=Decision.objects.select_related("institution", "decided_by"),
             ),
+            Prefetch(
+                "ending_requests",
+                queryset=EndingRequest.objects.select_related(
+                    "requested_by", "requested_for", "decided_by"
+                ),
+            ),
         ),
         pk=pk,
     )
@@ -173,6 +182,23 @@ def current_tutors(cultivation: JointCultivation) -> dict[str, TutorAssignment]:
             ended_at__isnull=True
         ).select_related("tutor", "institution")
     }
+
+
+def tutors_in_force_on(
+    cultivation: JointCultivation, day: datetime.date
+) -> dict[str, TutorAssignment]:
+    """The pair as it stood on `day`: for each role, the last assignment that had started by
+    the end of that day (so a tutor replaced later, or a pair ended by termination, still
+    answers for the work of their period); before the first assignment, the first one."""
+    end_of_day = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    pair: dict[str, TutorAssignment] = {}
+    assignments = cultivation.tutor_assignments.select_related("tutor", "institution").order_by(
+        "started_at", "id"
+    )
+    for assignment in assignments:
+        if assignment.role not in pair or assignment.started_at <= end_of_day:
+            pair[assignment.role] = assignment
+    return pair
 
 
 def pair_history(cultivation: JointCultivation) -> QuerySet[TutorAssignment]:

@@ -415,15 +415,25 @@ def cultivation_approve(
 
 @transaction.atomic
 def cultivation_decide(
-    *, actor: User, cultivation: JointCultivation, action: str, reason: str = ""
+    *,
+    actor: User,
+    cultivation: JointCultivation,
+    action: str,
+    reason: str = "",
+    ground: str = "",
 ) -> JointCultivation:
     """Activate, suspend, resume, complete or terminate a joint cultivation.
 
-    Terminating (or rejecting a proposal) ends the joint arrangement only: the trainee stays
-    enrolled at the home institution. The current tutors' assignments end with the reason and
-    stay in the pair's history; open tutor change requests are rejected."""
-    # Here, not at the top: services_tutor builds on this module (its pair rules, its audit).
-    from tandem.cultivation.services_tutor import end_pair, reject_open_changes
+    Completion and termination need both institutions: here one side's coordinator only asks,
+    with a ground from the fixed list, and the other side confirms (`services_ending`).
+    Suspension takes effect at once, for urgent reasons, and lapses unless the other side
+    confirms it in time. Refusing a proposal (terminate while proposed) stays one side's call.
+
+    Terminating ends the joint arrangement only: the trainee stays enrolled at the home
+    institution. The current tutors' assignments end with the reason and stay in the pair's
+    history; open tutor change requests are rejected."""
+    # Here, not at the top: services_ending builds on this module (its transitions).
+    from tandem.cultivation.services_ending import ending_request, withdraw_open_suspension
 
     if action not in permissions.TRANSITIONS:
         raise field_error("action", _("Unknown decision."))
@@ -436,12 +446,17 @@ def cultivation_decide(
             "this joint cultivation."
         ),
     )
-    starts, target = permissions.TRANSITIONS[action]
+    starts, _target = permissions.TRANSITIONS[action]
     if cultivation.status not in starts:
         raise ValidationError(
             _("This decision cannot be taken while the joint cultivation is %(status)s.")
             % {"status": cultivation.get_status_display()}
         )
+    if permissions.is_two_sided(action, cultivation):
+        ending_request(
+            actor=actor, cultivation=cultivation, kind=action, ground=ground, reason=reason
+        )
+        return lock_cultivation(cultivation)
     reason = (reason or "").strip()
     if action in permissions.ACTIONS_NEEDING_REASON and not reason:
         raise field_error("reason", _("Say why."))
@@ -454,6 +469,33 @@ def cultivation_decide(
                     "tutor (first in charge) and one theoretical tutor."
                 )
             )
+    if action == "resume":
+        withdraw_open_suspension(actor=actor, cultivation=cultivation)
+    apply_transition(
+        actor=actor,
+        cultivation=cultivation,
+        action=action,
+        reason=reason,
+        institution_id=acting_institution(actor, cultivation),
+    )
+    return cultivation
+
+
+def apply_transition(
+    *,
+    actor: User | None,
+    cultivation: JointCultivation,
+    action: str,
+    reason: str,
+    institution_id: int | None,
+    decided_by: User | None = None,
+) -> None:
+    """Change the status as `action` says, with its decision and audit row (the caller has
+    locked the cultivation and checked who may)."""
+    # Here, not at the top: services_tutor builds on this module (its pair rules, its audit).
+    from tandem.cultivation.services_tutor import end_pair, reject_open_changes
+
+    _starts, target = permissions.TRANSITIONS[action]
     before = snapshot(cultivation, ("status",))
     cultivation.status = target
     cultivation.full_clean()
@@ -468,15 +510,15 @@ def cultivation_decide(
     if action == "terminate" and before["status"] == CultivationStatus.PROPOSED:
         kind = DecisionKind.REJECT
     _record_decision(
-        actor=actor,
+        actor=cast(User, decided_by or actor),
         cultivation=cultivation,
         kind=kind,
         from_status=before["status"],
-        institution_id=acting_institution(actor, cultivation),
+        institution_id=institution_id,
         reason=reason,
     )
     if action == "terminate":
-        end_pair(actor=actor, cultivation=cultivation, reason=reason)
+        end_pair(actor=actor, cultivation=cultivation, reason=reason)  # type: ignore[arg-type]
         reject_open_changes(cultivation=cultivation, reason=reason)
     audit_record(
         actor=actor,
@@ -485,4 +527,3 @@ def cultivation_decide(
         changes=diff(before, snapshot(cultivation, ("status",))),
         reason=reason,
     )
-    return cultivation

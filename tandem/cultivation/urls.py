@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.cultivation_detail, name="detail"),
     path("<int:pk>/approve/", views.cultivation_approve, name="approve"),
     path("<int:pk>/decide/<slug:action>/", views.cultivation_decide, name="decide"),
+    path("<int:pk>/endings/<int:ending_pk>/", views.ending_answer, name="ending_answer"),
     path("<int:pk>/tutors/assign/", views_tutor.tutor_assign, name="tutor_assign"),
     path("<int:pk>/tutors/change/", views_tutor.change_request, name="change_request"),
     path(

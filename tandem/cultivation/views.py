@@ -3,6 +3,7 @@ selectors, permissions and services."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,15 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.cultivation import permissions, selectors, services
+from tandem.cultivation import permissions, selectors, services, services_ending
 from tandem.cultivation.forms import (
     ApproveForm,
     CultivationFilterForm,
+    EndingAnswerForm,
+    EndingForm,
     ProposeForm,
     ReasonForm,
     apply_stay_error,
@@ -117,6 +120,11 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user, cultivation, pair
             ),
             "quota_used": services.quota_used(cultivation),
+            "endings": [
+                (ending, permissions.can_answer_ending(user, ending))
+                for ending in cultivation.ending_requests.all()
+            ],
+            "answer_form": EndingAnswerForm(),
             "history": audit_history(cultivation)[:50],
         },
     )
@@ -253,7 +261,13 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
             )
         )
     title, explanation = DECISION_ACTIONS[action]
-    form = ReasonForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    two_sided = permissions.is_two_sided(action, cultivation)
+    if two_sided and not permissions.coordinated_sides(request.user, cultivation):
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host asks; the other institution confirms.")
+        )
+    form: ReasonForm | EndingForm = EndingForm(data, kind=action) if two_sided else ReasonForm(data)
     if action in permissions.ACTIONS_NEEDING_REASON:
         form.fields["reason"].required = True
     if request.method == "POST":
@@ -264,11 +278,17 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
                     cultivation=cultivation,
                     action=action,
                     reason=form.cleaned_data.get("reason") or "",
+                    ground=form.cleaned_data.get("ground") or "",
                 )
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, _("The decision is recorded."))
+                messages.success(
+                    request,
+                    _("The request is recorded; it awaits the other institution.")
+                    if two_sided
+                    else _("The decision is recorded."),
+                )
                 return redirect("cultivation:detail", pk=cultivation.pk)
     elif not permissions.can_decide_cultivation(request.user, cultivation, action):
         messages.error(request, _("This cannot be done in the joint cultivation's present state."))
@@ -281,7 +301,43 @@ def cultivation_decide(request: HttpRequest, pk: int, action: str) -> HttpRespon
             "cultivation": cultivation,
             "title": title,
             "explanation": explanation,
+            "two_sided": two_sided,
+            "confirm_days": settings.SUSPENSION_CONFIRM_DAYS,
             "action": action,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def ending_answer(request: HttpRequest, pk: int, ending_pk: int) -> HttpResponse:
+    """The other institution confirms or declines a suspension, completion or termination."""
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, pk)
+    ending = next((e for e in cultivation.ending_requests.all() if e.pk == ending_pk), None)
+    if ending is None:
+        raise Http404
+    if ending.other_side_id() not in permissions.coordinated_sides(request.user, cultivation):
+        raise PermissionDenied(
+            _("Only a coordinator of the other institution confirms or declines this request.")
+        )
+    form = EndingAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to confirm or to decline."))
+        return redirect("cultivation:detail", pk=cultivation.pk)
+    answer, reason = form.cleaned_data["answer"], form.cleaned_data.get("reason") or ""
+    try:
+        if answer == "confirm":
+            services_ending.ending_confirm(actor=request.user, ending=ending, reason=reason)
+        else:
+            services_ending.ending_decline(actor=request.user, ending=ending, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Confirmed; the decision is taken.")
+            if answer == "confirm"
+            else _("Declined; the requesting institution sees your reason."),
+        )
+    return redirect("cultivation:detail", pk=cultivation.pk)

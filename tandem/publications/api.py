@@ -16,7 +16,7 @@ from tandem.cultivation.selectors import cultivation_get_for_user_or_404, curren
 from tandem.imports.rules import runs_in_background
 from tandem.imports.schemas import ImportJobStartedOut, job_started
 from tandem.publications import permissions, selectors, services, services_import
-from tandem.publications.models import Publication, PublicationAuthor
+from tandem.publications.models import PolicyStatus, Publication, PublicationAuthor
 
 router = Router(tags=["publications"])
 
@@ -39,6 +39,9 @@ class PublicationIn(Schema):
     issue: str = ""
     pages: str = ""
     doi: str = ""
+    # The day the paper was submitted: the tutor pair of that day answers for the
+    # corresponding author. Empty: the day it is recorded.
+    submitted_on: datetime.date | None = None
     authors: list[AuthorIn]
 
 
@@ -50,6 +53,9 @@ class PublicationUpdateIn(Schema):
     issue: str = ""
     pages: str = ""
     doi: str = ""
+    # The day the paper was submitted: the tutor pair of that day answers for the
+    # corresponding author. Empty: the day it is recorded.
+    submitted_on: datetime.date | None = None
     authors: list[AuthorIn]
 
 
@@ -96,11 +102,19 @@ class PublicationOut(Schema):
     pages: str
     doi: str
     source: str
+    submitted_on: datetime.date | None
+    # The day whose tutor pair the authorship rule is judged by.
+    judged_on: datetime.date
+    # True only when the publication breaks no rule; a waived one is `policy_status: waived`.
     compliant: bool
+    # "compliant", "waived" (every violation waived by both coordinators) or "violations".
+    policy_status: str
     violations: list[str]
     waiver_reason: str
     waiver_home_by_id: int | None
+    waiver_home_at: datetime.datetime | None
     waiver_host_by_id: int | None
+    waiver_host_at: datetime.datetime | None
     confirmed_by: list[int]
     authors: list[AuthorOut]
     created_at: datetime.datetime
@@ -108,6 +122,10 @@ class PublicationOut(Schema):
     @staticmethod
     def resolve_trainee_id(obj: Publication) -> int:
         return obj.cultivation.trainee_id
+
+    @staticmethod
+    def resolve_compliant(obj: Publication) -> bool:
+        return obj.policy_status == PolicyStatus.COMPLIANT
 
     @staticmethod
     def resolve_confirmed_by(obj: Publication) -> list[int]:

@@ -23,7 +23,9 @@ def publications_workbook(publications: Iterable[Publication]) -> bytes:
         _("Trainee"),
         _("Home"),
         _("Host"),
-        _("Meets the authorship policy"),
+        _("Submitted on"),
+        _("Authorship policy"),
+        _("Waived by"),
         _("Waiver reason"),
         _("Confirmations"),
     ]
@@ -44,7 +46,9 @@ def publications_workbook(publications: Iterable[Publication]) -> bytes:
                 str(p.cultivation.trainee),
                 str(p.cultivation.home),
                 str(p.cultivation.host),
-                _("yes") if p.compliant else _("no"),
+                p.submitted_on,
+                p.get_policy_status_display(),
+                "; ".join(str(u) for u in (p.waiver_home_by, p.waiver_host_by) if u),
                 p.waiver_reason,
                 len(p.confirmations.all()),
             ]

@@ -48,7 +48,8 @@ class PublicationFilterForm(forms.Form):
 class PublicationForm(forms.ModelForm):
     class Meta:
         model = Publication
-        fields = ["title", "journal", "year", "volume", "issue", "pages", "doi"]
+        fields = ["title", "journal", "year", "volume", "issue", "pages", "doi", "submitted_on"]
+        widgets = {"submitted_on": forms.DateInput(attrs={"type": "date"})}
 
     def _post_clean(self) -> None:
         pass  # the service validates the whole publication

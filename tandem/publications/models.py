@@ -1,6 +1,8 @@
 """Publications of joint trainees: authors in order with affiliations, the corresponding
 author(s), CRediT roles, the agreement's authorship policy, waivers and tutor confirmations."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,6 +36,12 @@ class CreditRole(models.TextChoices):
     WRITING_REVIEW_EDITING = "writing_review_editing", _("Writing – review & editing")
 
 
+class PolicyStatus(models.TextChoices):
+    COMPLIANT = "compliant", _("Meets the policy")
+    WAIVED = "waived", _("Waived")
+    VIOLATIONS = "violations", _("Breaks the policy")
+
+
 class Publication(models.Model):
     cultivation = models.ForeignKey(
         "cultivation.JointCultivation",
@@ -48,6 +56,14 @@ class Publication(models.Model):
     issue = models.CharField(_("issue"), max_length=40, blank=True)
     pages = models.CharField(_("pages"), max_length=40, blank=True)
     doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    # The authorship rule is judged by the tutor pair in force on this day (the work's period),
+    # not by today's pair; empty means the day it was recorded.
+    submitted_on = models.DateField(
+        _("submitted on"),
+        null=True,
+        blank=True,
+        help_text=_("The tutors in charge on this day answer for the corresponding author."),
+    )
     source = models.CharField(
         _("recorded from"),
         max_length=16,
@@ -56,8 +72,10 @@ class Publication(models.Model):
     )
     # The codes of the authorship-policy violations found at the last change (see policy.py).
     violations = models.JSONField(_("policy violations"), default=list, blank=True)
-    # No violations, or every one waived by both coordinators; kept by the services for filters.
-    compliant = models.BooleanField(_("meets the authorship policy"), default=False)
+    # No violations, or every one waived by both coordinators ("acceptable"); kept by the
+    # services for filters and the confirmation. Readers see `policy_status`, which tells a
+    # waived paper from one that meets the policy.
+    compliant = models.BooleanField(_("acceptable under the authorship policy"), default=False)
     waiver_reason = models.TextField(_("reason for the waiver"), blank=True)
     waived_codes = models.JSONField(default=list, blank=True)
     waiver_home_by = models.ForeignKey(
@@ -110,10 +128,26 @@ class Publication(models.Model):
     @property
     def is_waived(self) -> bool:
         return bool(
-            self.waiver_home_by_id
+            self.violations
+            and self.waiver_home_by_id
             and self.waiver_host_by_id
             and set(self.violations) <= set(self.waived_codes)
         )
+
+    @property
+    def policy_status(self) -> str:
+        """ "compliant" only with no violation at all; "waived" when both sides waived them."""
+        if not self.violations:
+            return PolicyStatus.COMPLIANT
+        return PolicyStatus.WAIVED if self.is_waived else PolicyStatus.VIOLATIONS
+
+    def get_policy_status_display(self) -> str:
+        return str(PolicyStatus(self.policy_status).label)
+
+    @property
+    def judged_on(self) -> "datetime.date":
+        """The day whose tutor pair the authorship rule is judged by."""
+        return self.submitted_on or timezone.localdate(self.created_at)
 
 
 class PublicationAuthor(models.Model):

@@ -78,13 +78,14 @@ def publication_list_for_page(
 ) -> QuerySet[Publication]:
     queryset = publication_list_visible_to(user)
     if status == "compliant":
-        queryset = queryset.filter(compliant=True)
+        # A waived paper is acceptable, never "compliant": only papers without violations.
+        queryset = queryset.filter(compliant=True, violations=[])
     elif status == "violations":
         queryset = queryset.filter(compliant=False)
     elif status == "waived":
         queryset = queryset.filter(
             compliant=True, waiver_home_by__isnull=False, waiver_host_by__isnull=False
-        )
+        ).exclude(violations=[])
     if year:
         queryset = queryset.filter(year=year)
     if cultivation_id:

@@ -6,6 +6,7 @@ the result stored on the publication; a change of the authors or the bibliograph
 the waiver and the tutors' confirmations, which were given for what was there before.
 """
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.audit_labels import choice, generated
 from tandem.core.errors import field_error
 from tandem.cultivation.models import JointCultivation
-from tandem.cultivation.selectors import current_tutors
+from tandem.cultivation.selectors import current_tutors, tutors_in_force_on
 from tandem.institutions.models import Institution
 from tandem.publications import importers, permissions, rules
 from tandem.publications.models import (
@@ -29,7 +30,7 @@ from tandem.publications.models import (
     TutorConfirmation,
 )
 
-BIB_FIELDS = ("title", "journal", "year", "volume", "issue", "pages", "doi")
+BIB_FIELDS = ("title", "journal", "year", "volume", "issue", "pages", "doi", "submitted_on")
 AUDIT_FIELDS = (
     *BIB_FIELDS,
     "source",
@@ -59,8 +60,17 @@ def _state(publication: Publication) -> dict[str, Any]:
     return state
 
 
-def policy_facts(cultivation: JointCultivation) -> rules.PolicyFacts:
-    pair = current_tutors(cultivation)
+def policy_facts(
+    cultivation: JointCultivation, judged_on: datetime.date | None = None
+) -> rules.PolicyFacts:
+    """The agreement's rule and the tutor pair in force on `judged_on` (the publication's
+    submission): a tutor replaced later, or a pair ended by termination, still counts for the
+    papers of their period. Without a day, the current pair."""
+    pair = (
+        current_tutors(cultivation)
+        if judged_on is None
+        else tutors_in_force_on(cultivation, judged_on)
+    )
     agreement = cultivation.agreement
     first, second = pair.get("experimental"), pair.get("theoretical")
     return rules.PolicyFacts(
@@ -92,7 +102,9 @@ def author_facts(publication: Publication) -> list[rules.AuthorFacts]:
 
 def publication_violations(publication: Publication) -> list[rules.Violation]:
     """The violations as they stand now, with explanations in the reader's language."""
-    return rules.check(policy_facts(publication.cultivation), author_facts(publication))
+    return rules.check(
+        policy_facts(publication.cultivation, publication.judged_on), author_facts(publication)
+    )
 
 
 def _evaluate(publication: Publication) -> None:
@@ -175,6 +187,8 @@ def _apply_bib(publication: Publication, data: dict[str, Any]) -> None:
         value = data.get(field)
         setattr(publication, field, value.strip() if isinstance(value, str) else value)
     publication.journal = publication.journal or ""
+    if publication.submitted_on and publication.submitted_on > timezone.localdate():
+        raise field_error("submitted_on", _("The submission date cannot be in the future."))
     for field in ("volume", "issue", "pages", "doi"):
         setattr(publication, field, getattr(publication, field) or "")
     duplicate = Publication.objects.filter(

@@ -17,7 +17,11 @@ from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
 from tandem.core.spreadsheets import XLSX
 from tandem.cultivation.models import JointCultivation
-from tandem.cultivation.selectors import cultivation_get_for_user_or_404, current_tutors
+from tandem.cultivation.selectors import (
+    cultivation_get_for_user_or_404,
+    current_tutors,
+    tutors_in_force_on,
+)
 from tandem.imports.rules import runs_in_background
 from tandem.publications import permissions, selectors, services, services_import
 from tandem.publications.exports import publications_workbook
@@ -225,6 +229,9 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_waive_for": permissions.sides_user_may_waive(request.user, publication),
             "confirm_role": permissions.confirming_role(request.user, publication, pair),
             "pair": pair,
+            "judging_pair": list(
+                tutors_in_force_on(publication.cultivation, publication.judged_on).values()
+            ),
             "history": audit_history(publication)[:50],
         },
     )

@@ -4,7 +4,8 @@ The cultivation: the cast's trainee, enrolled at A (home), researching at B (hos
 agreement_ab; tutor_b is the experimental tutor at B, tutor_a the theoretical tutor at A.
 
 Visible to: admin, the staff of A and B, the trainee; the resident (a trainee at A, not in this
-cultivation) and the outsider get 404. Decisions: the coordinators of A and B and the admin;
+cultivation) and the outsider get 404. Decisions: the coordinators of A and B and the admin
+(suspending, completing, terminating: a side's coordinator asks, the other side's answers);
 approvals for an institution only its coordinator (not the admin); signing the division only
 the two current tutors. Tutor development (trainings, load): the tutor, coordinators of the
 tutor's and partner institutions, the admin.
@@ -171,7 +172,27 @@ def _training_form(cast):
 
 
 def _reason(cast):
-    return {"reason": "Checked by the matrix"}
+    return {"reason": "Checked by the matrix", "ground": "health"}
+
+
+def _ending(cast):
+    """Termination asked by A's coordinator: only B's coordinator answers (decision 086)."""
+    from tandem.cultivation import services
+
+    cultivation = _active(cast)
+    services.cultivation_decide(
+        actor=cast.coord_a, cultivation=cultivation, action="terminate", reason="x", ground="other"
+    )
+    return cultivation.ending_requests.get()
+
+
+def _ending_kwargs(cast):
+    ending = _ending(cast)
+    return {"pk": ending.cultivation_id, "ending_pk": ending.pk}
+
+
+ANSWERERS = ["coord_b"]
+NOT_ANSWERERS = ["admin", "coord_a", *NOT_MANAGERS]
 
 
 def _staff(ok, forbidden, hidden=HIDDEN, **kwargs):
@@ -196,7 +217,13 @@ RULES = {
         "POST",
         kwargs=lambda cast: {**_pk_active(cast), "action": "suspend"},
         data=_reason,
-        expect=_staff(MANAGERS, NOT_MANAGERS, ok_status=REDIRECT),
+        expect=_staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], ok_status=REDIRECT),
+    ),
+    "cultivation:ending_answer": page(
+        "POST",
+        kwargs=_ending_kwargs,
+        data=lambda cast: {"answer": "decline", "reason": "No"},
+        expect=_staff(ANSWERERS, NOT_ANSWERERS, ok_status=REDIRECT),
     ),
     "cultivation:tutor_assign": page(
         "POST",
@@ -307,8 +334,20 @@ RULES = {
     "cultivation_cultivation_decide": api(
         "POST",
         lambda cast: f"{API}/{_active(cast).pk}/decide/suspend",
-        _staff(MANAGERS, NOT_MANAGERS, anonymous=401),
+        _staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], anonymous=401),
         data=_reason,
+    ),
+    "cultivation_ending_confirm": api(
+        "POST",
+        lambda cast: f"{API}/{(e := _ending(cast)).cultivation_id}/endings/{e.pk}/confirm",
+        _staff(ANSWERERS, NOT_ANSWERERS, anonymous=401),
+        data=lambda cast: {},
+    ),
+    "cultivation_ending_decline": api(
+        "POST",
+        lambda cast: f"{API}/{(e := _ending(cast)).cultivation_id}/endings/{e.pk}/decline",
+        _staff(ANSWERERS, NOT_ANSWERERS, anonymous=401),
+        data=lambda cast: {"reason": "No"},
     ),
     "cultivation_tutor_list": api(
         "GET",
