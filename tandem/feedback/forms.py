@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tandem.agreements.models import AgreementStatus
 from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.feedback.models import AttendanceStatus, Category, HandlerRole, Side
 from tandem.feedback.selectors import cultivations_for_raising
+from tandem.institutions.selectors import institution_list_visible_to
 
 
 class CultivationChoice(forms.ModelChoiceField):
@@ -81,9 +83,6 @@ class SeminarForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from tandem.agreements.models import AgreementStatus
-        from tandem.institutions.selectors import institution_list_visible_to
-
         super().__init__(*args, **kwargs)
         agreement = self.fields["agreement"]
         host_site = self.fields["host_site"]

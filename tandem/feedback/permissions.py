@@ -4,8 +4,10 @@ one object. Services call these; templates show buttons by them."""
 from typing import Any
 
 from tandem.accounts.models import Role
+from tandem.agreements.models import AgreementParty
 from tandem.core import tenancy
 from tandem.feedback.models import FeedbackItem, ItemStatus, Seminar, SeminarStatus
+from tandem.feedback.selectors import followed_item_ids
 
 
 def _signed_in(user: Any) -> bool:
@@ -29,8 +31,6 @@ def is_raiser(user: Any, item: FeedbackItem) -> bool:
         return False
     if not item.is_anonymous:
         return item.raised_by_id == user.pk
-    from tandem.feedback.selectors import followed_item_ids
-
     return item.pk in followed_item_ids(user)
 
 
@@ -65,8 +65,6 @@ def can_view_stats(user: Any) -> bool:
 
 
 def _party_ids(agreement_id: int) -> set[int]:
-    from tandem.agreements.models import AgreementParty
-
     return set(
         AgreementParty.objects.filter(agreement_id=agreement_id).values_list(
             "institution_id", flat=True

@@ -22,6 +22,7 @@ from tandem.feedback.models import (
     DEFAULT_ROUTING,
     ESCALATE_TO_ADMIN_AFTER_DAYS,
     AnonymousFollow,
+    Category,
     FeedbackItem,
     HandlerRole,
     ItemStatus,
@@ -128,8 +129,6 @@ def routing_for(agreement_id: int, category: str) -> tuple[str, str, int, int]:
 
 
 def routing_table(agreement_id: int) -> list[dict[str, Any]]:
-    from tandem.feedback.models import Category
-
     own = {r.category: r for r in Routing.objects.filter(agreement_id=agreement_id)}
     rows = []
     for value, label in Category.choices:
