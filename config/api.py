@@ -8,6 +8,7 @@ from tandem.bookings.api import router as bookings_router
 from tandem.core.api import TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.evaluations.api import router as evaluations_router
+from tandem.feedback.api import router as feedback_router
 from tandem.funds.api import router as funds_router
 from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
@@ -40,6 +41,7 @@ api.add_router("/funds/", funds_router)
 api.add_router("/publications/", publications_router)
 api.add_router("/bookings/", bookings_router)
 api.add_router("/meetings/", meetings_router)
+api.add_router("/feedback/", feedback_router)
 api.add_router("/alerts/", alerts_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/evaluations/", evaluations_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tandem.publications",
     "tandem.bookings",
     "tandem.meetings",
+    "tandem.feedback",
     "tandem.alerts",
     "tandem.imports",
     "tandem.evaluations",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("publications/", include("tandem.publications.urls")),
     path("bookings/", include("tandem.bookings.urls")),
     path("meetings/", include("tandem.meetings.urls")),
+    path("feedback/", include("tandem.feedback.urls")),
     path("alerts/", include("tandem.alerts.urls")),
     # A person's one calendar feed (decision 079).
     path("calendar/<str:token>.ics", portal_views_feed.calendar_feed, name="calendar_feed"),

@@ -234,6 +234,7 @@ class FeedScope(models.TextChoices):
     BOOKINGS = "bookings", _("My bookings of shared resources")
     MEETINGS = "meetings", _("Progress debriefings I organize or am invited to")
     ROTATIONS = "rotations", _("My residency rotations")
+    SEMINARS = "seminars", _("Seminars I organize or am invited to")
 
 
 def all_feed_scopes() -> list[str]:

@@ -24,6 +24,7 @@ class Rule(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", _("Action item overdue")
     ABSENCES = "absences", _("Absent from meetings in a row")
     LOW_FUNDS = "low_funds", _("Low research funds")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
 
 
 class SubjectType(models.TextChoices):
@@ -32,6 +33,7 @@ class SubjectType(models.TextChoices):
     ACTION_ITEM = "action_item", _("Action item")
     PARTICIPANT = "participant", _("Meeting participant")
     ALLOCATION = "allocation", _("Fund allocation")
+    FEEDBACK_ITEM = "feedback_item", _("Feedback item")
 
 
 DEFAULT_THRESHOLDS = {

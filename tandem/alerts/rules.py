@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from tandem.alerts.models import DEFAULT_THRESHOLDS, Rule, SubjectType, WarningThresholds
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
+from tandem.feedback import selectors as feedback_selectors
 from tandem.funds.models import AllocationStatus, FundAllocation
 from tandem.meetings.models import (
     ActionItem,
@@ -415,7 +416,50 @@ def low_funds(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     ]
 
 
-RULES = (no_report, milestones, tutors_silent, actions_overdue, absences, low_funds)
+def feedback_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Feedback items past their deadline to acknowledge or to resolve: to the coordinators
+    of the institution they were routed to and the people responsible there; still overdue
+    ESCALATE_TO_ADMIN_AFTER_DAYS later, to the consortium admins as well (urgent). Never the
+    raiser's name or id: an item may be anonymous."""
+    rows = feedback_selectors.overdue_items(timezone.localdate(now))
+    handlers = feedback_selectors.handler_ids(
+        {(row["institution_id"], row["handler_role"]) for row in rows}
+    )
+    admins = tuple(feedback_selectors.consortium_admin_ids()) if rows else ()
+    causes = []
+    for row in rows:
+        people = tuple(sorted(handlers.get((row["institution_id"], row["handler_role"]), ())))
+        level = 2 if row["to_admin"] else 1
+        causes.append(
+            Cause(
+                rule=Rule.FEEDBACK_OVERDUE,
+                subject_type=SubjectType.FEEDBACK_ITEM,
+                subject_id=row["id"],
+                cause=f"{row['stage']}:{level}:{row['due'].isoformat()}",
+                institution_id=row["institution_id"],
+                urgent=level == 2,
+                detail={
+                    "title": row["title"],
+                    "item_id": row["id"],
+                    "stage": row["stage"],
+                    "due": row["due"].isoformat(),
+                    "level": level,
+                },
+                extra_recipient_ids=people + (admins if level == 2 else ()),
+            )
+        )
+    return causes
+
+
+RULES = (
+    no_report,
+    milestones,
+    tutors_silent,
+    actions_overdue,
+    absences,
+    low_funds,
+    feedback_overdue,
+)
 
 
 def current_causes(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:

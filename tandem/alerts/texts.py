@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
 from tandem.core.numbers import format_money
+from tandem.feedback.texts import feedback_warning_text
 from tandem.plans.models import MilestoneKind
 
 
@@ -36,6 +37,8 @@ def warning_text(warning: EarlyWarning) -> str:
         return _(
             "Fund %(fund)s for %(trainee)s: %(remaining)s CNY left, below %(warn_below)s CNY."
         ) % (d | money)
+    if warning.rule == Rule.FEEDBACK_OVERDUE:
+        return feedback_warning_text(d)
     return str(warning)
 
 

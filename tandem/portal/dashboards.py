@@ -20,6 +20,7 @@ from tandem.alerts.selectors import alerts_dashboard
 from tandem.bookings.selectors import booking_dashboard
 from tandem.core import tenancy
 from tandem.cultivation.selectors import cultivation_dashboard
+from tandem.feedback.selectors import feedback_dashboard
 from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
 from tandem.meetings.selectors import meetings_dashboard
@@ -82,6 +83,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "plans": plans_dashboard(user),
         "alerts": alerts_dashboard(user),
         "meetings": meetings_dashboard(user),
+        "feedback": feedback_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

@@ -36,6 +36,7 @@ from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
 from tandem.cultivation import history as cultivation_history
 from tandem.evaluations import history as evaluations_history
+from tandem.feedback import history as feedback_history
 from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
 from tandem.meetings import history as meetings_history
@@ -58,6 +59,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     publications_history.WORDING,
     meetings_history.WORDING,
     alerts_history.WORDING,
+    feedback_history.WORDING,
     residency_history.WORDING,
     evaluations_history.WORDING,
 )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from tandem.accounts.models import FeedScope, User
 from tandem.accounts.selectors_feed import calendar_feed_for_token
 from tandem.bookings import selectors as bookings_selectors
+from tandem.feedback import selectors as feedback_selectors
 from tandem.meetings import selectors as meetings_selectors
 from tandem.residency import selectors as residency_selectors
 
@@ -25,6 +26,7 @@ FEED_SOURCES: dict[str, Callable[[User], list[icalendar.Event]]] = {
     FeedScope.BOOKINGS: bookings_selectors.calendar_events_for,
     FeedScope.MEETINGS: meetings_selectors.calendar_events_for,
     FeedScope.ROTATIONS: residency_selectors.calendar_events_for,
+    FeedScope.SEMINARS: feedback_selectors.calendar_events_for,
 }
 
 
