@@ -99,7 +99,11 @@ def proposal_list(request: HttpRequest, cohort_id: int | None = None) -> Any:
     operation_id="residency_proposal_get",
 )
 def proposal_get(request: HttpRequest, pk: int) -> Any:
-    return proposal_detail_out(request, selectors.proposal_get_for_user_or_404(request.user, pk))
+    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    if services_schedule.is_lost(proposal):  # its worker was lost: interrupted, not waiting
+        services_schedule.proposal_interrupt_if_lost(proposal)
+        proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    return proposal_detail_out(request, proposal)
 
 
 @router.post(
@@ -157,6 +161,18 @@ def proposal_resolve(request: HttpRequest, pk: int, payload: ResidencyResolveIn)
         actor=request.user, cohort=proposal.cohort, time_limit=time_limit, previous=proposal
     )
     return Status(201, new)
+
+
+@router.post(
+    "/proposals/{pk}/stop/",
+    response={200: ResidencyProposalOut, **ERRORS},
+    operation_id="residency_proposal_stop",
+)
+def proposal_stop(request: HttpRequest, pk: int) -> Any:
+    """Stop the running solve: it ends in a moment as a finished proposal with the best schedule
+    found so far and its bound (a proposal not being solved is 400 naming `status`)."""
+    proposal = _proposal_to_manage(request, pk, _("Only the training office stops a solve."))
+    return services_schedule.proposal_stop(actor=request.user, proposal=proposal)
 
 
 @router.post(

@@ -119,8 +119,19 @@ def can_edit_proposal(user: Any, proposal: ScheduleProposal) -> bool:
         ProposalStatus.DONE,
         ProposalStatus.INFEASIBLE,
         ProposalStatus.FAILED,
+        ProposalStatus.INTERRUPTED,
         ProposalStatus.QUEUED,
     ) and can_manage_cohort(user, proposal.cohort)
+
+
+def can_stop_proposal(user: Any, proposal: ScheduleProposal) -> bool:
+    """Stop a running solve and keep its best schedule so far: the cohort's training office,
+    once per solve."""
+    return (
+        proposal.status == ProposalStatus.SOLVING
+        and proposal.stop_requested_at is None
+        and can_manage_cohort(user, proposal.cohort)
+    )
 
 
 def can_request_change(user: Any, member: CohortMember) -> bool:

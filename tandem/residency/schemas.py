@@ -321,6 +321,10 @@ class ResidencyProposalOut(Schema):
     previous_id: int | None
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
+    heartbeat_at: datetime.datetime | None = Field(
+        None, description="The running solve's last sign of life (every second)."
+    )
+    stop_requested_at: datetime.datetime | None = None
 
 
 class ResidencyApprovalOut(Schema):

@@ -51,6 +51,7 @@ from tandem.residency.scheduling import (
     Instance,
     InstanceError,
     Progress,
+    Solution,
     SolveOptions,
     SolveResult,
     explain,
@@ -258,43 +259,94 @@ def proposal_generate(
     return proposal
 
 
+@dataclass
+class SolveTick:
+    """What the running solve has to say, once per PROGRESS_INTERVAL: its progress and, when it
+    kept a better schedule since the last tick, that schedule (checked by the library's store)."""
+
+    objective: int | None
+    bound: int | None
+    rows: Rows | None = None  # None: no new schedule since the last tick
+    value: int | None = None
+    rows_bound: int | None = None
+    seconds: float = 0.0
+
+
+# A solve still running this long past its limit is not waited for: the service answers with
+# the last schedule the solver handed over (the library's own grace is well under a second).
+OVERRUN_SECONDS = 5.0
+
+
+def _kept_result(instance: Instance, tick: SolveTick | None, seconds: float) -> SolveResult:
+    """The answer when the solver does not return in time: its last kept schedule."""
+    if tick is None or tick.rows is None or tick.value is None:
+        raise TimeoutError(_("The solver did not answer within its time limit."))
+    solution = Solution(instance.name, "FEASIBLE", tick.value, tick.rows_bound, seconds, tick.rows)
+    return SolveResult(solution, None, None, None, ("the solver overran its time limit",))
+
+
 def _solve_in_thread(
     instance: Instance,
     options_kwargs: dict[str, Any],
-    on_progress: Callable[[int | None, int | None], None],
-) -> SolveResult:
-    """Run the solver in a worker thread; write progress from this thread (its DB connection)
-    at most once per PROGRESS_INTERVAL."""
-    latest: dict[str, int | None] = {"objective": None, "bound": None}
+    on_tick: Callable[[SolveTick], bool],
+) -> tuple[SolveResult, bool]:
+    """Run the solver in a worker thread; from this thread (its DB connection), at most once per
+    PROGRESS_INTERVAL, hand the progress and the newest kept schedule to `on_tick`, which answers
+    whether the solve is to stop. Returns the result and whether it was stopped on request.
+
+    The time limit holds whatever the solver does: at the limit it is told to stop, and
+    OVERRUN_SECONDS later the last schedule it handed over is the answer."""
     lock = threading.Lock()
+    latest = SolveTick(None, None)
+    fresh: dict[str, Any] = {}  # the newest kept schedule not yet handed to on_tick
     outcome: dict[str, Any] = {}
+    stop = threading.Event()
+    limit = float(options_kwargs["time_limit"])
+    started = time.monotonic()
 
     def progress(p: Progress) -> None:
         with lock:
             if p.objective is not None:
-                latest["objective"] = p.objective
+                latest.objective = p.objective
             if p.bound is not None:
-                latest["bound"] = p.bound
+                latest.bound = p.bound
+
+    def keep(rows: Mapping[str, tuple[str | None, ...]], value: int, bound: int | None) -> None:
+        with lock:
+            fresh.update(rows=dict(rows), value=value, bound=bound, seconds=time.monotonic())
 
     def run() -> None:
         try:
-            outcome["result"] = solve(instance, SolveOptions(progress=progress, **options_kwargs))
+            options = SolveOptions(progress=progress, on_schedule=keep, stop=stop, **options_kwargs)
+            outcome["result"] = solve(instance, options)
         except Exception as exc:  # noqa: BLE001 - reported on the proposal
             outcome["error"] = exc
 
     worker = threading.Thread(target=run, daemon=True)
     worker.start()
-    written: tuple[int | None, int | None] = (None, None)
+    stopped = False
+    last_kept: SolveTick | None = None
     while worker.is_alive():
         worker.join(PROGRESS_INTERVAL)
         with lock:
-            now = (latest["objective"], latest["bound"])
-        if now != written:
-            on_progress(*now)
-            written = now
+            tick = SolveTick(latest.objective, latest.bound)
+            if fresh:
+                tick.rows, tick.value = fresh["rows"], fresh["value"]
+                tick.rows_bound, tick.seconds = fresh["bound"], fresh["seconds"] - started
+                fresh.clear()
+        if tick.rows is not None:
+            last_kept = tick
+        if on_tick(tick) and not stopped:
+            stopped = True
+            stop.set()
+        over = time.monotonic() - started - limit
+        if over >= 0:
+            stop.set()
+        if over >= OVERRUN_SECONDS and worker.is_alive():
+            return _kept_result(instance, last_kept, time.monotonic() - started), stopped
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["result"]
+    return outcome["result"], stopped
 
 
 def may_solve_now(proposal: ScheduleProposal) -> bool:
@@ -327,8 +379,9 @@ def proposal_solve_now(*, actor: User, proposal: ScheduleProposal) -> SchedulePr
 def proposal_solve(*, proposal_id: int, actor: User | None = None) -> ScheduleProposal:
     """The body of the solving task: solve, store the result, ask partners for approval. The
     audit rows name `actor`, or else the person who generated the proposal."""
+    now = timezone.now()
     claimed = ScheduleProposal.objects.filter(pk=proposal_id, status=ProposalStatus.QUEUED).update(
-        status=ProposalStatus.SOLVING, started_at=timezone.now()
+        status=ProposalStatus.SOLVING, started_at=now, heartbeat_at=now
     )
     proposal = ScheduleProposal.objects.select_related("cohort__institution", "previous").get(
         pk=proposal_id
@@ -336,32 +389,52 @@ def proposal_solve(*, proposal_id: int, actor: User | None = None) -> SchedulePr
     if not claimed:
         return proposal  # solved already, or being solved by another worker
     who = actor or proposal.created_by
+    # The service's limit, whatever the row says (a proposal written by other means).
+    limit = float(min(max(1, proposal.time_limit), MAX_TIME_LIMIT))
+    started = time.monotonic()
     try:
         instance = instancing.stored_instance(proposal.instance)
         prior = instancing.stored_rows(proposal.previous.solution) if proposal.previous else {}
 
-        def write(objective: int | None, bound: int | None) -> None:
-            ScheduleProposal.objects.filter(pk=proposal_id).update(incumbent=objective, bound=bound)
+        def tick(t: SolveTick) -> bool:
+            fields: dict[str, Any] = {
+                "heartbeat_at": timezone.now(),
+                "incumbent": t.objective,
+                "bound": t.bound,
+            }
+            if t.rows is not None and t.value is not None:
+                # The best schedule so far, kept on the row as it is found: a lost worker
+                # leaves it behind (`proposals_interrupt_lost`).
+                kept = Solution(instance.name, "FEASIBLE", t.value, t.rows_bound, t.seconds, t.rows)
+                fields["solution"] = solution_to_dict(kept)
+            rows = ScheduleProposal.objects.filter(pk=proposal_id, status=ProposalStatus.SOLVING)
+            rows.update(**fields)
+            return rows.filter(stop_requested_at__isnull=False).exists()
 
         # The explanation is asked for here rather than from the solver, to keep its findings.
-        result = _solve_in_thread(
+        result, stopped = _solve_in_thread(
             instance,
             {
-                "time_limit": float(proposal.time_limit),
+                "time_limit": limit,
                 "previous": prior or None,
                 "minimize_changes": bool(prior),
                 "explain_infeasible": False,
             },
-            write,
+            tick,
         )
         findings: list[Finding] = []
         if result.solution.status == "INFEASIBLE":
-            findings = explain(instance, time_limit=min(10.0, proposal.time_limit))
+            # In the time the limit leaves (at least a second), at most 10 s.
+            left = limit - (time.monotonic() - started)
+            findings = explain(instance, time_limit=min(10.0, max(1.0, left)))
             findings = findings or [Finding("conflict_unexplained")]
     except Exception as exc:  # noqa: BLE001 - a failed solve is shown, never lost
         return _finish(
             proposal, who, ProposalStatus.FAILED, error=str(exc) or exc.__class__.__name__
         )
+    if stopped:
+        proposal.refresh_from_db(fields=["stop_requested_by"])
+        who = proposal.stop_requested_by or who
     solution = result.solution
     data = solution_to_dict(solution)
     if solution.status == "INFEASIBLE":
@@ -379,7 +452,9 @@ def proposal_solve(*, proposal_id: int, actor: User | None = None) -> SchedulePr
             who,
             ProposalStatus.FAILED,
             solution=data,
-            error=_("No schedule was found within the time limit; allow more time."),
+            error=_("Stopped before any schedule was found.")
+            if stopped
+            else _("No schedule was found within the time limit; allow more time."),
         )
     return _finish(
         proposal,
@@ -433,6 +508,88 @@ def _finish(
         reason=error,
     )
     return proposal
+
+
+@transaction.atomic
+def proposal_stop(*, actor: User, proposal: ScheduleProposal) -> ScheduleProposal:
+    """Ask the running solve to stop now and keep the best schedule it has found so far (it
+    ends as a finished proposal with that schedule and its bound)."""
+    if not permissions.can_manage_cohort(actor, proposal.cohort):
+        raise PermissionDenied(_("Only the training office stops a solve."))
+    proposal = ScheduleProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.SOLVING:
+        raise field_error("status", _("Only a proposal being solved can be stopped."))
+    if proposal.stop_requested_at is not None:
+        raise field_error("status", _("Stopping has been asked for already."))
+    proposal.stop_requested_at = timezone.now()
+    proposal.stop_requested_by = actor
+    proposal.save(update_fields=["stop_requested_at", "stop_requested_by"])
+    audit_record(
+        actor=actor,
+        action="proposal.stop",
+        target=proposal,
+        changes={"best so far": [None, proposal.incumbent]},
+    )
+    return proposal
+
+
+# A running solve writes its heartbeat every PROGRESS_INTERVAL; one silent for its whole time
+# limit and this margin more (start-up, the explanation, a slow database) has lost its worker.
+LOST_MARGIN_SECONDS = 60
+
+
+def is_lost(proposal: ScheduleProposal, now: Any = None) -> bool:
+    """Being solved, but no sign of life for longer than its time limit and the margin."""
+    if proposal.status != ProposalStatus.SOLVING:
+        return False
+    seen = proposal.heartbeat_at or proposal.started_at
+    if seen is None:
+        return False
+    silent = ((now or timezone.now()) - seen).total_seconds()
+    return silent > min(proposal.time_limit, MAX_TIME_LIMIT) + LOST_MARGIN_SECONDS
+
+
+@transaction.atomic
+def proposal_interrupt_if_lost(proposal: ScheduleProposal) -> ScheduleProposal:
+    """End a solve whose worker was lost (killed, restarted) as interrupted, with the best
+    schedule it had saved; otherwise the proposal as it is. Called when its page is read and by
+    the sweep (`proposals_interrupt_lost`)."""
+    if not is_lost(proposal):
+        return proposal
+    locked = ScheduleProposal.objects.select_for_update().get(pk=proposal.pk)
+    if not is_lost(locked):  # the worker answered meanwhile
+        return locked
+    kept = (locked.solution or {}).get("assignments")
+    locked.status = ProposalStatus.INTERRUPTED
+    locked.finished_at = timezone.now()
+    locked.objective = locked.solution.get("objective") if kept and locked.solution else None
+    locked.error = (
+        _("The solve was interrupted (its worker stopped); the best schedule it had found is kept.")
+        if kept
+        else _("The solve was interrupted (its worker stopped) before it found a schedule.")
+    )
+    locked.save()
+    audit_record(
+        actor=None,
+        action="proposal.interrupted",
+        target=locked,
+        changes={
+            "status": [ProposalStatus.SOLVING, ProposalStatus.INTERRUPTED],
+            "objective": [None, locked.objective],
+        },
+        reason=locked.error,
+    )
+    return locked
+
+
+def proposals_interrupt_lost() -> int:
+    """The periodic sweep (`manage.py sweep_lost_solves`): every lost solve interrupted.
+    Returns how many."""
+    count = 0
+    for proposal in ScheduleProposal.objects.filter(status=ProposalStatus.SOLVING):
+        if is_lost(proposal):
+            count += proposal_interrupt_if_lost(proposal).status == ProposalStatus.INTERRUPTED
+    return count
 
 
 @transaction.atomic

@@ -58,6 +58,7 @@ urlpatterns = [
         views_schedule.proposal_solve_now,
         name="proposal_solve_now",
     ),
+    path("proposals/<int:pk>/stop/", views_schedule.proposal_stop, name="proposal_stop"),
     path("proposals/<int:pk>/approve/", views_schedule.proposal_approve, name="proposal_approve"),
     path("proposals/<int:pk>/publish/", views_schedule.proposal_publish, name="proposal_publish"),
     path("proposals/<int:pk>/<str:kind>.json", exports.proposal_download, name="proposal_download"),

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -115,7 +116,7 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         ),
         "conflicts": conflicts,
         "departments": departments.values(),
-        "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
+        **_progress_context(request, proposal),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
         "can_publish": can_publish,
         "can_approve": permissions.can_approve_proposal(request.user, proposal),
@@ -128,10 +129,33 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
     }
 
 
+def _proposal_read(request: HttpRequest, pk: int) -> Any:
+    """The proposal for this person; a solve whose worker was lost is ended as interrupted
+    first (the page would otherwise wait for it forever)."""
+    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    if services_schedule.is_lost(proposal):
+        services_schedule.proposal_interrupt_if_lost(proposal)
+        proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    return proposal
+
+
+def _progress_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
+    elapsed = None
+    if proposal.status == ProposalStatus.SOLVING and proposal.started_at:
+        seconds = (timezone.now() - proposal.started_at).total_seconds()
+        elapsed = max(0, min(proposal.time_limit, int(seconds)))
+    return {
+        "proposal": proposal,
+        "is_running": proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING),
+        "can_stop": permissions.can_stop_proposal(request.user, proposal),
+        "elapsed": elapsed,
+    }
+
+
 @login_required
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
+    proposal = _proposal_read(request, pk)
     return render(request, "residency/proposal_detail.html", _proposal_context(request, proposal))
 
 
@@ -139,12 +163,10 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def proposal_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar, polled by HTMX every second; once solved the whole page reloads."""
-    proposal = selectors.proposal_get_for_user_or_404(request.user, pk)
-    running = proposal.status in (ProposalStatus.QUEUED, ProposalStatus.SOLVING)
-    response = render(
-        request, "residency/_progress.html", {"proposal": proposal, "is_running": running}
-    )
-    if not running and request.htmx:
+    proposal = _proposal_read(request, pk)
+    context = _progress_context(request, proposal)
+    response = render(request, "residency/_progress.html", context)
+    if not context["is_running"] and request.htmx:
         response["HX-Refresh"] = "true"
     return response
 
@@ -176,6 +198,13 @@ def _proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             if not permissions.can_manage_cohort(user, proposal.cohort):
                 raise PermissionDenied(_("Only the training office solves schedules."))
             services_schedule.proposal_solve_now(actor=user, proposal=proposal)
+        elif action == "stop":
+            if not permissions.can_manage_cohort(user, proposal.cohort):
+                raise PermissionDenied(_("Only the training office stops a solve."))
+            services_schedule.proposal_stop(actor=user, proposal=proposal)
+            messages.success(
+                request, _("Stopping: the best schedule found so far is kept in a moment.")
+            )
         elif action == "approve":
             if not permissions.may_approve_as_partner(user, proposal):
                 raise PermissionDenied(_("Only a coordinator of a partner hospital approves."))
@@ -213,6 +242,12 @@ def proposal_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_solve_now(request: HttpRequest, pk: int) -> HttpResponse:
     return _proposal_action(request, pk, "solve_now")
+
+
+@login_required
+@require_POST
+def proposal_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    return _proposal_action(request, pk, "stop")
 
 
 @login_required

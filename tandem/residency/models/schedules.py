@@ -19,6 +19,9 @@ class ProposalStatus(models.TextChoices):
     DONE = "done", _("Proposed")
     INFEASIBLE = "infeasible", _("No schedule possible")
     FAILED = "failed", pgettext_lazy("solver", "Failed")
+    # The worker solving it was lost (its heartbeat stopped): the best schedule it had saved,
+    # if any, is kept in `solution`.
+    INTERRUPTED = "interrupted", _("Interrupted")
     PUBLISHED = "published", _("Published")
 
 
@@ -57,6 +60,17 @@ class ScheduleProposal(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written every second by the running solve; a solve whose heartbeat stops is interrupted.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    stop_requested_at = models.DateTimeField(_("stop asked at"), null=True, blank=True)
+    stop_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stop asked by"),
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

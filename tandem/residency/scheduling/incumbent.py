@@ -23,6 +23,7 @@ Rows = dict[str, tuple[str | None, ...]]
 # (objective recomputed by the checker, rows) -> a sort key; larger is better.
 Rank = Callable[[int, Rows], tuple[int, ...]]
 Report = Callable[[int | None, int | None], None]  # (incumbent, bound) for progress lines
+Keep = Callable[[Rows, int, int | None], None]  # (rows, objective, bound) of each new best
 
 
 # Reading a schedule back from a solver and checking it: measured well under a second for
@@ -40,12 +41,14 @@ class IncumbentStore:
         deadline: float,
         report: Report | None = None,
         rank: Rank | None = None,
+        keep: Keep | None = None,
     ) -> None:
         self.instance = instance
         self.started = started
         self.deadline = deadline
         self.report = report
         self.rank = rank or (lambda value, rows: (value,))
+        self.keep = keep
         self._lock = threading.RLock()
         self._stop = threading.Event()
         self._stoppers: dict[int, Callable[[], None]] = {}
@@ -155,6 +158,7 @@ class IncumbentStore:
                 self.bound = None
             self._mark_proved()
             bound = self.bound
+        self._keep(complete, value, bound)
         self._report(value, bound)
         return True
 
@@ -207,6 +211,14 @@ class IncumbentStore:
         with self._lock:
             self.rejected += 1
             self.errors.append(f"{source or 'a path'} offered a schedule that breaks rules")
+
+    def _keep(self, rows: Rows, value: int, bound: int | None) -> None:
+        if self.keep is None:
+            return
+        try:
+            self.keep(rows, value, bound)
+        except Exception as exc:  # noqa: BLE001 - a listener never stops a solve
+            self.note_error(f"schedule listener: {exc!r}")
 
     def _report(self, value: int | None, bound: int | None) -> None:
         if self.report is None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tandem.residency.scheduling.instance import Solution
 
 Assignments = Mapping[str, Sequence[str | None]]
+# (rows, objective recomputed by the checker, proved bound or None): each checked schedule the
+# solve keeps as its best, as soon as it keeps it (called from a solver's thread).
+OnSchedule = Callable[[Mapping[str, tuple[str | None, ...]], int, int | None], None]
 
 # Measured on the 2-core bench machine (docs/benchmarks.md): the default 8-worker portfolio
 # time-slices too many subsolvers over 2 cores and its bound stalls one point above the optimum;
@@ -41,6 +45,11 @@ class SolveOptions:
     # "cp-sat": one CP-SAT model; "hybrid": HiGHS on parts with an exact LP bound (hybrid.py);
     # "auto": CP-SAT for small instances and re-solves near a previous schedule, else hybrid.
     engine: str = "auto"
+    # Every improving schedule, as the incumbent store keeps it (to save it as it is found).
+    on_schedule: OnSchedule | None = None
+    # Set by the caller to end the solve early: it answers at once with the best schedule found
+    # so far and its proved bound, as at the deadline.
+    stop: threading.Event | None = None
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ STOP_GRACE = 0.5
 # Progress lines at least this often while nothing new happens (the first seconds more often).
 HEARTBEAT_SECONDS = 5.0
 EARLY_HEARTBEAT_SECONDS = 1.0
+# How often a caller's stop request (``SolveOptions.stop``) is looked at.
+STOP_POLL_SECONDS = 0.1
 
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResult:
@@ -120,6 +122,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
         deadline=started + max(0.0, options.time_limit),
         report=report,
         rank=_rank(instance, options),
+        keep=options.on_schedule,
     )
     report(None, None)  # a first progress line at once
     done = threading.Event()
@@ -131,16 +134,20 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> SolveResul
             done.set()
 
     threading.Thread(target=work, name="rotation-solve", daemon=True).start()
+    stop = options.stop
     while not done.is_set():
         left = store.remaining()
-        if left <= 0:
+        if left <= 0 or (stop is not None and stop.is_set()):
             break
         quiet = time.monotonic() - last_report[0]
         every = EARLY_HEARTBEAT_SECONDS if store.elapsed() < 5.0 else HEARTBEAT_SECONDS
         if quiet >= every:
             report(store.value, store.bound)
             quiet = 0.0
-        done.wait(min(left, every - quiet))
+        wait = min(left, every - quiet)
+        if stop is not None:
+            wait = min(wait, STOP_POLL_SECONDS)
+        done.wait(wait)
     store.stop()
     done.wait(STOP_GRACE)
     return _result(instance, options, store)

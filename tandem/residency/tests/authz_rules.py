@@ -459,6 +459,16 @@ RULES = {
             ok_status=REDIRECT,
         ),
     ),
+    "residency:proposal_stop": page(
+        "POST",
+        kwargs=_proposal(approved=False, status=ProposalStatus.SOLVING),
+        expect=expect(
+            ok=A_STAFF,
+            forbidden=["coord_b"],
+            hidden=everyone_else(WITH_PARTNER),
+            ok_status=REDIRECT,
+        ),
+    ),
     "residency:proposal_solve_now": page(
         "POST",
         kwargs=_proposal(approved=None, status=ProposalStatus.QUEUED),

@@ -405,6 +405,16 @@ RULES = {
         ),
         data=lambda cast: {},
     ),
+    "residency_proposal_stop": api(
+        "POST",
+        lambda cast: (
+            f"{API}/proposals/"
+            f"{_proposal(approved=False, status=ProposalStatus.SOLVING)(cast)['pk']}/stop/"
+        ),
+        expect(
+            ok=A_STAFF, forbidden=["coord_b"], hidden=everyone_else(WITH_PARTNER), anonymous=401
+        ),
+    ),
     "residency_proposal_approve": api(
         "POST",
         lambda cast: f"{API}/proposals/{_proposal(approved=False)(cast)['pk']}/approve/",

@@ -176,3 +176,44 @@ def test_a_search_stopped_before_it_starts_claims_no_bound_it_has_not_proved() -
             assert check_schedule(instance, solution).ok
         else:
             assert solution.status == "UNKNOWN"
+
+
+def test_a_stop_request_ends_the_solve_at_once_with_the_last_schedule_it_kept(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    def stuck(*args: Any, **kwargs: Any) -> PartResult:
+        release.wait(60)  # would run to the deadline: only the stop request ends the solve
+        return PartResult(None, cp_model.UNKNOWN)
+
+    monkeypatch.setattr(hybrid, "solve_part", _first_only_then(stuck))
+    instance = generate_instance("pair", seed=3)
+    stop = threading.Event()
+    kept: list[tuple[dict[str, tuple[str | None, ...]], int, int | None]] = []
+
+    def keep(rows: Any, value: int, bound: int | None) -> None:
+        kept.append((dict(rows), value, bound))
+        stop.set()  # the coordinator presses "stop" as soon as there is a schedule
+
+    options = replace(HYBRID, time_limit=60.0, on_schedule=keep, stop=stop)
+    started = time.monotonic()
+    result = solve(instance, options)
+    took = time.monotonic() - started
+    solution = result.solution
+    assert took < 20.0  # the first schedule comes within seconds; the limit was 60 s
+    assert kept, "the first schedule was handed to the listener"
+    rows, value, _bound = kept[-1]
+    assert solution.status in ("FEASIBLE", "OPTIMAL")
+    assert solution.assignments == rows and solution.objective == value
+    assert recompute_objective(instance, rows) == value
+    assert check_schedule(instance, solution).ok
+    assert solution.bound is None or solution.bound >= value
+
+
+def test_a_failing_schedule_listener_never_stops_the_solve() -> None:
+    def broken(rows: Any, value: int, bound: int | None) -> None:
+        raise RuntimeError("the database went away")
+
+    instance = parse_instance(example_instance())
+    result = solve(instance, SolveOptions(time_limit=10.0, on_schedule=broken))
+    assert result.solution.status == "OPTIMAL"
+    assert any("the database went away" in note for note in result.notes)
