@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -371,4 +371,4 @@ class EvaluationAnswer(models.Model):
         indexes = [models.Index(fields=["item", "number"])]
 
     def __str__(self) -> str:
-        return str(_("answer"))
+        return str(pgettext_lazy("evaluation", "answer"))
