@@ -172,3 +172,46 @@ def population_rows(
         .order_by("id")
     )
     return trainees, tutors
+
+
+# --- the dashboard panel --------------------------------------------------------------------
+
+DASHBOARD_ROUNDS = 5
+
+
+def evaluations_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """The dashboard panel, three queries at most: the evaluator's evaluations to do (and how
+    many are overdue); for those who run rounds, the open ones (opened, results not released)
+    with how many of their pairs are submitted."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    today = today or timezone.localdate()
+    todo = pairs_to_do(user, today).aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    )
+    panel: dict[str, Any] = {"to_do": todo["total"], "overdue": todo["overdue"], "rounds": []}
+    if tenancy.is_consortium_admin(user) or tenancy.coordinated_institution_ids(user):
+        rounds = (
+            rounds_visible_to(user)
+            .filter(opens_on__lte=today, released_at__isnull=True)
+            .annotate(
+                pairs_total=Count("pairs", filter=~Q(pairs__status=PairStatus.WITHDRAWN)),
+                pairs_submitted=Count("pairs", filter=Q(pairs__status=PairStatus.SUBMITTED)),
+            )
+            .order_by("due_on", "id")[:DASHBOARD_ROUNDS]
+        )
+        panel["rounds"] = [
+            {
+                "round": round_,
+                "submitted": round_.pairs_submitted,
+                "total": round_.pairs_total,
+                "pct": round(100 * round_.pairs_submitted / round_.pairs_total)
+                if round_.pairs_total
+                else 0,
+                "overdue": round_.due_on < today,
+            }
+            for round_ in rounds
+        ]
+    if not panel["to_do"] and not panel["rounds"]:
+        return {}
+    return panel

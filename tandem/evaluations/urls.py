@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.respond, name="respond"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/export.xlsx", views.round_export, name="round_export"),
     path(
         "rounds/<int:pk>/results/<int:template_pk>/<slug:kind>/<int:target_pk>/",
         views.target_results,

@@ -15,7 +15,9 @@ from tandem.accounts.models import User
 from tandem.core import tenancy
 from tandem.core.errors import error_messages
 from tandem.core.pagination import paginate
+from tandem.core.spreadsheets import XLSX
 from tandem.evaluations import permissions, results, rules, selectors, services_respond
+from tandem.evaluations.exports import round_results_workbook
 from tandem.institutions.models import Institution
 
 
@@ -147,3 +149,16 @@ def target_results(
             "threshold": results.threshold(),
         },
     )
+
+
+@login_required
+@require_GET
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The round's aggregate results as a workbook, for those who run it (decision 082 holds:
+    no row for a target below the threshold)."""
+    round_ = selectors.round_get_for_user_or_404(request.user, pk)
+    if not permissions.can_see_completion(request.user, round_):
+        raise PermissionDenied(_("Only the coordinators running the round can export it."))
+    response = HttpResponse(round_results_workbook(round_), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="evaluation-round-{round_.pk}.xlsx"'
+    return response

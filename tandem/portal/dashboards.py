@@ -20,6 +20,7 @@ from tandem.alerts.selectors import alerts_dashboard
 from tandem.bookings.selectors import booking_dashboard
 from tandem.core import tenancy
 from tandem.cultivation.selectors import cultivation_dashboard
+from tandem.evaluations.selectors import evaluations_dashboard
 from tandem.feedback.selectors import feedback_dashboard
 from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
@@ -84,6 +85,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "alerts": alerts_dashboard(user),
         "meetings": meetings_dashboard(user),
         "feedback": feedback_dashboard(user),
+        "evaluations": evaluations_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

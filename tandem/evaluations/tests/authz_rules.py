@@ -47,6 +47,10 @@ RULES = {
         kwargs=lambda cast: {"pk": _round(cast).pk},
         expect=expect(ok=RUNNERS, hidden=everyone_else(RUNNERS)),
     ),
+    "evaluations:round_export": page(
+        kwargs=lambda cast: {"pk": _round(cast).pk},
+        expect=expect(ok=RUNNERS, hidden=everyone_else(RUNNERS)),
+    ),
     "evaluations:results": page(
         kwargs=_results_kwargs, expect=expect(ok=RUNNERS, hidden=everyone_else(RUNNERS))
     ),

@@ -4,6 +4,7 @@ from django.db import transaction
 from tandem.alerts import demo as alerts_demo
 from tandem.bookings import demo as bookings_demo
 from tandem.cultivation import demo as cultivation_demo
+from tandem.evaluations import demo as evaluations_demo
 from tandem.feedback import demo as feedback_demo
 from tandem.funds import demo as funds_demo
 from tandem.meetings import demo as meetings_demo
@@ -22,6 +23,7 @@ APP_DEMOS = [
     ("bookings of shared instruments", bookings_demo.load_demo),
     ("progress debriefings and mentoring log", meetings_demo.load_demo),
     ("feedback items and seminars", feedback_demo.load_demo),
+    ("evaluation templates and an open round", evaluations_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
 ]

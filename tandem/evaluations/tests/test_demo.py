@@ -1,0 +1,56 @@
+"""The seeded demo has the evaluation templates of issue 10 and one open round with answers."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tandem.accounts.models import User
+from tandem.evaluations.demo import ROUND_TITLE
+from tandem.evaluations.models import (
+    EvaluationDraft,
+    EvaluationPair,
+    EvaluationResponse,
+    EvaluationRound,
+    EvaluationTemplate,
+    PairStatus,
+    Relationship,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_seeds_templates_a_round_responses_and_a_draft(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    assert set(EvaluationTemplate.objects.values_list("relationship", flat=True)) == set(
+        Relationship.values
+    )
+    assert not EvaluationTemplate.objects.filter(title_zh="").exists()
+    kinds = set(EvaluationTemplate.objects.values_list("items__kind", flat=True))
+    assert {"rating", "entrustment", "yes_no", "choice", "narrative"} <= kinds
+    round_ = EvaluationRound.objects.get(title=ROUND_TITLE)
+    assert EvaluationDraft.objects.filter(pair__round=round_).count() == 1
+    submitted = EvaluationPair.objects.filter(
+        round=round_, relationship=Relationship.TUTOR_TRAINEE, status=PairStatus.SUBMITTED
+    )
+    assert submitted.count() == 2
+    zhang = User.objects.get(username="trainee.zhang")
+    pair = submitted.first()
+    client.force_login(round_.created_by)
+    page = client.get(
+        reverse(
+            "evaluations:results",
+            kwargs={
+                "pk": round_.pk,
+                "template_pk": pair.template_id,
+                "kind": "person",
+                "target_pk": zhang.pk,
+            },
+        )
+    )
+    assert page.status_code == 200
+    assert page.context["result"].shown and page.context["result"].responses == 2
+    responses = EvaluationResponse.objects.count()
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
+    assert EvaluationResponse.objects.count() == responses
