@@ -167,7 +167,7 @@ def test_meetings_panel_and_series_list_follow_indexes(province, who):
 
 @pytest.mark.django_db
 def test_tutor_workspace_latest_reports_follow_indexes(province):
-    from tandem.cultivation.selectors import workspace_rows
+    from tandem.portal.selectors import workspace_rows
 
     user = _fresh(province["people"]["tutor"])
     rows = workspace_rows(user)

@@ -125,6 +125,10 @@ def solve_relaxation(
     if lower is not None and form.scale < 0:
         # A maximisation: user objective = -(minimised sum + offset) <= -(lower + offset).
         bound = math.floor(-(lower + Fraction(form.offset)))
+    elif not np.any(form.costs):
+        # No objective terms (nothing to prefer, no points to win): every schedule scores the
+        # constant, which is then the exact bound.
+        bound = math.floor(Fraction(form.scale) * Fraction(form.offset))
     lp_value = form.scale * (value + form.offset)
     return Relaxation(primal, bound, lp_value, time.monotonic() - started)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tandem.residency.scheduling import linear
@@ -38,6 +38,7 @@ def _optimum(instance) -> int | None:  # type: ignore[no-untyped-def]
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=10**6))
+@example(232616)  # an instance whose objective has no terms at all
 def test_lp_bound_is_at_least_the_optimum_and_close_to_the_lp(seed: int) -> None:
     instance = parse_instance(random_tiny_instance(seed))
     optimum = _optimum(instance)
