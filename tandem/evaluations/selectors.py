@@ -23,6 +23,7 @@ from tandem.evaluations.models import (
     PairStatus,
     PopulationKind,
 )
+from tandem.institutions.models import Institution
 
 
 def templates_visible_to(user: Any) -> QuerySet[EvaluationTemplate]:
@@ -60,6 +61,26 @@ def round_get_for_user_or_404(user: Any, pk: int) -> EvaluationRound:
         return rounds_visible_to(user).get(pk=pk)
     except EvaluationRound.DoesNotExist:
         raise Http404 from None
+
+
+def round_target_get_or_404(
+    round_: EvaluationRound, template_pk: int, kind: str, target_pk: int
+) -> Any:
+    """A target of the round under one of its templates: a person or an institution that a
+    (not withdrawn) pair evaluates. Anyone else is the same 404 as an id that does not exist."""
+    pairs = round_.pairs.exclude(status="withdrawn").filter(template_id=template_pk)
+    found: Any
+    if kind == "person":
+        found = User.objects.filter(pk__in=pairs.values("target_user_id"), pk=target_pk).first()
+    elif kind == "institution":
+        found = Institution.objects.filter(
+            pk__in=pairs.values("target_institution_id"), pk=target_pk
+        ).first()
+    else:
+        found = None
+    if found is None:
+        raise Http404
+    return found
 
 
 def pairs_to_do(user: Any, today: datetime.date | None = None) -> QuerySet[EvaluationPair]:

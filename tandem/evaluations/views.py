@@ -6,19 +6,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tandem.accounts.models import User
 from tandem.core import tenancy
 from tandem.core.errors import error_messages
 from tandem.core.pagination import paginate
 from tandem.core.spreadsheets import XLSX
 from tandem.evaluations import permissions, results, rules, selectors, services_respond
 from tandem.evaluations.exports import round_results_workbook
-from tandem.institutions.models import Institution
 
 
 @login_required
@@ -131,13 +129,7 @@ def target_results(
     round_template = get_object_or_404(
         round_.round_templates.select_related("template"), template_id=template_pk
     )
-    target: Any
-    if kind == "person":
-        target = get_object_or_404(User, pk=target_pk)
-    elif kind == "institution":
-        target = get_object_or_404(Institution, pk=target_pk)
-    else:
-        raise Http404
+    target = selectors.round_target_get_or_404(round_, template_pk, kind, target_pk)
     result = results.target_result(round_, round_template.template, target)
     return render(
         request,

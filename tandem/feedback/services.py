@@ -6,6 +6,7 @@ history shows who took them (decision 083).
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -108,13 +109,21 @@ def _lock(item: FeedbackItem) -> FeedbackItem:
     return FeedbackItem.objects.select_for_update().get(pk=item.pk)
 
 
-@transaction.atomic
-def item_acknowledge(*, actor: Any, item: FeedbackItem, note: str = "") -> FeedbackItem:
+def _lock_for_handler(
+    actor: Any, item: FeedbackItem, may: Callable[[Any, FeedbackItem], bool]
+) -> FeedbackItem:
+    """The item, locked, for one of its handlers' steps that `may` allows in its state."""
     item = _lock(item)
     if not permissions.is_handler(actor, item):
         raise PermissionDenied(_("Only the people responsible handle this item."))
-    if not permissions.can_acknowledge_item(actor, item):
+    if not may(actor, item):
         raise _wrong_state(item)
+    return item
+
+
+@transaction.atomic
+def item_acknowledge(*, actor: Any, item: FeedbackItem, note: str = "") -> FeedbackItem:
+    item = _lock_for_handler(actor, item, permissions.can_acknowledge_item)
     now = timezone.now()
     item.status = ItemStatus.ACKNOWLEDGED
     item.acknowledged_at = now
@@ -133,11 +142,7 @@ def item_acknowledge(*, actor: Any, item: FeedbackItem, note: str = "") -> Feedb
 
 @transaction.atomic
 def item_start(*, actor: Any, item: FeedbackItem, note: str = "") -> FeedbackItem:
-    item = _lock(item)
-    if not permissions.is_handler(actor, item):
-        raise PermissionDenied(_("Only the people responsible handle this item."))
-    if not permissions.can_start_item(actor, item):
-        raise _wrong_state(item)
+    item = _lock_for_handler(actor, item, permissions.can_start_item)
     item.status = ItemStatus.IN_PROGRESS
     item.full_clean()
     item.save()
@@ -153,11 +158,7 @@ def item_start(*, actor: Any, item: FeedbackItem, note: str = "") -> FeedbackIte
 
 @transaction.atomic
 def item_resolve(*, actor: Any, item: FeedbackItem, resolution: str) -> FeedbackItem:
-    item = _lock(item)
-    if not permissions.is_handler(actor, item):
-        raise PermissionDenied(_("Only the people responsible handle this item."))
-    if not permissions.can_resolve_item(actor, item):
-        raise _wrong_state(item)
+    item = _lock_for_handler(actor, item, permissions.can_resolve_item)
     if not resolution.strip():
         raise field_error("resolution", _("Say what was done."))
     before = item.status

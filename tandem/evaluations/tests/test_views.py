@@ -162,3 +162,20 @@ def test_one_response_below_threshold_changes_nothing_visible(cast, client_for, 
 
     assert "Not enough responses to show" in after
     assert strip(before) == strip(after)
+
+
+def test_results_of_someone_the_round_does_not_evaluate_are_not_found(cast, client_for, world):
+    """The target id resolves among the round's targets: any other person or institution is the
+    same 404 as an id that does not exist (no way to probe who exists)."""
+    round_, template = world
+    admin = client_for("admin")
+
+    def status(kind, pk):
+        url = reverse("evaluations:results", args=[round_.pk, template.pk, kind, pk])
+        return admin.get(url).status_code
+
+    assert status("person", cast.tutor_a.pk) == 200
+    assert status("person", cast.outsider.pk) == 404
+    assert status("person", 10**9) == 404
+    assert status("institution", cast.inst_a.pk) == 404  # not a target of this template
+    assert status("thing", cast.tutor_a.pk) == 404
