@@ -173,3 +173,40 @@ def insured_on(trainee_id: int, day: datetime.date) -> bool:
     return TraineeInsurance.objects.filter(
         trainee_id=trainee_id, valid_from__lte=day, valid_until__gte=day
     ).exists()
+
+
+def training_status_of(tutor: User, institution_ids: set[int]) -> list[dict[str, Any]]:
+    """For the tutor's own trainings page: each of their institutions' requirements and where
+    the tutor stands against it (hours this period, mandatory courses still to do)."""
+    requirements = list(
+        TutorTrainingRequirement.objects.filter(institution_id__in=institution_ids)
+        .select_related("institution")
+        .order_by("institution__name")
+    )
+    if not requirements:
+        return []
+    today = timezone.localdate()
+    trainings = list(
+        TutorTraining.objects.filter(tutor=tutor).values_list("course", "date", "hours")
+    )
+    first = first_joint_trainee_at(tutor)
+    rows = []
+    for requirement in requirements:
+        start, end = rules_training.period_bounds(requirement.period_start_month, today)
+        hours = sum((h for _c, d, h in trainings if start <= d < end), Decimal("0"))
+        is_new = rules_training.is_new_tutor(first, requirement.new_tutor_months, timezone.now())
+        rows.append(
+            {
+                "requirement": requirement,
+                "hours": hours,
+                "hours_short": rules_training.hours_short(requirement.hours_per_period, hours),
+                "is_new": is_new,
+                "missing_courses": rules_training.missing_courses(
+                    requirement.course_list, [c for c, _d, _h in trainings]
+                )
+                if is_new
+                else [],
+                "period": (start, end - datetime.timedelta(days=1)),
+            }
+        )
+    return rows

@@ -399,3 +399,43 @@ def test_api_refusal_of_a_new_tutor_names_the_course(cast, client_for):
     )
     assert response.status_code == 400
     assert COURSE in json.dumps(response.json())
+
+
+def test_the_tutor_sees_where_they_stand_on_their_trainings_page(cast, client_for):
+    with time_machine.travel(NOW, tick=False):
+        _require(cast, cast.inst_a)
+        _train(cast, cast.tutor_a, course="Mentoring", hours="5", date=datetime.date(2026, 9, 2))
+        client = client_for("tutor_a")
+        url = reverse("cultivation:trainings", args=[cast.tutor_a.pk])
+        text = client.get(url).content.decode()
+        assert "5 of 8 training hours this year" in text
+        assert "do these mandatory courses before taking on a new joint trainee" in text
+        assert COURSE in text
+        client.cookies["django_language"] = "zh-hans"
+        text = client.get(url).content.decode()
+        assert "新导师" in text and "培训学时" in text
+
+
+def _more_tutors_at_a(cast, count, start):
+    for index in range(start, start + count):
+        user = UserFactory(username=f"bulk_tutor_{index}", full_name=f"Bulk Tutor {index}")
+        MembershipFactory(user=user, role="tutor", institution=cast.inst_a)
+        _train(cast, user, course=f"Course {index}", hours="1")
+
+
+def test_requirement_page_query_count_does_not_grow_with_tutors(cast, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _require(cast, cast.inst_a)
+    client = client_for("coord_a")
+    url = reverse("cultivation:training_requirement", args=[cast.inst_a.pk])
+    client.get(url)
+    _more_tutors_at_a(cast, 2, 0)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _more_tutors_at_a(cast, 15, 2)
+    with CaptureQueriesContext(connection) as large:
+        body = client.get(url)
+    assert "Bulk Tutor 16" in body.content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
