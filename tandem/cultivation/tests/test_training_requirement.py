@@ -439,3 +439,31 @@ def test_requirement_page_query_count_does_not_grow_with_tutors(cast, client_for
         body = client.get(url)
     assert "Bulk Tutor 16" in body.content.decode()
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_pairing_page_shows_the_refusal_in_both_languages(cast, client_for):
+    _require(cast, cast.inst_b)
+    cultivation = _unpaired(cast)
+    url = reverse("cultivation:tutor_assign", args=[cultivation.pk])
+    data = {"role": "experimental", "tutor": cast.tutor_b.pk}
+    client = client_for("coord_b")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert f"has not done the mandatory course \u201c{COURSE}\u201d" in response.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(url, data)
+    assert "尚未完成必修课程" in response.content.decode()
+    assert not TutorAssignment.objects.filter(cultivation=cultivation).exists()
+
+
+def test_change_request_page_shows_the_refusal(cast, client_for):
+    cultivation = cultivation_in(cast, "active")
+    _require(cast, cast.inst_a)
+    newcomer = _new_tutor_at_a(cast)
+    response = client_for("coord_a").post(
+        reverse("cultivation:change_request", args=[cultivation.pk]),
+        {"role": "theoretical", "new_tutor": newcomer.pk, "reason": "Retirement"},
+    )
+    assert response.status_code == 400
+    assert "Nina New is a new tutor" in response.content.decode()
+    assert not TutorChangeRequest.objects.exists()
