@@ -68,6 +68,8 @@ def tutor_training_requirement_set(
         hours = Decimal(str(hours_per_period).strip())
     except (InvalidOperation, TypeError, ValueError):
         hours = Decimal("-1")
+    if not hours.is_finite():
+        hours = Decimal("-1")
     if not (Decimal("0") <= hours <= Decimal("1000")) or hours != hours.quantize(Decimal("0.1")):
         errors.setdefault("hours_per_period", []).append(
             _("Give the hours per year, from 0 to 1000, with at most one decimal.")

@@ -105,6 +105,7 @@ def test_only_the_institutions_coordinator_or_admin_sets_it(cast, actor):
         ("hours_per_period", {"hours_per_period": "-1"}),
         ("hours_per_period", {"hours_per_period": "many"}),
         ("hours_per_period", {"hours_per_period": "2.25"}),
+        ("hours_per_period", {"hours_per_period": "NaN"}),
         ("period_start_month", {"period_start_month": 13}),
         ("new_tutor_months", {"new_tutor_months": 500}),
         ("mandatory_courses", {"mandatory_courses": "x" * 201}),
