@@ -18,8 +18,14 @@ from tandem.accounts import services as accounts
 from tandem.accounts.demo import demo_account
 from tandem.accounts.models import Role, User
 from tandem.agreements.models import Agreement, AgreementStatus
-from tandem.cultivation import services, services_ending, services_responsibility, services_tutor
-from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
+from tandem.cultivation import (
+    services,
+    services_ending,
+    services_responsibility,
+    services_training,
+    services_tutor,
+)
+from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TraineeInsurance
 from tandem.institutions.models import Institution
 
 EXTRA_TRAINEES = [
@@ -312,9 +318,6 @@ def load_training_requirement_demo() -> None:
     services. Call after `load_demo()`; a second call changes nothing but the requirements'
     audit. WMU asks 16 hours a year and its induction course of new tutors; EMU asks 12 hours
     and the doctoral supervision course; Zhang's insurance for the stay at EMU is on file."""
-    from tandem.cultivation import services_training
-    from tandem.cultivation.models import TraineeInsurance
-
     institutions = {i.code: i for i in Institution.objects.filter(code__in=("wmu", "emu"))}
     people = {u.username: u for u in User.objects.filter(username__startswith="coord.")}
     for code, hours, course in (
