@@ -45,8 +45,13 @@ class AgreementIn(Schema):
     trainee_lists_both_institutions: bool = True
     authorship_clause: str = ""
     ip_clause: str = ""
+    ip_owner: str = ""
+    ip_owner_other: str = ""
     insurance_clause: str = ""
+    insurance_required: bool = False
+    stay_may_start_uninsured: bool = False
     housing_clause: str = ""
+    housing_provider: str = ""
     exchange_rotation_clause: str = ""
     teacher_exchange_clause: str = ""
     visit_clause: str = ""
@@ -96,8 +101,14 @@ class AgreementOut(Schema):
     authorship_policy: str
     authorship_clause: str
     ip_clause: str
+    ip_owner: str
+    ip_owner_other: str
     insurance_clause: str
+    insurance_required: bool
+    stay_may_start_uninsured: bool
+    insurance_policy: str
     housing_clause: str
+    housing_provider: str
     exchange_rotation_clause: str
     teacher_exchange_clause: str
     visit_clause: str
@@ -109,6 +120,10 @@ class AgreementOut(Schema):
     parties: list[PartyOut]
     quotas: list[QuotaOut]
     signatures: list[AgreementSignatureOut]
+
+    @staticmethod
+    def resolve_insurance_policy(obj: Agreement) -> str:
+        return obj.insurance_policy_text()
 
     @staticmethod
     def resolve_authorship_policy(obj: Agreement) -> str:

@@ -36,6 +36,26 @@ class CorrespondingAuthorRule(models.TextChoices):
     ANY_AUTHOR = "any_author", _("Any author")
 
 
+class HousingProvider(models.TextChoices):
+    """Who provides a trainee's housing during a stay at the host."""
+
+    UNSTATED = "", _("Not stated (see the text)")
+    HOME = "home", _("The home institution")
+    HOST = "host", _("The host institution")
+    TRAINEE = "trainee", _("The trainee arranges their own")
+    NONE = "none", _("No housing is provided")
+
+
+class IpOwner(models.TextChoices):
+    """Who owns the intellectual property of a joint trainee's results."""
+
+    UNSTATED = "", _("Not stated (see the text)")
+    HOME = "home", _("The home institution")
+    HOST = "host", _("The host institution")
+    SHARED = "shared", _("Shared, as the agreement says")
+    OTHER = "other", _("Other (described)")
+
+
 class Agreement(models.Model):
     """One version of a cooperation agreement. An amendment is a new row that `amends` the
     version before it; the old version is kept, marked superseded once the new one is active."""
@@ -86,8 +106,39 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("Not for hospital–hospital agreements."),
     )
+    # The structured parts of the IP, insurance and housing clauses: what the system checks
+    # (decision 093). The text above and below keeps the details.
+    ip_owner = models.CharField(
+        _("intellectual property of results belongs to"),
+        max_length=16,
+        choices=IpOwner.choices,
+        blank=True,
+        default=IpOwner.UNSTATED,
+        help_text=_("Not for hospital–hospital agreements."),
+    )
+    ip_owner_other = models.CharField(
+        _("intellectual property: the other arrangement"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only when the owner is “other”: say who owns the results."),
+    )
     insurance_clause = models.TextField(_("insurance"), blank=True)
+    insurance_required = models.BooleanField(
+        _("trainees must be insured during a stay at the host"), default=False
+    )
+    stay_may_start_uninsured = models.BooleanField(
+        _("a stay at the host may start before the insurance is on file"),
+        default=False,
+        help_text=_("Only matters when insurance is required."),
+    )
     housing_clause = models.TextField(_("housing"), blank=True)
+    housing_provider = models.CharField(
+        _("housing is provided by"),
+        max_length=16,
+        choices=HousingProvider.choices,
+        blank=True,
+        default=HousingProvider.UNSTATED,
+    )
     # The clauses of the hospital–hospital form (residency training cooperation).
     exchange_rotation_clause = models.TextField(
         _("exchange rotations: which residents rotate where, for how long"),
@@ -141,6 +192,11 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=~Q(amends=models.F("pk")), name="agreement_not_own_amendment"
             ),
+            models.CheckConstraint(
+                condition=Q(ip_owner="other", ip_owner_other__gt="")
+                | (~Q(ip_owner="other") & Q(ip_owner_other="")),
+                name="agreement_ip_other_described",
+            ),
         ]
         indexes = [models.Index(fields=["status", "end_date"])]
 
@@ -151,6 +207,34 @@ class Agreement(models.Model):
     def is_open(self) -> bool:
         """Still being drafted or signed: not yet in force and not ended."""
         return self.status in (AgreementStatus.DRAFT, AgreementStatus.SIGNING)
+
+    @property
+    def requires_insurance_before_stay(self) -> bool:
+        """A stay at the host may not start until the trainee's insurance is on file."""
+        return self.insurance_required and not self.stay_may_start_uninsured
+
+    def ip_owner_text(self) -> str:
+        if self.ip_owner == IpOwner.OTHER:
+            return self.ip_owner_other
+        return str(IpOwner(self.ip_owner).label) if self.ip_owner else ""
+
+    def insurance_policy_text(self) -> str:
+        """The insurance rule in plain words, for people to read."""
+        if not self.insurance_required:
+            return str(_("The agreement does not require trainees to be insured."))
+        if self.stay_may_start_uninsured:
+            return str(
+                _(
+                    "Trainees must be insured during a stay at the host; a stay may start before "
+                    "the insurance is on file."
+                )
+            )
+        return str(
+            _(
+                "Trainees must be insured during a stay at the host; a stay cannot start until "
+                "insurance valid on its first day is on file."
+            )
+        )
 
     def authorship_policy_text(self) -> str:
         """The authorship and affiliation rules in plain words, for people to read."""

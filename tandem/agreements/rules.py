@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Membership, Role
-from tandem.agreements.models import AgreementForm
+from tandem.agreements.models import AgreementForm, HousingProvider, IpOwner
 from tandem.institutions.models import Institution, InstitutionKind
 
 UNIVERSITY_KINDS = {InstitutionKind.UNIVERSITY, InstitutionKind.MEDICAL_COLLEGE}
@@ -237,8 +237,16 @@ def check_form(form: str, parties: list[PartyTerms], initiating_tutor: Any, erro
 # What each form of cooperation agrees on. The postgraduate forms settle research: authorship,
 # affiliation and intellectual property; the hospital–hospital form settles residency training:
 # exchange rotations, the exchange of clinical teachers, and visits between the hospitals.
-COMMON_CLAUSES = ("reference", "funding_clause", "insurance_clause", "housing_clause")
-POSTGRADUATE_CLAUSES = ("authorship_clause", "ip_clause")
+COMMON_CLAUSES = (
+    "reference",
+    "funding_clause",
+    "insurance_clause",
+    "insurance_required",
+    "stay_may_start_uninsured",
+    "housing_clause",
+    "housing_provider",
+)
+POSTGRADUATE_CLAUSES = ("authorship_clause", "ip_clause", "ip_owner", "ip_owner_other")
 HOSPITAL_CLAUSES = ("exchange_rotation_clause", "teacher_exchange_clause", "visit_clause")
 
 
@@ -261,6 +269,7 @@ def check_clauses(form: str, clauses: dict[str, Any], errors: Errors) -> None:
         else:
             message = _("A hospital–hospital agreement does not carry this clause; leave it empty.")
         _add(errors, field, message)
+    check_structured_clauses(form, clauses, errors)
     if (
         form == AgreementForm.HOSPITAL_HOSPITAL
         and not str(clauses.get("exchange_rotation_clause") or "").strip()
@@ -270,3 +279,26 @@ def check_clauses(form: str, clauses: dict[str, Any], errors: Errors) -> None:
             "exchange_rotation_clause",
             _("Say which residents rotate to the partner hospital, where and for how long."),
         )
+
+
+def check_structured_clauses(form: str, clauses: dict[str, Any], errors: Errors) -> None:
+    """The structured parts of the IP, insurance and housing clauses (decision 093): a known
+    choice, and the owner of results described when it is "other"."""
+    housing = clauses.get("housing_provider") or ""
+    if housing not in HousingProvider.values:
+        _add(errors, "housing_provider", _("Choose who provides housing from the list."))
+    owner = clauses.get("ip_owner") or ""
+    other = str(clauses.get("ip_owner_other") or "").strip()
+    if owner not in IpOwner.values:
+        _add(errors, "ip_owner", _("Choose who owns the results from the list."))
+    elif owner == IpOwner.OTHER and not other:
+        _add(errors, "ip_owner_other", _("Say who owns the results when the owner is “other”."))
+    elif owner != IpOwner.OTHER and other and form != AgreementForm.HOSPITAL_HOSPITAL:
+        _add(
+            errors,
+            "ip_owner_other",
+            _("Describe another owner only when the owner of results is “other”."),
+        )
+    for field in ("insurance_required", "stay_may_start_uninsured"):
+        if field in clauses and not isinstance(clauses[field], bool):
+            _add(errors, field, _("Answer yes or no."))

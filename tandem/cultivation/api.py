@@ -22,6 +22,7 @@ from tandem.cultivation import (
     services_responsibility,
     services_tutor,
 )
+from tandem.cultivation.api_training import router as training_router
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.schemas import (
     ApproveIn,
@@ -444,3 +445,7 @@ def tutor_load(request: HttpRequest, user_id: int, year: int | None = None) -> A
         raise Http404
     load = selectors.tutor_load(tutor, year or timezone.localdate().year)
     return {**load, "tutor_id": tutor.pk}
+
+
+# The tutor training requirement and the trainee's insurance, in their own module.
+router.add_router("", training_router)

@@ -18,8 +18,14 @@ from tandem.accounts import services as accounts
 from tandem.accounts.demo import demo_account
 from tandem.accounts.models import Role, User
 from tandem.agreements.models import Agreement, AgreementStatus
-from tandem.cultivation import services, services_ending, services_responsibility, services_tutor
-from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation
+from tandem.cultivation import (
+    services,
+    services_ending,
+    services_responsibility,
+    services_training,
+    services_tutor,
+)
+from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TraineeInsurance
 from tandem.institutions.models import Institution
 
 EXTRA_TRAINEES = [
@@ -304,4 +310,35 @@ def load_demo() -> None:
             provider=provider,
             hours=Decimal(hours),
             date=date,
+        )
+
+
+def load_training_requirement_demo() -> None:
+    """Tutor training requirements and a trainee's insurance (decisions 092, 093), through the
+    services. Call after `load_demo()`; a second call changes nothing but the requirements'
+    audit. WMU asks 16 hours a year and its induction course of new tutors; EMU asks 12 hours
+    and the doctoral supervision course; Zhang's insurance for the stay at EMU is on file."""
+    institutions = {i.code: i for i in Institution.objects.filter(code__in=("wmu", "emu"))}
+    people = {u.username: u for u in User.objects.filter(username__startswith="coord.")}
+    for code, hours, course in (
+        ("wmu", "16", "New supervisors' induction"),
+        ("emu", "12", "Supervising doctoral candidates"),
+    ):
+        services_training.tutor_training_requirement_set(
+            actor=people[f"coord.{code}"],
+            institution=institutions[code],
+            hours_per_period=hours,
+            period_start_month=9,
+            mandatory_courses=course,
+            new_tutor_months=12,
+        )
+    zhang = demo_cultivation("trainee.zhang")
+    if zhang is not None and not TraineeInsurance.objects.filter(trainee=zhang.trainee).exists():
+        services_training.trainee_insurance_record(
+            actor=zhang.trainee,
+            cultivation=zhang,
+            insurer="Ping An Health Insurance",
+            policy_number="PAH-2024-EMU-0193",
+            valid_from=_d(2024, 9, 1),
+            valid_until=_d(2027, 8, 31),
         )

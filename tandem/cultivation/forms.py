@@ -304,3 +304,40 @@ class TrainingForm(forms.Form):
 
 class LoadForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2200)
+
+
+class TrainingRequirementForm(forms.Form):
+    hours_per_period = forms.DecimalField(
+        label=_("Training hours required per year"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=1000,
+    )
+    period_start_month = forms.IntegerField(
+        label=_("The year is counted from the month"),
+        min_value=1,
+        max_value=12,
+        initial=9,
+        help_text=_("1 for the calendar year; 9 for an academic year from September."),
+    )
+    mandatory_courses = forms.CharField(
+        label=_("Mandatory courses for new tutors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One course per line, named as the training records name it."),
+    )
+    new_tutor_months = forms.IntegerField(
+        label=_("A tutor counts as new for this many months after their first joint trainee"),
+        min_value=0,
+        max_value=120,
+        initial=12,
+        help_text=_("0: only a tutor who has never tutored a joint trainee is new."),
+    )
+
+
+class InsuranceForm(forms.Form):
+    insurer = forms.CharField(label=_("Insurer"), max_length=200)
+    policy_number = forms.CharField(label=_("Policy number"), max_length=100)
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)

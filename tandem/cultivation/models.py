@@ -591,3 +591,101 @@ class TutorTraining(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} ({self.date})"
+
+
+class TutorTrainingRequirement(models.Model):
+    """What an institution requires of its tutors' training (decision 092): hours per yearly
+    period, and the courses a new tutor must have done before taking on a new joint trainee."""
+
+    institution = models.OneToOneField(
+        "institutions.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="tutor_training_requirement",
+    )
+    hours_per_period = models.DecimalField(
+        _("training hours required per year"), max_digits=5, decimal_places=1, default=0
+    )
+    period_start_month = models.PositiveSmallIntegerField(
+        _("the year is counted from the month"),
+        default=9,
+        help_text=_("1 for the calendar year; 9 for an academic year from September."),
+    )
+    mandatory_courses = models.TextField(
+        _("mandatory courses for new tutors"),
+        blank=True,
+        help_text=_("One course per line, named as the training records name it."),
+    )
+    new_tutor_months = models.PositiveSmallIntegerField(
+        _("a tutor counts as new for this many months after their first joint trainee"),
+        default=12,
+        help_text=_("0: only a tutor who has never tutored a joint trainee is new."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tutor training requirement")
+        verbose_name_plural = _("tutor training requirements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_period__gte=0) & Q(hours_per_period__lte=1000),
+                name="training_requirement_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start_month__gte=1) & Q(period_start_month__lte=12),
+                name="training_requirement_month_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_tutor_months__lte=120), name="training_requirement_new_months"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.institution)
+
+    @property
+    def course_list(self) -> list[str]:
+        return [line.strip() for line in self.mandatory_courses.splitlines() if line.strip()]
+
+
+class TraineeInsurance(models.Model):
+    """A trainee's insurance on file: which insurer, which policy, valid from when until when.
+    A stay at the host under an agreement that requires insurance needs one valid on its first
+    day (decision 093)."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="insurances",
+    )
+    insurer = models.CharField(_("insurer"), max_length=200)
+    policy_number = models.CharField(_("policy number"), max_length=100)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("trainee insurance")
+        verbose_name_plural = _("trainee insurances")
+        ordering = ["-valid_until", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="trainee_insurance_period",
+            ),
+            models.CheckConstraint(condition=~Q(insurer=""), name="trainee_insurance_insurer"),
+            models.CheckConstraint(
+                condition=~Q(policy_number=""), name="trainee_insurance_policy_number"
+            ),
+        ]
+        indexes = [models.Index(fields=["trainee", "valid_from", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.insurer} {self.policy_number} ({self.valid_from} – {self.valid_until})"

@@ -190,3 +190,27 @@ def can_record_training(user: Any, tutor: Any, tutor_institution_ids: set[int]) 
 
 def can_use_workspace(user: Any) -> bool:
     return Role.TUTOR in tenancy.roles(user)
+
+
+def can_set_training_requirement(user: Any, institution_id: int) -> bool:
+    """A coordinator of the institution, or the consortium admin (decision 092)."""
+    return tenancy.is_consortium_admin(user) or institution_id in (
+        tenancy.coordinated_institution_ids(user)
+    )
+
+
+def can_view_training_requirement(user: Any, institution_id: int) -> bool:
+    """The requirement page lists the tutors short of it: the people who set it see it."""
+    return can_set_training_requirement(user, institution_id)
+
+
+def can_record_insurance(user: Any, cultivation: JointCultivation) -> bool:
+    """The trainee, a coordinator of the home or the host, or the consortium admin."""
+    if getattr(user, "pk", None) == cultivation.trainee_id:
+        return True
+    return can_manage_cultivation(user, cultivation)
+
+
+def can_view_insurance(user: Any, cultivation: JointCultivation) -> bool:
+    """A trainee's policies are theirs and the coordinators' to see, not their tutors'."""
+    return can_record_insurance(user, cultivation)

@@ -255,3 +255,46 @@ class LoadOut(Schema):
     left: int
     current: int
     rows: list[LoadRowOut]
+
+
+class TrainingRequirementIn(Schema):
+    hours_per_period: Decimal
+    period_start_month: int = 9
+    mandatory_courses: list[str] = []
+    new_tutor_months: int = 12
+
+
+class TutorShortOut(Schema):
+    tutor_id: int
+    tutor_name: str
+    hours: Decimal
+    hours_short: Decimal
+    is_new: bool
+    missing_courses: list[str]
+
+
+class TrainingRequirementOut(Schema):
+    institution_id: int
+    hours_per_period: Decimal
+    period_start_month: int
+    period_start: datetime.date
+    period_end: datetime.date
+    mandatory_courses: list[str]
+    new_tutor_months: int
+    tutors_short: list[TutorShortOut]
+
+
+class InsuranceIn(Schema):
+    insurer: str
+    policy_number: str
+    valid_from: datetime.date
+    valid_until: datetime.date
+
+
+class InsuranceOut(Schema):
+    id: int
+    trainee_id: int
+    insurer: str
+    policy_number: str
+    valid_from: datetime.date
+    valid_until: datetime.date

@@ -29,6 +29,7 @@ from tandem.cultivation.models import (
     TutorRole,
     TutorTraining,
 )
+from tandem.cultivation.selectors_training import tutors_short_by_institution
 
 OPEN_STATUSES = ("proposed", "approved", "active", "suspended")
 
@@ -508,6 +509,7 @@ def cultivation_dashboard(user: Any) -> dict[str, Any]:
         "total": sum(counts.values()),
         "incomplete": visible.filter(incomplete_filter()).count(),
         "awaiting_my_approval": awaiting,
+        "tutor_training": tutors_short_by_institution(user),
         "my_trainees": TutorAssignment.objects.filter(
             tutor=user, ended_at__isnull=True, cultivation__status__in=OPEN_STATUSES
         ).count()

@@ -32,6 +32,7 @@ from tandem.cultivation.models import (
     TutorRole,
 )
 from tandem.cultivation.selectors import agreement_lineage_ids, current_tutors
+from tandem.cultivation.services_training import check_stay_insurance
 from tandem.institutions.models import Institution
 
 Errors = dict[str, list[str]]
@@ -469,6 +470,8 @@ def cultivation_decide(
                     "tutor (first in charge) and one theoretical tutor."
                 )
             )
+        # Activation starts the stay at the host: the agreement may require insurance first.
+        check_stay_insurance(cultivation)
     if action == "resume":
         withdraw_open_suspension(actor=actor, cultivation=cultivation)
     apply_transition(

@@ -44,6 +44,7 @@ from tandem.cultivation.models import (
 )
 from tandem.cultivation.selectors import counted_assignments, current_tutors, tutor_institution_ids
 from tandem.cultivation.services import lock_cultivation, require_manager
+from tandem.cultivation.services_training import check_new_tutor_courses
 
 
 def clear_signatures(cultivation: JointCultivation) -> int:
@@ -123,6 +124,8 @@ def _check_tutor(
             % {"max": profile.annual_quota, "year": cultivation.quota_year},
         )
     institution_id = cultivation.host_id if cultivation.host_id in at else at.pop()
+    # A new tutor takes on a new joint trainee only with the mandatory course(s) done.
+    check_new_tutor_courses(cultivation, tutor, institution_id, field)
     return institution_id, profile
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.cultivation import views, views_tutor
+from tandem.cultivation import views, views_training, views_tutor
 
 app_name = "cultivation"
 urlpatterns = [
@@ -35,6 +35,18 @@ urlpatterns = [
     ),
     path("tutors/<int:user_pk>/trainings/", views_tutor.trainings, name="trainings"),
     path("tutors/<int:user_pk>/trainings/new/", views_tutor.training_add, name="training_add"),
+    path(
+        "institutions/<int:pk>/tutor-training/",
+        views_training.training_requirement,
+        name="training_requirement",
+    ),
+    path(
+        "institutions/<int:pk>/tutor-training/edit/",
+        views_training.training_requirement_edit,
+        name="training_requirement_edit",
+    ),
+    path("<int:pk>/insurance/", views_training.insurance, name="insurance"),
+    path("<int:pk>/insurance/new/", views_training.insurance_add, name="insurance_add"),
     path("tutors/<int:user_pk>/load/", views_tutor.tutor_load, name="tutor_load"),
     path(
         "trainings/<int:pk>/certificate/",

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate, query_without_page
-from tandem.cultivation import permissions, selectors, services, services_ending
+from tandem.cultivation import permissions, selectors, services, services_ending, services_training
 from tandem.cultivation.forms import (
     ApproveForm,
     CultivationFilterForm,
@@ -89,6 +90,7 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pair = selectors.current_tutors(cultivation)
     may_approve_for = permissions.institutions_user_may_approve_for(user, cultivation)
     approvals = {d.institution_id: d for d in cultivation.decisions.all() if d.kind == "approve"}
+    can_view_insurance = permissions.can_view_insurance(user, cultivation)
     return render(
         request,
         "cultivation/detail.html",
@@ -125,6 +127,12 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for ending in cultivation.ending_requests.all()
             ],
             "answer_form": EndingAnswerForm(),
+            "can_view_insurance": can_view_insurance,
+            "insurance_problem": (
+                services_training.stay_insurance_problem(cultivation, timezone.localdate())
+                if can_view_insurance and cultivation.status == "approved"
+                else ""
+            ),
             "history": audit_history(cultivation)[:50],
         },
     )

@@ -18,6 +18,7 @@ from tandem.core.forms import apply_validation_error
 from tandem.cultivation import (
     permissions,
     selectors,
+    selectors_training,
     services_responsibility,
     services_tutor,
 )
@@ -326,6 +327,7 @@ def trainings(request: HttpRequest, user_pk: int) -> HttpResponse:
             "tutor": tutor,
             "trainings": selectors.training_list_for(tutor),
             "can_record": permissions.can_record_training(request.user, tutor, institutions),
+            "requirements": selectors_training.training_status_of(tutor, institutions),
         },
     )
 

@@ -195,6 +195,41 @@ ANSWERERS = ["coord_b"]
 NOT_ANSWERERS = ["admin", "coord_a", *NOT_MANAGERS]
 
 
+REQUIREMENT = ["admin", "coord_a"]
+INSURANCE = ["admin", "coord_a", "coord_b", "trainee"]
+
+
+def _inst_a(cast):
+    return {"pk": cast.inst_a.pk}
+
+
+def _requirement_form(cast):
+    return {
+        "hours_per_period": "8",
+        "period_start_month": "9",
+        "mandatory_courses": "Mentoring",
+        "new_tutor_months": "12",
+    }
+
+
+def _requirement_path(cast):
+    from tandem.cultivation.services_training import tutor_training_requirement_set
+
+    tutor_training_requirement_set(
+        actor=cast.coord_a, institution=cast.inst_a, hours_per_period="8"
+    )
+    return f"{API}/institutions/{cast.inst_a.pk}/tutor-training"
+
+
+def _insurance_form(cast):
+    return {
+        "insurer": "Ping An Health",
+        "policy_number": "PA-1",
+        "valid_from": "2026-09-01",
+        "valid_until": "2027-08-31",
+    }
+
+
 def _staff(ok, forbidden, hidden=HIDDEN, **kwargs):
     return expect(ok=ok, forbidden=forbidden, hidden=hidden, **kwargs)
 
@@ -449,5 +484,50 @@ RULES = {
             hidden=["outsider"],
             anonymous=401,
         ),
+    ),
+    # The tutor training requirement (decision 092): the institution's coordinators and the
+    # admin; every other signed-in person sees the institution, so gets 403, not 404.
+    "cultivation:training_requirement": page(
+        kwargs=_inst_a, expect=expect(ok=REQUIREMENT, forbidden=everyone_else(REQUIREMENT))
+    ),
+    "cultivation:training_requirement_edit": page(
+        "POST",
+        kwargs=_inst_a,
+        data=_requirement_form,
+        expect=expect(ok=REQUIREMENT, forbidden=everyone_else(REQUIREMENT), ok_status=REDIRECT),
+    ),
+    "cultivation_training_requirement_get": api(
+        "GET",
+        _requirement_path,
+        expect(ok=REQUIREMENT, forbidden=everyone_else(REQUIREMENT), anonymous=401),
+    ),
+    "cultivation_training_requirement_set": api(
+        "PUT",
+        lambda cast: f"{API}/institutions/{cast.inst_a.pk}/tutor-training",
+        expect(ok=REQUIREMENT, forbidden=everyone_else(REQUIREMENT), anonymous=401),
+        data=lambda cast: {"hours_per_period": "8", "mandatory_courses": ["Mentoring"]},
+    ),
+    # The trainee's insurance (decision 093): the trainee and the coordinators of both sides;
+    # the tutors see the joint record but not the policies.
+    "cultivation:insurance": page(
+        kwargs=_pk_active,
+        expect=expect(ok=INSURANCE, forbidden=PAIR, hidden=HIDDEN),
+    ),
+    "cultivation:insurance_add": page(
+        "POST",
+        kwargs=_pk_active,
+        data=_insurance_form,
+        expect=expect(ok=INSURANCE, forbidden=PAIR, hidden=HIDDEN, ok_status=REDIRECT),
+    ),
+    "cultivation_insurance_list": api(
+        "GET",
+        lambda cast: f"{API}/{_active(cast).pk}/insurance",
+        expect(ok=INSURANCE, forbidden=PAIR, hidden=HIDDEN, anonymous=401),
+    ),
+    "cultivation_insurance_create": api(
+        "POST",
+        lambda cast: f"{API}/{_active(cast).pk}/insurance",
+        expect(ok=INSURANCE, forbidden=PAIR, hidden=HIDDEN, ok_status=CREATED, anonymous=401),
+        data=_insurance_form,
     ),
 }

@@ -27,3 +27,17 @@ def test_demo_has_joint_cultivations_in_every_state():
     assert TutorTraining.objects.count() >= 3
     demo.load_demo()  # a second run changes nothing
     assert JointCultivation.objects.count() == 6
+
+
+def test_demo_training_requirements_and_insurance_through_the_services():
+    from tandem.cultivation.models import TraineeInsurance, TutorTrainingRequirement
+    from tandem.cultivation.selectors_training import tutor_training_status
+
+    portal_demo.load_demo()
+    demo.load_demo()
+    demo.load_training_requirement_demo()
+    demo.load_training_requirement_demo()  # a second run adds no rows
+    assert TutorTrainingRequirement.objects.count() == 2
+    assert TraineeInsurance.objects.filter(trainee__username="trainee.zhang").count() == 1
+    wmu = TutorTrainingRequirement.objects.get(institution__code="wmu").institution
+    assert tutor_training_status(wmu)["short"]  # someone at WMU is short: the list has content
