@@ -26,6 +26,8 @@ APP_DEMOS = [
     ("evaluation templates and an open round", evaluations_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
+    # last: its requirement refuses new tutors without the course, so earlier demos pair freely
+    ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
 ]
 
 
