@@ -184,6 +184,8 @@ IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 8 * 1024)
 # The consortium's anonymity threshold: results of an anonymous evaluation are shown for a
 # target only from this many responses on (decision 082).
 EVALUATIONS_MIN_RESPONSES = env_int("EVALUATIONS_MIN_RESPONSES", 3)
+# Evaluators are reminded this many days before an evaluation is due (remind_evaluations).
+EVALUATIONS_REMINDER_DAYS = env_int("EVALUATIONS_REMINDER_DAYS", 3)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

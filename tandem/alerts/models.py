@@ -242,6 +242,11 @@ class NotificationKind(models.TextChoices):
     SERIES_ENDED = "series_ended", _("Debriefing series ended")
     PARTICIPANT_REMOVED = "participant_removed", _("No longer invited to a debriefing series")
     SWAP_ASKED = "swap_asked", _("A rotation swap asked of you")
+    # Evaluation reminders (tandem/evaluations/reminders.py): due soon, overdue, and the
+    # coordinators' summary of a round past its due date.
+    EVALUATION_DUE = "evaluation_due", _("Evaluation due soon")
+    EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation overdue")
+    EVALUATION_ROUND_OVERDUE = "eval_round_overdue", _("Evaluation round past its due date")
 
 
 class Notification(models.Model):
@@ -265,6 +270,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_batch = models.UUIDField(null=True, blank=True, db_index=True)
+    # A notification that must reach a person once only (e.g. one reminder per evaluation and
+    # step): the database refuses a second row with the same key, even from concurrent runs.
+    once_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -275,6 +283,11 @@ class Notification(models.Model):
                 fields=["user", "warning"],
                 condition=Q(warning__isnull=False),
                 name="notification_once_per_warning",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "once_key"],
+                condition=~Q(once_key=""),
+                name="notification_once_per_key",
             ),
         ]
         indexes = [

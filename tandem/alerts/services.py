@@ -31,6 +31,7 @@ from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
 
 THRESHOLD_FIELDS = tuple(DEFAULT_THRESHOLDS)
+ONCE_BATCH = 500  # keys looked up and inserted per statement (SQLite's variable limit)
 
 
 def notification_send(
@@ -55,6 +56,47 @@ def notification_send(
     if ids:
         transaction.on_commit(lambda: send_immediate_emails.enqueue(ids))
     return rows
+
+
+def notifications_send_once(
+    *, kind: str, entries: Iterable[tuple[int, str, dict[str, Any], str]]
+) -> int:
+    """In-app notifications that reach each person once only: `entries` are (user id, key,
+    params, url). A (user, key) already notified is skipped — the database's unique constraint
+    decides, so two runs at the same time still notify once. E-mail as `notification_send`.
+    Returns how many this call added (the others were there already)."""
+    if kind not in NotificationKind.values:
+        raise field_error("kind", _("Unknown kind of notification."))
+    wanted = {(uid, key): (params, url) for uid, key, params, url in entries if uid and key}
+    pairs = sorted(wanted)
+    added: list[tuple[int, str]] = []
+    for start in range(0, len(pairs), ONCE_BATCH):
+        chunk = pairs[start : start + ONCE_BATCH]
+        existing = set(
+            Notification.objects.filter(
+                user_id__in={uid for uid, _key in chunk},
+                once_key__in={key for _uid, key in chunk},
+            ).values_list("user_id", "once_key")
+        )
+        fresh = [pair for pair in chunk if pair not in existing]
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    user_id=uid,
+                    kind=kind,
+                    once_key=key,
+                    params=wanted[uid, key][0],
+                    url=wanted[uid, key][1],
+                )
+                for uid, key in fresh
+            ],
+            ignore_conflicts=True,
+        )
+        added += fresh
+    recipients = sorted({uid for uid, _key in added})
+    if recipients:
+        transaction.on_commit(lambda: send_immediate_emails.enqueue(recipients))
+    return len(added)
 
 
 @transaction.atomic
@@ -184,6 +226,7 @@ __all__ = [
     "EmailMode",
     "notification_mark_read",
     "notification_send",
+    "notifications_send_once",
     "notifications_mark_all_read",
     "preference_update",
     "thresholds_update",

@@ -1,14 +1,18 @@
-"""Evaluation templates and one open round of the demo consortium, built through the services.
+"""Evaluation templates and two rounds of the demo consortium, built through the services.
 
 On top of the cultivation demo: five consortium-wide templates (issue 10) — the trainee
 evaluates each tutor (anonymous), the tutor evaluates the trainee each term, the trainee
 evaluates the host institution (resources, living conditions, management; anonymous), a
-self-evaluation and a peer evaluation — bilingual, with every kind of item. The coordinators of
-Zhang's home institution run a round for the joint trainees of Zhang's agreement, opened a week
-ago: both tutors have evaluated Zhang (a named template, so the results page shows the
-aggregates), Zhang has evaluated the host institution and keeps a draft of the evaluation of one
-tutor. The demo has one active joint trainee, so no anonymous target there reaches the
-consortium's threshold; the anonymous results pages show that they are held back.
+self-evaluation and a peer evaluation — bilingual, with every kind of item.
+
+Anonymous results need at least `EVALUATIONS_MIN_RESPONSES` (default 3) responses per target, so
+three more WMU doctoral trainees (Gao, Lin, Xu) join Zhang at EMU under Prof. Li and Prof. Chen
+(enrolled and cultivated through the accounts and cultivation services). The coordinators of
+WMU ran last autumn's round for the agreement's joint trainees, now past and released: all four
+trainees evaluated EMU and three evaluated Prof. Li (results shown), two evaluated Prof. Chen
+(below the threshold: "not enough responses to show"). This spring's round opened a week ago:
+both tutors have evaluated Zhang (a named template, so the results page shows the aggregates),
+Zhang has evaluated the host institution and keeps a draft of the evaluation of one tutor.
 Skipped when Zhang's active cultivation is absent or the templates already exist.
 """
 
@@ -17,12 +21,17 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.accounts import services as accounts
+from tandem.accounts.demo import demo_account
 from tandem.accounts.models import Membership, Role, User
+from tandem.cultivation import services as cultivation_services
+from tandem.cultivation import services_responsibility, services_tutor
 from tandem.cultivation.demo import demo_cultivation
-from tandem.cultivation.models import TutorAssignment
+from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TutorAssignment
 from tandem.evaluations import services, services_respond
 from tandem.evaluations.models import (
     EvaluationPair,
+    EvaluationRound,
     EvaluationTemplate,
     ItemKind,
     PopulationKind,
@@ -30,6 +39,16 @@ from tandem.evaluations.models import (
 )
 
 ROUND_TITLE = "Spring term evaluations"
+PAST_ROUND_TITLE = "Autumn term evaluations"
+
+# Three more joint trainees of WMU at EMU, so that anonymous results can be shown.
+COHORT = [
+    # username, full name, student number, start (spread over the tutors' yearly quotas)
+    ("trainee.gao", "Gao Yu", "W2024D021", datetime.date(2024, 9, 1)),
+    ("trainee.lin", "Lin Feng", "W2025D007", datetime.date(2025, 3, 1)),
+    ("trainee.xu", "Xu Qing", "W2025D031", datetime.date(2025, 9, 1)),
+]
+COHORT_TOPIC = "Hypoxia imaging in tumour models"
 
 SCALE = [
     {"value": 1, "label": "Poor", "label_zh": "差"},
@@ -209,6 +228,136 @@ def _answers(pair: EvaluationPair, picks: list[str]) -> dict[str, str]:
     return answers
 
 
+def _cohort(zhang: JointCultivation) -> list[JointCultivation]:
+    """Gao, Lin and Xu: WMU doctoral trainees active at EMU with Zhang's tutors."""
+    password = User.objects.get(username="admin").password  # the hash of the demo password
+    home, host = zhang.home, zhang.host
+    coordinator = {
+        institution.pk: Membership.objects.filter(
+            institution=institution, role=Role.COORDINATOR, is_active=True
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+        .user
+        for institution in (home, host)
+    }
+    tutors = {
+        a.role: a.tutor
+        for a in TutorAssignment.objects.filter(cultivation=zhang, ended_at__isnull=True)
+        .select_related("tutor")
+        .order_by("id")
+    }
+    end = datetime.date(2027, 6, 30)
+    made = []
+    for username, name, number, start in COHORT:
+        if User.objects.filter(username=username).exists():
+            continue
+        trainee = demo_account(username, name, password, "zh-hans")
+        accounts.membership_add(
+            actor=coordinator[home.pk], user=trainee, role=Role.TRAINEE, institution=home
+        )
+        accounts.trainee_profile_save(
+            actor=coordinator[home.pk],
+            user=trainee,
+            kind="doctoral",
+            cohort=start.year,
+            specialty="Radiation oncology",
+            student_numbers={home.pk: number},
+        )
+        cultivation = cultivation_services.cultivation_propose(
+            actor=coordinator[home.pk],
+            trainee=trainee,
+            agreement=zhang.agreement,
+            home=home,
+            host=host,
+            planned_start=start,
+            planned_end=end,
+            stay_mode="sequential",
+            research_topic=COHORT_TOPIC,
+            stays=[{"institution": host, "start": start, "end": end, "purpose": "Research at EMU"}],
+        )
+        for institution in (home, host):
+            cultivation_services.cultivation_approve(
+                actor=coordinator[institution.pk], cultivation=cultivation, institution=institution
+            )
+        for role, tutor in tutors.items():
+            services_tutor.tutor_assign(
+                actor=coordinator[home.pk], cultivation=cultivation, tutor=tutor, role=role
+            )
+        services_responsibility.responsibilities_divide(
+            actor=coordinator[home.pk],
+            cultivation=cultivation,
+            items=[
+                {"key": key.value, "title": "", "role": role.value}
+                for key, role in DEFAULT_RESPONSIBILITIES.items()
+            ],
+        )
+        for tutor in tutors.values():
+            services_responsibility.responsibilities_sign(actor=tutor, cultivation=cultivation)
+        cultivation_services.cultivation_decide(
+            actor=coordinator[home.pk],
+            cultivation=cultivation,
+            action="activate",
+            reason="",
+            ground="",
+        )
+        made.append(cultivation)
+    return made
+
+
+def _past_round(
+    organizer: User, zhang: JointCultivation, templates: dict[str, EvaluationTemplate]
+) -> EvaluationRound:
+    """Last autumn's round, answered and released: the anonymous results of EMU (four
+    responses) and Prof. Li (three) are shown, Prof. Chen's (two) are held back."""
+    today = timezone.localdate()
+    round_ = services.round_open(
+        actor=organizer,
+        institution=zhang.home,
+        title=PAST_ROUND_TITLE,
+        title_zh="秋季学期评价",
+        population=PopulationKind.AGREEMENT,
+        agreement=zhang.agreement,
+        opens_on=today - datetime.timedelta(days=120),
+        due_on=today - datetime.timedelta(days=90),
+        templates={
+            Relationship.TRAINEE_TUTOR: templates[Relationship.TRAINEE_TUTOR],
+            Relationship.TRAINEE_HOST: templates[Relationship.TRAINEE_HOST],
+        },
+    )
+    pairs = EvaluationPair.objects.filter(round=round_).select_related(
+        "template", "round", "evaluator"
+    )
+    tutors = dict(
+        TutorAssignment.objects.filter(cultivation=zhang, ended_at__isnull=True).values_list(
+            "role", "tutor_id"
+        )
+    )
+    trainees = ["trainee.zhang"] + [username for username, *_rest in COHORT]
+    picks = [["4", "4", "1"], ["5", "4", "1"], ["3", "3", "0"], ["4", "5", "1"]]
+    for index, username in enumerate(trainees):
+        mine = pairs.filter(evaluator__username=username)
+        host = mine.filter(relationship=Relationship.TRAINEE_HOST).first()
+        if host is not None:
+            services_respond.response_submit(
+                actor=host.evaluator,
+                pair=host,
+                answers=_answers(host, ["4", "3", "3", "2", "4"][index:] + ["3"] * index),
+            )
+        # Prof. Li (first in charge) by Gao, Lin and Xu; Prof. Chen by Zhang and Gao.
+        wanted = []
+        if index >= 1:
+            wanted.append(tutors.get("experimental"))
+        if index <= 1:
+            wanted.append(tutors.get("theoretical"))
+        for pair in mine.filter(relationship=Relationship.TRAINEE_TUTOR, target_user_id__in=wanted):
+            services_respond.response_submit(
+                actor=pair.evaluator, pair=pair, answers=_answers(pair, picks[index])
+            )
+    return services_respond.round_release(actor=organizer, round_=round_)
+
+
 def load_demo() -> None:
     cultivation = demo_cultivation("trainee.zhang")
     if cultivation is None or cultivation.status != "active":
@@ -230,6 +379,8 @@ def load_demo() -> None:
         data["relationship"]: services.template_create(actor=admin, institution=None, **data)
         for data in TEMPLATES
     }
+    _cohort(cultivation)
+    _past_round(organizer.user, cultivation, templates)
     today = timezone.localdate()
     round_ = services.round_open(
         actor=organizer.user,
@@ -242,6 +393,7 @@ def load_demo() -> None:
         due_on=today + datetime.timedelta(days=21),
         templates=templates,
     )
+    zhang = cultivation.trainee
     pairs = EvaluationPair.objects.filter(round=round_).select_related("template", "round")
     tutors = list(
         TutorAssignment.objects.filter(cultivation=cultivation, ended_at__isnull=True)
@@ -249,16 +401,22 @@ def load_demo() -> None:
         .values_list("tutor_id", flat=True)
     )
     for tutor_id, picks in zip(tutors, (["4", "3", "1"], ["5", "2", "1"]), strict=False):
-        pair = pairs.get(relationship=Relationship.TUTOR_TRAINEE, evaluator_id=tutor_id)
+        pair = pairs.get(
+            relationship=Relationship.TUTOR_TRAINEE, evaluator_id=tutor_id, target_user=zhang
+        )
         services_respond.response_submit(
             actor=pair.evaluator, pair=pair, answers=_answers(pair, picks)
         )
-    host = pairs.filter(relationship=Relationship.TRAINEE_HOST).first()
+    host = pairs.filter(relationship=Relationship.TRAINEE_HOST, evaluator=zhang).first()
     if host is not None:
         services_respond.response_submit(
             actor=host.evaluator, pair=host, answers=_answers(host, ["4", "3", "2", "4", "3"])
         )
-    draft = pairs.filter(relationship=Relationship.TRAINEE_TUTOR).order_by("id").first()
+    draft = (
+        pairs.filter(relationship=Relationship.TRAINEE_TUTOR, evaluator=zhang)
+        .order_by("id")
+        .first()
+    )
     if draft is not None:
         answers = _answers(draft, ["4"])
         services_respond.response_save_draft(

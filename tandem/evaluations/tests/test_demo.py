@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from tandem.accounts.models import User
-from tandem.evaluations.demo import ROUND_TITLE
+from tandem.evaluations.demo import PAST_ROUND_TITLE, ROUND_TITLE
 from tandem.evaluations.models import (
     EvaluationDraft,
     EvaluationPair,
@@ -17,6 +17,7 @@ from tandem.evaluations.models import (
     PairStatus,
     Relationship,
 )
+from tandem.evaluations.results import rounds_with_results_for
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +55,47 @@ def test_the_demo_seeds_templates_a_round_responses_and_a_draft(client):
     responses = EvaluationResponse.objects.count()
     call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
     assert EvaluationResponse.objects.count() == responses
+
+
+def _results_page(client, round_, template, kind, target):
+    return client.get(
+        reverse(
+            "evaluations:results",
+            kwargs={
+                "pk": round_.pk,
+                "template_pk": template.pk,
+                "kind": kind,
+                "target_pk": target.pk,
+            },
+        )
+    )
+
+
+def test_the_demo_shows_anonymous_results_above_the_threshold_and_holds_back_one_below(
+    client, settings
+):
+    settings.EVALUATIONS_MIN_RESPONSES = 3
+    call_command("seed_demo", stdout=io.StringIO())
+    past = EvaluationRound.objects.get(title=PAST_ROUND_TITLE)
+    assert past.released_at is not None
+    by_tutor = EvaluationTemplate.objects.get(relationship=Relationship.TRAINEE_TUTOR)
+    by_host = EvaluationTemplate.objects.get(relationship=Relationship.TRAINEE_HOST)
+    assert by_tutor.is_anonymous and by_host.is_anonymous
+    li, chen = (User.objects.get(username=name) for name in ("tutor.li", "tutor.chen"))
+    emu = EvaluationPair.objects.filter(round=past, template=by_host).first().target_institution
+    client.force_login(past.created_by)
+    shown = {}
+    for kind, target, template in (
+        ("institution", emu, by_host),
+        ("person", li, by_tutor),
+        ("person", chen, by_tutor),
+    ):
+        page = _results_page(client, past, template, kind, target)
+        assert page.status_code == 200
+        shown[target.pk] = page.context["result"]
+    assert shown[emu.pk].shown and shown[emu.pk].responses >= 3
+    assert shown[li.pk].shown and shown[li.pk].responses >= 3
+    assert not shown[chen.pk].shown and shown[chen.pk].responses is None
+    # Released, so the results reach the tutor evaluated; the open round's do not.
+    readable = set(rounds_with_results_for(li).values_list("title", flat=True))
+    assert PAST_ROUND_TITLE in readable and ROUND_TITLE not in readable
