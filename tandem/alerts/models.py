@@ -242,6 +242,8 @@ class NotificationKind(models.TextChoices):
     SERIES_ENDED = "series_ended", _("Debriefing series ended")
     PARTICIPANT_REMOVED = "participant_removed", _("No longer invited to a debriefing series")
     SWAP_ASKED = "swap_asked", _("A rotation swap asked of you")
+    # No detail of the check-in: its label is the whole text (tandem.wellbeing, decision 089).
+    WELLBEING_ATTENTION = "wellbeing_attention", _("A wellbeing check-in needs your attention")
 
 
 class Notification(models.Model):
