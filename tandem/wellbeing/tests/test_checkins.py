@@ -329,3 +329,22 @@ def test_stats_suppress_small_groups_and_the_current_month(cast, client_for):
         api_rows = client_for("coord_a").get("/api/v1/wellbeing/stats").json()
         assert [r["trainees"] for r in api_rows] == [3]
         assert client_for("coord_b").get("/api/v1/wellbeing/stats").json() == []
+
+
+def test_pages_and_the_notification_are_in_chinese(cast, client_for):
+    from django.utils import translation
+
+    item = checkin(cast)
+    note = Notification.objects.filter(kind="wellbeing_attention").first()
+    with translation.override("zh-hans"):
+        assert notification_text(note) == "有一份身心状况自评需要你关注"
+        with pytest.raises(ValidationError) as caught:
+            services.checkin_submit(actor=cast.trainee, **(FINE | {"mental": 9}))
+        assert caught.value.message_dict["mental"] == ["心理健康的评分必须是 1 到 5 之间的整数。"]
+    client = client_for("trainee")
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get(
+        reverse("wellbeing:checkin_new"), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+    assert "提交我的自评" in page and "心理健康" in page
+    assert item.pk
