@@ -75,15 +75,12 @@ def officer_list_of(institution: Institution) -> QuerySet[WellbeingOfficer]:
 
 def officer_candidates(institution: Institution) -> QuerySet[User]:
     """People with an active staff membership at the institution (not its trainees)."""
-    return (
-        User.objects.filter(
-            memberships__institution=institution,
-            memberships__is_active=True,
-        )
-        .exclude(memberships__role=Role.TRAINEE, memberships__institution=institution)
-        .distinct()
-        .order_by("full_name", "username")
+    staff = (
+        Membership.objects.filter(institution=institution, is_active=True)
+        .exclude(role=Role.TRAINEE)
+        .values("user_id")
     )
+    return User.objects.filter(pk__in=staff, is_active=True).order_by("full_name", "username")
 
 
 def settings_for(institution_id: int) -> WellbeingSettings:
@@ -223,6 +220,10 @@ def tutored_trainee_get_or_404(user: Any, pk: int) -> User:
     if pk not in tutored_trainee_ids(user):
         raise Http404
     return User.objects.get(pk=pk)
+
+
+def tutored_trainees(user: Any) -> QuerySet[User]:
+    return User.objects.filter(pk__in=tutored_trainee_ids(user)).order_by("full_name")
 
 
 def shared_checkins_for_tutor(tutor: Any, trainee: User) -> QuerySet[CheckIn]:

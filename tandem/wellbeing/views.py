@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_stats": permissions.can_view_stats(user),
         "coordinated": tenancy.coordinated_institution_ids(user),
         "today": timezone.localdate(),
+        "tutored": selectors.tutored_trainees(user),
     }
     if context["can_check_in"]:
         context["due"] = selectors.next_due(user)

@@ -348,3 +348,39 @@ def test_pages_and_the_notification_are_in_chinese(cast, client_for):
     ).content.decode()
     assert "提交我的自评" in page and "心理健康" in page
     assert item.pk
+
+
+def test_officer_pages_issue_the_same_queries_whatever_the_number_of_alerts(cast):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.accounts.models import Role
+    from tandem.accounts.tests.factories import MembershipFactory, UserFactory
+
+    officers(cast)
+    client = Client()
+    client.force_login(officer_a(cast))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("wellbeing:alert_list")).status_code == 200
+        return len(queries)
+
+    checkin(cast)
+    small = count()
+    for n in range(6):
+        person = UserFactory(username=f"many{n}")
+        MembershipFactory(user=person, role=Role.TRAINEE, institution=cast.inst_a)
+        services.checkin_submit(actor=person, **WORRYING)
+    assert count() == small
+
+
+def test_a_tutor_finds_the_trainees_who_may_share_with_them(cast, client_for):
+    officers(cast)
+    page = client_for("tutor_a").get(reverse("wellbeing:home")).content.decode()
+    assert reverse("wellbeing:tutor_view", kwargs={"trainee_pk": cast.trainee.pk}) in page
+    assert (
+        "wellbeing/trainees/"
+        not in client_for("coord_a").get(reverse("wellbeing:home")).content.decode()
+    )
