@@ -384,3 +384,10 @@ def test_a_tutor_finds_the_trainees_who_may_share_with_them(cast, client_for):
         "wellbeing/trainees/"
         not in client_for("coord_a").get(reverse("wellbeing:home")).content.decode()
     )
+
+
+def test_the_catalogued_sentence_is_the_notification_kinds_label():
+    from tandem.alerts.models import NotificationKind
+    from tandem.wellbeing.texts import ATTENTION
+
+    assert str(NotificationKind.WELLBEING_ATTENTION.label) == ATTENTION
