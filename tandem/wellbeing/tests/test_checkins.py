@@ -152,6 +152,8 @@ def test_shared_with_the_host_alerts_its_officers_too(cast):
     )
     assert users == {officer_a(cast).pk, cast.coord_b.pk}
     assert item.alert.status == AlertStatus.OPEN
+    assert selectors.wellbeing_dashboard(officer_a(cast))["open_alerts"] == 1
+    assert "open_alerts" not in selectors.wellbeing_dashboard(cast.coord_a)
 
 
 def test_a_fine_check_in_raises_no_alert_unless_contact_is_asked(cast):

@@ -170,3 +170,16 @@ def test_admin_registers_nothing_of_wellbeing_and_shows_nothing(cast, client_for
     audit = client.get(reverse("admin:core_auditevent_changelist")).content.decode()
     for word in SECRETS:
         assert word not in audit
+
+
+def test_after_an_accepted_proposal_the_plan_shows_the_minimum(cast, client_for, secret):
+    proposal = secret["alert"].proposals.get()
+    services.adjustment_decide(actor=cast.trainee, proposal=proposal, accept=True)
+    url = reverse("plans:plan", kwargs={"cultivation_pk": proposal.plan.cultivation_id})
+    for actor in ("tutor_a", "tutor_b", "coord_a", "admin"):
+        body = client_for(actor).get(url).content.decode()
+        assert "Panic" not in body and "panic" not in body, actor
+    tutor_page = client_for("tutor_a").get(url).content.decode()
+    assert "Fewer night shifts." in tutor_page  # the officer's sentence, by plans' own rule
+    events = AuditEvent.objects.filter(action="plan.revise")
+    assert all("night" not in e.reason for e in events)
