@@ -18,6 +18,7 @@ from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
+from tandem.wellbeing.api import router as wellbeing_router
 
 api = TandemAPI(
     title="Tandem API",
@@ -45,3 +46,4 @@ api.add_router("/feedback/", feedback_router)
 api.add_router("/alerts/", alerts_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/evaluations/", evaluations_router)
+api.add_router("/wellbeing/", wellbeing_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tandem.alerts",
     "tandem.imports",
     "tandem.evaluations",
+    "tandem.wellbeing",
     "tandem.portal",
 ]
 

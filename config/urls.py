@@ -30,6 +30,7 @@ urlpatterns = [
     path("calendar/<str:token>.ics", portal_views_feed.calendar_feed, name="calendar_feed"),
     path("imports/", include("tandem.imports.urls")),
     path("evaluations/", include("tandem.evaluations.urls")),
+    path("wellbeing/", include("tandem.wellbeing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.

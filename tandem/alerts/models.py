@@ -247,6 +247,8 @@ class NotificationKind(models.TextChoices):
     EVALUATION_DUE = "evaluation_due", _("Evaluation due soon")
     EVALUATION_OVERDUE = "evaluation_overdue", _("Evaluation overdue")
     EVALUATION_ROUND_OVERDUE = "eval_round_overdue", _("Evaluation round past its due date")
+    # No detail of the check-in: its label is the whole text (tandem.wellbeing, decision 089).
+    WELLBEING_ATTENTION = "wellbeing_attention", _("A wellbeing check-in needs your attention")
 
 
 class Notification(models.Model):

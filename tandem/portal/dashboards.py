@@ -29,6 +29,7 @@ from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
+from tandem.wellbeing.selectors import wellbeing_dashboard
 
 
 def _bars(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -86,6 +87,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "meetings": meetings_dashboard(user),
         "feedback": feedback_dashboard(user),
         "evaluations": evaluations_dashboard(user),
+        "wellbeing": wellbeing_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

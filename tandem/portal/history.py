@@ -44,6 +44,7 @@ from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
+from tandem.wellbeing import history as wellbeing_history
 
 # Every app's wording of its audit events, by name: a new app adds its `history.WORDING` here.
 WORDINGS: tuple[HistoryWording, ...] = (
@@ -62,6 +63,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     feedback_history.WORDING,
     residency_history.WORDING,
     evaluations_history.WORDING,
+    wellbeing_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

@@ -12,6 +12,7 @@ from tandem.plans import demo as plans_demo
 from tandem.portal import demo
 from tandem.publications import demo as publications_demo
 from tandem.residency import demo as residency_demo
+from tandem.wellbeing import demo as wellbeing_demo
 
 # Each app adds its part of the demo consortium on top of the one before; each step does
 # nothing when its part is already there, so running the command again changes nothing.
@@ -24,6 +25,7 @@ APP_DEMOS = [
     ("progress debriefings and mentoring log", meetings_demo.load_demo),
     ("feedback items and seminars", feedback_demo.load_demo),
     ("evaluation templates and an open round", evaluations_demo.load_demo),
+    ("wellbeing officers and check-ins", wellbeing_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
     # last: its requirement refuses new tutors without the course, so earlier demos pair freely
@@ -47,3 +49,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
         for login in demo.demo_logins():
             self.stdout.write(f"  {login.username:<18} {login.role:<26} {login.where}")
+        for username, role, where in wellbeing_demo.demo_logins():
+            self.stdout.write(f"  {username:<18} {role:<26} {where}")
