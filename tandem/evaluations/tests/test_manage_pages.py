@@ -338,13 +338,18 @@ def test_my_results_in_chinese(cast, client_for, world):
     _submit(template, _tutor_a_pairs(round_)[:3])
     services_respond.round_release(actor=cast.coord_a, round_=round_)
     client = client_for("tutor_a")
-    page = client.get(reverse("evaluations:my_results"), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    text = page.content.decode()
-    assert "我的评价结果" in text and "2026年秋季学期" in text
-    opening = client_for("coord_a").get(
-        reverse("evaluations:round_open"), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    client.cookies["django_language"] = "zh-hans"
+    text = client.get(reverse("evaluations:my_results")).content.decode()
+    assert "我的评价结果" in text and "2026年秋季学期" in text and "历轮趋势" in text
+    coordinator = client_for("coord_a")
+    coordinator.cookies["django_language"] = "zh-hans"
+    opening = coordinator.get(reverse("evaluations:round_open")).content.decode()
+    assert "开启评价轮次" in opening and "每种评价关系一个模板" in opening
+    bad = coordinator.post(
+        reverse("evaluations:round_open"),
+        {**_open_data(cast, template, due_on="2026-05-01"), "preview": "1"},
     )
-    assert "开启评价轮次" in opening.content.decode()
+    assert "截止日期不能早于开始日期。" in bad.content.decode()
 
 
 def test_my_results_and_round_detail_take_constant_queries(cast, client_for, world):
