@@ -244,3 +244,42 @@ def test_hide_a_comment_then_the_target_never_sees_it(cast, client_for, world):
     other = f"{API}/mine/{round_.pk}/{template.pk}/person/{cast.tutor_b.pk}"
     assert tutor.get(other).status_code == 404
     assert client_for("tutor_b").get(mine_path).status_code == 404
+
+
+def test_one_response_below_the_threshold_changes_nothing_the_target_reads(cast, client_for, world):
+    round_, template = world
+    services_respond.round_release(actor=cast.coord_a, round_=round_)
+    tutor = client_for("tutor_a")
+    paths = [
+        f"{API}/mine",
+        f"{API}/mine/trend",
+        f"{API}/mine/{round_.pk}/{template.pk}/person/{cast.tutor_a.pk}",
+    ]
+    before = [tutor.get(path).json() for path in paths]
+    assert before[0]["count"] == 1  # listed from the pairs: not "someone answered"
+    _submit(template, _pairs(round_, cast.tutor_a)[:1], comments=["Only me"])
+    assert [tutor.get(path).json() for path in paths] == before
+
+
+def test_an_institution_reads_its_results_through_its_coordinator(cast, client_for):
+    population(cast, extra_trainees=2)
+    template = make_template(cast, "trainee_host")
+    round_ = open_round(cast, [template])
+    pairs = list(EvaluationPair.objects.filter(round=round_, target_institution=cast.inst_b))
+    _submit(template, pairs, comments=["Good lab"])
+    services_respond.round_release(actor=cast.coord_a, round_=round_)
+    host = client_for("coord_b")
+    listing = host.get(f"{API}/mine").json()
+    assert [(row["kind"], row["target_id"]) for row in listing["items"]] == [
+        ("institution", cast.inst_b.pk)
+    ]
+    path = f"{API}/mine/{round_.pk}/{template.pk}/institution/{cast.inst_b.pk}"
+    result = host.get(path).json()
+    assert result["shown"] and result["responses"] == 3
+    assert [c["text"] for c in result["comments"]] == ["Good lab"]
+    trend = {row["kind"]: row for row in host.get(f"{API}/mine/trend").json()}
+    assert trend["institution"]["target_id"] == cast.inst_b.pk
+    assert trend["institution"]["rounds"][0]["responses"] == 3
+    # a coordinator of another institution, or a tutor of B: 404
+    assert client_for("coord_a").get(path).status_code == 404
+    assert client_for("tutor_b").get(path).status_code == 404
