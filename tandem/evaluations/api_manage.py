@@ -141,9 +141,7 @@ def round_open(request: HttpRequest, payload: EvaluationsRoundOpenIn) -> Any:
         counts = services_manage.round_preview(**kwargs)
         return {"dry_run": True, "pairs": counts, "total": sum(counts.values()), "round": None}
     round_ = services.round_open(**kwargs)
-    counts = {}
-    for pair in round_.pairs.values_list("relationship", flat=True):
-        counts[pair] = counts.get(pair, 0) + 1
+    counts = services_manage.pair_counts(round_)
     return Status(
         201,
         {

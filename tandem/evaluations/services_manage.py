@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from tandem.evaluations import services
+from tandem.evaluations.models import EvaluationRound
 
 
 class _Preview(Exception):
@@ -15,16 +16,18 @@ class _Preview(Exception):
         self.counts = counts
 
 
+def pair_counts(round_: EvaluationRound) -> dict[str, int]:
+    """{relationship: pairs} of a round (one query)."""
+    rows = round_.pairs.values("relationship").annotate(n=Count("id")).order_by()
+    return {row["relationship"]: row["n"] for row in rows}
+
+
 def round_preview(**kwargs: Any) -> dict[str, int]:
     """How many pairs `round_open(**kwargs)` would generate, per relationship. Raises what it
     would raise (PermissionDenied, ValidationError); writes nothing."""
     try:
         with transaction.atomic():
             round_ = services.round_open(**kwargs)
-            counts = {
-                row["relationship"]: row["n"]
-                for row in round_.pairs.values("relationship").annotate(n=Count("id")).order_by()
-            }
-            raise _Preview(counts)
+            raise _Preview(pair_counts(round_))
     except _Preview as preview:
         return preview.counts
