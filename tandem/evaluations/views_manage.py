@@ -46,9 +46,11 @@ def round_open(request: HttpRequest) -> HttpResponse:
     _require_opening(request.user)
     form = RoundOpenForm(request.POST or None, user=request.user)
     preview: dict[str, int] | None = None
+    chosen: list[str] = []
     if request.method == "POST":
         if form.is_valid():
             kwargs = form.service_kwargs()
+            chosen = sorted(kwargs["templates"])
             try:
                 if "confirm" in request.POST:
                     round_ = services.round_open(actor=request.user, **kwargs)
@@ -71,7 +73,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
             "form": form,
             "preview": None
             if preview is None
-            else [(labels.get(rel, rel), preview.get(rel, 0)) for rel in sorted(preview)],
+            else [(labels.get(rel, rel), preview.get(rel, 0)) for rel in chosen],
             "preview_total": sum(preview.values()) if preview else 0,
         },
     )
