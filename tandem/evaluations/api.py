@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from tandem.core.api import ERRORS, Pagination
 from tandem.evaluations import selectors, services_respond
+from tandem.evaluations.api_manage import router as manage_router
 from tandem.evaluations.schemas import EvaluationsAnswersIn, EvaluationsPairOut, EvaluationsTodoOut
 
 router = Router(tags=["evaluations"])
@@ -39,3 +40,7 @@ def answer(request: HttpRequest, pair_id: int, payload: EvaluationsAnswersIn) ->
     services_respond.response_save_draft(actor=request.user, pair=pair, answers=payload.answers)
     pair.refresh_from_db()
     return pair
+
+
+# Running rounds and the target's own results.
+router.add_router("", manage_router)

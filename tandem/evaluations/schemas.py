@@ -44,3 +44,182 @@ class EvaluationsPairOut(Schema):
     id: int
     status: str
     submitted_at: datetime.datetime | None
+
+
+# --- running rounds and the target's own results (api_manage) --------------------------------
+
+
+class EvaluationsRoundOut(Schema):
+    id: int
+    title: str
+    title_zh: str
+    institution_id: int
+    population: str
+    agreement_id: int | None
+    cohort: int | None
+    opens_on: datetime.date
+    due_on: datetime.date
+    released_at: datetime.datetime | None
+    templates: dict[str, int]
+
+    @staticmethod
+    def resolve_templates(obj: Any) -> dict[str, int]:
+        return {rt.relationship: rt.template_id for rt in obj.round_templates.all()}
+
+
+class EvaluationsRoundOpenIn(Schema):
+    title: str
+    title_zh: str = ""
+    institution_id: int
+    population: str
+    agreement_id: int | None = None
+    cohort: int | None = None
+    opens_on: datetime.date
+    due_on: datetime.date
+    # {relationship: template id}, from the template choices of that relationship
+    templates: dict[str, int]
+    # true: check everything and count the pairs it would generate, save nothing
+    dry_run: bool = False
+
+
+class EvaluationsRoundOpenOut(Schema):
+    dry_run: bool
+    pairs: dict[str, int]
+    total: int
+    round: EvaluationsRoundOut | None = None
+
+
+class EvaluationsCompletionOut(Schema):
+    institution_id: int | None = None
+    institution_name: str = ""
+    evaluator_id: int | None = None
+    evaluator_name: str = ""
+    submitted: int
+    pending: int
+    total: int
+
+
+class EvaluationsManagedPairOut(Schema):
+    id: int
+    round_id: int
+    relationship: str
+    template_id: int
+    evaluator_id: int
+    evaluator_name: str
+    target_user_id: int | None
+    target_institution_id: int | None
+    target_name: str
+    institution_id: int
+    due_on: datetime.date
+    status: str
+    withdrawn_reason: str
+
+    @staticmethod
+    def resolve_evaluator_name(obj: Any) -> str:
+        return str(obj.evaluator.full_name or obj.evaluator.username)
+
+    @staticmethod
+    def resolve_target_name(obj: Any) -> str:
+        return str(obj.target)
+
+
+class EvaluationsPairExtendIn(Schema):
+    due_on: datetime.date
+    reason: str
+
+
+class EvaluationsPairReassignIn(Schema):
+    evaluator_id: int
+    reason: str
+
+
+class EvaluationsReasonIn(Schema):
+    reason: str
+
+
+class EvaluationsPersonOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.full_name or obj.username)
+
+
+class EvaluationsTargetOut(Schema):
+    template_id: int
+    kind: str
+    target_id: int
+    name: str
+
+
+class EvaluationsItemResultOut(Schema):
+    item_id: int
+    prompt: str
+    kind: str
+    count: int
+    mean: float | None
+    not_observed: int
+    distribution: list[tuple[str, int]]
+
+
+class EvaluationsSectionResultOut(Schema):
+    title: str
+    mean: float | None
+    items: list[EvaluationsItemResultOut]
+
+
+class EvaluationsCommentOut(Schema):
+    item_id: int
+    text: str
+    # for those running the round only, to hide it
+    id: str | None = None
+
+
+class EvaluationsHiddenCommentOut(Schema):
+    id: str
+    text: str
+    reason: str
+    hidden_by: str
+
+
+class EvaluationsResultOut(Schema):
+    round_id: int
+    template_id: int
+    template_title: str
+    kind: str
+    target_id: int
+    target_name: str
+    # false below the threshold of an anonymous template: then nothing else is given
+    shown: bool
+    responses: int | None
+    sections: list[EvaluationsSectionResultOut] = []
+    comments: list[EvaluationsCommentOut] = []
+    hidden_comments: list[EvaluationsHiddenCommentOut] = []
+
+
+class EvaluationsMyResultOut(Schema):
+    round_id: int
+    round_title: str
+    released_at: datetime.datetime | None
+    template_id: int
+    template_title: str
+    kind: str
+    target_id: int
+    target_name: str
+
+
+class EvaluationsTrendPointOut(Schema):
+    round_id: int
+    round_title: str
+    opens_on: datetime.date
+    template_id: int
+    responses: int
+    mean: float
+
+
+class EvaluationsTrendOut(Schema):
+    kind: str
+    target_id: int
+    target_name: str
+    rounds: list[EvaluationsTrendPointOut]

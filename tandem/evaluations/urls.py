@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.evaluations import views
+from tandem.evaluations import views, views_manage
 
 app_name = "evaluations"
 urlpatterns = [
@@ -13,5 +13,26 @@ urlpatterns = [
         "rounds/<int:pk>/results/<int:template_pk>/<slug:kind>/<int:target_pk>/",
         views.target_results,
         name="results",
+    ),
+]
+
+# Running rounds and the target's own results (views_manage).
+urlpatterns += [
+    path("rounds/open/", views_manage.round_open, name="round_open"),
+    path("rounds/<int:pk>/pairs/", views_manage.pair_list, name="manage_pairs"),
+    path("pairs/<int:pk>/extend/", views_manage.pair_extend, name="pair_extend"),
+    path("pairs/<int:pk>/reassign/", views_manage.pair_reassign, name="pair_reassign"),
+    path("pairs/<int:pk>/withdraw/", views_manage.pair_withdraw, name="pair_withdraw"),
+    path("rounds/<int:pk>/release/", views_manage.round_release, name="round_release"),
+    path(
+        "rounds/<int:pk>/results/<int:template_pk>/<slug:kind>/<int:target_pk>/comments/",
+        views_manage.comment_hide,
+        name="comment_hide",
+    ),
+    path("mine/", views_manage.my_results, name="my_results"),
+    path(
+        "mine/<int:pk>/<int:template_pk>/<slug:kind>/<int:target_pk>/",
+        views_manage.my_result,
+        name="my_result",
     ),
 ]
