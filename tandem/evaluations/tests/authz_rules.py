@@ -64,3 +64,52 @@ RULES = {
         data=lambda cast: {"answers": {}},
     ),
 }
+
+
+# --- the template builder (decision 087) ------------------------------------------------------
+# A template kept by A: its coordinators and the admin; the other coordinators do not see it
+# (404); people who coordinate nothing are the wrong role (403) whatever the template.
+
+KEEPERS = ["admin", "coord_a"]
+OTHER_COORDINATORS = ["coord_b", "outsider"]
+NOT_COORDINATORS = everyone_else(COORDINATORS)
+TEMPLATES = f"{API}/templates"
+
+
+def _template_a(cast):
+    return make_template(cast, actor=cast.coord_a, institution=cast.inst_a)
+
+
+def _template_kwargs(cast):
+    return {"pk": _template_a(cast).pk}
+
+
+def _keepers_only(ok_status=200, anonymous=302):
+    return expect(
+        ok=KEEPERS,
+        hidden=OTHER_COORDINATORS,
+        forbidden=NOT_COORDINATORS,
+        ok_status=ok_status,
+        anonymous=anonymous,
+    )
+
+
+RULES.update(
+    {
+        "evaluations:template_list": page(
+            expect=expect(ok=COORDINATORS, forbidden=NOT_COORDINATORS)
+        ),
+        "evaluations:template_create": page(
+            expect=expect(ok=COORDINATORS, forbidden=NOT_COORDINATORS)
+        ),
+        "evaluations:template_detail": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_edit": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_duplicate": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_retire": page(
+            "POST",
+            kwargs=_template_kwargs,
+            data=lambda cast: {"action": "retire"},
+            expect=_keepers_only(ok_status=302),
+        ),
+    }
+)
