@@ -3,6 +3,8 @@ while unused, used by a round, edit makes version 2 and the round keeps version 
 messages that name what is wrong with nothing half-saved, copying and retiring, the API, the
 Chinese page, and a list page whose queries do not grow with the templates."""
 
+from copy import deepcopy
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +14,7 @@ from tandem.core.models import AuditEvent
 from tandem.evaluations import selectors
 from tandem.evaluations.forms_templates import parse_options
 from tandem.evaluations.models import EvaluationTemplate, RoundTemplate, TemplateItem
-from tandem.evaluations.tests.factories import make_template, open_round, population
+from tandem.evaluations.tests.factories import make_template, open_round, population, sections
 
 pytestmark = pytest.mark.django_db
 
@@ -344,3 +346,113 @@ def test_coordinator_sees_but_cannot_edit_a_consortium_template(cast, client_for
     page = client.get(reverse("evaluations:template_detail", args=[template.pk])).content.decode()
     assert reverse("evaluations:template_edit", args=[template.pk]) not in page
     assert client.get(reverse("evaluations:template_edit", args=[template.pk])).status_code == 403
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def _json(title="API template", **extra):
+    body = {
+        "title": title,
+        "title_zh": "接口模板",
+        "relationship": "tutor_trainee",
+        "is_anonymous": False,
+        "sections": deepcopy(sections()),  # the factory's scales are shared dicts
+    }
+    body.update(extra)
+    return body
+
+
+def _send(client, method, url, body):
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+def test_api_create_edit_in_place_then_new_version(cast, client_for):
+    client = client_for("coord_a")
+    response = _send(client, "post", API, _json(institution_id=cast.inst_a.pk))
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["version"] == 1 and created["in_use"] is False
+    assert [s["title"] for s in created["sections"]] == ["Supervision", "Comments"]
+    assert created["sections"][0]["items"][0]["options"][0]["label_zh"] == "差"
+
+    url = f"{API}/{created['id']}"
+    edited = _send(client, "put", url, _json("Renamed")).json()
+    assert edited["id"] == created["id"] and edited["version"] == 1
+
+    template = EvaluationTemplate.objects.get(pk=created["id"])
+    population(cast)
+    open_round(cast, [template])
+    assert client.get(url).json()["in_use"] is True
+    response = _send(client, "put", url, _json("Second"))
+    assert response.status_code == 200
+    second = response.json()
+    assert second["version"] == 2 and second["id"] != created["id"]
+    assert second["family"] == created["family"]
+    versions = client.get(f"{url}/versions").json()
+    assert [(v["version"], v["rounds_using"]) for v in versions] == [(2, 0), (1, 1)]
+    # The old version is read-only.
+    assert _send(client, "put", url, _json("Again")).status_code == 403
+    listed = client.get(API, {"relationship": "tutor_trainee"}).json()["items"]
+    assert [row["id"] for row in listed] == [second["id"]]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda b: b.update(title=""), "title"),
+        (lambda b: b["sections"][0]["items"][3].update(options=[]), "sections.0.items.3.options"),
+        (lambda b: b["sections"][0]["items"][0].update(options=[]), "sections.0.items.0.options"),
+        (lambda b: b["sections"][1].update(items=[]), "sections.1.items"),
+        (lambda b: b["sections"][0]["items"][1].update(kind="stars"), "sections.0.items.1.kind"),
+        (
+            lambda b: [i.update(code="same") for i in b["sections"][0]["items"][:2]],
+            "sections.0.items.1.code",
+        ),
+        (lambda b: b.update(sections=[]), "sections"),
+    ],
+)
+def test_api_bad_input_names_the_field_and_saves_nothing(cast, client_for, mutate, field):
+    body = _json(institution_id=cast.inst_a.pk)
+    mutate(body)
+    response = _send(client_for("coord_a"), "post", API, body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"], response.json()
+    assert not EvaluationTemplate.objects.exists()
+
+
+def test_api_body_that_does_not_fit_is_422_naming_the_field(cast, client_for):
+    body = _json(institution_id=cast.inst_a.pk)
+    body["sections"][0]["items"][0]["options"][0]["value"] = "high"
+    response = _send(client_for("coord_a"), "post", API, body)
+    assert response.status_code == 422
+    assert any(key.startswith("sections.0.items.0.options.0") for key in response.json()["errors"])
+
+
+def test_api_coordinator_cannot_create_consortium_wide_or_for_another(cast, client_for):
+    client = client_for("coord_a")
+    response = _send(client, "post", API, _json())
+    assert response.status_code == 400 and "institution_id" in response.json()["errors"]
+    response = _send(client, "post", API, _json(institution_id=cast.inst_b.pk))
+    assert response.status_code == 400 and "institution_id" in response.json()["errors"]
+
+
+def test_api_copy_retire_restore(cast, client_for):
+    seeded = make_template(cast)
+    client = client_for("coord_a")
+    response = _send(client, "post", f"{API}/{seeded.pk}/copy", {"institution_id": cast.inst_a.pk})
+    assert response.status_code == 201
+    copy_id = response.json()["id"]
+    assert _send(client, "post", f"{API}/{seeded.pk}/retire", {}).status_code == 403
+    retired = _send(client, "post", f"{API}/{copy_id}/retire", {})
+    assert retired.status_code == 200 and retired.json()["retired_at"]
+    again = _send(client, "post", f"{API}/{copy_id}/retire", {})
+    assert again.status_code == 400 and "retired" in again.json()["errors"]
+    assert _send(client, "post", f"{API}/{copy_id}/restore", {}).json()["retired_at"] is None
+
+
+def test_api_outsider_404_tutor_403(cast, client_for):
+    template = make_template(cast, actor=cast.coord_a, institution=cast.inst_a)
+    assert client_for("outsider").get(f"{API}/{template.pk}").status_code == 404
+    assert client_for("tutor_a").get(f"{API}/{template.pk}").status_code == 403
+    assert client_for("trainee").get(API).status_code == 403
