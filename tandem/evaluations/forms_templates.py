@@ -133,7 +133,7 @@ class ItemForm(forms.Form):
         help_text=OPTIONS_HELP,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    is_required = forms.BooleanField(label=_("Required"), required=False, initial=True)
+    is_required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
     allows_not_observed = forms.BooleanField(label=_("“Not observed” allowed"), required=False)
     remove = forms.BooleanField(label=_("Remove this item"), required=False)
 

@@ -201,7 +201,10 @@ def _show_errors(
             field = None
         target = places.get((section, item))
         for message in errors:
-            summary.append(f"{_place_label(section, item)}: {message}")
+            summary.append(
+                _("%(place)s: %(message)s")
+                % {"place": _place_label(section, item), "message": message}
+            )
             if target is not None:
                 target.add_error(field if field in target.fields else None, message)
     return summary

@@ -317,15 +317,19 @@ def test_list_queries_do_not_grow_with_templates(cast, client_for):
 def test_pages_in_chinese(cast, client_for):
     template = make_template(cast)
     client = client_for("coord_a")
+    client.cookies["django_language"] = "zh-hans"
     for url in (
         reverse("evaluations:template_list"),
         reverse("evaluations:template_detail", args=[template.pk]),
         reverse("evaluations:template_create"),
     ):
-        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        page = client.get(url).content.decode()
         assert "评价模板" in page, url
-    page = client.get(reverse("evaluations:template_create"), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert "添加一个部分" in page.content.decode()
+    page = client.get(reverse("evaluations:template_create")).content.decode()
+    assert "添加一个部分" in page and "谁评价谁" in page
+    data = builder_data(institution=cast.inst_a.pk, extra={"items-0-options": ""})
+    page = client.post(reverse("evaluations:template_create"), data).content.decode()
+    assert "第 1 部分第 1 题：量表或选择题至少需要两个不同的锚点。" in page
 
 
 # --- who may ------------------------------------------------------------------------------
