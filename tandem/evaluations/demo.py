@@ -20,7 +20,7 @@ from django.utils import timezone
 from tandem.accounts.models import Membership, Role, User
 from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import TutorAssignment
-from tandem.evaluations import services, services_respond
+from tandem.evaluations import selectors, services, services_respond
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationTemplate,
@@ -28,6 +28,7 @@ from tandem.evaluations.models import (
     PopulationKind,
     Relationship,
 )
+from tandem.institutions.models import Institution
 
 ROUND_TITLE = "Spring term evaluations"
 
@@ -264,3 +265,34 @@ def load_demo() -> None:
         services_respond.response_save_draft(
             actor=draft.evaluator, pair=draft, answers=dict(list(answers.items())[:1])
         )
+    _builder_demo(admin, organizer.user, cultivation.home, templates)
+
+
+def _builder_demo(
+    admin: User, organizer: User, home: Institution, templates: dict[str, EvaluationTemplate]
+) -> None:
+    """The template builder's states (decision 087): the home institution's own copy of the
+    host evaluation, and a second version of the peer evaluation (the round keeps the first)."""
+    services.template_duplicate(
+        actor=organizer,
+        template=templates[Relationship.TRAINEE_HOST],
+        institution=home,
+        title="Host institution evaluation (our version)",
+        title_zh="对接收单位的评价（本单位版本）",
+    )
+    peer = templates[Relationship.PEER]
+    sections = selectors.template_sections(peer)
+    sections[-1]["items"].append(
+        _comment("What did you learn from working together?", "合作中您学到了什么？")
+    )
+    services.template_edit(
+        actor=admin,
+        template=peer,
+        title=peer.title,
+        title_zh=peer.title_zh,
+        instructions=peer.instructions,
+        instructions_zh=peer.instructions_zh,
+        relationship=peer.relationship,
+        is_anonymous=peer.is_anonymous,
+        sections=sections,
+    )

@@ -54,3 +54,13 @@ def test_the_demo_seeds_templates_a_round_responses_and_a_draft(client):
     responses = EvaluationResponse.objects.count()
     call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
     assert EvaluationResponse.objects.count() == responses
+
+
+def test_the_demo_shows_a_copied_template_and_a_second_version():
+    call_command("seed_demo", stdout=io.StringIO())
+    copy = EvaluationTemplate.objects.get(title="Host institution evaluation (our version)")
+    assert copy.institution_id is not None and copy.version == 1
+    peer = EvaluationTemplate.objects.filter(relationship=Relationship.PEER)
+    assert sorted(peer.values_list("version", "is_current")) == [(1, False), (2, True)]
+    round_ = EvaluationRound.objects.get(title=ROUND_TITLE)
+    assert round_.round_templates.get(relationship=Relationship.PEER).template.version == 1
