@@ -223,6 +223,26 @@ def _builder_rows(section_forms: Any, item_forms: Any) -> tuple[list[dict[str, A
     return groups, orphans
 
 
+def _row_errors(section_forms: Any, item_forms: Any) -> list[str]:
+    """The rows' own errors (an anchor line that cannot be read…) with their places, for the
+    summary at the top of the form."""
+    summary: list[str] = []
+    groups, orphans = _builder_rows(section_forms, item_forms)
+    rows = [(_place_label(group["number"] - 1, None), group["form"]) for group in groups] + [
+        (_place_label(group["number"] - 1, index), form)
+        for group in groups
+        for index, form in enumerate(group["items"])
+    ]
+    rows += [(_("Items not in a section"), form) for form in orphans]
+    for place, form in rows:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in errors:
+                text = f"{label} — {message}" if label else message
+                summary.append(_("%(place)s: %(message)s") % {"place": place, "message": text})
+    return summary
+
+
 def _new_template_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return [{"title": "", "title_zh": ""}], [
         {"section": 1, "kind": ItemKind.RATING, "is_required": True}
@@ -262,7 +282,9 @@ def _builder(request: HttpRequest, template: EvaluationTemplate | None) -> HttpR
                     else:
                         return _saved(request, template, saved)
             else:
-                summary = [_("Some fields cannot be read: see the marked rows.")]
+                summary = _row_errors(sections_fs.forms, items_fs.forms) or [
+                    _("Some fields cannot be read: see the marked rows.")
+                ]
             status = 400
     else:
         form = TemplateForm(initial=initial, user=user, with_institution=creating)

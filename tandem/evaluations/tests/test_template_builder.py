@@ -195,7 +195,10 @@ def test_items_go_to_the_section_they_name_and_removed_rows_are_dropped(cast, cl
         ({"title": ""}, "Title in English</a>: This field cannot be blank."),
         ({"items-0-options": ""}, "Section 1, item 1: A scale or choice needs at least two"),
         ({"items-0-kind": "choice", "items-0-options": "Only one"}, "Section 1, item 1: A scale"),
-        ({"items-0-options": "1 | a | b | c"}, "Line 1: write number"),
+        (
+            {"items-0-options": "1 | a | b | c"},
+            "Section 1, item 1: Anchors or choices — Line 1: write number",
+        ),
         ({"items-0-code": "q1", "items-1-code": "q1"}, "Section 1, item 2: The code “q1”"),
         ({"items-0-section": "7"}, "There is no section 7"),
         ({"sections-1-title": "Empty"}, "Section 2: Every section needs at least one item."),
