@@ -46,6 +46,17 @@ def _prefixed(prefix: str, exc: ValidationError) -> dict[str, list[str]]:
     return {f"{prefix}.{key}": list(msgs) for key, msgs in exc.message_dict.items()}
 
 
+def _control_characters(value: Any) -> bool:
+    """A NUL byte, which PostgreSQL cannot store (in text or JSON)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_control_characters(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_control_characters(v) for v in value)
+    return False
+
+
 def _write_sections(template: EvaluationTemplate, sections: list[dict[str, Any]]) -> int:
     """Check every section and item first, collecting every error under the name of its place
     (`sections.1.items.0.code`), then write; the caller's transaction drops the template if
@@ -57,6 +68,9 @@ def _write_sections(template: EvaluationTemplate, sections: list[dict[str, Any]]
     codes: dict[str, str] = {}
     for s_index, data in enumerate(sections):
         where = f"sections.{s_index}"
+        if _control_characters(data):
+            errors[where] = [_("Remove the control characters (such as NUL) from this section.")]
+            continue
         section = TemplateSection(
             template=template,
             position=s_index,
@@ -122,6 +136,9 @@ def _write_sections(template: EvaluationTemplate, sections: list[dict[str, Any]]
 
 
 def _apply_fields(template: EvaluationTemplate, fields: dict[str, Any]) -> None:
+    for name in ("title", "title_zh", "instructions", "instructions_zh", "relationship"):
+        if _control_characters(fields.get(name)):
+            raise field_error(name, _("Remove the control characters (such as NUL)."))
     for name in ("title", "title_zh", "instructions", "instructions_zh"):
         setattr(template, name, (fields.get(name) or "").strip())
     template.relationship = fields.get("relationship", "")

@@ -463,3 +463,16 @@ def test_api_outsider_404_tutor_403(cast, client_for):
     assert client_for("outsider").get(f"{API}/{template.pk}").status_code == 404
     assert client_for("tutor_a").get(f"{API}/{template.pk}").status_code == 403
     assert client_for("trainee").get(API).status_code == 403
+
+
+def test_api_nul_bytes_are_a_named_error_not_a_crash(cast, client_for):
+    """PostgreSQL cannot store NUL: the service refuses it with a message (was a 500)."""
+    client = client_for("coord_a")
+    body = _json(institution_id=cast.inst_a.pk, title="a\u0000b")
+    response = _send(client, "post", API, body)
+    assert response.status_code == 400 and "title" in response.json()["errors"]
+    body = _json(institution_id=cast.inst_a.pk)
+    body["sections"][0]["items"][0]["options"][0]["label"] = "a\u0000b"
+    response = _send(client, "post", API, body)
+    assert response.status_code == 400 and "sections.0" in response.json()["errors"]
+    assert not EvaluationTemplate.objects.exists()
