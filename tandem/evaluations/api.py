@@ -10,9 +10,11 @@ from ninja.pagination import paginate
 from tandem.core.api import ERRORS, Pagination
 from tandem.evaluations import selectors, services_respond
 from tandem.evaluations.api_manage import router as manage_router
+from tandem.evaluations.api_templates import router as templates_router
 from tandem.evaluations.schemas import EvaluationsAnswersIn, EvaluationsPairOut, EvaluationsTodoOut
 
 router = Router(tags=["evaluations"])
+router.add_router("", templates_router)  # the template builder (decision 087)
 
 
 @router.get(

@@ -28,7 +28,7 @@ from tandem.cultivation import services as cultivation_services
 from tandem.cultivation import services_responsibility, services_tutor
 from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TutorAssignment
-from tandem.evaluations import services, services_respond
+from tandem.evaluations import selectors, services, services_respond
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
@@ -37,6 +37,7 @@ from tandem.evaluations.models import (
     PopulationKind,
     Relationship,
 )
+from tandem.institutions.models import Institution
 
 ROUND_TITLE = "Spring term evaluations"
 PAST_ROUND_TITLE = "Autumn term evaluations"
@@ -422,3 +423,34 @@ def load_demo() -> None:
         services_respond.response_save_draft(
             actor=draft.evaluator, pair=draft, answers=dict(list(answers.items())[:1])
         )
+    _builder_demo(admin, organizer.user, cultivation.home, templates)
+
+
+def _builder_demo(
+    admin: User, organizer: User, home: Institution, templates: dict[str, EvaluationTemplate]
+) -> None:
+    """The template builder's states (decision 087): the home institution's own copy of the
+    host evaluation, and a second version of the peer evaluation (the round keeps the first)."""
+    services.template_duplicate(
+        actor=organizer,
+        template=templates[Relationship.TRAINEE_HOST],
+        institution=home,
+        title="Host institution evaluation (our version)",
+        title_zh="对接收单位的评价（本单位版本）",
+    )
+    peer = templates[Relationship.PEER]
+    sections = selectors.template_sections(peer)
+    sections[-1]["items"].append(
+        _comment("What did you learn from working together?", "合作中您学到了什么？")
+    )
+    services.template_edit(
+        actor=admin,
+        template=peer,
+        title=peer.title,
+        title_zh=peer.title_zh,
+        instructions=peer.instructions,
+        instructions_zh=peer.instructions_zh,
+        relationship=peer.relationship,
+        is_anonymous=peer.is_anonymous,
+        sections=sections,
+    )

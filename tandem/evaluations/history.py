@@ -17,11 +17,16 @@ WORDING = HistoryWording(
         "evaluations.pair_reassign": _("gave an evaluation to another evaluator"),
         "evaluations.pair_withdraw": _("withdrew an evaluation"),
         "evaluations.submit": _("submitted an evaluation"),
+        "evaluations.template_duplicate": _("copied an evaluation template"),
+        "evaluations.template_retire": _("retired the evaluation template"),
+        "evaluations.template_restore": _("offered the evaluation template again"),
     },
     keys={
         "items": _("Items"),
         "pairs": _("Evaluations to do"),
         "released": _("Released"),
         "comment": _("Comment"),
+        "copied_from": _("Copied from"),
+        "retired": _("Retired"),
     },
 )

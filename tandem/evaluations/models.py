@@ -70,6 +70,8 @@ class EvaluationTemplate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A retired family is no longer offered for new rounds; its rounds keep it (decision 087).
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation template")
@@ -114,6 +116,8 @@ class TemplateItem(models.Model):
     template = models.ForeignKey(EvaluationTemplate, on_delete=models.CASCADE, related_name="items")
     section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)
+    # An optional short name, unique in its version, that stays the same across versions.
+    code = models.CharField(_("code"), max_length=32, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=ItemKind.choices)
     prompt = models.CharField(_("question"), max_length=500)
     prompt_zh = models.CharField(_("question in Chinese"), max_length=500, blank=True)
@@ -125,6 +129,13 @@ class TemplateItem(models.Model):
         verbose_name = _("template item")
         verbose_name_plural = _("template items")
         ordering = ["section__position", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "code"],
+                condition=~Q(code=""),
+                name="evaluation_item_code_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return _bilingual(self.prompt, self.prompt_zh)

@@ -9,7 +9,8 @@ about themselves. Results of an anonymous template are aggregates only, from the
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from tandem.evaluations.models import (
     EvaluationTemplate,
     PairStatus,
     PopulationKind,
+    RoundTemplate,
+    TemplateItem,
 )
 from tandem.institutions.models import Institution
 
@@ -45,7 +48,9 @@ def template_get_for_user_or_404(user: Any, pk: int) -> EvaluationTemplate:
 
 def template_choices_for(user: Any, relationship: str) -> QuerySet[EvaluationTemplate]:
     """The current templates a coordinator may use for `relationship` in a new round."""
-    return templates_visible_to(user).filter(relationship=relationship, is_current=True)
+    return templates_visible_to(user).filter(
+        relationship=relationship, is_current=True, retired_at__isnull=True
+    )
 
 
 def rounds_visible_to(user: Any) -> QuerySet[EvaluationRound]:
@@ -236,3 +241,75 @@ def evaluations_dashboard(user: Any, today: datetime.date | None = None) -> dict
     if not panel["to_do"] and not panel["rounds"]:
         return {}
     return panel
+
+
+# --- the template builder (decision 087) ------------------------------------------------------
+
+
+def _rounds_using() -> Any:
+    return Coalesce(
+        Subquery(
+            RoundTemplate.objects.filter(template_id=OuterRef("pk"))
+            .order_by()
+            .values("template_id")
+            .annotate(n=Count("id"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def template_list_for_page(user: Any, relationship: str = "") -> QuerySet[EvaluationTemplate]:
+    """The current version of every template family the user keeps or may use, with whether a
+    round uses it: one query whatever the number of templates."""
+    qs = (
+        templates_visible_to(user)
+        .filter(is_current=True)
+        .annotate(in_use=Exists(RoundTemplate.objects.filter(template_id=OuterRef("pk"))))
+        .order_by("retired_at", "title", "pk")
+    )
+    if relationship:
+        qs = qs.filter(relationship=relationship)
+    return qs
+
+
+def template_versions(template: EvaluationTemplate) -> QuerySet[EvaluationTemplate]:
+    """Every version of the template's family, newest first, with how many rounds use each."""
+    return (
+        EvaluationTemplate.objects.filter(family=template.family)
+        .annotate(rounds_using=_rounds_using())
+        .order_by("-version")
+    )
+
+
+def template_sections(template: EvaluationTemplate) -> list[dict[str, Any]]:
+    """The template's sections and items in the shape the services take (two queries)."""
+    sections: dict[int, dict[str, Any]] = {
+        section.pk: {"title": section.title, "title_zh": section.title_zh, "items": []}
+        for section in template.sections.order_by("position", "id")
+    }
+    for item in TemplateItem.objects.filter(template=template).order_by("position", "id"):
+        sections[item.section_id]["items"].append(
+            {
+                "id": item.pk,
+                "code": item.code,
+                "kind": item.kind,
+                "prompt": item.prompt,
+                "prompt_zh": item.prompt_zh,
+                "options": list(item.options),
+                "is_required": item.is_required,
+                "allows_not_observed": item.allows_not_observed,
+            }
+        )
+    return list(sections.values())
+
+
+def template_institution_choices(user: Any) -> QuerySet[Institution]:
+    """The institutions the user may keep templates for (the consortium admin: any; he may also
+    keep consortium-wide ones, which have no institution)."""
+    if tenancy.is_consortium_admin(user):
+        return Institution.objects.order_by("name")
+    return Institution.objects.filter(pk__in=tenancy.coordinated_institution_ids(user)).order_by(
+        "name"
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
@@ -24,6 +25,7 @@ from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
     EvaluationTemplate,
+    ItemKind,
     PairStatus,
     PopulationKind,
     Relationship,
@@ -40,49 +42,103 @@ BATCH = 2000
 # --- templates ------------------------------------------------------------------------------
 
 
+def _prefixed(prefix: str, exc: ValidationError) -> dict[str, list[str]]:
+    return {f"{prefix}.{key}": list(msgs) for key, msgs in exc.message_dict.items()}
+
+
+def _control_characters(value: Any) -> bool:
+    """A NUL byte, which PostgreSQL cannot store (in text or JSON)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_control_characters(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_control_characters(v) for v in value)
+    return False
+
+
 def _write_sections(template: EvaluationTemplate, sections: list[dict[str, Any]]) -> int:
+    """Check every section and item first, collecting every error under the name of its place
+    (`sections.1.items.0.code`), then write; the caller's transaction drops the template if
+    anything is wrong, so nothing is half-saved."""
     if not sections:
         raise field_error("sections", _("A template needs at least one section with items."))
-    items: list[TemplateItem] = []
+    errors: dict[str, list[str]] = {}
+    built: list[tuple[TemplateSection, list[TemplateItem]]] = []
+    codes: dict[str, str] = {}
     for s_index, data in enumerate(sections):
+        where = f"sections.{s_index}"
+        if _control_characters(data):
+            errors[where] = [_("Remove the control characters (such as NUL) from this section.")]
+            continue
         section = TemplateSection(
             template=template,
             position=s_index,
             title=(data.get("title") or "").strip(),
             title_zh=(data.get("title_zh") or "").strip(),
         )
-        section.full_clean(exclude=["template"])
-        section.save()
+        try:
+            section.full_clean(exclude=["template"])
+        except ValidationError as exc:
+            errors.update(_prefixed(where, exc))
+        items: list[TemplateItem] = []
         if not data.get("items"):
-            raise field_error("sections", _("Every section needs at least one item."))
-        for i_index, item_data in enumerate(data["items"]):
-            field = f"sections.{s_index}.items.{i_index}"
+            errors[f"{where}.items"] = [_("Every section needs at least one item.")]
+        for i_index, item_data in enumerate(data.get("items") or []):
+            field = f"{where}.items.{i_index}"
             kind = item_data.get("kind", "")
             options = list(item_data.get("options") or [])
-            rules.check_item(kind, options, field)
+            if kind not in ItemKind.values:
+                errors[f"{field}.kind"] = [_("Choose a kind of item.")]
+            else:
+                try:
+                    rules.check_item(kind, options, f"{field}.options")
+                except ValidationError as exc:
+                    errors.update(exc.message_dict)
             item = TemplateItem(
                 template=template,
-                section=section,
                 position=i_index,
+                code=(item_data.get("code") or "").strip(),
                 kind=kind,
                 prompt=(item_data.get("prompt") or "").strip(),
                 prompt_zh=(item_data.get("prompt_zh") or "").strip(),
-                options=options,
+                options=options if kind in rules.SCALED_KINDS else [],
                 is_required=bool(item_data.get("is_required", True)),
                 allows_not_observed=bool(item_data.get("allows_not_observed", False)),
             )
             try:
-                item.full_clean(exclude=["template", "section"])
+                item.full_clean(exclude=["template", "section", "kind", "options"])
             except ValidationError as exc:
-                raise ValidationError(
-                    {f"{field}.{key}": msgs for key, msgs in exc.message_dict.items()}
-                ) from None
+                errors.update(_prefixed(field, exc))
+            if item.code:
+                if item.code in codes:
+                    errors.setdefault(f"{field}.code", []).append(
+                        _("The code “%(code)s” is already used by %(other)s.")
+                        % {"code": item.code, "other": codes[item.code]}
+                    )
+                else:
+                    codes[item.code] = _("section %(s)s, item %(i)s") % {
+                        "s": s_index + 1,
+                        "i": i_index + 1,
+                    }
             items.append(item)
-    TemplateItem.objects.bulk_create(items)
-    return len(items)
+        built.append((section, items))
+    if errors:
+        raise ValidationError(errors)
+    to_create: list[TemplateItem] = []
+    for section, items in built:
+        section.save()
+        for item in items:
+            item.section = section
+            to_create.append(item)
+    TemplateItem.objects.bulk_create(to_create)
+    return len(to_create)
 
 
 def _apply_fields(template: EvaluationTemplate, fields: dict[str, Any]) -> None:
+    for name in ("title", "title_zh", "instructions", "instructions_zh", "relationship"):
+        if _control_characters(fields.get(name)):
+            raise field_error(name, _("Remove the control characters (such as NUL)."))
     for name in ("title", "title_zh", "instructions", "instructions_zh"):
         setattr(template, name, (fields.get(name) or "").strip())
     template.relationship = fields.get("relationship", "")
@@ -162,6 +218,73 @@ def template_edit(
         changes={"title": edited.title, "version": edited.version, "items": count},
     )
     return edited
+
+
+@transaction.atomic
+def template_duplicate(
+    *,
+    actor: User,
+    template: EvaluationTemplate,
+    institution: Institution | None,
+    title: str = "",
+    title_zh: str = "",
+) -> EvaluationTemplate:
+    """Copy a version as the first version of a new family (kept by `institution`), for
+    instance to start from a seeded template."""
+    if template.pk not in set(
+        selectors.templates_visible_to(actor).filter(pk=template.pk).values_list("pk", flat=True)
+    ):
+        raise PermissionDenied(_("You cannot copy this template."))
+    copy = template_create(
+        actor=actor,
+        institution=institution,
+        title=(title or "").strip() or _("%(title)s (copy)") % {"title": template.title},
+        title_zh=(title_zh or "").strip()
+        or (f"{template.title_zh}（副本）" if template.title_zh else ""),
+        instructions=template.instructions,
+        instructions_zh=template.instructions_zh,
+        relationship=template.relationship,
+        is_anonymous=template.is_anonymous,
+        sections=selectors.template_sections(template),
+    )
+    audit_record(
+        actor=actor,
+        action="evaluations.template_duplicate",
+        target=copy,
+        changes={"copied_from": str(template), "version": copy.version},
+    )
+    return copy
+
+
+def _set_retired(actor: User, template: EvaluationTemplate, retire: bool) -> EvaluationTemplate:
+    locked = EvaluationTemplate.objects.select_for_update().get(pk=template.pk)
+    if not permissions.can_manage_template(actor, locked):
+        raise PermissionDenied(_("You cannot change this template."))
+    if (locked.retired_at is not None) == retire:
+        message = (
+            _("This template is already retired.") if retire else _("This template is not retired.")
+        )
+        raise field_error("retired", message)
+    locked.retired_at = timezone.now() if retire else None
+    locked.save(update_fields=["retired_at"])
+    audit_record(
+        actor=actor,
+        action="evaluations.template_retire" if retire else "evaluations.template_restore",
+        target=locked,
+        changes={"retired": [not retire, retire]},
+    )
+    return locked
+
+
+@transaction.atomic
+def template_retire(*, actor: User, template: EvaluationTemplate) -> EvaluationTemplate:
+    """No longer offer the template for new rounds; the rounds that use it keep it."""
+    return _set_retired(actor, template, True)
+
+
+@transaction.atomic
+def template_restore(*, actor: User, template: EvaluationTemplate) -> EvaluationTemplate:
+    return _set_retired(actor, template, False)
 
 
 # --- rounds and their pairs -----------------------------------------------------------------
@@ -247,7 +370,9 @@ def round_open(
     if not templates:
         raise field_error("templates", _("Choose a template for at least one relationship."))
     usable = set(
-        selectors.templates_visible_to(actor).filter(is_current=True).values_list("pk", flat=True)
+        selectors.templates_visible_to(actor)
+        .filter(is_current=True, retired_at__isnull=True)
+        .values_list("pk", flat=True)
     )
     for relationship, template in templates.items():
         if relationship not in Relationship.values or template.relationship != relationship:

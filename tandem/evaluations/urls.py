@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.evaluations import views, views_manage
+from tandem.evaluations import views, views_manage, views_templates
 
 app_name = "evaluations"
 urlpatterns = [
@@ -35,4 +35,14 @@ urlpatterns += [
         views_manage.my_result,
         name="my_result",
     ),
+]
+
+# The template builder (decision 087).
+urlpatterns += [
+    path("templates/", views_templates.template_list, name="template_list"),
+    path("templates/new/", views_templates.template_create, name="template_create"),
+    path("templates/<int:pk>/", views_templates.template_detail, name="template_detail"),
+    path("templates/<int:pk>/edit/", views_templates.template_edit, name="template_edit"),
+    path("templates/<int:pk>/copy/", views_templates.template_duplicate, name="template_duplicate"),
+    path("templates/<int:pk>/retire/", views_templates.template_retire, name="template_retire"),
 ]

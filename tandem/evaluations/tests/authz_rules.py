@@ -229,3 +229,128 @@ RULES |= {
         expect(ok=["tutor_a"], hidden=everyone_else(["tutor_a"]), anonymous=UNAUTHORIZED),
     ),
 }
+# --- the template builder (decision 087) ------------------------------------------------------
+# A template kept by A: its coordinators and the admin; the other coordinators do not see it
+# (404); people who coordinate nothing are the wrong role (403) whatever the template.
+
+KEEPERS = ["admin", "coord_a"]
+OTHER_COORDINATORS = ["coord_b", "outsider"]
+NOT_COORDINATORS = everyone_else(COORDINATORS)
+TEMPLATES = f"{API}/templates"
+
+
+def _template_a(cast):
+    return make_template(cast, actor=cast.coord_a, institution=cast.inst_a)
+
+
+def _template_kwargs(cast):
+    return {"pk": _template_a(cast).pk}
+
+
+def _keepers_only(ok_status=200, anonymous=302):
+    return expect(
+        ok=KEEPERS,
+        hidden=OTHER_COORDINATORS,
+        forbidden=NOT_COORDINATORS,
+        ok_status=ok_status,
+        anonymous=anonymous,
+    )
+
+
+RULES.update(
+    {
+        "evaluations:template_list": page(
+            expect=expect(ok=COORDINATORS, forbidden=NOT_COORDINATORS)
+        ),
+        "evaluations:template_create": page(
+            expect=expect(ok=COORDINATORS, forbidden=NOT_COORDINATORS)
+        ),
+        "evaluations:template_detail": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_edit": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_duplicate": page(kwargs=_template_kwargs, expect=_keepers_only()),
+        "evaluations:template_retire": page(
+            "POST",
+            kwargs=_template_kwargs,
+            data=lambda cast: {"action": "retire"},
+            expect=_keepers_only(ok_status=302),
+        ),
+    }
+)
+
+
+def _template_json(cast):
+    from tandem.evaluations.tests.factories import sections
+
+    return {
+        "title": "API template",
+        "relationship": "self",
+        "institution_id": cast.inst_a.pk,
+        "sections": sections(),
+    }
+
+
+def _retired_template_path(cast):
+    from tandem.evaluations import services
+
+    template = _template_a(cast)
+    services.template_retire(actor=cast.coord_a, template=template)
+    return f"{TEMPLATES}/{template.pk}/restore"
+
+
+def _keepers_api(ok_status=200):
+    return _keepers_only(ok_status=ok_status, anonymous=UNAUTHORIZED)
+
+
+RULES.update(
+    {
+        "evaluations_template_list": api(
+            "GET",
+            lambda cast: TEMPLATES,
+            expect(ok=COORDINATORS, forbidden=NOT_COORDINATORS, anonymous=UNAUTHORIZED),
+        ),
+        # Any coordinator may create, but only for an institution they coordinate (A here):
+        # the others are told which field is wrong.
+        "evaluations_template_create": api(
+            "POST",
+            lambda cast: TEMPLATES,
+            {
+                **expect(
+                    ok=KEEPERS,
+                    forbidden=NOT_COORDINATORS,
+                    ok_status=201,
+                    anonymous=UNAUTHORIZED,
+                ),
+                "coord_b": 400,
+                "outsider": 400,
+            },
+            data=_template_json,
+        ),
+        "evaluations_template_get": api(
+            "GET", lambda cast: f"{TEMPLATES}/{_template_a(cast).pk}", _keepers_api()
+        ),
+        "evaluations_template_edit": api(
+            "PUT",
+            lambda cast: f"{TEMPLATES}/{_template_a(cast).pk}",
+            _keepers_api(),
+            data=_template_json,
+        ),
+        "evaluations_template_versions": api(
+            "GET", lambda cast: f"{TEMPLATES}/{_template_a(cast).pk}/versions", _keepers_api()
+        ),
+        "evaluations_template_duplicate": api(
+            "POST",
+            lambda cast: f"{TEMPLATES}/{_template_a(cast).pk}/copy",
+            _keepers_api(201),
+            data=lambda cast: {"institution_id": cast.inst_a.pk},
+        ),
+        "evaluations_template_retire": api(
+            "POST",
+            lambda cast: f"{TEMPLATES}/{_template_a(cast).pk}/retire",
+            _keepers_api(),
+            data=lambda cast: {},
+        ),
+        "evaluations_template_restore": api(
+            "POST", _retired_template_path, _keepers_api(), data=lambda cast: {}
+        ),
+    }
+)

@@ -78,8 +78,9 @@ def test_the_demo_shows_anonymous_results_above_the_threshold_and_holds_back_one
     call_command("seed_demo", stdout=io.StringIO())
     past = EvaluationRound.objects.get(title=PAST_ROUND_TITLE)
     assert past.released_at is not None
-    by_tutor = EvaluationTemplate.objects.get(relationship=Relationship.TRAINEE_TUTOR)
-    by_host = EvaluationTemplate.objects.get(relationship=Relationship.TRAINEE_HOST)
+    used = {rt.relationship: rt.template for rt in past.round_templates.select_related("template")}
+    by_tutor = used[Relationship.TRAINEE_TUTOR]
+    by_host = used[Relationship.TRAINEE_HOST]
     assert by_tutor.is_anonymous and by_host.is_anonymous
     li, chen = (User.objects.get(username=name) for name in ("tutor.li", "tutor.chen"))
     emu = EvaluationPair.objects.filter(round=past, template=by_host).first().target_institution
@@ -99,3 +100,13 @@ def test_the_demo_shows_anonymous_results_above_the_threshold_and_holds_back_one
     # Released, so the results reach the tutor evaluated; the open round's do not.
     readable = set(rounds_with_results_for(li).values_list("title", flat=True))
     assert PAST_ROUND_TITLE in readable and ROUND_TITLE not in readable
+
+
+def test_the_demo_shows_a_copied_template_and_a_second_version():
+    call_command("seed_demo", stdout=io.StringIO())
+    copy = EvaluationTemplate.objects.get(title="Host institution evaluation (our version)")
+    assert copy.institution_id is not None and copy.version == 1
+    peer = EvaluationTemplate.objects.filter(relationship=Relationship.PEER)
+    assert sorted(peer.values_list("version", "is_current")) == [(1, False), (2, True)]
+    round_ = EvaluationRound.objects.get(title=ROUND_TITLE)
+    assert round_.round_templates.get(relationship=Relationship.PEER).template.version == 1

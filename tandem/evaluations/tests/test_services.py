@@ -43,7 +43,7 @@ def test_scale_needs_two_labelled_anchors(cast):
         services.template_create(
             actor=cast.admin, institution=None, title="T", relationship="self", sections=bad
         )
-    assert "sections.0.items.0" in exc.value.message_dict
+    assert "sections.0.items.0.options" in exc.value.message_dict
     assert not EvaluationTemplate.objects.exists()
 
 
