@@ -1,6 +1,8 @@
-"""Early warnings of the demo consortium: EMU's thresholds, e-mail preferences, and one
-evaluation run (on the debriefing demo it raises an overdue action item and the silence
-between Prof. Li and Prof. Chen, plus whatever the plans and funds demos leave due)."""
+"""Early warnings of the demo consortium: EMU's and WMU's thresholds, e-mail preferences, and
+one evaluation run. On the debriefing demo it raises an overdue action item and the silence
+between Prof. Li and Prof. Chen, plus whatever the plans and funds demos leave due; and, since
+WMU asks for a report every three weeks and Zhang's last one is four weeks old (the last
+debriefing had none), a "no progress report" warning about Zhang."""
 
 from django.db import transaction
 
@@ -10,24 +12,33 @@ from tandem.alerts.evaluation import evaluate
 from tandem.alerts.models import EmailMode, WarningThresholds
 from tandem.institutions.models import Institution
 
+# institution code (its coordinator sets them), thresholds
+THRESHOLDS = [
+    ("emu", {"no_report_weeks": 3, "milestone_days": 21}),
+    ("wmu", {"no_report_weeks": 3}),
+]
+
 
 @transaction.atomic
 def load_demo() -> None:
-    emu = Institution.objects.filter(code="emu").first()
-    coordinator = User.objects.filter(username="coord.emu").first()
-    if emu is None or coordinator is None:
-        return
-    if WarningThresholds.objects.filter(institution=emu).exists():
-        return  # loaded before
-    services.thresholds_update(
-        actor=coordinator, institution=emu, no_report_weeks=3, milestone_days=21
-    )
-    for username, mode in (
-        ("coord.wmu", EmailMode.IMMEDIATE),
-        ("tutor.li", EmailMode.DIGEST),
-        ("tutor.chen", EmailMode.DIGEST),
-    ):
-        user = User.objects.filter(username=username).first()
-        if user is not None:
-            services.preference_update(actor=user, email_mode=mode)
-    evaluate()
+    changed = False
+    for code, values in THRESHOLDS:
+        institution = Institution.objects.filter(code=code).first()
+        coordinator = User.objects.filter(username=f"coord.{code}").first()
+        if institution is None or coordinator is None:
+            continue
+        if WarningThresholds.objects.filter(institution=institution).exists():
+            continue  # set before (by the demo or by its coordinator)
+        services.thresholds_update(actor=coordinator, institution=institution, **values)
+        changed = True
+        if code == "emu":
+            for username, mode in (
+                ("coord.wmu", EmailMode.IMMEDIATE),
+                ("tutor.li", EmailMode.DIGEST),
+                ("tutor.chen", EmailMode.DIGEST),
+            ):
+                user = User.objects.filter(username=username).first()
+                if user is not None:
+                    services.preference_update(actor=user, email_mode=mode)
+    if changed:
+        evaluate()

@@ -5,6 +5,12 @@ charge and Prof. Chen as theoretical tutor, responsibilities signed; Liu is prop
 completed; Yang (EMU) is approved and waits for a second tutor; Wu (WMU) is suspended at CIBR;
 Zhou (EMU) was terminated. Tutors have training records.
 
+Then, each step skipped when it is there already: the WMU–EMU and WMU–CIBR agreements carry a
+template for the division of responsibilities; a new CIBR tutor, Dr. Zhu, joins; and tutor
+changes in each state — Yang's experimental tutor changed from Dr. Ma to Prof. Chen (approved by
+both sides), Wu's theoretical tutor change rejected by CIBR, and Wu's experimental tutor change
+to Dr. Zhu awaiting approval.
+
 The other demos find these cultivations by their keys (`demo_cultivation`), never as "the
 latest" or "the active one" of a trainee: people using the demo add cultivations of their own.
 """
@@ -25,7 +31,14 @@ from tandem.cultivation import (
     services_training,
     services_tutor,
 )
-from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TraineeInsurance
+from tandem.cultivation.models import (
+    DEFAULT_RESPONSIBILITIES,
+    ChangeRequestStatus,
+    JointCultivation,
+    ResponsibilityTemplateItem,
+    TraineeInsurance,
+    TutorChangeRequest,
+)
 from tandem.institutions.models import Institution
 
 EXTRA_TRAINEES = [
@@ -86,7 +99,14 @@ def _add_trainees(institutions: dict[str, Institution]) -> None:
 
 @transaction.atomic
 def load_demo() -> None:
-    """Create the demo joint cultivations. Call once, after `tandem.portal.demo.load_demo()`."""
+    """Create the demo joint cultivations, after `tandem.portal.demo.load_demo()`; then the
+    templates and tutor changes. Running it again changes nothing."""
+    _load_cultivations()
+    _responsibility_templates()
+    _tutor_changes()
+
+
+def _load_cultivations() -> None:
     if demo_cultivation("trainee.zhang") is not None:
         return
     institutions = {i.code: i for i in Institution.objects.all()}
@@ -342,3 +362,139 @@ def load_training_requirement_demo() -> None:
             valid_from=_d(2024, 9, 1),
             valid_until=_d(2027, 8, 31),
         )
+
+
+# agreement title, coordinator, items (a standard key, or a title of the agreement's own)
+TEMPLATES = [
+    (
+        "WMU–EMU joint cultivation of medical postgraduates",
+        "coord.emu",
+        [
+            {"key": "experiment_design"},
+            {"key": "lab_safety_ethics"},
+            {"key": "thesis_guidance"},
+            {"key": "research_funding"},
+            {"key": "publications"},
+            {"key": "career_wellbeing"},
+            {"title": "Animal ethics applications at the host"},
+            {"title": "Reports to both graduate schools each term"},
+        ],
+    ),
+    (
+        "WMU–CIBR research training agreement",
+        "coord.cibr",
+        [
+            {"key": "experiment_design"},
+            {"key": "lab_safety_ethics"},
+            {"key": "thesis_guidance"},
+            {"title": "Radiation safety training for the imaging platform"},
+            {"key": "publications"},
+        ],
+    ),
+]
+
+NEW_TUTOR = ("tutor.zhu", "Dr. Zhu Hong", "cibr")
+
+
+def _responsibility_templates() -> None:
+    """The coordinators write their agreements' templates (new divisions start from them)."""
+    for title, coordinator, items in TEMPLATES:
+        agreement = (
+            Agreement.objects.filter(title=title, status=AgreementStatus.ACTIVE)
+            .order_by("pk")
+            .first()
+        )
+        actor = User.objects.filter(username=coordinator).first()
+        if agreement is None or actor is None:
+            continue
+        if ResponsibilityTemplateItem.objects.filter(agreement=agreement).exists():
+            continue
+        services_responsibility.responsibility_template_update(
+            actor=actor,
+            agreement=agreement,
+            items=[{"key": item.get("key", ""), "title": item.get("title", "")} for item in items],
+        )
+
+
+def _new_tutor() -> User:
+    """Dr. Zhu, a new tutor at CIBR, appointed by CIBR's coordinator."""
+    username, name, code = NEW_TUTOR
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    password = User.objects.get(username="admin").password  # the hash of the demo password
+    user = demo_account(username, name, password, "zh-hans")
+    coordinator = User.objects.get(username=f"coord.{code}")
+    accounts.membership_add(
+        actor=coordinator,
+        user=user,
+        role=Role.TUTOR,
+        institution=Institution.objects.get(code=code),
+    )
+    accounts.tutor_profile_save(
+        actor=coordinator,
+        user=user,
+        title="Assistant Professor",
+        qualification="master",
+        research_areas="Radiochemistry of PET tracers",
+        annual_quota=2,
+    )
+    # A new tutor takes the induction course before taking on a joint trainee.
+    services_tutor.tutor_training_record(
+        actor=user,
+        tutor=user,
+        course="New supervisors' induction",
+        provider="CIBR Graduate Office",
+        hours=Decimal("24"),
+        date=_d(2026, 9, 15),
+    )
+    return user
+
+
+def _tutor_changes() -> None:
+    yang, wu = demo_cultivation("trainee.yang"), demo_cultivation("trainee.wu")
+    if yang is None or wu is None:
+        return
+    if TutorChangeRequest.objects.filter(cultivation__in=[yang, wu]).exists():
+        return
+    people = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["coord.wmu", "coord.emu", "coord.cibr", "tutor.chen"]
+        )
+    }
+    # Yang: Dr. Ma moves to clinical work; Prof. Chen takes over the experiments at WMU.
+    change = services_tutor.tutor_change_request(
+        actor=people["coord.emu"],
+        cultivation=yang,
+        role="experimental",
+        new_tutor=people["tutor.chen"],
+        reason="Dr. Ma moves to the clinical department; Prof. Chen's laboratory takes over "
+        "the imaging experiments.",
+    )
+    for coordinator in ("coord.emu", "coord.wmu"):
+        change = services_tutor.tutor_change_approve(actor=people[coordinator], change=change)
+    assert change.status == ChangeRequestStatus.APPROVED
+    # Wu: WMU asks for Prof. Chen as theoretical tutor; CIBR rejects, Dr. Ma stays.
+    rejected = services_tutor.tutor_change_request(
+        actor=people["coord.wmu"],
+        cultivation=wu,
+        role="theoretical",
+        new_tutor=people["tutor.chen"],
+        reason="Dr. Ma is on a visiting fellowship abroad for a year.",
+    )
+    services_tutor.tutor_change_approve(actor=people["coord.wmu"], change=rejected)
+    services_tutor.tutor_change_reject(
+        actor=people["coord.cibr"],
+        change=rejected,
+        reason="Dr. Ma supervises the thesis remotely; the pair stays as signed.",
+    )
+    # Wu: CIBR asks for the new PET radiochemist as experimental tutor; WMU has not answered.
+    services_tutor.tutor_change_request(
+        actor=people["coord.cibr"],
+        cultivation=wu,
+        role="experimental",
+        new_tutor=_new_tutor(),
+        reason="Dr. He leads the new PET/MR project; Dr. Zhu runs the radiochemistry the "
+        "thesis needs.",
+    )

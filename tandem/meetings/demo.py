@@ -4,15 +4,17 @@ On top of `tandem.portal.demo` and `tandem.cultivation.demo`: Prof. Li (EMU) run
 hybrid debriefing with Prof. Chen (WMU) for Zhang (and Yang, when present). Four meetings have
 been held, with reports, both tutors' comments, attendance from both sites and action items (one
 closed, one carried forward, one overdue); the mentoring log shows the tutors last talked ten
-weeks ago. Skipped when Zhang's joint cultivation is absent.
+weeks ago. Each report carries its slides as a small PDF. Skipped when Zhang's joint
+cultivation is absent.
 """
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.accounts import services_feed
+from tandem.accounts.demo import demo_pdf
 from tandem.accounts.models import User
 from tandem.cultivation.demo import demo_cultivation
 from tandem.institutions.models import Institution
@@ -100,6 +102,13 @@ def load_demo() -> None:
                 dissertation_progress=dissertation,
                 problems=problems,
                 next_steps=steps,
+                files=[
+                    SimpleUploadedFile(
+                        f"progress-{index + 1}.pdf",
+                        demo_pdf(f"Zhang Xiaoming - progress report {index + 1}: {experimental}"),
+                        content_type="application/pdf",
+                    )
+                ],
             )
             ProgressReport.objects.filter(pk=report.pk).update(
                 submitted_at=meeting.starts_at - datetime.timedelta(days=1),
@@ -181,4 +190,3 @@ def load_demo() -> None:
             topic=topic,
             outcome=outcome,
         )
-    services_feed.calendar_feed_rotate(actor=zhang)

@@ -1,20 +1,40 @@
 """Residency demo data on top of the core demo: departments of the ECH and WUH training bases,
 the consortium's 2026/27 calendar (13 four-week blocks), programs, two cohorts of residents,
 exchange quotas under the ECH–WUH agreement, and a published schedule for each hospital solved
-by the library, with residents rotating between the two hospitals."""
+by the library, with residents rotating between the two hospitals.
+
+On the published schedules, what a training office meets next (each step skipped when it is
+there already): a department in every training base, leave and swap requests in each state,
+capacity overrides, and the ward renovation that makes ECH's next proposal infeasible — its
+explanation kept — and the proposal re-solved once the office shortens the renovation."""
 
 import datetime
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.accounts import services as accounts
 from tandem.accounts.demo import demo_account
 from tandem.accounts.models import Role, TraineeKind, User
 from tandem.agreements.models import Agreement
 from tandem.institutions.models import Institution, Unit
-from tandem.residency import services, services_schedule
+from tandem.residency import capacity, services, services_schedule
 from tandem.residency.instancing import department_key
-from tandem.residency.models import CalendarKind, Department
+from tandem.residency.models import (
+    Block,
+    CalendarKind,
+    Cohort,
+    CohortMember,
+    Department,
+    LeaveRequest,
+    ProposalStatus,
+    PublishedSchedule,
+    ScheduleProposal,
+    SwapRequest,
+)
 
 # hospital, base name, code, name, name_zh, min, max, director-or-coordinator
 DEPARTMENTS = [
@@ -170,7 +190,15 @@ def _resident(
 
 @transaction.atomic
 def load_demo() -> None:
-    """Build the demo hospitals' rotations. Does nothing when they are already there."""
+    """Build the demo hospitals' rotations, then what the offices do with them."""
+    _load_schedules()
+    _more_departments()
+    _leave_and_swaps()
+    _capacity_and_resolve()
+
+
+def _load_schedules() -> None:
+    """Departments, calendar, programs, cohorts and the published schedules (once)."""
     hospitals = {code: Institution.objects.get(code=code) for code in ("ech", "wuh")}
     if Department.objects.filter(base__institution__in=hospitals.values()).exists():
         return
@@ -310,3 +338,247 @@ def load_demo() -> None:
         if proposal.partner_approvals.exists():
             services_schedule.proposal_approve(actor=partner, proposal=proposal)
         services_schedule.proposal_publish(actor=coordinator, proposal=proposal)
+
+
+T = TypeVar("T")
+
+# hospital, base name, code, name, name_zh, max: one department in each base that had none.
+MORE_DEPARTMENTS = [
+    ("ech", "Surgery base", "surg-onc", "Surgical oncology ward", "肿瘤外科病区", 3),
+    ("ech", "Anesthesia base", "anes-pain", "Anesthesia and pain clinic", "麻醉与疼痛门诊", 2),
+    ("ech", "Ultrasound medicine base", "us-diag", "Diagnostic ultrasound", "超声诊断科", 2),
+    ("ech", "Nuclear medicine base", "pet-ct", "PET/CT centre", "PET/CT中心", 2),
+    ("wuh", "Clinical pathology base", "wuh-path", "Pathology department", "病理科", 2),
+    ("wuh", "Radiation oncology base", "wuh-rt", "Radiotherapy centre", "放疗中心", 2),
+    ("wuh", "Radiology base", "wuh-rad", "Diagnostic radiology", "医学影像科", 3),
+    ("wuh", "Ultrasound medicine base", "wuh-us", "Echocardiography and ultrasound", "超声科", 2),
+    ("wuh", "Nuclear medicine base", "wuh-nm", "Nuclear medicine and thyroid", "核医学科", 2),
+]
+
+
+def _coordinator(code: str) -> User:
+    return User.objects.get(username=f"coord.{code}")
+
+
+def _more_departments() -> None:
+    """The training offices add a department to every base that had none (the residents of
+    the demo do not rotate there, so at least none are needed in any block)."""
+    for code, base_name, dcode, name, name_zh, high in MORE_DEPARTMENTS:
+        base = Unit.objects.filter(institution__code=code, name=base_name).first()
+        if (
+            base is None
+            or Department.objects.filter(base__institution=base.institution)
+            .filter(code=dcode)
+            .exists()
+        ):
+            continue
+        services.department_create(
+            actor=_coordinator(code),
+            base=base,
+            name=name,
+            name_zh=name_zh,
+            code=dcode,
+            min_per_block=0,
+            max_per_block=high,
+        )
+
+
+def _published_cohort(code: str) -> Cohort | None:
+    schedule = (
+        PublishedSchedule.objects.filter(cohort__institution__code=code)
+        .select_related("cohort__calendar")
+        .order_by("pk")
+        .first()
+    )
+    return schedule.cohort if schedule is not None else None
+
+
+def _future_blocks(cohort: Cohort) -> list[int]:
+    """The blocks that have not started: leave, swaps and new proposals are for those."""
+    today = timezone.localdate()
+    return list(
+        Block.objects.filter(calendar=cohort.calendar, start_date__gt=today)
+        .order_by("index")
+        .values_list("index", flat=True)
+    )
+
+
+def _members(cohort: Cohort, first: str) -> list[CohortMember]:
+    """The cohort's residents, the demo login `first` (who people sign in as) first."""
+    members = list(
+        CohortMember.objects.filter(cohort=cohort)
+        .select_related("resident", "cohort__calendar", "cohort__institution")
+        .order_by("pk")
+    )
+    return sorted(members, key=lambda m: m.resident.username != first)
+
+
+def _first_that_works(attempts: list[tuple[Any, ...]], make: Callable[..., T]) -> T | None:
+    """The first attempt the service accepts: the schedule's rules decide which leave or swap
+    is possible, so the demo asks as a resident would and keeps the first one allowed."""
+    for attempt in attempts:
+        try:
+            with transaction.atomic():
+                return make(*attempt)
+        except ValidationError:
+            continue
+    return None
+
+
+def _leave_and_swaps() -> None:
+    wuh, ech = _published_cohort("wuh"), _published_cohort("ech")
+    if wuh is None or ech is None:
+        return
+    if LeaveRequest.objects.filter(member__cohort__in=[wuh, ech]).exists():
+        return
+    _leaves(wuh)
+    _swaps(ech)
+
+
+def _leaves(cohort: Cohort) -> None:
+    """WUH's residents ask for leave: one approved, one refused, Deng Kai's still pending."""
+    office = _coordinator("wuh")
+    blocks = _future_blocks(cohort)
+    members = _members(cohort, "resident.deng")
+    taken: set[int] = set()
+
+    def ask(reason: str, start: int) -> LeaveRequest | None:
+        attempts = [
+            (member, block)
+            for member in members
+            if member.pk not in taken
+            for block in blocks[start:]
+        ]
+
+        def make(member: CohortMember, block: int) -> LeaveRequest:
+            return services_schedule.leave_request(
+                actor=member.resident, member=member, block=block, reason=reason
+            )
+
+        request_obj = _first_that_works(attempts, make)
+        if request_obj is not None:
+            taken.add(request_obj.member_id)
+        return request_obj
+
+    pending = ask("Sitting the national licensing examination (written part).", 0)
+    approved = ask("Marriage leave.", 1)
+    if approved is not None:
+        services_schedule.leave_decide(
+            actor=office,
+            request_obj=approved,
+            approve=True,
+            note="Approved; the block is made up in the elective.",
+        )
+    refused = ask("Family trip abroad.", 2)
+    if refused is not None:
+        services_schedule.leave_decide(
+            actor=office,
+            request_obj=refused,
+            approve=False,
+            note="Cardiology is short of residents that block; ask for another one.",
+        )
+    del pending
+
+
+def _swaps(cohort: Cohort) -> None:
+    """ECH's residents trade blocks: Tang Hui's request waits for the other resident; one was
+    accepted and waits for the office; one approved, one refused by the office, one declined."""
+    office = _coordinator("ech")
+    blocks = _future_blocks(cohort)
+    members = _members(cohort, "resident.tang")
+    busy: set[int] = set()
+
+    def ask(reason: str) -> SwapRequest | None:
+        attempts = [
+            (member, other, block)
+            for member in members
+            if member.pk not in busy
+            for other in members
+            if other.pk not in busy and other.pk != member.pk
+            for block in blocks
+        ]
+
+        def make(member: CohortMember, other: CohortMember, block: int) -> SwapRequest:
+            return services_schedule.swap_request(
+                actor=member.resident, member=member, other=other, block=block, reason=reason
+            )
+
+        request_obj = _first_that_works(attempts[:400], make)
+        if request_obj is not None:
+            busy.update({request_obj.member_id, request_obj.other_id})
+        return request_obj
+
+    ask("My sister's wedding falls in this block; I would rather be on the ward later.")
+
+    def consent(request_obj: SwapRequest | None, accept: bool, note: str) -> SwapRequest | None:
+        if request_obj is None:
+            return None
+        other = CohortMember.objects.select_related("resident").get(pk=request_obj.other_id)
+        return services_schedule.swap_consent(
+            actor=other.resident, request_obj=request_obj, accept=accept, note=note
+        )
+
+    consent(ask("To attend the planning course at the physics department."), True, "Fine by me.")
+    approved = consent(ask("Research elective deadline."), True, "Agreed.")
+    if approved is not None:
+        services_schedule.swap_decide(
+            actor=office, request_obj=approved, approve=True, note="Both programmes still met."
+        )
+    refused = consent(ask("Want to rotate with my friend."), True, "OK.")
+    if refused is not None:
+        services_schedule.swap_decide(
+            actor=office,
+            request_obj=refused,
+            approve=False,
+            note="Not a reason to change the rota this late.",
+        )
+    consent(ask("Would like pathology before the exam."), False, "I need that block myself.")
+
+
+def _capacity_and_resolve() -> None:
+    """ECH's radiotherapy ward is to be renovated. Limiting it to one resident per block for
+    the rest of the year makes the next proposal infeasible (its explanation names the
+    residents whose minimum cannot be met); the office shortens the renovation to two blocks
+    with three places and solves again from the infeasible proposal. WUH opens more places in
+    cardiology for two blocks."""
+    ech = _published_cohort("ech")
+    if (
+        ech is None
+        or ScheduleProposal.objects.filter(cohort=ech, status=ProposalStatus.INFEASIBLE).exists()
+    ):
+        return
+    office = _coordinator("ech")
+    blocks = _future_blocks(ech)
+    ward = Department.objects.filter(base__institution__code="ech", code="ro-ward").first()
+    if ward is None or len(blocks) < 4:
+        return
+    capacity.capacity_set(
+        actor=office,
+        department=ward,
+        calendar=ech.calendar,
+        rows=dict.fromkeys(blocks, (0, 1)),
+    )
+    infeasible = services_schedule.proposal_generate(
+        actor=office, cohort=ech, time_limit=5, enqueue=False
+    )
+    infeasible = services_schedule.proposal_solve(proposal_id=infeasible.pk)
+    renovated = blocks[2:4]
+    capacity.capacity_set(
+        actor=office,
+        department=ward,
+        calendar=ech.calendar,
+        rows={index: ((0, 3) if index in renovated else None) for index in blocks},
+    )
+    resolved = services_schedule.proposal_generate(
+        actor=office, cohort=ech, time_limit=5, previous=infeasible, enqueue=False
+    )
+    services_schedule.proposal_solve(proposal_id=resolved.pk)
+    wuh = _published_cohort("wuh")
+    cardiology = Department.objects.filter(base__institution__code="wuh", code="cardio").first()
+    if wuh is not None and cardiology is not None:
+        capacity.capacity_set(
+            actor=User.objects.get(username="director.wuh.im"),
+            department=cardiology,
+            calendar=wuh.calendar,
+            rows=dict.fromkeys(blocks[-2:], (None, cardiology.max_per_block + 2)),
+        )

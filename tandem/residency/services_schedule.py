@@ -963,7 +963,11 @@ def swap_consent(
         )
     else:
         audit_record(
-            actor=actor, action="swap.decline", target=request_obj, reason=request_obj.consent_note
+            actor=actor,
+            action="swap.decline",
+            target=request_obj,
+            changes={"status": [RequestStatus.PENDING, request_obj.status]},
+            reason=request_obj.consent_note,
         )
     return request_obj
 
@@ -1002,6 +1006,7 @@ def leave_decide(
         actor=actor,
         action=f"leave.{request_obj.status}",
         target=request_obj,
+        changes={"status": [RequestStatus.PENDING, request_obj.status]},
         reason=request_obj.decision_note,
     )
     return request_obj
@@ -1041,6 +1046,7 @@ def swap_decide(
         actor=actor,
         action=f"swap.{request_obj.status}",
         target=request_obj,
+        changes={"status": [RequestStatus.PENDING, request_obj.status]},
         reason=request_obj.decision_note,
     )
     return request_obj

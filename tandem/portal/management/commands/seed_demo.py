@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from tandem.accounts import demo as accounts_demo
+from tandem.agreements import demo as agreements_demo
 from tandem.alerts import demo as alerts_demo
 from tandem.bookings import demo as bookings_demo
 from tandem.cultivation import demo as cultivation_demo
@@ -10,6 +12,7 @@ from tandem.funds import demo as funds_demo
 from tandem.meetings import demo as meetings_demo
 from tandem.plans import demo as plans_demo
 from tandem.portal import demo
+from tandem.portal.views_feed import FEED_SOURCES
 from tandem.publications import demo as publications_demo
 from tandem.residency import demo as residency_demo
 from tandem.wellbeing import demo as wellbeing_demo
@@ -17,6 +20,7 @@ from tandem.wellbeing import demo as wellbeing_demo
 # Each app adds its part of the demo consortium on top of the one before; each step does
 # nothing when its part is already there, so running the command again changes nothing.
 APP_DEMOS = [
+    ("agreement attachments", agreements_demo.load_demo),
     ("joint cultivations", cultivation_demo.load_demo),
     ("training plans and milestones", plans_demo.load_demo),
     ("research funds and ledgers", funds_demo.load_demo),
@@ -28,8 +32,10 @@ APP_DEMOS = [
     ("wellbeing officers and check-ins", wellbeing_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
-    # last: its requirement refuses new tutors without the course, so earlier demos pair freely
+    # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
+    # Last: who has a calendar is known once every calendar's events are there.
+    ("calendar feeds", lambda: accounts_demo.load_calendar_feeds(FEED_SOURCES)),
 ]
 
 
