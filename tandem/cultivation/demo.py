@@ -19,6 +19,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from tandem.accounts import services as accounts
 from tandem.accounts.demo import demo_account
@@ -38,6 +39,7 @@ from tandem.cultivation.models import (
     ResponsibilityTemplateItem,
     TraineeInsurance,
     TutorChangeRequest,
+    TutorTrainingRequirement,
 )
 from tandem.institutions.models import Institution
 
@@ -335,15 +337,17 @@ def _load_cultivations() -> None:
 
 def load_training_requirement_demo() -> None:
     """Tutor training requirements and a trainee's insurance (decisions 092, 093), through the
-    services. Call after `load_demo()`; a second call changes nothing but the requirements'
-    audit. WMU asks 16 hours a year and its induction course of new tutors; EMU asks 12 hours
-    and the doctoral supervision course; Zhang's insurance for the stay at EMU is on file."""
+    services. Call after `load_demo()`; a second call changes nothing. WMU asks 16 hours a
+    year and its induction course of new tutors; EMU asks 12 hours and the doctoral
+    supervision course; Zhang's insurance for the stay at EMU is on file."""
     institutions = {i.code: i for i in Institution.objects.filter(code__in=("wmu", "emu"))}
     people = {u.username: u for u in User.objects.filter(username__startswith="coord.")}
     for code, hours, course in (
         ("wmu", "16", "New supervisors' induction"),
         ("emu", "12", "Supervising doctoral candidates"),
     ):
+        if TutorTrainingRequirement.objects.filter(institution=institutions[code]).exists():
+            continue
         services_training.tutor_training_requirement_set(
             actor=people[f"coord.{code}"],
             institution=institutions[code],
@@ -446,7 +450,7 @@ def _new_tutor() -> User:
         course="New supervisors' induction",
         provider="CIBR Graduate Office",
         hours=Decimal("24"),
-        date=_d(2026, 9, 15),
+        date=timezone.localdate() - datetime.timedelta(days=60),
     )
     return user
 
