@@ -77,9 +77,7 @@ def test_the_demo_shows_every_feature_once():
     assert first["changes"] == {"requested": 1, "approved": 1, "rejected": 1}
     yang = demo_cultivation("trainee.yang")
     assert yang.tutor_assignments.get(ended_at=None).tutor.username == "tutor.chen"
-    templated = set(
-        ResponsibilityTemplateItem.objects.values_list("agreement__title", flat=True)
-    )
+    templated = set(ResponsibilityTemplateItem.objects.values_list("agreement__title", flat=True))
     assert templated == {
         "WMU–EMU joint cultivation of medical postgraduates",
         "WMU–CIBR research training agreement",
