@@ -5,12 +5,17 @@ Nothing here is registered in the Django admin (decision 089). The `__str__` of 
 and of an alert names no one and no score: it is what the audit trail records as the target.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:  # the type of a gettext_lazy text exists in the stubs only
+    from django.utils.functional import _StrPromise as StrPromise
 
 SCORE_FIELDS = ("physical", "mental", "workload", "living")
 
@@ -23,7 +28,7 @@ class Score(models.IntegerChoices):
     VERY_GOOD = 5, _("5 — very good")
 
 
-def _score(label: str) -> models.PositiveSmallIntegerField:
+def _score(label: "str | StrPromise") -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label,
         choices=Score.choices,
