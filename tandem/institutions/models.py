@@ -144,3 +144,38 @@ class Unit(BilingualName):
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_own_parent"),
         ]
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (no work)")
+    WORKING_DAY = "working_day", _("Make-up working day (a weekend day worked)")
+
+
+class CalendarDay(models.Model):
+    """A date on which an institution's calendar departs from "Monday to Friday": a public
+    holiday on a weekday, or a weekend day worked in exchange (调休). Deadlines counted in
+    working days (responses, objection periods, appeals) read these; see `workdays.py`."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["institution", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "date"], name="calendar_day_once_per_institution"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"
