@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tandem.alerts.models import DEFAULT_THRESHOLDS, Rule, SubjectType, WarningThresholds
+from tandem.cultivation import selectors_training
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
 from tandem.feedback import selectors as feedback_selectors
 from tandem.funds.models import AllocationStatus, FundAllocation
@@ -451,6 +452,36 @@ def feedback_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cau
     return causes
 
 
+# How far ahead a host stay without the insurance its agreement requires is flagged.
+STAY_INSURANCE_NOTICE_DAYS = 14
+
+
+def stays_uninsured(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Host stays starting soon (or begun: urgent) without the insurance their agreement
+    requires on file (decision 094); the trainee, who can record it, is told too."""
+    today = timezone.localdate(now)
+    causes = []
+    for row in selectors_training.host_stays_uninsured(today, STAY_INSURANCE_NOTICE_DAYS):
+        begun, trainee = row["start"] <= today, row["cultivation__trainee_id"]
+        name = _name(row["cultivation__trainee__full_name"], row["cultivation__trainee__username"])
+        causes.append(
+            Cause(
+                rule=Rule.STAY_UNINSURED,
+                subject_type=SubjectType.STAY,
+                subject_id=row["id"],
+                cause=f"{'begun' if begun else 'starts'}:{row['start'].isoformat()}",
+                institution_id=row["cultivation__home_id"],
+                cultivation_id=row["cultivation_id"],
+                trainee_id=trainee,
+                urgent=begun,
+                detail={"trainee": name, "start": row["start"].isoformat(), "begun": begun}
+                | {"host": row["institution__name"], "host_zh": row["institution__name_zh"]},
+                extra_recipient_ids=(trainee,),
+            )
+        )
+    return causes
+
+
 RULES = (
     no_report,
     milestones,
@@ -459,6 +490,7 @@ RULES = (
     absences,
     low_funds,
     feedback_overdue,
+    stays_uninsured,
 )
 
 

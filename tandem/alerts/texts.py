@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
@@ -40,6 +41,24 @@ def warning_text(warning: EarlyWarning) -> str:
         ) % (d | money)
     if warning.rule == Rule.FEEDBACK_OVERDUE:
         return feedback_warning_text(d)
+    if warning.rule == Rule.STAY_UNINSURED:
+        if (get_language() or "").startswith("zh") and d.get("host_zh"):
+            d = d | {"host": d["host_zh"]}
+        if d.get("begun"):
+            return (
+                _(
+                    "The stay of %(trainee)s at %(host)s began on %(start)s without the insurance "
+                    "the agreement requires on file."
+                )
+                % d
+            )
+        return (
+            _(
+                "The stay of %(trainee)s at %(host)s starts on %(start)s and the insurance the "
+                "agreement requires is not on file: record it before the stay starts."
+            )
+            % d
+        )
     return str(warning)
 
 

@@ -1,5 +1,6 @@
-"""The API of the tutor training requirement (decision 092) and of a joint trainee's insurance
-(decision 093); mounted under the cultivation router."""
+"""The API of the tutor training requirement (decision 092), of a joint trainee's insurance
+(decision 093) and of planning stays after the proposal (decision 094); mounted under the
+cultivation router."""
 
 from typing import Any
 
@@ -9,10 +10,19 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tandem.core.api import ERRORS
-from tandem.cultivation import permissions, selectors, selectors_training, services_training
+from tandem.cultivation import (
+    permissions,
+    selectors,
+    selectors_training,
+    services_stays,
+    services_training,
+)
 from tandem.cultivation.schemas import (
     InsuranceIn,
     InsuranceOut,
+    StayChangeIn,
+    StayIn,
+    StayPlannedOut,
     TrainingRequirementIn,
     TrainingRequirementOut,
 )
@@ -114,3 +124,53 @@ def insurance_create(request: HttpRequest, cultivation_id: int, payload: Insuran
         actor=request.user, cultivation=cultivation, **payload.dict()
     )
     return Status(201, insurance)
+
+
+def _planner(request: HttpRequest, cultivation_id: int) -> Any:
+    cultivation = selectors.cultivation_get_for_user_or_404(request.user, cultivation_id)
+    if not permissions.can_manage_cultivation(request.user, cultivation):
+        raise PermissionDenied(
+            _("Only a coordinator of the home or the host, or a consortium admin, can plan stays.")
+        )
+    return cultivation
+
+
+@router.post(
+    "/{cultivation_id}/stays",
+    response={201: StayPlannedOut, **ERRORS},
+    operation_id="cultivation_stay_add",
+)
+def stay_add(request: HttpRequest, cultivation_id: int, payload: StayIn) -> Any:
+    """Add a stay; on an active record a host stay needs the insurance its agreement requires."""
+    cultivation = _planner(request, cultivation_id)
+    stay = services_stays.stay_add(
+        actor=request.user,
+        cultivation=cultivation,
+        institution=payload.institution_id,
+        start=payload.start,
+        end=payload.end,
+        purpose=payload.purpose,
+    )
+    return Status(201, stay)
+
+
+@router.put(
+    "/{cultivation_id}/stays/{stay_id}",
+    response={200: StayPlannedOut, **ERRORS},
+    operation_id="cultivation_stay_change",
+)
+def stay_change(
+    request: HttpRequest, cultivation_id: int, stay_id: int, payload: StayChangeIn
+) -> Any:
+    """New dates for a stay; the same checks as adding one."""
+    cultivation = _planner(request, cultivation_id)
+    stay = cultivation.stays.filter(pk=stay_id).first()
+    if stay is None:
+        raise Http404
+    return services_stays.stay_change(
+        actor=request.user,
+        stay=stay,
+        start=payload.start,
+        end=payload.end,
+        purpose=payload.purpose,
+    )

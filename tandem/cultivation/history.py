@@ -25,6 +25,8 @@ WORDING = HistoryWording(
         "cultivation.tutor_training_record": _("recorded a tutor training"),
         "cultivation.training_requirement_set": _("set the tutor training requirement"),
         "cultivation.insurance_record": _("put a trainee's insurance on file"),
+        "cultivation.stay_add": _("added a stay"),
+        "cultivation.stay_change": _("changed the dates of a stay"),
         "cultivation.responsibility_template_update": _("edited the responsibilities template"),
         "cultivation.responsibilities_divide": _("divided the responsibilities"),
         "cultivation.responsibilities_sign": _("signed the division of responsibilities"),

@@ -72,6 +72,11 @@ def can_manage_cultivation(user: Any, cultivation: JointCultivation) -> bool:
     return tenancy.is_consortium_admin(user) or bool(coordinated_sides(user, cultivation))
 
 
+def can_plan_stays(user: Any, cultivation: JointCultivation) -> bool:
+    """Add a stay or change one's dates: who manages the record, while it is not finished."""
+    return can_manage_cultivation(user, cultivation) and cultivation.status in OPEN_STATUSES
+
+
 def approved_institution_ids(cultivation: JointCultivation) -> set[int]:
     return {
         d.institution_id

@@ -37,6 +37,18 @@ class StayOut(Schema):
     purpose: str
 
 
+class StayChangeIn(Schema):
+    start: datetime.date
+    end: datetime.date
+    # omitted: unchanged
+    purpose: str | None = None
+
+
+class StayPlannedOut(StayOut):
+    id: int
+    cultivation_id: int
+
+
 class DecisionOut(Schema):
     kind: str
     institution_id: int | None

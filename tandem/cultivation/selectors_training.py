@@ -5,14 +5,26 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Min, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    DateField,
+    DecimalField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from tandem.accounts.models import Membership, Role, User
 from tandem.core import tenancy
 from tandem.cultivation import rules_training
 from tandem.cultivation.models import (
+    Stay,
     TraineeInsurance,
     TutorAssignment,
     TutorTraining,
@@ -210,3 +222,40 @@ def training_status_of(tutor: User, institution_ids: set[int]) -> list[dict[str,
             }
         )
     return rows
+
+
+def host_stays_uninsured(today: datetime.date, within_days: int) -> QuerySet[Any]:
+    """For the early warning, one query for the whole consortium: stays at the host of
+    approved or active joint cultivations, under an agreement requiring insurance before a
+    stay starts, beginning within `within_days` (or already begun and not ended), with no
+    insurance of the trainee on file valid on their first day (today, if begun)."""
+    first_day = Greatest(F("start"), Value(today, output_field=DateField()))
+    covered = TraineeInsurance.objects.filter(
+        trainee_id=OuterRef("cultivation__trainee_id"),
+        valid_from__lte=OuterRef("first_day"),
+        valid_until__gte=OuterRef("first_day"),
+    )
+    return (
+        Stay.objects.filter(
+            institution_id=F("cultivation__host_id"),
+            cultivation__status__in=("approved", "active"),
+            cultivation__agreement__insurance_required=True,
+            cultivation__agreement__stay_may_start_uninsured=False,
+            end__gte=today,
+            start__lte=today + datetime.timedelta(days=within_days),
+        )
+        .annotate(first_day=first_day)
+        .exclude(Exists(covered))
+        .values(
+            "id",
+            "start",
+            "cultivation_id",
+            "cultivation__home_id",
+            "cultivation__trainee_id",
+            "cultivation__trainee__full_name",
+            "cultivation__trainee__username",
+            "institution__name",
+            "institution__name_zh",
+        )
+        .order_by("start", "id")
+    )

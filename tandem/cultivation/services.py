@@ -32,7 +32,10 @@ from tandem.cultivation.models import (
     TutorRole,
 )
 from tandem.cultivation.selectors import agreement_lineage_ids, current_tutors
-from tandem.cultivation.services_training import check_stay_insurance
+from tandem.cultivation.services_training import (
+    check_resumed_stay_insurance,
+    check_stay_insurance,
+)
 from tandem.institutions.models import Institution
 
 Errors = dict[str, list[str]]
@@ -473,6 +476,8 @@ def cultivation_decide(
         # Activation starts the stay at the host: the agreement may require insurance first.
         check_stay_insurance(cultivation)
     if action == "resume":
+        # Resuming lets the host stay in effect go on: the agreement may require insurance.
+        check_resumed_stay_insurance(cultivation)
         withdraw_open_suspension(actor=actor, cultivation=cultivation)
     apply_transition(
         actor=actor,

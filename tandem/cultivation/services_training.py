@@ -5,8 +5,11 @@ An institution's coordinator sets what its tutors' training must be: hours per y
 and the mandatory courses for new tutors. A new tutor who lacks one cannot take on a new joint
 trainee (`check_new_tutor_courses`, called wherever a tutor is paired or changed); the trainees
 they already have are unaffected. A stay at the host under an agreement that requires insurance
-before a stay starts needs the trainee's insurance on file for its first day
-(`check_stay_insurance`, called when the joint cultivation is activated).
+before a stay starts needs the trainee's insurance on file for its first day: checked when
+the joint cultivation is activated (`check_stay_insurance`) or resumed
+(`check_resumed_stay_insurance`), and when a host stay is added or its dates change on a
+running record (`services_stays`); later host stays are flagged ahead by the early warning
+(decision 094).
 """
 
 import datetime
@@ -167,15 +170,16 @@ def host_stay_starting(
     return stay, max(stay.start, today)
 
 
-def stay_insurance_problem(cultivation: JointCultivation, today: datetime.date) -> str:
-    """Why the stay at the host cannot start, or "" when it may."""
+def stay_uninsured_problem(cultivation: JointCultivation, stay: Stay, today: datetime.date) -> str:
+    """Why this stay cannot start (or go on being planned as it is), or "" when it may: a stay
+    at the host under an agreement requiring insurance before a stay starts needs an
+    insurance on file valid on its first day (today, if it has already begun)."""
     agreement = cultivation.agreement
-    if not agreement.requires_insurance_before_stay:
+    if not agreement.requires_insurance_before_stay or stay.institution_id != cultivation.host_id:
         return ""
-    starting = host_stay_starting(cultivation, today)
-    if starting is None:
+    if stay.end < today:
         return ""
-    stay, day = starting
+    day = max(stay.start, today)
     if selectors_training.insured_on(cultivation.trainee_id, day):
         return ""
     return _(
@@ -190,8 +194,53 @@ def stay_insurance_problem(cultivation: JointCultivation, today: datetime.date) 
     }
 
 
+def stay_insurance_problem(cultivation: JointCultivation, today: datetime.date) -> str:
+    """Why the stay at the host (in effect or next to begin) cannot start, or "" when it may."""
+    if not cultivation.agreement.requires_insurance_before_stay:
+        return ""
+    starting = host_stay_starting(cultivation, today)
+    if starting is None:
+        return ""
+    return stay_uninsured_problem(cultivation, starting[0], today)
+
+
+def upcoming_stay_insurance_problem(cultivation: JointCultivation, today: datetime.date) -> str:
+    """For the pages: the first host stay not yet over that lacks the insurance it needs
+    (the one in effect, or a later period of a sequential record), or ""."""
+    if not cultivation.agreement.requires_insurance_before_stay:
+        return ""
+    stays = Stay.objects.filter(
+        cultivation=cultivation, institution_id=cultivation.host_id, end__gte=today
+    ).order_by("start", "pk")
+    for stay in stays:
+        problem = stay_uninsured_problem(cultivation, stay, today)
+        if problem:
+            return problem
+    return ""
+
+
 def check_stay_insurance(cultivation: JointCultivation) -> None:
+    """On activation: the host stay in effect or next to begin."""
     problem = stay_insurance_problem(cultivation, timezone.localdate())
+    if problem:
+        raise ValidationError(problem)
+
+
+def check_resumed_stay_insurance(cultivation: JointCultivation) -> None:
+    """On resuming: the host stay in effect today goes on only with the insurance on file
+    (a later one is flagged ahead by the early warning, `alerts.rules.stays_uninsured`)."""
+    today = timezone.localdate()
+    stay = (
+        Stay.objects.filter(
+            cultivation=cultivation,
+            institution_id=cultivation.host_id,
+            start__lte=today,
+            end__gte=today,
+        )
+        .order_by("start", "pk")
+        .first()
+    )
+    problem = stay_uninsured_problem(cultivation, stay, today) if stay is not None else ""
     if problem:
         raise ValidationError(problem)
 

@@ -128,14 +128,23 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "answer_form": EndingAnswerForm(),
             "can_view_insurance": can_view_insurance,
-            "insurance_problem": (
-                services_training.stay_insurance_problem(cultivation, timezone.localdate())
-                if can_view_insurance and cultivation.status == "approved"
-                else ""
-            ),
+            "insurance_problem": _insurance_problem(cultivation, can_view_insurance),
             "history": audit_history(cultivation)[:50],
         },
     )
+
+
+def _insurance_problem(cultivation: Any, can_view_insurance: bool) -> str:
+    """Before activation, the stay activation starts; once running, any later host stay
+    that still lacks the insurance it needs (decision 094)."""
+    if not can_view_insurance:
+        return ""
+    today = timezone.localdate()
+    if cultivation.status == "approved":
+        return services_training.stay_insurance_problem(cultivation, today)
+    if cultivation.status in ("active", "suspended"):
+        return services_training.upcoming_stay_insurance_problem(cultivation, today)
+    return ""
 
 
 def _require_side_coordinator(user: Any, data: Any) -> None:

@@ -101,7 +101,9 @@ def insurance(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cultivation": cultivation,
             "insurances": selectors_training.insurance_list_for(cultivation.trainee),
-            "problem": services_training.stay_insurance_problem(cultivation, timezone.localdate()),
+            "problem": services_training.upcoming_stay_insurance_problem(
+                cultivation, timezone.localdate()
+            ),
             "can_record": permissions.can_record_insurance(request.user, cultivation),
         },
     )

@@ -125,6 +125,10 @@ def round_open(request: HttpRequest, payload: EvaluationsRoundOpenIn) -> Any:
         templates[relationship] = template
     if payload.due_on < payload.opens_on:
         raise field_error("due_on", _("The due date cannot be before the opening date."))
+    wanted = set(payload.evaluator_ids)
+    evaluators = list(selectors_manage.round_evaluator_choices(user).filter(pk__in=wanted))
+    if len(evaluators) != len(wanted):
+        raise field_error("evaluator_ids", _("Choose evaluators of an institution you coordinate."))
     kwargs: dict[str, Any] = {
         "actor": user,
         "institution": institution,
@@ -136,6 +140,7 @@ def round_open(request: HttpRequest, payload: EvaluationsRoundOpenIn) -> Any:
         "opens_on": payload.opens_on,
         "due_on": payload.due_on,
         "templates": templates,
+        "evaluators": evaluators,
     }
     if payload.dry_run:
         counts = services_manage.round_preview(**kwargs)

@@ -13,7 +13,8 @@ trainees evaluated EMU and three evaluated Prof. Li (results shown), two evaluat
 (below the threshold: "not enough responses to show"). This spring's round opened a week ago:
 both tutors have evaluated Zhang (a named template, so the results page shows the aggregates),
 Zhang has evaluated the host institution and keeps a draft of the evaluation of one tutor.
-Skipped when Zhang's active cultivation is absent or the templates already exist.
+EMU's mid-term review panel gives its evaluator work (`demo_panel.py`). Skipped when Zhang's
+active cultivation is absent or the templates already exist.
 """
 
 import datetime
@@ -29,6 +30,7 @@ from tandem.cultivation import services_responsibility, services_tutor
 from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import DEFAULT_RESPONSIBILITIES, JointCultivation, TutorAssignment
 from tandem.evaluations import selectors, services, services_respond
+from tandem.evaluations.demo_panel import load_panel_demo
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
@@ -364,6 +366,7 @@ def load_demo() -> None:
     if cultivation is None or cultivation.status != "active":
         return
     if EvaluationTemplate.objects.filter(title=TEMPLATES[0]["title"]).exists():
+        load_panel_demo()
         return
     admin = User.objects.get(username="admin")
     organizer = (
@@ -392,6 +395,7 @@ def load_demo() -> None:
         agreement=cultivation.agreement,
         opens_on=today - datetime.timedelta(days=7),
         due_on=today + datetime.timedelta(days=21),
+        # WMU has no assigned evaluators: EMU's panel has its own round (demo_panel.py).
         templates=templates,
     )
     zhang = cultivation.trainee
@@ -424,6 +428,7 @@ def load_demo() -> None:
             actor=draft.evaluator, pair=draft, answers=dict(list(answers.items())[:1])
         )
     _builder_demo(admin, organizer.user, cultivation.home, templates)
+    load_panel_demo()
 
 
 def _builder_demo(

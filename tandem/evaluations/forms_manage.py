@@ -21,6 +21,11 @@ class TemplateChoice(forms.ModelChoiceField):
         return str(obj.display_title)
 
 
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name or obj.username)
+
+
 class RoundOpenForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     title_zh = forms.CharField(label=_("Title in Chinese"), max_length=200, required=False)
@@ -41,6 +46,16 @@ class RoundOpenForm(forms.Form):
     )
     opens_on = forms.DateField(label=_("Opens on"), widget=DATE)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    evaluators = PeopleChoice(
+        label=_("Assigned evaluators"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "For “assigned evaluator evaluates the trainee”: the panel members who evaluate "
+            "each trainee. None ticked: every evaluator of the institution running the round."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,6 +67,9 @@ class RoundOpenForm(forms.Form):
         agreement = self.fields["agreement"]
         assert isinstance(agreement, forms.ModelChoiceField)
         agreement.queryset = selectors_manage.round_agreement_choices(user)
+        evaluators = self.fields["evaluators"]
+        assert isinstance(evaluators, forms.ModelMultipleChoiceField)
+        evaluators.queryset = selectors_manage.round_evaluator_choices(user)
         for relationship, label in Relationship.choices:
             self.fields[template_field_name(relationship)] = TemplateChoice(
                 label=label,
@@ -83,6 +101,7 @@ class RoundOpenForm(forms.Form):
             "cohort": data.get("cohort"),
             "opens_on": data["opens_on"],
             "due_on": data["due_on"],
+            "evaluators": list(data.get("evaluators") or []),
             "templates": {
                 rel: data[template_field_name(rel)]
                 for rel in Relationship.values

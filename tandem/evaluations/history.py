@@ -24,6 +24,7 @@ WORDING = HistoryWording(
     keys={
         "items": _("Items"),
         "pairs": _("Evaluations to do"),
+        "evaluators": _("Assigned evaluators"),
         "released": _("Released"),
         "comment": _("Comment"),
         "copied_from": _("Copied from"),

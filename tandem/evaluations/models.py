@@ -30,6 +30,9 @@ class Relationship(models.TextChoices):
     TRAINEE_HOST = "trainee_host", _("Trainee evaluates the host institution")
     SELF = "self", _("Self-evaluation")
     PEER = "peer", _("Peer evaluation")
+    # An expert of the running institution (the evaluator role), e.g. a mid-term review panel
+    # member, evaluates each trainee of the population (decision 094).
+    EVALUATOR_TRAINEE = "evaluator_trainee", _("Assigned evaluator evaluates the trainee")
 
 
 class ItemKind(models.TextChoices):

@@ -78,6 +78,8 @@ class EvaluationsRoundOpenIn(Schema):
     due_on: datetime.date
     # {relationship: template id}, from the template choices of that relationship
     templates: dict[str, int]
+    # the assigned evaluators (ids) for "evaluator_trainee"; empty: all the institution's
+    evaluator_ids: list[int] = []
     # true: check everything and count the pairs it would generate, save nothing
     dry_run: bool = False
 

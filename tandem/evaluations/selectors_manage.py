@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Role, User
 from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.core import tenancy
 from tandem.core.audit import audit_history
@@ -157,3 +157,23 @@ def my_result_get_or_404(
         raise Http404
     target = round_target_get_or_404(round_, template_pk, kind, target_pk)
     return round_, round_template.template, target
+
+
+def institution_evaluators(institution_ids: Any) -> QuerySet[User]:
+    """The people holding the evaluator role (active) at these institutions."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role=Role.EVALUATOR,
+            memberships__institution_id__in=institution_ids,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def round_evaluator_choices(user: Any) -> QuerySet[User]:
+    """Assigned evaluators the user may pick when opening a round: the evaluators of the
+    institutions they may open rounds for (the service checks the one chosen runs it)."""
+    return institution_evaluators(round_institution_choices(user).values("pk"))

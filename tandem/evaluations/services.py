@@ -8,6 +8,7 @@ Answering is in `services_respond.py`.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from tandem.agreements.models import Agreement
 from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
-from tandem.evaluations import permissions, rules, selectors
+from tandem.evaluations import panel, permissions, rules, selectors
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
@@ -361,9 +362,10 @@ def round_open(
     agreement: Agreement | None = None,
     cohort: int | None = None,
     title_zh: str = "",
+    evaluators: Iterable[User] | None = None,
 ) -> EvaluationRound:
     """Open a round and generate its pairs: `templates` maps a relationship to the template
-    version used for it."""
+    version used for it; `evaluators`, the assigned evaluators (`panel.py`)."""
     if not permissions.can_open_round(actor, institution.pk):
         raise PermissionDenied(_("Only a coordinator of the institution can open its rounds."))
     _check_population(actor, institution, population, agreement, cohort)
@@ -381,6 +383,9 @@ def round_open(
             )
         if template.pk not in usable:
             raise field_error(f"template_{relationship}", _("Choose a current template."))
+    panel_ids = panel.panel_for(
+        institution=institution, relationships=templates, evaluators=evaluators
+    )
     round_ = EvaluationRound(
         title=(title or "").strip(),
         title_zh=(title_zh or "").strip(),
@@ -407,7 +412,10 @@ def round_open(
     trainees, tutors = selectors.population_rows(cultivations)
     counts: dict[str, int] = {}
     for relationship, template in sorted(templates.items()):
-        generated = _generate(relationship, trainees, tutors)
+        if relationship == Relationship.EVALUATOR_TRAINEE:
+            generated = panel.panel_pairs(panel_ids, institution.pk, trainees, tutors)
+        else:
+            generated = _generate(relationship, trainees, tutors)
         EvaluationPair.objects.bulk_create(
             (
                 EvaluationPair(
@@ -435,6 +443,7 @@ def round_open(
             "opens_on": opens_on,
             "due_on": due_on,
             "pairs": sum(counts.values()),
+            **({"evaluators": len(panel_ids)} if panel_ids else {}),
         },
     )
     return round_

@@ -19,7 +19,7 @@ from tandem.accounts.models import User
 from tandem.cultivation.demo import demo_cultivation
 from tandem.institutions.models import Institution
 from tandem.meetings import services, services_log
-from tandem.meetings.models import Meeting, MeetingSeries, ProgressReport
+from tandem.meetings.models import Meeting, MeetingSeries
 
 SERIES_TITLE = "Tumour hypoxia group — progress debriefing"
 REPORTS = [
@@ -109,10 +109,8 @@ def load_demo() -> None:
                         content_type="application/pdf",
                     )
                 ],
-            )
-            ProgressReport.objects.filter(pk=report.pk).update(
+                # Handed in the day before the meeting, as the trainee would have.
                 submitted_at=meeting.starts_at - datetime.timedelta(days=1),
-                updated_at=meeting.starts_at - datetime.timedelta(days=1),
             )
             report.meeting = meeting
             services.comment_save(

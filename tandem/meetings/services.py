@@ -285,10 +285,18 @@ def report_submit(
     next_steps: str,
     problems: str = "",
     files: Sequence[UploadedFile] = (),
+    submitted_at: datetime.datetime | None = None,
 ) -> ProgressReport:
-    """The trainee submits, or revises, their report for a meeting."""
+    """The trainee submits, or revises, their report for a meeting.
+
+    `submitted_at` is for a report written into the system after the fact (the demo's past
+    meetings): when the trainee handed it in, not in the future, for a new report only. Pages
+    and the API never pass it (decision 094)."""
     if not permissions.can_submit_report(actor, meeting):
         raise PermissionDenied(_("Only a trainee invited to this meeting can report for it."))
+    now = timezone.now()
+    if submitted_at is not None and submitted_at > now:
+        raise field_error("submitted_at", _("A report cannot be submitted in the future."))
     report = ProgressReport.objects.filter(meeting=meeting, trainee=actor).first()
     created = report is None
     if report is None:
@@ -298,7 +306,11 @@ def report_submit(
     report.dissertation_progress = (dissertation_progress or "").strip()
     report.problems = (problems or "").strip()
     report.next_steps = (next_steps or "").strip()
-    report.updated_at = timezone.now()
+    if submitted_at is not None and not created:
+        raise field_error(
+            "submitted_at", _("Only a new report can be given the time it was submitted.")
+        )
+    report.updated_at = submitted_at or now
     if created:
         report.submitted_at = report.updated_at
     report.full_clean(exclude=["meeting", "trainee"])

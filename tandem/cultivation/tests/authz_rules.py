@@ -530,4 +530,22 @@ RULES = {
         expect(ok=INSURANCE, forbidden=PAIR, hidden=HIDDEN, ok_status=CREATED, anonymous=401),
         data=_insurance_form,
     ),
+    # Planning stays after the proposal (decision 094): whoever manages the record.
+    "cultivation_stay_add": api(
+        "POST",
+        lambda cast: f"{API}/{_active(cast).pk}/stays",
+        _staff(MANAGERS, NOT_MANAGERS, ok_status=CREATED, anonymous=401),
+        data=lambda cast: {
+            "institution_id": cast.inst_a.pk,
+            "start": "2027-09-01",
+            "end": "2027-12-31",
+            "purpose": "Thesis writing at home",
+        },
+    ),
+    "cultivation_stay_change": api(
+        "PUT",
+        lambda cast: f"{API}/{(c := _active(cast)).pk}/stays/{c.stays.get().pk}",
+        _staff(MANAGERS, NOT_MANAGERS, anonymous=401),
+        data=lambda cast: {"start": "2026-09-01", "end": "2027-06-30"},
+    ),
 }

@@ -81,8 +81,9 @@ def population(cast, extra_trainees=0):
     return cultivations
 
 
-def open_round(cast, templates, *, actor=None, opens_on=None, due_on=None):
+def open_round(cast, templates, *, actor=None, opens_on=None, due_on=None, evaluators=None):
     return services.round_open(
+        evaluators=evaluators,
         actor=actor or cast.coord_a,
         institution=cast.inst_a,
         title="Autumn term 2026",

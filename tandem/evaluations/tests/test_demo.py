@@ -110,3 +110,22 @@ def test_the_demo_shows_a_copied_template_and_a_second_version():
     assert sorted(peer.values_list("version", "is_current")) == [(1, False), (2, True)]
     round_ = EvaluationRound.objects.get(title=ROUND_TITLE)
     assert round_.round_templates.get(relationship=Relationship.PEER).template.version == 1
+
+
+def test_the_demo_gives_the_evaluator_a_panel_round_with_one_submitted(client):
+    from tandem.evaluations.demo_panel import PANEL_ROUND_TITLE
+    from tandem.evaluations.selectors import pairs_to_do
+
+    call_command("seed_demo", stdout=io.StringIO())
+    feng = User.objects.get(username="evaluator.emu")
+    round_ = EvaluationRound.objects.get(title=PANEL_ROUND_TITLE)
+    mine = round_.pairs.filter(evaluator=feng, relationship=Relationship.EVALUATOR_TRAINEE)
+    assert mine.filter(status=PairStatus.SUBMITTED, target_user__username="trainee.zhang").exists()
+    assert pairs_to_do(feng).filter(round=round_).count() >= 3
+    assert set(round_.pairs.values_list("evaluator", flat=True)) == {feng.pk}
+    client.force_login(feng)
+    assert client.get(reverse("evaluations:todo")).status_code == 200
+    pairs = round_.pairs.count()
+    call_command("seed_demo", stdout=io.StringIO())  # again: nothing more
+    assert round_.pairs.count() == pairs
+    assert EvaluationRound.objects.filter(title=PANEL_ROUND_TITLE).count() == 1

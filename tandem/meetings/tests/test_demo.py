@@ -39,6 +39,9 @@ def test_demo_builds_debriefings_and_raises_warnings(db, django_user_model):
     series = MeetingSeries.objects.get()
     assert series.interval_weeks == 2
     assert ProgressReport.objects.count() == 3
+    # Handed in the day before each meeting, through the service (no write past it).
+    for report in ProgressReport.objects.select_related("meeting"):
+        assert report.submitted_at == report.meeting.starts_at - datetime.timedelta(days=1)
     assert ReportComment.objects.values("tutor").distinct().count() == 2
     held = list(series.meetings.filter(status="held").order_by("starts_at"))
     assert len(held) >= 3

@@ -91,6 +91,33 @@ def test_report_is_submitted_then_revised_and_audited(cast):
     assert sorted(actions) == ["progress_report.revise", "progress_report.submit"]
 
 
+def test_a_report_written_after_the_fact_keeps_when_it_was_handed_in(cast):
+    d = debriefing(cast)
+    handed_in = timezone.now() - datetime.timedelta(days=20)
+    report = report_for(d.upcoming, cast.trainee, submitted_at=handed_in)
+    report.refresh_from_db()
+    assert report.submitted_at == handed_in and report.updated_at == handed_in
+    assert AuditEvent.objects.filter(
+        target_id=str(report.pk), action="progress_report.submit"
+    ).exists()
+
+
+def test_a_report_cannot_be_dated_in_the_future_or_redated(cast):
+    d = debriefing(cast)
+    with pytest.raises(ValidationError) as caught:
+        report_for(
+            d.upcoming, cast.trainee, submitted_at=timezone.now() + datetime.timedelta(hours=1)
+        )
+    assert "submitted_at" in caught.value.message_dict
+    assert not ProgressReport.objects.filter(meeting=d.upcoming).exists()
+    report_for(d.upcoming, cast.trainee)
+    with pytest.raises(ValidationError) as caught:
+        report_for(
+            d.upcoming, cast.trainee, submitted_at=timezone.now() - datetime.timedelta(days=3)
+        )
+    assert "submitted_at" in caught.value.message_dict
+
+
 def test_empty_report_names_the_field(cast):
     d = debriefing(cast)
     with pytest.raises(ValidationError) as caught:
