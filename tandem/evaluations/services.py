@@ -20,7 +20,7 @@ from tandem.agreements.models import Agreement
 from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
-from tandem.evaluations import permissions, rules, selectors
+from tandem.evaluations import bulk, permissions, rules, selectors
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
@@ -36,7 +36,6 @@ from tandem.evaluations.models import (
 from tandem.institutions.models import Institution
 
 PEERS_PER_TRAINEE = 2
-BATCH = 2000
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -324,6 +323,52 @@ def _generate(
     return pairs
 
 
+# The columns a generated pair is written with (decision 090): every field but the id, the
+# Python-side defaults (status, submitted_at, withdrawn_reason) spelled out.
+PAIR_FIELDS = (
+    "round",
+    "relationship",
+    "template",
+    "evaluator",
+    "target_user",
+    "target_institution",
+    "institution",
+    "due_on",
+    "status",
+    "submitted_at",
+    "withdrawn_reason",
+)
+
+
+def _pair_row(
+    round_: EvaluationRound,
+    relationship: str,
+    template: EvaluationTemplate,
+    key: PairKey,
+    evaluator_institution: int,
+) -> tuple[Any, ...]:
+    """One pair as a plain row, checked as `full_clean` would check it (one target, every
+    required id present); the database checks the uniqueness and the foreign keys."""
+    evaluator, person, place = key
+    if not evaluator or not evaluator_institution or (person is None) == (place is None):
+        raise ValidationError(
+            _("A generated evaluation has no evaluator or not exactly one target.")
+        )
+    return (
+        round_.pk,
+        relationship,
+        template.pk,
+        evaluator,
+        person,
+        place,
+        evaluator_institution,
+        round_.due_on,
+        PairStatus.PENDING.value,
+        None,
+        "",
+    )
+
+
 def _check_population(
     actor: User,
     institution: Institution,
@@ -408,23 +453,14 @@ def round_open(
     counts: dict[str, int] = {}
     for relationship, template in sorted(templates.items()):
         generated = _generate(relationship, trainees, tutors)
-        EvaluationPair.objects.bulk_create(
+        counts[relationship] = bulk.write_rows(
+            EvaluationPair,
+            PAIR_FIELDS,
             (
-                EvaluationPair(
-                    round=round_,
-                    relationship=relationship,
-                    template=template,
-                    evaluator_id=evaluator,
-                    target_user_id=person,
-                    target_institution_id=place,
-                    institution_id=evaluator_institution,
-                    due_on=due_on,
-                )
-                for (evaluator, person, place), evaluator_institution in generated.items()
+                _pair_row(round_, relationship, template, key, evaluator_institution)
+                for key, evaluator_institution in generated.items()
             ),
-            batch_size=BATCH,
         )
-        counts[relationship] = len(generated)
     audit_record(
         actor=actor,
         action="evaluations.round_open",

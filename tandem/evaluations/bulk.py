@@ -1,0 +1,68 @@
+"""Plain-row bulk writes for the large tables of evaluations (decision 090).
+
+Opening a round for a province writes hundreds of thousands of pairs. `bulk_create` builds a
+model instance per row and, on SQLite, splits the rows into hundreds of multi-row INSERTs under
+the parameter cap; here the rows stay tuples and go to the database in one statement stream:
+PostgreSQL's `COPY … FROM STDIN` (psycopg's `cursor.copy`), SQLite's `executemany` of one
+prepared INSERT. Both run on the caller's connection, so inside the caller's transaction (and
+savepoint: a round preview rolls them back). The database still checks every constraint and
+index; the callers validate the rows before (`services.round_open`).
+
+Only fields with no database-side default are written; every column the model defines with a
+Python default is passed explicitly by the caller.
+"""
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    columns = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field) and field.column
+        columns.append(field.column)
+    return columns
+
+
+def _log(sql: str, started: float) -> None:
+    """Keep the COPY in `connection.queries` (as Django does for its own statements), so that
+    query counts in tests and benchmarks see it."""
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+
+def write_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert `rows` (tuples in the order of `fields`) into `model`'s table; the row count.
+    Must be called inside a transaction (the services are atomic)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    written = 0
+    started = time.monotonic()
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        with connection.cursor() as wrapper, wrapper.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+                written += 1
+        _log(sql, started)
+        return written
+
+    def counted() -> Iterable[Sequence[Any]]:
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    placeholders = ", ".join(["%s"] * len(fields))
+    # The table and columns come from the model (quoted), never from input; values are bound.
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    with connection.cursor() as cursor:
+        # A generator, so that 160,000 rows are never a list (Django's wrapper accepts one).
+        cursor.executemany(insert, counted())  # type: ignore[arg-type]
+    return written
