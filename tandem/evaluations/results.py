@@ -7,6 +7,7 @@ by their random ids, which have nothing to do with the order of submission.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,29 +63,31 @@ def _target_filter(target: Any) -> Q:
     return Q(target_institution=target)
 
 
-def target_result(
-    round_: EvaluationRound, template: EvaluationTemplate, target: Any, *, reviewer: bool = False
-) -> TargetResult:
-    """Four queries whatever the number of answers. `reviewer`: the comment ids are included,
-    so that a reviewer can hide one (hidden comments are left out for everyone)."""
-    responses = EvaluationResponse.objects.filter(
-        _target_filter(target), round=round_, template=template
-    )
-    count = responses.count()
-    if template.is_anonymous and count < threshold():
-        return TargetResult(template=template, shown=False, responses=None)
-    items = list(TemplateItem.objects.filter(template=template).select_related("section"))
-    answers = EvaluationAnswer.objects.filter(response__in=responses)
-    tallies = (
-        answers.values("item_id", "number", "not_observed")
-        .annotate(n=Count("id"))
-        .filter(Q(number__isnull=False) | Q(not_observed=True))
-        .order_by()
-    )
-    by_item: dict[int, dict[Any, int]] = defaultdict(dict)
-    for row in tallies:
+Tally = dict[int, dict[Any, int]]  # item id → {number or "not_observed": answers}
+TargetKey = tuple[int, str, int]  # template id, "person" or "institution", target id
+
+
+def _tally(rows: Iterable[dict[str, Any]]) -> Tally:
+    by_item: Tally = defaultdict(dict)
+    for row in rows:
         key = "not_observed" if row["not_observed"] else row["number"]
         by_item[row["item_id"]][key] = by_item[row["item_id"]].get(key, 0) + row["n"]
+    return by_item
+
+
+def _tally_rows(answers: QuerySet[EvaluationAnswer], *group: str) -> QuerySet[Any]:
+    """Answers counted per item and value in the database (narrative answers left out)."""
+    return (
+        answers.filter(Q(number__isnull=False) | Q(not_observed=True))
+        .values(*group, "item_id", "number", "not_observed")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def _sections(items: list[TemplateItem], by_item: Tally) -> list[SectionResult]:
+    """Per item the count, mean and distribution; per section the mean of its scale items
+    (yes/no left out) — arithmetic on the tallies, no query."""
     sections: dict[int, SectionResult] = {}
     section_sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for item in items:
@@ -110,6 +113,27 @@ def target_result(
     for section_id, section in sections.items():
         total, n = section_sums[section_id]
         section.mean = round(total / n, 2) if n else None
+    return list(sections.values())
+
+
+def _hidden(template: EvaluationTemplate, count: int) -> bool:
+    """Decision 082: an anonymous template below the threshold shows nothing, not the count."""
+    return template.is_anonymous and count < threshold()
+
+
+def target_result(
+    round_: EvaluationRound, template: EvaluationTemplate, target: Any, *, reviewer: bool = False
+) -> TargetResult:
+    """Four queries whatever the number of answers. `reviewer`: the comment ids are included,
+    so that a reviewer can hide one (hidden comments are left out for everyone)."""
+    responses = EvaluationResponse.objects.filter(
+        _target_filter(target), round=round_, template=template
+    )
+    count = responses.count()
+    if _hidden(template, count):
+        return TargetResult(template=template, shown=False, responses=None)
+    items = list(TemplateItem.objects.filter(template=template).select_related("section"))
+    answers = EvaluationAnswer.objects.filter(response__in=responses)
     comment_rows = (
         answers.filter(item__kind=ItemKind.NARRATIVE, hidden_reason="")
         .exclude(text="")
@@ -124,9 +148,64 @@ def target_result(
         template=template,
         shown=True,
         responses=count,
-        sections=list(sections.values()),
+        sections=_sections(items, _tally(_tally_rows(answers))),
         comments=comments,
     )
+
+
+def _key(template_id: int, person: int | None, place: int | None) -> TargetKey:
+    return (template_id, "person", person) if person else (template_id, "institution", place or 0)
+
+
+def round_results(round_: EvaluationRound) -> dict[TargetKey, TargetResult]:
+    """Every target's result in the round at once, four queries whatever the number of targets
+    and answers: the round's templates, their items, the responses counted per (template,
+    target) and the answers counted per (template, target, item, value) — all grouped in the
+    database. Keyed by (template id, "person" or "institution", target id); a target with no
+    response, or of an anonymous template below the threshold, is missing (decision 082: no
+    count either). No comments (the export has none); `target_result` gives them per target."""
+    templates = {
+        rt.template_id: rt.template for rt in round_.round_templates.select_related("template")
+    }
+    items: dict[int, list[TemplateItem]] = defaultdict(list)
+    for item in TemplateItem.objects.filter(template_id__in=list(templates)).select_related(
+        "section"
+    ):
+        items[item.template_id].append(item)
+    counts: dict[TargetKey, int] = {}
+    for row in (
+        EvaluationResponse.objects.filter(round=round_)
+        .values("template_id", "target_user_id", "target_institution_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        key = _key(row["template_id"], row["target_user_id"], row["target_institution_id"])
+        template = templates.get(row["template_id"])
+        if template is not None and not _hidden(template, row["n"]):
+            counts[key] = row["n"]
+    tallies: dict[TargetKey, list[dict[str, Any]]] = defaultdict(list)
+    for row in _tally_rows(
+        EvaluationAnswer.objects.filter(response__round=round_),
+        "response__template_id",
+        "response__target_user_id",
+        "response__target_institution_id",
+    ):
+        key = _key(
+            row["response__template_id"],
+            row["response__target_user_id"],
+            row["response__target_institution_id"],
+        )
+        if key in counts:
+            tallies[key].append(row)
+    return {
+        key: TargetResult(
+            template=templates[key[0]],
+            shown=True,
+            responses=count,
+            sections=_sections(items[key[0]], _tally(tallies.get(key, []))),
+        )
+        for key, count in counts.items()
+    }
 
 
 def round_targets(round_: EvaluationRound) -> QuerySet[Any]:
@@ -184,7 +263,7 @@ def trend_for_target(target: Any) -> list[dict[str, Any]]:
     )
     minimum = threshold()
     return [
-        row
+        dict(row)
         for row in rows
         if not row["response__template__is_anonymous"] or row["responses"] >= minimum
     ]
