@@ -13,19 +13,34 @@ Python default is passed explicitly by the caller.
 """
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
 
+# Values SQLite's driver stores as Django would; anything else (UUIDs, dates, times — also
+# behind a foreign key) goes through the field's own conversion there. psycopg dumps them all.
+_PLAIN = (models.IntegerField, models.CharField, models.TextField, models.BooleanField)
 
-def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    columns = []
-    for name in fields:
+
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field[Any, Any]]:
+    fields = []
+    for name in names:
         field = model._meta.get_field(name)
         assert isinstance(field, models.Field) and field.column
-        columns.append(field.column)
-    return columns
+        fields.append(field)
+    return fields
+
+
+def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    resolved = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    if isinstance(resolved, _PLAIN) and not isinstance(resolved, models.UUIDField):
+        return None
+
+    def convert(value: Any) -> Any:
+        return None if value is None else field.get_db_prep_save(value, connection)
+
+    return convert
 
 
 def _log(sql: str, started: float) -> None:
@@ -41,7 +56,8 @@ def write_rows(
     """Insert `rows` (tuples in the order of `fields`) into `model`'s table; the row count.
     Must be called inside a transaction (the services are atomic)."""
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+    model_fields = _fields(model, fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in model_fields)
     written = 0
     started = time.monotonic()
     if connection.vendor == "postgresql":
@@ -53,10 +69,16 @@ def write_rows(
         _log(sql, started)
         return written
 
+    converters = [(i, c) for i, f in enumerate(model_fields) if (c := _converter(f)) is not None]
+
     def counted() -> Iterable[Sequence[Any]]:
         nonlocal written
         for row in rows:
             written += 1
+            if converters:
+                row = list(row)
+                for index, convert in converters:
+                    row[index] = convert(row[index])
             yield row
 
     placeholders = ", ".join(["%s"] * len(fields))
