@@ -58,7 +58,7 @@ def round_results_workbook(round_: EvaluationRound) -> bytes:
     ]
 
     targets = _targets(round_)
-    every = results.round_results(round_)
+    every = results.round_results(round_, [(t.pk, kind, target.pk) for t, kind, target in targets])
 
     def rows() -> Iterable[list[Any]]:
         for template, kind, target in targets:

@@ -157,13 +157,28 @@ def _key(template_id: int, person: int | None, place: int | None) -> TargetKey:
     return (template_id, "person", person) if person else (template_id, "institution", place or 0)
 
 
-def round_results(round_: EvaluationRound) -> dict[TargetKey, TargetResult]:
-    """Every target's result in the round at once, four queries whatever the number of targets
-    and answers: the round's templates, their items, the responses counted per (template,
-    target) and the answers counted per (template, target, item, value) — all grouped in the
-    database. Keyed by (template id, "person" or "institution", target id); a target with no
-    response, or of an anonymous template below the threshold, is missing (decision 082: no
-    count either). No comments (the export has none); `target_result` gives them per target."""
+def _only(targets: list[TargetKey] | None, prefix: str = "") -> Q:
+    """The rows of the given targets (any template: the keys pick the template after)."""
+    if targets is None:
+        return Q()
+    people = {t[2] for t in targets if t[1] == "person"}
+    places = {t[2] for t in targets if t[1] == "institution"}
+    return Q(**{f"{prefix}target_user_id__in": people}) | Q(
+        **{f"{prefix}target_institution_id__in": places}
+    )
+
+
+def round_results(
+    round_: EvaluationRound, targets: Iterable[TargetKey] | None = None
+) -> dict[TargetKey, TargetResult]:
+    """The results of many targets of a round at once (`targets`: those keys only; None: every
+    target), four queries whatever the number of targets and answers: the round's templates,
+    their items, the responses counted per (template, target) and the answers counted per
+    (template, target, item, value) — all grouped in the database. Keyed by (template id,
+    "person" or "institution", target id); a target with no response, or of an anonymous
+    template below the threshold, is missing (decision 082: no count either). No comments (the
+    export has none); `target_result` gives them per target."""
+    wanted = None if targets is None else list(targets)
     templates = {
         rt.template_id: rt.template for rt in round_.round_templates.select_related("template")
     }
@@ -172,20 +187,23 @@ def round_results(round_: EvaluationRound) -> dict[TargetKey, TargetResult]:
         "section"
     ):
         items[item.template_id].append(item)
+    keep = None if wanted is None else set(wanted)
     counts: dict[TargetKey, int] = {}
     for row in (
-        EvaluationResponse.objects.filter(round=round_)
+        EvaluationResponse.objects.filter(_only(wanted), round=round_)
         .values("template_id", "target_user_id", "target_institution_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
         key = _key(row["template_id"], row["target_user_id"], row["target_institution_id"])
         template = templates.get(row["template_id"])
+        if keep is not None and key not in keep:
+            continue
         if template is not None and not _hidden(template, row["n"]):
             counts[key] = row["n"]
     tallies: dict[TargetKey, list[dict[str, Any]]] = defaultdict(list)
     for row in _tally_rows(
-        EvaluationAnswer.objects.filter(response__round=round_),
+        EvaluationAnswer.objects.filter(_only(wanted, "response__"), response__round=round_),
         "response__template_id",
         "response__target_user_id",
         "response__target_institution_id",

@@ -180,7 +180,15 @@ def test_round_results_agree_with_each_targets_result(cast, world, settings):
     assert combined.sections == single.sections
     assert combined.comments == []  # the export has no comments
     settings.EVALUATIONS_MIN_RESPONSES = 2
-    assert (template.pk, "person", cast.tutor_b.pk) in results.round_results(round_)
+    key_a, key_b = (
+        (template.pk, "person", cast.tutor_a.pk),
+        (template.pk, "person", cast.tutor_b.pk),
+    )
+    assert set(results.round_results(round_)) == {key_a, key_b}
+    # only the targets asked for (the export asks for the page of targets it lists)
+    assert set(results.round_results(round_, [key_b])) == {key_b}
+    assert results.round_results(round_, []) == {}
+    assert results.round_results(round_, [key_b])[key_b].responses == 2
 
 
 def test_the_export_matches_round_results_and_leaves_out_below_the_threshold(

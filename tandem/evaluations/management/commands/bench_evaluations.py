@@ -1,10 +1,13 @@
 """Benchmark opening an evaluation round for the whole scale consortium.
 
-    manage.py bench_evaluations --trainees 20000
+    manage.py bench_evaluations --trainees 20000 [--repeat 3]
 
 Loads `seed_scale` when missing, makes one template per relationship, then opens a round for
 every active joint trainee (each evaluates both tutors, the host, themselves and two peers;
-each tutor evaluates each trainee) and rolls everything back, so it can be run again."""
+each tutor evaluates each trainee) and rolls everything back, so it can be run again; `--repeat`
+opens it that many times (one line each: the machine is shared, a single time is noisy). The
+pairs are written as plain rows in bulk (decision 090); the queries counted include the COPYs.
+The result pages at scale: `bench_evaluation_results`."""
 
 import datetime
 import time
@@ -39,9 +42,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--trainees", type=int, default=20000)
+        parser.add_argument("--repeat", type=int, default=1)
 
-    def handle(self, *args, trainees: int, **options) -> None:
+    def handle(self, *args, trainees: int, repeat: int, **options) -> None:
         call_command("seed_scale", trainees=trainees)
+        for _run in range(max(1, repeat)):
+            self._once()
+
+    def _once(self) -> None:
         with transaction.atomic():
             admin, _created = User.objects.get_or_create(
                 username="bench-evaluations-admin", defaults={"full_name": "Bench admin"}
