@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tandem.evaluations import bulk
@@ -98,3 +98,13 @@ def store_answers(
             status=PairStatus.SUBMITTED, submitted_at=now
         )
     return written, answered
+
+
+def vacuum() -> None:
+    """PostgreSQL: clear the dead rows a previous (rolled-back) benchmark run left in the
+    evaluation tables, and refresh their statistics, so that runs are comparable."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in (EvaluationPair, EvaluationResponse, EvaluationAnswer):
+            cursor.execute(f"VACUUM (ANALYZE) {model._meta.db_table}")

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from tandem.accounts.models import Membership, Role, User
 from tandem.evaluations import benchdata, services
+from tandem.evaluations.benchdata import vacuum
 from tandem.evaluations.models import (
     EvaluationAnswer,
     EvaluationPair,
@@ -64,6 +65,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, trainees: int, answers: int, **options: Any) -> None:
         call_command("seed_scale", trainees=trainees)
+        vacuum()
         with transaction.atomic():
             self._run(answers)
             transaction.set_rollback(True)

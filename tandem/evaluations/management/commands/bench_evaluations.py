@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tandem.accounts.models import Membership, Role, User
 from tandem.evaluations import services
+from tandem.evaluations.benchdata import vacuum
 from tandem.evaluations.models import EvaluationPair, Relationship
 from tandem.institutions.models import Institution
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, trainees: int, repeat: int, **options) -> None:
         call_command("seed_scale", trainees=trainees)
+        vacuum()
         for _run in range(max(1, repeat)):
             self._once()
 
