@@ -13,6 +13,7 @@ Python default is passed explicitly by the caller.
 """
 
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -34,11 +35,21 @@ def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Fiel
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     resolved = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-    if isinstance(resolved, _PLAIN) and not isinstance(resolved, models.UUIDField):
+    if isinstance(resolved, _PLAIN):
         return None
+    if isinstance(resolved, models.UUIDField):
+        # Django stores a UUID as its 32 hex digits where the database has no UUID type.
+        return lambda value: value.hex if isinstance(value, uuid.UUID) else value
+    last: list[Any] = [object(), None]
 
     def convert(value: Any) -> Any:
-        return None if value is None else field.get_db_prep_save(value, connection)
+        """The field's conversion, remembered for a repeated value (a round's due date is
+        the same object on every row: converted once, not 160,000 times)."""
+        if value is None:
+            return None
+        if value is not last[0]:
+            last[0], last[1] = value, field.get_db_prep_save(value, connection)
+        return last[1]
 
     return convert
 

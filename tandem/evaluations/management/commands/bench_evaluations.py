@@ -7,6 +7,7 @@ every active joint trainee (each evaluates both tutors, the host, themselves and
 each tutor evaluates each trainee) and rolls everything back, so it can be run again; `--repeat`
 opens it that many times (one line each: the machine is shared, a single time is noisy). The
 pairs are written as plain rows in bulk (decision 090); the queries counted include the COPYs.
+Columns: database, pairs, time of `round_open`, of which writing the pairs, queries, per kind.
 The result pages at scale: `bench_evaluation_results`."""
 
 import datetime
@@ -47,8 +48,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, trainees: int, repeat: int, **options) -> None:
         call_command("seed_scale", trainees=trainees)
-        vacuum()
         for _run in range(max(1, repeat)):
+            vacuum()
             self._once()
 
     def _once(self) -> None:
@@ -80,10 +81,17 @@ class Command(BaseCommand):
                     templates=templates,
                 )
             elapsed = time.monotonic() - started
+            writing = sum(
+                float(q["time"])
+                for q in queries.captured_queries
+                if q["sql"].startswith("COPY") or " times: INSERT" in q["sql"]
+            )
             pairs = EvaluationPair.objects.filter(round=round_)
             by_kind = {rel: pairs.filter(relationship=rel).count() for rel in Relationship.values}
             self.stdout.write(
                 f"| {connection.vendor} | {sum(by_kind.values()):,} | {elapsed:.1f} s | "
-                f"{len(queries)} | " + ", ".join(f"{k} {v:,}" for k, v in by_kind.items()) + " |"
+                f"{writing:.1f} s | {len(queries)} | "
+                + ", ".join(f"{k} {v:,}" for k, v in by_kind.items())
+                + " |"
             )
             transaction.set_rollback(True)
