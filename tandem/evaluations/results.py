@@ -85,20 +85,31 @@ def _tally_rows(answers: QuerySet[EvaluationAnswer], *group: str) -> QuerySet[An
     )
 
 
-def _sections(items: list[TemplateItem], by_item: Tally) -> list[SectionResult]:
+Labels = dict[int, tuple[str, dict[str, str]]]  # item id → (its section's title, its choices)
+
+
+def _labels(items: list[TemplateItem]) -> Labels:
+    return {item.pk: (str(item.section), dict(item.choices)) for item in items}
+
+
+def _sections(
+    items: list[TemplateItem], by_item: Tally, labels: Labels | None = None
+) -> list[SectionResult]:
     """Per item the count, mean and distribution; per section the mean of its scale items
-    (yes/no left out) — arithmetic on the tallies, no query."""
+    (yes/no left out) — arithmetic on the tallies, no query. `labels`: computed once for many
+    targets of one template."""
+    labels = labels if labels is not None else _labels(items)
     sections: dict[int, SectionResult] = {}
     section_sums: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for item in items:
         tally = by_item.get(item.pk, {})
         result = ItemResult(item=item, not_observed=tally.get("not_observed", 0))
+        section_title, choices = labels[item.pk]
         if item.kind != ItemKind.NARRATIVE:
-            labels = dict(item.choices)
             numbers = {k: v for k, v in tally.items() if k != "not_observed"}
             result.count = sum(numbers.values())
             result.distribution = [
-                (label, numbers.get(int(value), 0)) for value, label in labels.items()
+                (label, numbers.get(int(value), 0)) for value, label in choices.items()
             ]
             if item.kind in NUMERIC_KINDS and result.count:
                 total = sum(value * n for value, n in numbers.items())
@@ -107,7 +118,7 @@ def _sections(items: list[TemplateItem], by_item: Tally) -> list[SectionResult]:
                     section_sums[item.section_id][0] += total
                     section_sums[item.section_id][1] += result.count
         section = sections.setdefault(
-            item.section_id, SectionResult(title=str(item.section), mean=None, items=[])
+            item.section_id, SectionResult(title=section_title, mean=None, items=[])
         )
         section.items.append(result)
     for section_id, section in sections.items():
@@ -215,12 +226,13 @@ def round_results(
         )
         if key in counts:
             tallies[key].append(row)
+    labels = {template_id: _labels(template_items) for template_id, template_items in items.items()}
     return {
         key: TargetResult(
             template=templates[key[0]],
             shown=True,
             responses=count,
-            sections=_sections(items[key[0]], _tally(tallies.get(key, []))),
+            sections=_sections(items[key[0]], _tally(tallies.get(key, [])), labels[key[0]]),
         )
         for key, count in counts.items()
     }
