@@ -2,7 +2,8 @@
 
 A template that has been put to use (a round uses it) is never edited in place: editing makes
 the next version and the old one keeps its rounds, pairs and answers. Opening a round generates
-every evaluator → target pair from the population with bulk writes (docs/benchmarks.md).
+every evaluator → target pair from the population, written as plain rows in bulk (`bulk.py`,
+decision 090; docs/benchmarks.md).
 Answering is in `services_respond.py`.
 """
 
