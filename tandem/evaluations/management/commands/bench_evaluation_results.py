@@ -98,11 +98,9 @@ class Command(BaseCommand):
             due_on=datetime.date(2026, 12, 31),
             templates=templates,
         )
+        opened = time.monotonic() - started
         pairs = list(EvaluationPair.objects.filter(round=round_).order_by("id"))
-        out(
-            f"{connection.vendor}: round opened, {len(pairs):,} pairs in "
-            f"{time.monotonic() - started:.1f} s"
-        )
+        out(f"{connection.vendor}: round opened, {len(pairs):,} pairs in {opened:.1f} s")
         wanted = math.ceil(answers / ANSWERS_PER_RESPONSE)
         per_pair = max(1, math.ceil(wanted / max(len(pairs), 1)))
         submitted = pairs[: math.ceil(wanted / per_pair)]
