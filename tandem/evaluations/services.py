@@ -2,7 +2,8 @@
 
 A template that has been put to use (a round uses it) is never edited in place: editing makes
 the next version and the old one keeps its rounds, pairs and answers. Opening a round generates
-every evaluator → target pair from the population with bulk writes (docs/benchmarks.md).
+every evaluator → target pair from the population, written as plain rows in bulk (`bulk.py`,
+decision 090; docs/benchmarks.md).
 Answering is in `services_respond.py`.
 """
 
@@ -21,7 +22,7 @@ from tandem.agreements.models import Agreement
 from tandem.core import tenancy
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
-from tandem.evaluations import panel, permissions, rules, selectors
+from tandem.evaluations import bulk, panel, permissions, rules, selectors
 from tandem.evaluations.models import (
     EvaluationPair,
     EvaluationRound,
@@ -37,7 +38,6 @@ from tandem.evaluations.models import (
 from tandem.institutions.models import Institution
 
 PEERS_PER_TRAINEE = 2
-BATCH = 2000
 
 
 # --- templates ------------------------------------------------------------------------------
@@ -325,6 +325,52 @@ def _generate(
     return pairs
 
 
+# The columns a generated pair is written with (decision 090): every field but the id, the
+# Python-side defaults (status, submitted_at, withdrawn_reason) spelled out.
+PAIR_FIELDS = (
+    "round",
+    "relationship",
+    "template",
+    "evaluator",
+    "target_user",
+    "target_institution",
+    "institution",
+    "due_on",
+    "status",
+    "submitted_at",
+    "withdrawn_reason",
+)
+
+
+def _pair_row(
+    round_: EvaluationRound,
+    relationship: str,
+    template: EvaluationTemplate,
+    key: PairKey,
+    evaluator_institution: int,
+) -> tuple[Any, ...]:
+    """One pair as a plain row, checked as `full_clean` would check it (one target, every
+    required id present); the database checks the uniqueness and the foreign keys."""
+    evaluator, person, place = key
+    if not evaluator or not evaluator_institution or (person is None) == (place is None):
+        raise ValidationError(
+            _("A generated evaluation has no evaluator or not exactly one target.")
+        )
+    return (
+        round_.pk,
+        relationship,
+        template.pk,
+        evaluator,
+        person,
+        place,
+        evaluator_institution,
+        round_.due_on,
+        PairStatus.PENDING.value,
+        None,
+        "",
+    )
+
+
 def _check_population(
     actor: User,
     institution: Institution,
@@ -416,23 +462,14 @@ def round_open(
             generated = panel.panel_pairs(panel_ids, institution.pk, trainees, tutors)
         else:
             generated = _generate(relationship, trainees, tutors)
-        EvaluationPair.objects.bulk_create(
+        counts[relationship] = bulk.write_rows(
+            EvaluationPair,
+            PAIR_FIELDS,
             (
-                EvaluationPair(
-                    round=round_,
-                    relationship=relationship,
-                    template=template,
-                    evaluator_id=evaluator,
-                    target_user_id=person,
-                    target_institution_id=place,
-                    institution_id=evaluator_institution,
-                    due_on=due_on,
-                )
-                for (evaluator, person, place), evaluator_institution in generated.items()
+                _pair_row(round_, relationship, template, key, evaluator_institution)
+                for key, evaluator_institution in generated.items()
             ),
-            batch_size=BATCH,
         )
-        counts[relationship] = len(generated)
     audit_record(
         actor=actor,
         action="evaluations.round_open",
