@@ -127,6 +127,7 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for ending in cultivation.ending_requests.all()
             ],
             "answer_form": EndingAnswerForm(),
+            "may_preview_termination": bool(permissions.coordinated_sides(user, cultivation)),
             "can_view_insurance": can_view_insurance,
             "insurance_problem": (
                 services_training.stay_insurance_problem(cultivation, timezone.localdate())
@@ -334,6 +335,10 @@ def ending_answer(request: HttpRequest, pk: int, ending_pk: int) -> HttpResponse
         messages.error(request, _("Choose to confirm or to decline."))
         return redirect("cultivation:detail", pk=cultivation.pk)
     answer, reason = form.cleaned_data["answer"], form.cleaned_data.get("reason") or ""
+    if answer == "confirm" and ending.kind == "terminate":
+        # A termination closes much more than the status: confirmed on its preview (decision 098).
+        messages.info(request, _("See everything the termination changes, then confirm it here."))
+        return redirect("cultivation:termination_preview", pk=cultivation.pk, ending_pk=ending.pk)
     try:
         if answer == "confirm":
             services_ending.ending_confirm(actor=request.user, ending=ending, reason=reason)
