@@ -283,3 +283,39 @@ def test_a_cultivation_with_nothing_to_close_terminates(cast):
     assert plan.bookings == () and plan.allocations == () and plan.series == ()
     cultivation.refresh_from_db()
     assert cultivation.status == "terminated"
+
+
+def test_the_preview_costs_the_same_queries_whatever_the_data(cast):
+    """The preview page lists every booking, series and allocation: its queries must not grow
+    with them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tandem.bookings.tests.factories import BookingFactory, slot
+    from tandem.funds.tests.factories import FundAllocationFactory, fund_at_b
+    from tandem.meetings.tests.factories import make_series
+
+    data = terminable(cast)
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as small:
+        termination_preview(data.cultivation, on=today)
+    for index in range(3):
+        make_series(cast, title=f"More {index}")
+        start, end = slot(10 + index, 9)
+        BookingFactory(
+            resource=cast.resource_a,
+            booked_by=cast.trainee,
+            start=start,
+            end=end,
+            for_cultivation=data.cultivation,
+        )
+        FundAllocationFactory(
+            fund=fund_at_b(cast, code=f"MORE-{index}"),
+            cultivation=data.cultivation,
+            amount=Decimal("100.00"),
+            created_by=cast.coord_b,
+        )
+    with CaptureQueriesContext(connection) as large:
+        plan = termination_preview(data.cultivation, on=today)
+    assert len(plan.bookings) == 5 and len(plan.series) == 5 and len(plan.allocations) == 5
+    assert len(large) == len(small)
