@@ -75,8 +75,9 @@ DECISION_ACTIONS = {
     "terminate": (
         gettext_lazy("Terminate"),
         gettext_lazy(
-            "The joint arrangement ends now; the trainee stays enrolled at the home institution. "
-            "The current tutors' assignments end and are kept in the history."
+            "The joint arrangement ends once the other institution confirms, on a preview of "
+            "everything it closes: the tutor pair (kept in the history), stays, debriefings, "
+            "bookings and fund allocations. The trainee stays enrolled at the home institution."
         ),
     ),
 }
