@@ -251,6 +251,8 @@ class NotificationKind(models.TextChoices):
     EVALUATION_ROUND_OVERDUE = "eval_round_overdue", _("Evaluation round past its due date")
     # No detail of the check-in: its label is the whole text (tandem.wellbeing, decision 089).
     WELLBEING_ATTENTION = "wellbeing_attention", _("A wellbeing check-in needs your attention")
+    # A joint cultivation terminated and closed (tandem.cultivation, decision 098).
+    CULTIVATION_TERMINATED = "cultivation_ended", _("Joint cultivation terminated")
 
 
 class Notification(models.Model):

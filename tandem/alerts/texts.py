@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
 from tandem.core.numbers import format_money
+from tandem.cultivation.texts import termination_text
 from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.plans.models import MilestoneKind
@@ -79,6 +80,8 @@ def notification_text(notification: Notification) -> str:
         return _("The debriefing series “%(series)s” has changed; see the meetings ahead.") % p
     if notification.kind == "series_ended":
         return _("The debriefing series “%(series)s” ends: no meetings after %(after)s.") % p
+    if notification.kind == "cultivation_ended":
+        return termination_text(p)
     if notification.kind == "participant_removed":
         return _("You are no longer invited to the debriefing series “%(series)s”.") % p
     if notification.kind in ("evaluation_due", "evaluation_overdue", "eval_round_overdue"):

@@ -329,6 +329,13 @@ def booking_cancel(*, actor: Any, booking: Booking, reason: str = "") -> Booking
         raise PermissionDenied(
             _("Only the booker (before it starts) or the owner's coordinators cancel a booking.")
         )
+    return cancel_locked_booking(actor=actor, booking=booking, reason=reason)
+
+
+def cancel_locked_booking(*, actor: Any, booking: Booking, reason: str = "") -> Booking:
+    """The work of `booking_cancel` once the booking is locked and the request checked (also
+    used by a termination of the joint cultivation, which has checked its own authority): the
+    charge, if any, is given back to the fund."""
     reason = (reason or "").strip()
     before = snapshot(booking, BOOKING_FIELDS)
     booking.status = BookingStatus.CANCELLED

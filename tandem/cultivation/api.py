@@ -22,6 +22,7 @@ from tandem.cultivation import (
     services_responsibility,
     services_tutor,
 )
+from tandem.cultivation.api_termination import router as termination_router
 from tandem.cultivation.api_training import router as training_router
 from tandem.cultivation.models import JointCultivation
 from tandem.cultivation.schemas import (
@@ -449,3 +450,5 @@ def tutor_load(request: HttpRequest, user_id: int, year: int | None = None) -> A
 
 # The tutor training requirement and the trainee's insurance, in their own module.
 router.add_router("", training_router)
+# The termination preview and its confirmation (decision 098).
+router.add_router("", termination_router)

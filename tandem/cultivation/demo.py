@@ -3,7 +3,8 @@
 On top of `tandem.portal.demo`: Zhang (doctoral, WMU) is active at EMU with Prof. Li first in
 charge and Prof. Chen as theoretical tutor, responsibilities signed; Liu is proposed; Song has
 completed; Yang (EMU) is approved and waits for a second tutor; Wu (WMU) is suspended at CIBR;
-Zhou (EMU) was terminated. Tutors have training records.
+Zhou (EMU) was terminated, both sides agreeing, through the termination service (decision 098:
+the pair ended, the stay cut, the end recorded). Tutors have training records.
 
 Then, each step skipped when it is there already: the WMU–EMU and WMU–CIBR agreements carry a
 template for the division of responsibilities; a new CIBR tutor, Dr. Zhu, joins; and tutor

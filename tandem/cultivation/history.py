@@ -15,6 +15,9 @@ WORDING = HistoryWording(
         "cultivation.resume": _("resumed the joint cultivation"),
         "cultivation.complete": _("completed the joint cultivation"),
         "cultivation.terminate": _("terminated the joint cultivation"),
+        "cultivation.terminate_close": _(
+            "closed what the joint cultivation held: stays, debriefings, bookings and allocations"
+        ),
         "cultivation.ending_request": _("asked the other institution to confirm"),
         "cultivation.ending_confirm": _("confirmed the other institution's request"),
         "cultivation.ending_decline": _("declined the other institution's request"),
@@ -42,6 +45,10 @@ WORDING = HistoryWording(
         "responsibility_items": _("Responsibility items"),
         "shares": _("Shares"),
         "stays": _("Stay periods"),
+        "series_ended": _("Debriefing series ended"),
+        "series_left": _("Debriefing series left"),
+        "bookings_cancelled": _("Bookings cancelled"),
+        "returned": _("Returned to the funds (CNY)"),
         "hours_per_period": _("Training hours required per year"),
         "period_start_month": _("Year counted from the month"),
         "mandatory_courses": _("Mandatory courses for new tutors"),

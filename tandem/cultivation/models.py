@@ -66,6 +66,9 @@ class JointCultivation(models.Model):
         _("stays"), max_length=16, choices=StayMode.choices, default=StayMode.SEQUENTIAL
     )
     research_topic = models.CharField(_("research topic"), max_length=300, blank=True)
+    # The last day of a terminated joint arrangement (decision 098): the host's reach into the
+    # trainee's records stops after it; what existed until then stays readable.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

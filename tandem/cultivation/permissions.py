@@ -124,6 +124,21 @@ def is_open(cultivation: JointCultivation) -> bool:
     return cultivation.status in OPEN_STATUSES
 
 
+def can_terminate_cultivation(user: Any, cultivation: JointCultivation) -> bool:
+    """Carrying out a termination decided elsewhere (both sides agreeing, or a sanction): a
+    coordinator of the home or the host, or a consortium admin, while it is open (decision 098)."""
+    return is_open(cultivation) and can_manage_cultivation(user, cultivation)
+
+
+def can_preview_termination(user: Any, ending: EndingRequest) -> bool:
+    """The coordinators of both sides see what confirming a termination request would change."""
+    return (
+        ending.is_open
+        and ending.kind == "terminate"
+        and bool(coordinated_sides(user, ending.cultivation))
+    )
+
+
 def can_assign_tutor(user: Any, cultivation: JointCultivation) -> bool:
     return is_open(cultivation) and can_manage_cultivation(user, cultivation)
 

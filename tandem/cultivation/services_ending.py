@@ -29,6 +29,7 @@ from tandem.cultivation.models import (
     JointCultivation,
 )
 from tandem.cultivation.services import apply_transition, lock_cultivation
+from tandem.cultivation.services_termination import terminate_locked
 
 
 def _requesting_side(actor: User, cultivation: JointCultivation) -> int:
@@ -127,8 +128,14 @@ def _close(ending: EndingRequest, *, status: str, actor: User | None, reason: st
 
 
 @transaction.atomic
-def ending_confirm(*, actor: User, ending: EndingRequest, reason: str = "") -> EndingRequest:
-    """The other side agrees: a completion or termination takes effect; a suspension stands."""
+def ending_confirm(
+    *, actor: User, ending: EndingRequest, reason: str = "", fingerprint: str = ""
+) -> EndingRequest:
+    """The other side agrees: a completion or termination takes effect; a suspension stands.
+
+    A termination closes everything the cultivation held (`services_termination`, decision
+    098); `fingerprint` is that of the preview the confirming coordinator was shown, refused
+    when the records changed since."""
     ending = _lock_ending(ending)
     _require_other_side(actor, ending)
     if not ending.is_open:
@@ -141,7 +148,16 @@ def ending_confirm(*, actor: User, ending: EndingRequest, reason: str = "") -> E
             % {"status": cultivation.get_status_display()}
         )
     _close(ending, status=EndingStatus.CONFIRMED, actor=actor, reason=(reason or "").strip())
-    if ending.kind != EndingKind.SUSPEND:
+    if ending.kind == EndingKind.TERMINATE:
+        terminate_locked(
+            actor=actor,
+            cultivation=cultivation,
+            ground=ending.ground,
+            reason=ending.reason,
+            fingerprint=fingerprint,
+            institution_id=ending.other_side_id(),
+        )
+    elif ending.kind != EndingKind.SUSPEND:
         apply_transition(
             actor=actor,
             cultivation=cultivation,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.cultivation import views, views_training, views_tutor
+from tandem.cultivation import views, views_termination, views_training, views_tutor
 
 app_name = "cultivation"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/approve/", views.cultivation_approve, name="approve"),
     path("<int:pk>/decide/<slug:action>/", views.cultivation_decide, name="decide"),
     path("<int:pk>/endings/<int:ending_pk>/", views.ending_answer, name="ending_answer"),
+    path(
+        "<int:pk>/endings/<int:ending_pk>/termination/",
+        views_termination.termination_preview_page,
+        name="termination_preview",
+    ),
     path("<int:pk>/tutors/assign/", views_tutor.tutor_assign, name="tutor_assign"),
     path("<int:pk>/tutors/change/", views_tutor.change_request, name="change_request"),
     path(

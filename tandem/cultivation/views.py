@@ -75,8 +75,9 @@ DECISION_ACTIONS = {
     "terminate": (
         gettext_lazy("Terminate"),
         gettext_lazy(
-            "The joint arrangement ends now; the trainee stays enrolled at the home institution. "
-            "The current tutors' assignments end and are kept in the history."
+            "The joint arrangement ends once the other institution confirms, on a preview of "
+            "everything it closes: the tutor pair (kept in the history), stays, debriefings, "
+            "bookings and fund allocations. The trainee stays enrolled at the home institution."
         ),
     ),
 }
@@ -127,6 +128,7 @@ def cultivation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for ending in cultivation.ending_requests.all()
             ],
             "answer_form": EndingAnswerForm(),
+            "may_preview_termination": bool(permissions.coordinated_sides(user, cultivation)),
             "can_view_insurance": can_view_insurance,
             "insurance_problem": _insurance_problem(cultivation, can_view_insurance),
             "history": audit_history(cultivation)[:50],
@@ -343,6 +345,10 @@ def ending_answer(request: HttpRequest, pk: int, ending_pk: int) -> HttpResponse
         messages.error(request, _("Choose to confirm or to decline."))
         return redirect("cultivation:detail", pk=cultivation.pk)
     answer, reason = form.cleaned_data["answer"], form.cleaned_data.get("reason") or ""
+    if answer == "confirm" and ending.kind == "terminate":
+        # A termination closes much more than the status: confirmed on its preview (decision 098).
+        messages.info(request, _("See everything the termination changes, then confirm it here."))
+        return redirect("cultivation:termination_preview", pk=cultivation.pk, ending_pk=ending.pk)
     try:
         if answer == "confirm":
             services_ending.ending_confirm(actor=request.user, ending=ending, reason=reason)

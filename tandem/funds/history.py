@@ -13,9 +13,11 @@ WORDING = HistoryWording(
         "allocation.propose": _("proposed the allocation"),
         "allocation.approve": _("approved the allocation"),
         "allocation.set_threshold": _("changed the low-balance warning"),
+        "allocation.close": _("closed the allocation, its unspent money back to the fund"),
         "application.draft": _("drafted the joint fund application"),
         "application.submit": _("submitted the joint fund application"),
         "application.decide": _("recorded the funder's decision"),
     },
+    keys={"returned": _("Returned to the fund (CNY)")},
     percent_fields=frozenset({"share"}),
 )

@@ -5,7 +5,8 @@ the second tutor follows every meeting of their trainees), to the coordinators o
 organizing institution and of an invited trainee's home or host, and to consortium admins.
 
 A progress report is visible to its trainee, the series' tutors, the trainee's current tutors,
-those coordinators and admins: never to another trainee.
+those coordinators and admins: never to another trainee. The host of a terminated joint
+cultivation reaches only what was created until its last day (`selectors_reach`, decision 098).
 
 Someone taken off a series still sees it and what happened while they took part (read only),
 but is no longer invited: their next meetings, calendar feed and reports to comment leave it.
@@ -22,6 +23,10 @@ from tandem.accounts.models import User
 from tandem.core import tenancy
 from tandem.core.unions import pk_in_any, union_of
 from tandem.cultivation.models import JointCultivation, TutorAssignment
+from tandem.cultivation.selectors_reach import (
+    former_tutor_records_reached,
+    trainee_records_reached,
+)
 from tandem.meetings.models import (
     ActionItem,
     ActionStatus,
@@ -57,10 +62,6 @@ def pair_trainee_ids(user: Any) -> set[int]:
     return set(pair_trainee_ids_query(user).values_list("cultivation__trainee_id", flat=True))
 
 
-def _coordinated_trainee_cultivations(coordinated: set[int]) -> QuerySet[JointCultivation]:
-    return JointCultivation.objects.filter(Q(home_id__in=coordinated) | Q(host_id__in=coordinated))
-
-
 # --- Series and meetings -----------------------------------------------------------------------
 
 
@@ -83,13 +84,11 @@ def series_list_visible_to(user: Any) -> QuerySet[MeetingSeries]:
         branches += [
             MeetingSeries.objects.filter(institution_id__in=coordinated).values("pk"),
             SeriesParticipant.objects.filter(
-                user_id__in=JointCultivation.objects.filter(home_id__in=coordinated).values(
-                    "trainee_id"
-                )
-            ).values("series_id"),
-            SeriesParticipant.objects.filter(
-                user_id__in=JointCultivation.objects.filter(host_id__in=coordinated).values(
-                    "trainee_id"
+                trainee_records_reached(
+                    SeriesParticipant,
+                    coordinated,
+                    trainee_field="user_id",
+                    created_field="series__created_at",
                 )
             ).values("series_id"),
         ]
@@ -190,13 +189,17 @@ def report_list_visible_to(user: Any) -> QuerySet[ProgressReport]:
     condition: Q = (
         Q(trainee=user)
         | Q(trainee_id__in=pair_trainee_ids_query(user))
+        | former_tutor_records_reached(
+            ProgressReport, user, trainee_field="trainee_id", created_field="submitted_at"
+        )
         | Q(meeting__series__organizer=user)
         | Q(Exists(series_tutor))
     )
     coordinated = tenancy.coordinated_institution_ids(user)
     if coordinated:
-        condition |= Q(meeting__series__institution_id__in=coordinated) | Q(
-            trainee_id__in=_coordinated_trainee_cultivations(coordinated).values("trainee_id")
+        # The host of a terminated cultivation no longer reaches reports submitted after it.
+        condition |= Q(meeting__series__institution_id__in=coordinated) | trainee_records_reached(
+            ProgressReport, coordinated, trainee_field="trainee_id", created_field="submitted_at"
         )
     return queryset.filter(condition)
 

@@ -232,6 +232,14 @@ def series_end(
         errors["after"] = [_("Meetings that took place stay: choose today or a later date.")]
     if errors:
         raise ValidationError(errors)
+    return end_locked_series(actor=actor, series=series, after=after, reason=reason)
+
+
+def end_locked_series(
+    *, actor: User, series: MeetingSeries, after: datetime.date, reason: str
+) -> MeetingSeries:
+    """The work of `series_end` once the series is locked and the request checked (also used by
+    a termination of the joint cultivation, which has checked its own authority)."""
     now = timezone.now()
     meetings = list(Meeting.objects.select_for_update().filter(series=series))
     before = {"until": series.until.isoformat(), "ended_at": None}
@@ -290,6 +298,17 @@ def participant_remove(
     )
     if participant is None:
         raise field_error("person", _("This person is not invited to the series."))
+    return remove_locked_participant(
+        actor=actor, series=series, participant=participant, reason=reason
+    )
+
+
+def remove_locked_participant(
+    *, actor: User, series: MeetingSeries, participant: SeriesParticipant, reason: str = ""
+) -> SeriesParticipant:
+    """The work of `participant_remove` once the series and the participant are locked and
+    the request checked (also used by a termination of the joint cultivation)."""
+    person = participant.user
     participant.removed_at = timezone.now()
     participant.full_clean()
     participant.save(update_fields=["removed_at"])

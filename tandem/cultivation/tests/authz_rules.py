@@ -195,6 +195,18 @@ ANSWERERS = ["coord_b"]
 NOT_ANSWERERS = ["admin", "coord_a", *NOT_MANAGERS]
 
 
+def _termination_fingerprint(cast):
+    """The preview of the termination request `_ending` made (the path is built first)."""
+    from django.utils import timezone
+
+    from tandem.cultivation.models import JointCultivation
+    from tandem.cultivation.services_termination import termination_preview
+
+    cultivation = JointCultivation.objects.get(trainee=cast.trainee, status="active")
+    plan = termination_preview(cultivation, on=timezone.localdate())
+    return {"fingerprint": plan.fingerprint, "reason": "Agreed"}
+
+
 REQUIREMENT = ["admin", "coord_a"]
 INSURANCE = ["admin", "coord_a", "coord_b", "trainee"]
 
@@ -259,6 +271,11 @@ RULES = {
         kwargs=_ending_kwargs,
         data=lambda cast: {"answer": "decline", "reason": "No"},
         expect=_staff(ANSWERERS, NOT_ANSWERERS, ok_status=REDIRECT),
+    ),
+    # Decision 098: both sides' coordinators see what a termination changes.
+    "cultivation:termination_preview": page(
+        kwargs=_ending_kwargs,
+        expect=_staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS]),
     ),
     "cultivation:tutor_assign": page(
         "POST",
@@ -377,6 +394,17 @@ RULES = {
         lambda cast: f"{API}/{(e := _ending(cast)).cultivation_id}/endings/{e.pk}/confirm",
         _staff(ANSWERERS, NOT_ANSWERERS, anonymous=401),
         data=lambda cast: {},
+    ),
+    "cultivation_termination_preview": api(
+        "GET",
+        lambda cast: f"{API}/{(e := _ending(cast)).cultivation_id}/endings/{e.pk}/termination",
+        _staff(SIDE_COORDINATORS, ["admin", *NOT_MANAGERS], anonymous=401),
+    ),
+    "cultivation_termination_confirm": api(
+        "POST",
+        lambda cast: f"{API}/{(e := _ending(cast)).cultivation_id}/endings/{e.pk}/termination",
+        _staff(ANSWERERS, NOT_ANSWERERS, anonymous=401),
+        data=_termination_fingerprint,
     ),
     "cultivation_ending_decline": api(
         "POST",

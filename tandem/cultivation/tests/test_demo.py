@@ -1,6 +1,7 @@
 import pytest
 
 from tandem.accounts.models import Membership
+from tandem.core.models import AuditEvent
 from tandem.cultivation import demo
 from tandem.cultivation.models import CultivationStatus, JointCultivation, TutorTraining
 from tandem.cultivation.selectors import cultivation_is_complete, current_tutors
@@ -24,6 +25,12 @@ def test_demo_has_joint_cultivations_in_every_state():
     assert JointCultivation.objects.get(trainee__username="trainee.song").status == "completed"
     zhou = JointCultivation.objects.get(trainee__username="trainee.zhou")
     assert Membership.objects.get(user=zhou.trainee, role="trainee").is_active
+    # Terminated through the termination service (decision 098): closed, its end recorded.
+    assert zhou.ended_on is not None
+    assert AuditEvent.objects.filter(
+        action="cultivation.terminate_close", target_id=str(zhou.pk)
+    ).exists()
+    assert all(stay.end <= zhou.ended_on for stay in zhou.stays.all())
     assert TutorTraining.objects.count() >= 3
     demo.load_demo()  # a second run changes nothing
     assert JointCultivation.objects.count() == 6

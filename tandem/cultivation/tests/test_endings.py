@@ -122,6 +122,13 @@ def test_other_side_answers_on_the_page(cast, client_for):
     answer = reverse("cultivation:ending_answer", args=[cultivation.pk, ending.pk])
     assert client_for("coord_a").post(answer, {"answer": "confirm"}).status_code == 403
     assert client_for("outsider").post(answer, {"answer": "confirm"}).status_code == 404
-    client_for("coord_b").post(answer, {"answer": "confirm"})
+    # A termination is confirmed on its preview (decision 098).
+    preview = reverse("cultivation:termination_preview", args=[cultivation.pk, ending.pk])
+    response = client_for("coord_b").post(answer, {"answer": "confirm"})
+    assert response.status_code == 302 and response["Location"] == preview
+    cultivation.refresh_from_db()
+    assert cultivation.status == "active"
+    fingerprint = client_for("coord_b").get(preview).context["plan"].fingerprint
+    client_for("coord_b").post(preview, {"fingerprint": fingerprint})
     cultivation.refresh_from_db()
     assert cultivation.status == "terminated"
