@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from tandem.logbook.models import Catalogue, EntryStatus, LogEntry, Minimum
+from tandem.logbook.models import Catalogue, EntryRole, EntryStatus, LogEntry, Minimum
 from tandem.residency.models import CohortMember
 
 
@@ -28,6 +28,10 @@ class Line:
     required: int
     verified: int
     logged: int
+
+    @property
+    def role_label(self) -> str:
+        return str(EntryRole(self.role).label)
 
     @property
     def is_met(self) -> bool:

@@ -275,6 +275,23 @@ def resident_get_for_user_or_404(user: Any, pk: int) -> User:
     return found
 
 
+def sees_whole_log(user: Any, resident: User) -> bool:
+    """The resident, their training office and consortium admins see every stint."""
+    if resident.pk == user.pk or tenancy.is_consortium_admin(user):
+        return True
+    staff = tenancy.own_institution_ids(user, *STAFF_ROLES)
+    return CohortMember.objects.filter(resident=resident, cohort__institution_id__in=staff).exists()
+
+
+def latest_member_of(resident: User) -> CohortMember | None:
+    return (
+        CohortMember.objects.filter(resident=resident)
+        .select_related("program", "cohort")
+        .order_by("-cohort__calendar__start_date", "-pk")
+        .first()
+    )
+
+
 def resident_progress(user: Any, resident: User) -> list[tuple[Stint, CohortMember, Progress]]:
     """The resident's stints, newest first, each with its progress — the stints this reader
     may see: all of them for the resident and their training office, the stints in their
