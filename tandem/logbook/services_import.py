@@ -98,8 +98,10 @@ def _parse(table: list[list[Any]], catalogue: Catalogue) -> list[_Row]:
     if errors:
         raise ImportRejected(errors)
     departments: dict[str, list[Department]] = {}
-    for department in Department.objects.filter(base__institution_id=catalogue.institution_id):
-        departments.setdefault(department.code.lower(), []).append(department)
+    for found_department in Department.objects.filter(
+        base__institution_id=catalogue.institution_id
+    ):
+        departments.setdefault(found_department.code.lower(), []).append(found_department)
     rows: list[_Row] = []
     seen: dict[tuple[str, Any, Any], int] = {}
     names: dict[str, tuple[str, str]] = {}
@@ -124,8 +126,9 @@ def _parse(table: list[list[Any]], catalogue: Catalogue) -> list[_Row]:
             row_errors.append(
                 RowError(number, "name", _("The same code has another name on an earlier row."))
             )
-        department = None
-        role = minimum = None
+        department: Department | None = None
+        role: int | None = None
+        minimum: int | None = None
         department_code = cell(cells, "department")
         role_text, minimum_text = cell(cells, "role"), cell(cells, "minimum")
         if department_code:
@@ -155,16 +158,16 @@ def _parse(table: list[list[Any]], catalogue: Catalogue) -> list[_Row]:
                 row_errors.append(
                     RowError(number, "minimum", _("A minimum is a whole number from 1 to 1000."))
                 )
-            key = (code, department.pk if department else None, role)
-            if key in seen:
+            minimum_key = (code, department.pk if department else None, role)
+            if minimum_key in seen:
                 row_errors.append(
                     RowError(
                         number,
                         "minimum",
-                        _("Row %(row)s already gives this minimum.") % {"row": seen[key]},
+                        _("Row %(row)s already gives this minimum.") % {"row": seen[minimum_key]},
                     )
                 )
-            seen[key] = number
+            seen[minimum_key] = number
         errors.extend(row_errors)
         if not row_errors and kind is not None:
             names[code] = (name, name_zh)
