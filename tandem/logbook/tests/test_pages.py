@@ -224,5 +224,7 @@ def test_the_api_answers_bad_input_by_field(lw, client_for):
 def test_pages_read_in_chinese(lw, client_for):
     log(lw, day=A1_DAY)
     client = client_for("resident")
-    body = client.get(reverse("logbook:home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    body = client.get(reverse("logbook:home"), headers={"accept-language": "zh-hans"}).content
+    body = body.decode()
     assert "病例与操作登记" in body
