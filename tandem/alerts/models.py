@@ -25,6 +25,7 @@ class Rule(models.TextChoices):
     ABSENCES = "absences", _("Absent from meetings in a row")
     LOW_FUNDS = "low_funds", _("Low research funds")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
+    LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
 
 
 class SubjectType(models.TextChoices):
@@ -34,6 +35,7 @@ class SubjectType(models.TextChoices):
     PARTICIPANT = "participant", _("Meeting participant")
     ALLOCATION = "allocation", _("Fund allocation")
     FEEDBACK_ITEM = "feedback_item", _("Feedback item")
+    ROTATION = "rotation", _("Rotation")
 
 
 DEFAULT_THRESHOLDS = {

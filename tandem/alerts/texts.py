@@ -8,6 +8,7 @@ from tandem.alerts.models import EarlyWarning, Notification, Rule
 from tandem.core.numbers import format_money
 from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
+from tandem.logbook.texts import pace_warning_text
 from tandem.plans.models import MilestoneKind
 
 
@@ -40,6 +41,8 @@ def warning_text(warning: EarlyWarning) -> str:
         ) % (d | money)
     if warning.rule == Rule.FEEDBACK_OVERDUE:
         return feedback_warning_text(d)
+    if warning.rule == Rule.LOGBOOK_BEHIND:
+        return pace_warning_text(d)
     return str(warning)
 
 
