@@ -196,3 +196,24 @@ def test_who_sees_an_entry(lw, cast):
     assert seen(lw.world.resident2) == set()
     assert seen(cast.outsider) == set()
     assert seen(cast.trainee) == set()
+
+
+def test_the_resident_page_shows_a_host_only_the_hosted_stint(lw, cast, client_for):
+    from django.urls import reverse
+
+    url = reverse("logbook:resident", args=[cast.resident.pk])
+    host = client_for("coord_b").get(url).content.decode()
+    assert "B1 ward" in host and "A1 ward" not in host and "A2 clinic" not in host
+    teacher = client_for("tutor_a").get(url).content.decode()
+    assert "A1 ward" in teacher and "B1 ward" not in teacher
+    office = client_for("coord_a").get(url).content.decode()
+    assert "A1 ward" in office and "B1 ward" in office and "Over the whole training" in office
+
+
+def test_the_admin_lists_nothing_of_the_logbook():
+    from django.contrib import admin
+
+    from tandem.logbook.models import Catalogue, CatalogueItem, Minimum
+
+    for model in (LogEntry, Catalogue, CatalogueItem, Minimum):
+        assert not admin.site.is_registered(model)
