@@ -171,7 +171,7 @@ def entry_correct(
 ) -> LogEntry:
     """The resident corrects an entry that waits or was returned; it waits for verification
     again. A blank patient reference keeps the one given before."""
-    entry = LogEntry.objects.select_for_update().select_related("item").get(pk=entry.pk)
+    entry = LogEntry.objects.select_for_update(of=("self",)).select_related("item").get(pk=entry.pk)
     if not permissions.can_change_entry(actor, entry):
         if entry.resident_id == actor.pk:
             raise ValidationError(_("A verified entry cannot be changed."))
@@ -212,7 +212,7 @@ def entry_correct(
 
 @transaction.atomic
 def entry_withdraw(*, actor: User, entry: LogEntry) -> None:
-    entry = LogEntry.objects.select_for_update().select_related("item").get(pk=entry.pk)
+    entry = LogEntry.objects.select_for_update(of=("self",)).select_related("item").get(pk=entry.pk)
     if not permissions.can_change_entry(actor, entry):
         if entry.resident_id == actor.pk:
             raise ValidationError(_("A verified entry cannot be withdrawn."))
@@ -257,7 +257,9 @@ def entry_review(*, actor: User, entry: LogEntry, verify: bool, comment: str = "
     decides; the second is told (the row is locked, then its status read again)."""
     comment = _comment(verify, comment)
     entry = (
-        LogEntry.objects.select_for_update().select_related("item", "reviewed_by").get(pk=entry.pk)
+        LogEntry.objects.select_for_update(of=("self",))
+        .select_related("item", "reviewed_by")
+        .get(pk=entry.pk)
     )
     if not permissions.is_teacher_of(actor, entry):
         raise PermissionDenied(_("Only a teacher of the department verifies its entries."))
@@ -292,7 +294,7 @@ def entry_review_bulk(
         raise field_error("entries", _("At most %(n)s entries at a time.") % {"n": MAX_BULK})
     result = BulkResult()
     locked = (
-        LogEntry.objects.select_for_update()
+        LogEntry.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("item", "reviewed_by")
         .order_by("pk")
