@@ -251,6 +251,8 @@ class NotificationKind(models.TextChoices):
     EVALUATION_ROUND_OVERDUE = "eval_round_overdue", _("Evaluation round past its due date")
     # No detail of the check-in: its label is the whole text (tandem.wellbeing, decision 089).
     WELLBEING_ATTENTION = "wellbeing_attention", _("A wellbeing check-in needs your attention")
+    # A teacher returned a case-log entry for correction (tandem.logbook).
+    LOG_RETURNED = "log_returned", _("A log entry was returned to you")
 
 
 class Notification(models.Model):

@@ -8,7 +8,7 @@ from tandem.alerts.models import EarlyWarning, Notification, Rule
 from tandem.core.numbers import format_money
 from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
-from tandem.logbook.texts import pace_warning_text
+from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
 
 
@@ -75,4 +75,6 @@ def notification_text(notification: Notification) -> str:
             )
             % p
         )
+    if notification.kind == "log_returned":
+        return returned_text(p)
     return notification.get_kind_display()

@@ -11,10 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.alerts.models import NotificationKind
+from tandem.alerts.services import notification_send
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution
@@ -240,6 +243,19 @@ def _review(actor: User, entry: LogEntry, verify: bool, comment: str) -> None:
         target=entry,
         reason=comment,
     )
+    if not verify:
+        # Item, date and comment: nothing of the patient.
+        notification_send(
+            users=[entry.resident_id],
+            kind=NotificationKind.LOG_RETURNED,
+            params={
+                "teacher": str(actor),
+                "item": entry.item.name,
+                "date": entry.date.isoformat(),
+                "comment": comment,
+            },
+            url=reverse("logbook:entry_detail", kwargs={"pk": entry.pk}),
+        )
 
 
 def _comment(verify: bool, comment: str) -> str:

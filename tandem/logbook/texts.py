@@ -13,3 +13,7 @@ def pace_warning_text(detail: dict[str, Any]) -> str:
         "The case log of %(trainee)s in %(department)s is far behind: %(logged)s%% of the "
         "minimums logged, %(expected)s%% of the rotation gone (it ends on %(end)s)."
     ) % {**detail, "department": department or detail.get("department", "")}
+
+
+def returned_text(params: dict[str, Any]) -> str:
+    return _("%(teacher)s returned your log entry “%(item)s” of %(date)s: %(comment)s") % params

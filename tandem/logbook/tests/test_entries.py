@@ -111,6 +111,11 @@ def test_returning_needs_a_comment_and_the_resident_corrects(lw, cast):
     services.entry_review(actor=cast.tutor_a, entry=entry, verify=False, comment="Assisted only")
     entry.refresh_from_db()
     assert entry.status == EntryStatus.RETURNED
+    from tandem.alerts.models import Notification
+    from tandem.alerts.texts import notification_text
+
+    [told] = Notification.objects.filter(user=cast.resident, kind="log_returned")
+    assert "Assisted only" in notification_text(told) and "MRN" not in notification_text(told)
     services.entry_correct(
         actor=cast.resident,
         entry=entry,
