@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tandem.logbook import selectors
-from tandem.logbook.models import EntryRole, ItemKind
+from tandem.logbook.models import CatalogueItem, EntryRole, ItemKind
 from tandem.logbook.progress import catalogue_ids_of
 
 
@@ -32,8 +32,6 @@ class EntryForm(forms.Form):
         self.fields["department"].queryset = selectors.departments_of_resident(user)
         members = list(selectors.my_memberships(user))
         catalogue_ids = set(catalogue_ids_of(members).values())
-        from tandem.logbook.models import CatalogueItem
-
         self.fields["item"].queryset = CatalogueItem.objects.filter(
             catalogue_id__in=catalogue_ids, is_active=True
         ).order_by("kind", "code")

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Role, User
 from tandem.core import tenancy
 from tandem.logbook.models import Catalogue, CatalogueItem, EntryStatus, LogEntry, Minimum
 from tandem.logbook.progress import Progress, progress_for
@@ -105,8 +105,6 @@ def departments_for_minimums(user: Any) -> QuerySet[Department]:
 def _entry_scope(user: Any) -> Q:
     staff = tenancy.own_institution_ids(user, *STAFF_ROLES)
     hosts = tenancy.coordinated_institution_ids(user)
-    from tandem.accounts.models import Role
-
     bases = tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR)
     return (
         Q(resident_id=user.pk)
@@ -250,8 +248,6 @@ def resident_visible_to(user: Any, resident_id: int) -> bool:
 
 
 def hosted_department_ids(user: Any) -> QuerySet[Department, int]:
-    from tandem.accounts.models import Role
-
     return Department.objects.filter(
         Q(base__institution_id__in=tenancy.coordinated_institution_ids(user))
         | Q(base_id__in=tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR))
