@@ -27,8 +27,13 @@ class EntryForm(forms.Form):
         label=_("Note (no patient names or numbers)"), max_length=300, required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if correcting:
+            self.fields["patient_ref"].required = False
+            self.fields["patient_ref"].help_text = _(
+                "Leave empty to keep the patient given before."
+            )
         self.fields["department"].queryset = selectors.departments_of_resident(user)
         members = list(selectors.my_memberships(user))
         catalogue_ids = set(catalogue_ids_of(members).values())

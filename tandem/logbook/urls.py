@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("entries/new/", views.entry_new, name="entry_new"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/review/", views.entry_review, name="entry_review"),
     path("entries/<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("review/", views.review, name="review"),

@@ -117,6 +117,36 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The resident corrects an entry that waits or was returned (it waits again)."""
+    entry = selectors.entry_get_for_user_or_404(request.user, pk)
+    if not permissions.can_change_entry(request.user, entry):
+        raise PermissionDenied(_("Only the resident who logged an entry corrects it."))
+    initial = {
+        "department": entry.department_id,
+        "date": entry.date,
+        "item": entry.item_id,
+        "role": entry.role,
+        "note": entry.note,
+    }
+    form = EntryForm(request.POST or None, user=request.user, initial=initial, correcting=True)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.entry_correct(actor=request.user, entry=entry, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("Corrected; it waits for your teacher again."))
+                return redirect("logbook:entry_detail", pk=entry.pk)
+        return render(
+            request, "logbook/entry_form.html", {"form": form, "entry": entry}, status=400
+        )
+    return render(request, "logbook/entry_form.html", {"form": form, "entry": entry})
+
+
+@login_required
 @require_POST
 def entry_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.entry_get_for_user_or_404(request.user, pk)

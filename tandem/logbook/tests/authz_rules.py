@@ -74,6 +74,14 @@ RULES: dict[str, Rule] = {
     "logbook:entry_review": page(
         "POST", kwargs=_entry, data=lambda c: {"verify": "1"}, expect=_teacher_only(REDIRECT)
     ),
+    "logbook:entry_edit": page(
+        kwargs=_entry,
+        expect=expect(
+            ok=["resident"],
+            forbidden=["coord_a", "admin", "tutor_a"],
+            hidden=everyone_else(ENTRY_READERS),
+        ),
+    ),
     "logbook:entry_withdraw": page(
         "POST",
         kwargs=_entry,

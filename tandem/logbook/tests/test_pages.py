@@ -228,3 +228,24 @@ def test_pages_read_in_chinese(lw, client_for):
     body = client.get(reverse("logbook:home"), headers={"accept-language": "zh-hans"}).content
     body = body.decode()
     assert "病例与操作登记" in body
+
+
+def test_the_resident_corrects_a_returned_entry(lw, client_for, cast):
+    from tandem.logbook import services
+
+    entry = log(lw, day=A1_DAY)
+    services.entry_review(actor=cast.tutor_a, entry=entry, verify=False, comment="Assisted?")
+    client = client_for("resident")
+    url = reverse("logbook:entry_edit", args=[entry.pk])
+    assert "Assisted?" in client.get(url).content.decode()
+    data = {
+        "department": lw.world.a1.pk,
+        "date": A1_DAY.isoformat(),
+        "item": lw.puncture.pk,
+        "role": "2",
+        "patient_ref": "",
+    }
+    response = client.post(url, data, follow=True)
+    assert "waits for your teacher again" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.status, entry.role) == (EntryStatus.PENDING, 2)
