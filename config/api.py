@@ -12,6 +12,7 @@ from tandem.feedback.api import router as feedback_router
 from tandem.funds.api import router as funds_router
 from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
+from tandem.logbook.api import router as logbook_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
 from tandem.portal.api import router as portal_router
@@ -47,3 +48,4 @@ api.add_router("/alerts/", alerts_router)
 api.add_router("/imports/", imports_router)
 api.add_router("/evaluations/", evaluations_router)
 api.add_router("/wellbeing/", wellbeing_router)
+api.add_router("/logbook/", logbook_router)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tandem.imports",
     "tandem.evaluations",
     "tandem.wellbeing",
+    "tandem.logbook",
     "tandem.portal",
 ]
 
@@ -187,6 +188,9 @@ IMPORT_BACKGROUND_BYTES = env_int("IMPORT_BACKGROUND_BYTES", 8 * 1024)
 EVALUATIONS_MIN_RESPONSES = env_int("EVALUATIONS_MIN_RESPONSES", 3)
 # Evaluators are reminded this many days before an evaluation is due (remind_evaluations).
 EVALUATIONS_REMINDER_DAYS = env_int("EVALUATIONS_REMINDER_DAYS", 3)
+# The key of the patient references in case logs (HMAC-SHA256 of the record number); empty:
+# derived from SECRET_KEY. Changing it makes earlier duplicates unrecognisable (decision 101).
+LOGBOOK_PATIENT_KEY = os.environ.get("LOGBOOK_PATIENT_KEY", "")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -26,6 +26,7 @@ class Rule(models.TextChoices):
     LOW_FUNDS = "low_funds", _("Low research funds")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
     STAY_UNINSURED = "stay_uninsured", _("Host stay without the required insurance")
+    LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
 
 
 class SubjectType(models.TextChoices):
@@ -36,6 +37,7 @@ class SubjectType(models.TextChoices):
     ALLOCATION = "allocation", _("Fund allocation")
     FEEDBACK_ITEM = "feedback_item", _("Feedback item")
     STAY = "stay", _("Stay")
+    ROTATION = "rotation", _("Rotation")
 
 
 DEFAULT_THRESHOLDS = {
@@ -253,6 +255,8 @@ class NotificationKind(models.TextChoices):
     WELLBEING_ATTENTION = "wellbeing_attention", _("A wellbeing check-in needs your attention")
     # A joint cultivation terminated and closed (tandem.cultivation, decision 098).
     CULTIVATION_TERMINATED = "cultivation_ended", _("Joint cultivation terminated")
+    # A teacher returned a case-log entry for correction (tandem.logbook).
+    LOG_RETURNED = "log_returned", _("A log entry was returned to you")
 
 
 class Notification(models.Model):

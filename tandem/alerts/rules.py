@@ -30,6 +30,7 @@ from tandem.cultivation import selectors_training
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
 from tandem.feedback import selectors as feedback_selectors
 from tandem.funds.models import AllocationStatus, FundAllocation
+from tandem.logbook import pace as logbook_pace
 from tandem.meetings.models import (
     ActionItem,
     ActionStatus,
@@ -480,6 +481,30 @@ def stays_uninsured(now: datetime.datetime, thresholds: Thresholds) -> list[Caus
             )
         )
     return causes
+def logbook_behind(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Residents whose case log is far behind a linear pace over their current rotation
+    (tandem/logbook/pace.py): to the resident, the department's teachers and the coordinators
+    of the resident's hospital. The cause names the stint, so one warning per rotation."""
+    return [
+        Cause(
+            rule=Rule.LOGBOOK_BEHIND,
+            subject_type=SubjectType.ROTATION,
+            subject_id=row["subject_id"],
+            cause=f"behind:{row['start'].isoformat()}",
+            institution_id=row["institution_id"],
+            trainee_id=row["resident_id"],
+            detail={
+                "trainee": row["resident"],
+                "department": row["department"],
+                "department_zh": row["department_zh"],
+                "logged": row["logged"],
+                "expected": row["expected"],
+                "end": row["end"].isoformat(),
+            },
+            extra_recipient_ids=(row["resident_id"], *row["teacher_ids"]),
+        )
+        for row in logbook_pace.behind_pace(timezone.localdate(now))
+    ]
 
 
 RULES = (
@@ -491,6 +516,7 @@ RULES = (
     low_funds,
     feedback_overdue,
     stays_uninsured,
+    logbook_behind,
 )
 
 

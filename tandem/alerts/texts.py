@@ -10,6 +10,7 @@ from tandem.core.numbers import format_money
 from tandem.cultivation.texts import termination_text
 from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
+from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
 
 
@@ -60,6 +61,8 @@ def warning_text(warning: EarlyWarning) -> str:
             )
             % d
         )
+    if warning.rule == Rule.LOGBOOK_BEHIND:
+        return pace_warning_text(d)
     return str(warning)
 
 
@@ -94,4 +97,6 @@ def notification_text(notification: Notification) -> str:
             )
             % p
         )
+    if notification.kind == "log_returned":
+        return returned_text(p)
     return notification.get_kind_display()

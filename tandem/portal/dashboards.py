@@ -24,6 +24,7 @@ from tandem.evaluations.selectors import evaluations_dashboard
 from tandem.feedback.selectors import feedback_dashboard
 from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
+from tandem.logbook.selectors import logbook_dashboard
 from tandem.meetings.selectors import meetings_dashboard
 from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
@@ -88,6 +89,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "feedback": feedback_dashboard(user),
         "evaluations": evaluations_dashboard(user),
         "wellbeing": wellbeing_dashboard(user),
+        "logbook": logbook_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

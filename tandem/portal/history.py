@@ -39,6 +39,7 @@ from tandem.evaluations import history as evaluations_history
 from tandem.feedback import history as feedback_history
 from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
+from tandem.logbook import history as logbook_history
 from tandem.meetings import history as meetings_history
 from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
@@ -64,6 +65,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     residency_history.WORDING,
     evaluations_history.WORDING,
     wellbeing_history.WORDING,
+    logbook_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

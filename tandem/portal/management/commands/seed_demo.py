@@ -9,6 +9,7 @@ from tandem.cultivation import demo as cultivation_demo
 from tandem.evaluations import demo as evaluations_demo
 from tandem.feedback import demo as feedback_demo
 from tandem.funds import demo as funds_demo
+from tandem.logbook import demo as logbook_demo
 from tandem.meetings import demo as meetings_demo
 from tandem.plans import demo as plans_demo
 from tandem.portal import demo
@@ -32,6 +33,7 @@ APP_DEMOS = [
     ("wellbeing officers and check-ins", wellbeing_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
+    ("case and procedure logs", logbook_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
