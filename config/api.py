@@ -5,6 +5,7 @@ from tandem.accounts.api_auth import API_AUTH
 from tandem.agreements.api import router as agreements_router
 from tandem.alerts.api import router as alerts_router
 from tandem.bookings.api import router as bookings_router
+from tandem.conduct.api import router as conduct_router
 from tandem.core.api import TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.evaluations.api import router as evaluations_router
@@ -12,6 +13,7 @@ from tandem.feedback.api import router as feedback_router
 from tandem.funds.api import router as funds_router
 from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
+from tandem.institutions.api_calendar import router as institutions_calendar_router
 from tandem.logbook.api import router as logbook_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
@@ -32,6 +34,7 @@ api = TandemAPI(
 install_error_handlers(api)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/institutions/", institutions_router)
+api.add_router("/institutions/", institutions_calendar_router)
 api.add_router("/agreements/", agreements_router)
 api.add_router("/resources/", resources_router)
 # The tutor workspace first: /cultivation/workspace is not a /cultivation/{cultivation_id}.
@@ -49,3 +52,4 @@ api.add_router("/imports/", imports_router)
 api.add_router("/evaluations/", evaluations_router)
 api.add_router("/wellbeing/", wellbeing_router)
 api.add_router("/logbook/", logbook_router)
+api.add_router("/conduct/", conduct_router)

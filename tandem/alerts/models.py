@@ -257,6 +257,8 @@ class NotificationKind(models.TextChoices):
     CULTIVATION_TERMINATED = "cultivation_ended", _("Joint cultivation terminated")
     # A teacher returned a case-log entry for correction (tandem.logbook).
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
+    # No detail of the case: its label and the link are the whole text (tandem.conduct).
+    CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
 
 
 class Notification(models.Model):

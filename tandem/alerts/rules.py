@@ -481,6 +481,8 @@ def stays_uninsured(now: datetime.datetime, thresholds: Thresholds) -> list[Caus
             )
         )
     return causes
+
+
 def logbook_behind(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     """Residents whose case log is far behind a linear pace over their current rotation
     (tandem/logbook/pace.py): to the resident, the department's teachers and the coordinators

@@ -11,5 +11,8 @@ WORDING = HistoryWording(
         "institution.update": _("edited the institution"),
         "unit.create": _("created the unit"),
         "unit.update": _("edited the unit"),
+        "calendar_day.add": _("added a date to the working calendar"),
+        "calendar_day.remove": _("removed a date from the working calendar"),
     },
+    keys={"calendar_day": _("Calendar date")},
 )

@@ -30,6 +30,7 @@ from tandem.accounts import history as accounts_history
 from tandem.agreements import history as agreements_history
 from tandem.alerts import history as alerts_history
 from tandem.bookings import history as bookings_history
+from tandem.conduct import history as conduct_history
 from tandem.core import history as core_history
 from tandem.core.audit_labels import HistoryWording, generated_text, is_generated
 from tandem.core.models import AuditEvent
@@ -66,6 +67,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     evaluations_history.WORDING,
     wellbeing_history.WORDING,
     logbook_history.WORDING,
+    conduct_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

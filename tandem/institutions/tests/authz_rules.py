@@ -119,3 +119,8 @@ RULES: dict[str, Rule] = {
         data=lambda cast: {"name_zh": "肿瘤学重点实验室"},
     ),
 }
+
+# The working-calendar pages (kept in their own file).
+from tandem.institutions.tests.authz_rules_calendar import CALENDAR_RULES  # noqa: E402
+
+RULES.update(CALENDAR_RULES)

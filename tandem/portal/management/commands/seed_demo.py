@@ -5,6 +5,7 @@ from tandem.accounts import demo as accounts_demo
 from tandem.agreements import demo as agreements_demo
 from tandem.alerts import demo as alerts_demo
 from tandem.bookings import demo as bookings_demo
+from tandem.conduct import demo as conduct_demo
 from tandem.cultivation import demo as cultivation_demo
 from tandem.evaluations import demo as evaluations_demo
 from tandem.feedback import demo as feedback_demo
@@ -31,6 +32,7 @@ APP_DEMOS = [
     ("feedback items and seminars", feedback_demo.load_demo),
     ("evaluation templates and an open round", evaluations_demo.load_demo),
     ("wellbeing officers and check-ins", wellbeing_demo.load_demo),
+    ("discipline cases under the regulations", conduct_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
     ("case and procedure logs", logbook_demo.load_demo),
