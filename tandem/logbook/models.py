@@ -107,10 +107,17 @@ class Minimum(models.Model):
         verbose_name_plural = _("minimums")
         ordering = ["item", "department", "role"]
         constraints = [
+            # Two partial constraints instead of `nulls_distinct=False`, which SQLite ignores:
+            # one minimum per item and role for the whole specialty, one per department.
             models.UniqueConstraint(
                 fields=["item", "department", "role"],
+                condition=Q(department__isnull=False),
                 name="logbook_minimum_once",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["item", "role"],
+                condition=Q(department__isnull=True),
+                name="logbook_minimum_once_specialty",
             ),
             models.CheckConstraint(
                 condition=Q(count__gte=1, count__lte=1000), name="logbook_minimum_count"

@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from tandem.accounts.models import Membership, Role
 from tandem.accounts.tests.factories import UserFactory
 from tandem.core.models import AuditEvent
 from tandem.logbook import selectors, services
 from tandem.logbook.hashing import patient_hash
-from tandem.logbook.models import EntryRole, EntryStatus, LogEntry
+from tandem.logbook.models import EntryRole, EntryStatus, LogEntry, Minimum
 from tandem.logbook.tests.conftest import A1_DAY, A2_DAY, B1_DAY
 from tandem.logbook.tests.factories import log
 
@@ -222,3 +223,16 @@ def test_the_admin_lists_nothing_of_the_logbook():
 
     for model in (LogEntry, Catalogue, CatalogueItem, Minimum):
         assert not admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("per_department", [True, False])
+def test_the_database_keeps_one_minimum_per_item_role_and_place(lw, per_department):
+    """On SQLite as on PostgreSQL: a second row for the same item, role and department (or the
+    whole specialty) is refused by the database, not only by `minimum_set`."""
+    department = lw.world.a1 if per_department else None
+    role = EntryRole.PERFORMED if per_department else EntryRole.ASSISTED
+    assert Minimum.objects.filter(item=lw.puncture, department=department, role=role).exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Minimum.objects.create(item=lw.puncture, department=department, role=role, count=9)
+    # Another department or the other role is a different minimum.
+    Minimum.objects.create(item=lw.puncture, department=lw.world.a2, role=role, count=1)
