@@ -16,7 +16,9 @@ from tandem.agreements.models import AgreementAttachment
 from tandem.alerts.models import EarlyWarning, Rule
 from tandem.cultivation.demo import demo_cultivation
 from tandem.cultivation.models import ResponsibilityTemplateItem, TutorChangeRequest
+from tandem.evaluations.selectors import pairs_to_do
 from tandem.institutions.models import Unit, UnitKind
+from tandem.logbook.selectors import pending_review_count
 from tandem.meetings.models import ProgressReport, ReportAttachment
 from tandem.portal.views_feed import FEED_SOURCES
 from tandem.residency.models import (
@@ -137,6 +139,13 @@ def test_the_demo_shows_every_feature_once():
     assert with_calendar >= 25  # the pair, two trainees and the residents at least
     for username in ("trainee.zhang", "tutor.li", "resident.tang", "resident.deng"):
         assert CalendarFeed.objects.get(user__username=username).is_live
+
+    # The evaluator and the tutors have evaluations to fill in; each teacher has log entries of
+    # their department's residents waiting for verification.
+    for username in ("evaluator.emu", "tutor.li", "tutor.chen"):
+        assert pairs_to_do(User.objects.get(username=username)).exists(), username
+    for username in ("teacher.guo", "teacher.lu"):
+        assert pending_review_count(User.objects.get(username=username)) > 0, username
 
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
