@@ -11,6 +11,7 @@ appeal body upholds or reduces it.
 
 import calendar
 import datetime
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,8 +24,8 @@ from tandem.conduct.models import Appeal, AppealOutcome, Case, CaseStatus, Level
 from tandem.conduct.services import lock, notify, parties, today
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
-from tandem.cultivation.permissions import OPEN_STATUSES as CULTIVATION_OPEN
-from tandem.cultivation.services import apply_transition, lock_cultivation
+from tandem.cultivation.services import lock_cultivation
+from tandem.cultivation.services_termination import terminate_by_decision
 from tandem.institutions.workdays import WorkingCalendar
 
 
@@ -50,17 +51,15 @@ def review_date_for(case: Case, start: datetime.date) -> datetime.date:
 
 
 def _carry_out_termination(case: Case, actor: User | None) -> None:
-    """End the joint cultivation as the sanction decides; the home enrolment stays. For now
-    the cultivation's own termination path (its decision, the pair ended, open changes
-    refused); a full termination service with a preview replaces it at merge."""
+    """End the joint cultivation as the sanction decides, closing what the coordinators'
+    termination closes (pair, stays, debriefings, bookings, fund allocations) in this
+    transaction; the home enrolment stays. In the sweep (no one acting) the decision's author
+    carries it out."""
     cultivation = lock_cultivation(case.cultivation)
-    if cultivation.status not in CULTIVATION_OPEN:
-        return
-    apply_transition(
-        actor=actor,
-        decided_by=actor or case.decided_by,
+    # A case in force has been decided: `decided_by` is set.
+    terminate_by_decision(
+        actor=cast(User, actor or case.decided_by),
         cultivation=cultivation,
-        action="terminate",
         reason=_("Terminated by the decision in discipline case %(number)s.") % {"number": case.pk},
         institution_id=case.institution_id,
     )

@@ -334,15 +334,54 @@ def terminate_locked(
     on = timezone.localdate()
     fresh = termination_preview(cultivation, on=on)
     _check_fresh(fresh, plan, fingerprint)
-    grounded = f"{EndingGround(ground).label}: {reason}"
+    _close_everything(
+        actor=actor,
+        cultivation=cultivation,
+        fresh=fresh,
+        grounded=f"{EndingGround(ground).label}: {reason}",
+        institution_id=(
+            institution_id if institution_id is not None else acting_institution(actor, cultivation)
+        ),
+    )
+    return fresh
+
+
+def terminate_by_decision(
+    *, actor: User, cultivation: JointCultivation, reason: str, institution_id: int
+) -> TerminationPlan:
+    """The termination a discipline decision imposes once it is in force (`tandem/conduct`):
+    the decision is the authority, so neither a coordinator's permission nor a confirmed preview
+    is asked; what is closed is exactly what `cultivation_terminate` closes. The caller holds
+    the transaction and has locked the cultivation; a cultivation no longer open is left as
+    it is (an empty plan)."""
+    on = timezone.localdate()
+    fresh = termination_preview(cultivation, on=on)
+    if permissions.is_open(cultivation):
+        _close_everything(
+            actor=actor,
+            cultivation=cultivation,
+            fresh=fresh,
+            grounded=f"{EndingGround.MISCONDUCT.label}: {reason}",
+            institution_id=institution_id,
+        )
+    return fresh
+
+
+def _close_everything(
+    *,
+    actor: User,
+    cultivation: JointCultivation,
+    fresh: TerminationPlan,
+    grounded: str,
+    institution_id: int | None,
+) -> None:
+    on = fresh.on
     apply_transition(
         actor=actor,
         cultivation=cultivation,
         action="terminate",
         reason=grounded,
-        institution_id=(
-            institution_id if institution_id is not None else acting_institution(actor, cultivation)
-        ),
+        institution_id=institution_id,
     )
     cultivation.ended_on = on
     cultivation.full_clean()
@@ -373,7 +412,6 @@ def terminate_locked(
         },
         url=reverse("cultivation:detail", args=[cultivation.pk]),
     )
-    return fresh
 
 
 def _summary(plan: TerminationPlan) -> dict[str, Any]:

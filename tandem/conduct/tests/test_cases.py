@@ -326,8 +326,31 @@ def test_termination_ends_the_cultivation_and_keeps_the_home_enrolment(cast):
     assert not TutorAssignment.objects.filter(
         cultivation=r["cultivation"], ended_at__isnull=True
     ).exists()
+    # The coordinators' termination ran: the day it ended, and what it closed, audited.
+    assert r["cultivation"].ended_on == NOW.date()
+    closed = AuditEvent.objects.get(
+        action="cultivation.terminate_close", target_id=str(r["cultivation"].pk)
+    )
+    assert closed.actor == cast.trainee and f"case {case.pk}" in closed.reason
     with pytest.raises(ValidationError):
         services_appeal.case_lift(actor=r["members"][1], case=case, reasons="x", early=True)
+
+
+def test_a_termination_in_force_by_the_sweep_is_carried_out_under_the_decision(cast):
+    r = rules(cast)
+    with time_machine.travel(NOW, tick=False):
+        case = decided(
+            cast, responded(cast, open_case(cast, level="termination")), level="termination"
+        )
+    with time_machine.travel(datetime.datetime(2026, 11, 17, 9, tzinfo=datetime.UTC)):
+        assert services_appeal.cases_bring_into_force() == 1
+    r["cultivation"].refresh_from_db()
+    assert r["cultivation"].status == "terminated"
+    assert r["cultivation"].ended_on == datetime.date(2026, 11, 17)
+    closed = AuditEvent.objects.get(
+        action="cultivation.terminate_close", target_id=str(r["cultivation"].pk)
+    )
+    assert closed.actor == case.decided_by
 
 
 def test_home_outcome_is_recorded_by_the_home_only(cast):

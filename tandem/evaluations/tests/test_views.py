@@ -2,6 +2,9 @@
 as the consortium admin, no page, API operation, audit entry or admin page links an anonymous
 answer to its author."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -114,6 +117,26 @@ def test_admin_cannot_link_an_anonymous_answer_to_its_author(cast, client_for, w
         admin.get("/admin/evaluations/evaluationpair/").content.decode(),
         admin.get("/admin/").content.decode(),
     ]
+    # The API and the Excel export: the comments are there, the authors nowhere.
+    api_result = admin.get(
+        f"/api/v1/evaluations/rounds/{round_.pk}/results/{template.pk}/person/{cast.tutor_a.pk}"
+    )
+    assert api_result.status_code == 200
+    export = admin.get(reverse("evaluations:round_export", args=[round_.pk]))
+    assert export.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(export.content))
+    cells = " ".join(
+        str(value)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    )
+    for username in texts:
+        author = EvaluationPair.objects.filter(evaluator__username=username).first().evaluator
+        assert author.full_name not in api_result.content.decode(), api_result.content
+        assert author.full_name not in cells, cells
+    assert any(text in api_result.content.decode() for text in texts.values())
     # The results show every comment, but never beside a name; no admin page for responses.
     results_page = pages[1]
     for username, text in texts.items():
