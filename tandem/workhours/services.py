@@ -45,6 +45,13 @@ PATTERN_FIELDS = (
 )
 
 
+def _pattern_snapshot(pattern: RotaPattern) -> dict[str, Any]:
+    values = snapshot(pattern, PATTERN_FIELDS)
+    return {
+        k: v.strftime("%H:%M") if isinstance(v, datetime.time) else v for k, v in values.items()
+    }
+
+
 def _aware(value: Any, name: str, tz: Any) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
         raise field_error(name, _("Give a date and a time."))
@@ -285,7 +292,7 @@ def pattern_set(
     if day_start == day_end:
         raise field_error("day_end", _("The day shift must end at another time than it starts."))
     pattern = RotaPattern.objects.filter(department=department).first()
-    before = snapshot(pattern, PATTERN_FIELDS) if pattern else {}
+    before = _pattern_snapshot(pattern) if pattern else {}
     pattern = pattern or RotaPattern(department=department)
     pattern.weekdays = days
     pattern.day_start, pattern.day_end = day_start, day_end
@@ -294,7 +301,7 @@ def pattern_set(
     pattern.updated_at = timezone.now()
     pattern.full_clean()
     pattern.save()
-    changes = diff(before, snapshot(pattern, PATTERN_FIELDS))
+    changes = diff(before, _pattern_snapshot(pattern))
     if changes:
         audit_record(actor=actor, action="workhours_pattern.set", target=pattern, changes=changes)
     return pattern
