@@ -5,6 +5,7 @@ planned shifts. Violations are not stored: they are worked out by the rule libra
 """
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.conf import settings
@@ -36,7 +37,7 @@ class Regulator(models.TextChoices):
     CUSTOM = "custom", _("Custom")
 
 
-def _hours(label: str, default: int, low: int, high: int) -> models.PositiveSmallIntegerField:
+def _hours(label: Any, default: int, low: int, high: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MinValueValidator(low), MaxValueValidator(high)]
     )
@@ -116,7 +117,7 @@ class RuleSet(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.program.name if self.program_id else str(self.institution)
+        scope = self.program.name if self.program is not None else str(self.institution)
         return f"{scope}: {self.get_regulator_display()}"
 
     def limits(self) -> rules.Limits:

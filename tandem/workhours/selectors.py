@@ -47,7 +47,9 @@ def monday_of(day: datetime.date) -> datetime.date:
 
 def default_ruleset(institution_id: int | None) -> RuleSet:
     """ACGME, unsaved: what applies where the training office has set nothing."""
-    return RuleSet(institution_id=institution_id, regulator="acgme", time_zone=settings.TIME_ZONE)
+    ruleset = RuleSet(regulator="acgme", time_zone=settings.TIME_ZONE)
+    ruleset.institution_id = institution_id  # type: ignore[assignment]
+    return ruleset
 
 
 def ruleset_list_visible_to(user: Any) -> QuerySet[RuleSet]:
