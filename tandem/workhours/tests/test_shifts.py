@@ -233,3 +233,11 @@ def test_the_excel_export_lists_each_violation(ww, cast, client_for):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Resident"
     assert {row[2] for row in rows[1:]} == {"Rest between shifts"}
+
+
+def test_the_proposal_page_links_to_the_work_hour_check(ww, client_for):
+    proposal = make_proposal(ww.world)
+    page = client_for("coord_a").get(reverse("residency:proposal_detail", args=[proposal.pk]))
+    assert reverse("workhours:proposal_check", args=[proposal.pk]) in page.content.decode()
+    partner = client_for("coord_b").get(reverse("residency:proposal_detail", args=[proposal.pk]))
+    assert reverse("workhours:proposal_check", args=[proposal.pk]) not in partner.content.decode()
