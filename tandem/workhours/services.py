@@ -148,6 +148,9 @@ def shift_log(
     returned shift's `violations` are the rule breaks it brings; the resident is notified."""
     if not permissions.can_log_shifts(actor):
         raise PermissionDenied(_("Only residents on a published schedule log shifts."))
+    # One resident's shifts are logged one at a time, so two at once cannot both pass the
+    # overlap check (the phone and the API, or a double tap).
+    list(User.objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True))
     start, end, member = _check_shift(actor=actor, start=start, end=end, kind=kind)
     if source not in ShiftSource.values:
         raise field_error("source", _("Unknown source of a shift."))
@@ -249,7 +252,10 @@ def ruleset_save(
             "limits", _("Unknown limits: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
     ruleset = (
-        RuleSet.objects.select_for_update().filter(institution=institution, program=program).first()
+        RuleSet.objects.select_for_update()
+        .filter(institution=institution, program=program)
+        .order_by("pk")  # the default ordering joins the program, which FOR UPDATE refuses
+        .first()
     )
     created = ruleset is None
     if ruleset is None:

@@ -110,8 +110,7 @@ def shift_new(request: HttpRequest) -> HttpResponse:
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, _("Shift logged."))
-                standing = selectors.resident_standing(request.user)
-                limits = standing.ruleset.limits()
+                limits = selectors.ruleset_for_member(shift.member).limits()
                 for violation in shift.violations:
                     messages.warning(request, violation_text(violation, limits))
                 return redirect("workhours:home")
