@@ -241,3 +241,26 @@ def test_the_proposal_page_links_to_the_work_hour_check(ww, client_for):
     assert reverse("workhours:proposal_check", args=[proposal.pk]) in page.content.decode()
     partner = client_for("coord_b").get(reverse("residency:proposal_detail", args=[proposal.pk]))
     assert reverse("workhours:proposal_check", args=[proposal.pk]) not in partner.content.decode()
+
+
+def test_the_warning_is_worded_when_shown_in_the_readers_language(ww, cast):
+    from django.utils import translation
+
+    from tandem.alerts.models import EarlyWarning
+    from tandem.alerts.texts import warning_text
+
+    day = TODAY - datetime.timedelta(days=3)
+    services.shift_log(
+        actor=cast.resident,
+        start=local(day, 8),
+        end=local(day, 8) + datetime.timedelta(hours=30),
+        kind="on_call",
+    )
+    (cause,) = workhours_violations(NOW, Thresholds({}))
+    warning = EarlyWarning(rule=cause.rule, detail=cause.detail)
+    with translation.override("en"):
+        assert warning_text(warning).startswith(
+            "Work hours of Rui Resident break the rule “Continuous duty”: 30 hours of continuous"
+        )
+    with translation.override("zh-hans"):
+        assert "违反规则“连续工作”：连续工作 30 小时（上限 28）" in warning_text(warning)
