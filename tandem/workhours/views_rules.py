@@ -15,7 +15,7 @@ from tandem.core.forms import apply_validation_error
 from tandem.residency import selectors as residency_selectors
 from tandem.workhours import permissions, planning, selectors, services
 from tandem.workhours.forms import NewRuleSetForm, PatternForm, RuleSetForm
-from tandem.workhours.models import LIMIT_FIELDS
+from tandem.workhours.models import LIMIT_FIELDS, RuleSet
 from tandem.workhours.texts import rule_label, violation_text
 
 
@@ -87,8 +87,19 @@ def ruleset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "workhours/ruleset_edit.html",
-        {"ruleset": ruleset, "form": form, "can_edit": can_edit},
+        {"ruleset": ruleset, "form": form, "can_edit": can_edit, "shown": _shown(ruleset)},
     )
+
+
+def _shown(ruleset: RuleSet) -> list[tuple[str, Any]]:
+    """The rule set as its readers see it: labels and values in words."""
+    rows: list[tuple[str, Any]] = [
+        (str(RuleSet._meta.get_field("regulator").verbose_name), ruleset.get_regulator_display()),
+        (str(RuleSet._meta.get_field("time_zone").verbose_name), ruleset.time_zone),
+    ]
+    for name in LIMIT_FIELDS:
+        rows.append((str(RuleSet._meta.get_field(name).verbose_name), getattr(ruleset, name)))
+    return rows
 
 
 @login_required

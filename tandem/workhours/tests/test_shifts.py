@@ -264,3 +264,10 @@ def test_the_warning_is_worded_when_shown_in_the_readers_language(ww, cast):
         )
     with translation.override("zh-hans"):
         assert "违反规则“连续工作”：连续工作 30 小时（上限 28）" in warning_text(warning)
+
+
+def test_a_reader_of_the_rule_set_sees_it_in_words(ww, client_for):
+    page = client_for("resident").get(reverse("workhours:ruleset_edit", args=[ww.ruleset.pk]))
+    text = page.content.decode()
+    assert "<dd>ACGME</dd>" in text and "<dd>acgme</dd>" not in text
+    assert 'name="regulator"' not in text
