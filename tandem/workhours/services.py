@@ -33,6 +33,7 @@ from tandem.workhours.texts import violation_detail, when
 MAX_SHIFT_HOURS = 36
 # A shift may be logged ahead of time (tonight's call), not further.
 MAX_AHEAD = datetime.timedelta(days=2)
+MAX_BACK = datetime.timedelta(days=366)
 SHIFT_FIELDS = ("start", "end", "kind", "source", "note", "department")
 RULESET_FIELDS = ("regulator", "time_zone", *LIMIT_FIELDS)
 PATTERN_FIELDS = (
@@ -94,6 +95,8 @@ def _check_shift(
         )
     if start > timezone.now() + MAX_AHEAD:
         raise field_error("start", _("A shift can be logged at most two days ahead."))
+    if start < timezone.now() - MAX_BACK:
+        raise field_error("start", _("A shift more than a year ago cannot be logged."))
     clash = selectors.overlapping(actor.pk, start, end)
     if clash is not None and clash.pk != exclude:
         raise field_error(

@@ -53,6 +53,16 @@ def test_a_night_shift_across_midnight_is_logged_from_the_form(ww, client_for):
     [
         (naive(TODAY, 17), naive(TODAY, 8), "The shift must end after it starts."),
         (naive(TODAY, 8), naive(TODAY, 8) + datetime.timedelta(hours=37), "at most 36 hours"),
+        (
+            naive(TODAY, 8) + datetime.timedelta(days=3),
+            naive(TODAY, 20) + datetime.timedelta(days=3),
+            "two days ahead",
+        ),
+        (
+            datetime.datetime(2020, 1, 1, 8),
+            datetime.datetime(2020, 1, 1, 9),
+            "more than a year ago",
+        ),
     ],
 )
 def test_bad_times_are_refused_with_a_clear_message(ww, client_for, start, end, message):
