@@ -27,6 +27,7 @@ class Rule(models.TextChoices):
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
     STAY_UNINSURED = "stay_uninsured", _("Host stay without the required insurance")
     LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
+    WORKHOURS_VIOLATION = "workhours_violation", _("Work-hour rule broken")
 
 
 class SubjectType(models.TextChoices):
@@ -38,6 +39,7 @@ class SubjectType(models.TextChoices):
     FEEDBACK_ITEM = "feedback_item", _("Feedback item")
     STAY = "stay", _("Stay")
     ROTATION = "rotation", _("Rotation")
+    COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
 
 
 DEFAULT_THRESHOLDS = {
@@ -259,6 +261,8 @@ class NotificationKind(models.TextChoices):
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
     # No detail of the case: its label and the link are the whole text (tandem.conduct).
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
+    # A shift the resident logged broke a work-hour rule (tandem.workhours).
+    WORKHOURS_VIOLATION = "workhours_violation", _("Your shifts break a work-hour rule")
 
 
 class Notification(models.Model):

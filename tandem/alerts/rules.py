@@ -43,6 +43,7 @@ from tandem.meetings.models import (
     SeriesParticipant,
 )
 from tandem.plans.models import MilestoneStatus, PlanMilestone
+from tandem.workhours import alerting as workhours_alerting
 
 ACTIVE = "active"
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -509,6 +510,25 @@ def logbook_behind(now: datetime.datetime, thresholds: Thresholds) -> list[Cause
     ]
 
 
+def workhours_violations(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Residents whose shifts of the last weeks break a work-hour rule (tandem/workhours/
+    alerting.py): to the resident and the coordinators of their hospital. The cause names the
+    rule and the start of the newest violation, so each new violation is raised once."""
+    return [
+        Cause(
+            rule=Rule.WORKHOURS_VIOLATION,
+            subject_type=SubjectType.COHORT_MEMBER,
+            subject_id=row["member_id"],
+            cause=row["cause"],
+            institution_id=row["institution_id"],
+            trainee_id=row["resident_id"],
+            detail=row["detail"],
+            extra_recipient_ids=(row["resident_id"],),
+        )
+        for row in workhours_alerting.recent_violations(now)
+    ]
+
+
 RULES = (
     no_report,
     milestones,
@@ -519,6 +539,7 @@ RULES = (
     feedback_overdue,
     stays_uninsured,
     logbook_behind,
+    workhours_violations,
 )
 
 

@@ -31,6 +31,7 @@ from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
 from tandem.wellbeing.selectors import wellbeing_dashboard
+from tandem.workhours.selectors import workhours_dashboard
 
 
 def _bars(rows: list[tuple[str, int]]) -> list[dict[str, Any]]:
@@ -90,6 +91,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "evaluations": evaluations_dashboard(user),
         "wellbeing": wellbeing_dashboard(user),
         "logbook": logbook_dashboard(user),
+        "workhours": workhours_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

@@ -119,6 +119,9 @@ def _proposal_context(request: HttpRequest, proposal: Any) -> dict[str, Any]:
         **_progress_context(request, proposal),
         "can_edit": permissions.can_edit_proposal(request.user, proposal),
         "can_publish": can_publish,
+        # The work-hour rules on the planned rota (tandem.workhours, decision 107).
+        "can_check_work_hours": bool(proposal.solution)
+        and permissions.can_manage_cohort(request.user, proposal.cohort),
         "can_approve": permissions.can_approve_proposal(request.user, proposal),
         "can_solve_now": proposal.status == ProposalStatus.QUEUED
         and permissions.can_manage_cohort(request.user, proposal.cohort)
