@@ -12,6 +12,7 @@ from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
+from tandem.teaching.texts import attendance_corrected_text, scheduled_text
 
 
 def warning_text(warning: EarlyWarning) -> str:
@@ -99,4 +100,8 @@ def notification_text(notification: Notification) -> str:
         )
     if notification.kind == "log_returned":
         return returned_text(p)
+    if notification.kind == "teaching_scheduled":
+        return scheduled_text(p)
+    if notification.kind == "attendance_fixed":
+        return attendance_corrected_text(p)
     return notification.get_kind_display()
