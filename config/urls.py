@@ -32,6 +32,7 @@ urlpatterns = [
     path("evaluations/", include("tandem.evaluations.urls")),
     path("wellbeing/", include("tandem.wellbeing.urls")),
     path("logbook/", include("tandem.logbook.urls")),
+    path("teaching/", include("tandem.teaching.urls")),
     path("conduct/", include("tandem.conduct.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -47,6 +47,21 @@ def taught_department_ids(user: Any) -> set[int]:
     return cached
 
 
+def rotation_department_ids(user: Any) -> set[int]:
+    """The departments the published schedules place this resident in, at any time."""
+    if not _signed_in(user):
+        return set()
+    cached = getattr(user, "_teaching_rotations", None)
+    if cached is None:
+        cached = set(
+            Assignment.objects.filter(
+                member__resident_id=user.pk, department__isnull=False
+            ).values_list("department_id", flat=True)
+        )
+        user._teaching_rotations = cached
+    return cached
+
+
 def managed_base_filter(user: Any) -> Q:
     """Training bases this person manages: every base of a hospital they coordinate, the base
     they direct."""
@@ -109,7 +124,7 @@ def _activity_scope(user: Any) -> Q:
     return (
         Q(teacher_id=user.pk)
         | Q(mine)
-        | Q(department_id__in=taught_department_ids(user))
+        | Q(department_id__in=taught_department_ids(user) | rotation_department_ids(user))
         | Q(department__base__institution_id__in=tenancy.coordinated_institution_ids(user))
         | Q(department__base_id__in=tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR))
         | (Q(home) if staff else Q(pk__in=[]))
