@@ -372,7 +372,9 @@ def activity_cancel(*, actor: User, activity: Activity, reason: str) -> Activity
         actor=actor,
         action="teaching_activity.cancel",
         target=activity,
-        changes={"status": [ActivityStatus.SCHEDULED.label, ActivityStatus.CANCELLED.label]},
+        changes={
+            "status": [str(ActivityStatus.SCHEDULED.label), str(ActivityStatus.CANCELLED.label)]
+        },
         reason=reason,
     )
     return activity
@@ -431,7 +433,7 @@ def attendance_sign_in(
     if activity.status == ActivityStatus.CANCELLED:
         raise ValidationError(_("This activity was cancelled."))
     if actor.pk == activity.teacher_id:
-        raise ValidationError(_("The teacher does not sign in to their own activity."))
+        raise PermissionDenied(_("The teacher does not sign in to their own activity."))
     attendance = Attendance.objects.filter(activity=activity, resident=actor).first()
     member_id = None
     if attendance is None:
