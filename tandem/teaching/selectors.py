@@ -9,6 +9,7 @@ resident in the audience (for exchange residents); consortium admins.
 import datetime
 from typing import Any
 
+import icalendar
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -224,3 +225,49 @@ def activities_in_progress(moment: datetime.datetime) -> QuerySet[Activity]:
         starts_at__lte=moment + OPENS_BEFORE,
         ends_at__gte=moment,
     )
+
+
+def calendar_events_for(user: Any) -> list[icalendar.Event]:
+    """The activities the person teaches or is expected at, for their calendar feed: one event
+    per occurrence (UID `teaching-<id>@tandem`), a cancelled one marked CANCELLED; from 60 days
+    back on."""
+    since = timezone.now() - datetime.timedelta(days=60)
+    events = []
+    for activity in my_activities(user).filter(ends_at__gte=since).order_by("starts_at", "id"):
+        event = icalendar.Event()
+        event.add("uid", f"teaching-{activity.pk}@tandem")
+        event.add("summary", f"{activity.kind}: {activity.topic}")
+        event.add("dtstart", activity.starts_at)
+        event.add("dtend", activity.ends_at)
+        event.add("dtstamp", activity.created_at)
+        event.add("location", f"{activity.place}, {activity.department}")
+        event.add(
+            "description", f"{activity.department.base}, {activity.department.base.institution}"
+        )
+        if activity.status == ActivityStatus.CANCELLED:
+            event.add("status", "CANCELLED")
+        events.append(event)
+    return events
+
+
+def teaching_dashboard(user: Any) -> dict[str, Any]:
+    """The dashboard card: the person's next activities (as teacher or in the audience) and,
+    for a teacher, whether one is on now (to show its code). Two queries."""
+    if not _signed_in(user):
+        return {}
+    now = timezone.now()
+    upcoming = list(
+        my_activities(user)
+        .filter(ends_at__gte=now, status=ActivityStatus.SCHEDULED)
+        .order_by("starts_at", "id")[:3]
+    )
+    if not upcoming:
+        return {}
+    return {
+        "upcoming": upcoming,
+        "running": [
+            a
+            for a in upcoming
+            if a.teacher_id == user.pk and a.starts_at - datetime.timedelta(minutes=15) <= now
+        ],
+    }
