@@ -9,7 +9,6 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -518,26 +517,24 @@ def attendance_correct(
             ]
     if errors:
         raise ValidationError(errors)
+    before: str | None = None
     if attendance is None:
         attendance = Attendance(
             activity=activity, resident=resident, member_id=member_id, in_audience=False
         )
-        before = {"status": None}
     else:
-        before = {"status": attendance.get_status_display()}
+        before = attendance.get_status_display()
     attendance.status = status
     attendance.source = AttendanceSource.TEACHER
     attendance.corrected_by = actor
     attendance.reason = reason
-    if status == AttendanceStatus.PRESENT and attendance.signed_in_at is None:
-        attendance.signed_in_at = None
     attendance.full_clean()
     attendance.save()
     audit_record(
         actor=actor,
         action="teaching_attendance.correct",
         target=attendance,
-        changes={"status": [before["status"], attendance.get_status_display()]},
+        changes={"status": [before, attendance.get_status_display()]},
         reason=reason,
     )
     notification_send(
@@ -555,7 +552,3 @@ def attendance_correct(
     if status == AttendanceStatus.PRESENT:
         rating.pair_for_sign_in(activity=activity, attendance=attendance)
     return attendance
-
-
-def time_zone_name() -> str:
-    return settings.TIME_ZONE
