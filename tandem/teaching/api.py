@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.accounts.models import User
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.teaching import codes, permissions, selectors, services, stats, window
@@ -67,7 +66,7 @@ def activity_schedule(request: HttpRequest, payload: TeachingActivityIn) -> Any:
     if department is None:
         raise field_error("department_id", _("Choose a department you schedule activities in."))
     kind = ActivityKind.objects.filter(pk=payload.kind_id).first()
-    teacher = User.objects.filter(pk=payload.teacher_id, is_active=True).first()
+    teacher = selectors.teacher_candidates([department.pk]).filter(pk=payload.teacher_id).first()
     created = services.activity_schedule(
         actor=request.user,
         department=department,
@@ -147,7 +146,7 @@ def attendance_correct(request: HttpRequest, activity_id: int, payload: Teaching
     activity = selectors.activity_get_for_user_or_404(request.user, activity_id)
     if not permissions.can_run_activity(request.user, activity):
         raise PermissionDenied(_("Only the activity's teacher corrects its attendance."))
-    resident = User.objects.filter(pk=payload.resident_id).first()
+    resident = selectors.residents_for_correction(activity).filter(pk=payload.resident_id).first()
     if resident is None:
         raise field_error("resident_id", _("Choose a resident of the audience."))
     return services.attendance_correct(

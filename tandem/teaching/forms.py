@@ -6,39 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import Role, User
 from tandem.teaching import selectors
 from tandem.teaching.models import ActivityKind, AttendanceStatus
-
-
-def teacher_choices(department_ids: Any) -> Any:
-    """People who may teach in these departments: their teachers, and the teachers, tutors,
-    base directors and coordinators of their hospitals."""
-    from tandem.residency.models import Department
-
-    departments = Department.objects.filter(pk__in=department_ids)
-    institutions = departments.values("base__institution_id")
-    return (
-        User.objects.filter(
-            Q(
-                pk__in=Department.teachers.through.objects.filter(
-                    department_id__in=department_ids
-                ).values("user_id")
-            )
-            | Q(
-                memberships__institution_id__in=institutions,
-                memberships__is_active=True,
-                memberships__role__in=(
-                    Role.TEACHER,
-                    Role.TUTOR,
-                    Role.BASE_DIRECTOR,
-                    Role.COORDINATOR,
-                ),
-            )
-        )
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 class ActivityForm(forms.Form):
@@ -79,7 +48,7 @@ class ActivityForm(forms.Form):
         self.fields["kind"].queryset = ActivityKind.objects.filter(
             Q(base__isnull=True) | Q(base_id__in=base_ids), is_active=True
         ).order_by("position", "name")
-        self.fields["teacher"].queryset = teacher_choices(ids)
+        self.fields["teacher"].queryset = selectors.teacher_candidates(ids)
         if changing:
             for name in ("department", "repeat_weeks", "until"):
                 del self.fields[name]

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.accounts.models import Role
+from tandem.accounts.models import Role, User
 from tandem.core import tenancy
 from tandem.institutions.models import Unit, UnitKind
 from tandem.residency.models import Assignment, Department
@@ -26,8 +26,10 @@ from tandem.teaching.models import (
     AttendanceStatus,
     RatingForm,
 )
+from tandem.teaching.window import OPENS_BEFORE
 
 STAFF_ROLES = (Role.COORDINATOR, Role.BASE_DIRECTOR)
+TEACHING_ROLES = (Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR, Role.COORDINATOR)
 
 
 def _signed_in(user: Any) -> bool:
@@ -99,6 +101,43 @@ def department_list_schedulable_by(user: Any) -> QuerySet[Department]:
         Q(base__institution_id__in=tenancy.coordinated_institution_ids(user))
         | Q(base_id__in=tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR))
         | Q(pk__in=taught_department_ids(user))
+    )
+
+
+def teacher_candidates(department_ids: Any) -> QuerySet[User]:
+    """People who may teach in these departments: their teachers, and the teachers, tutors,
+    base directors and coordinators of their hospitals."""
+    institutions = Department.objects.filter(pk__in=department_ids).values("base__institution_id")
+    teachers = Department.teachers.through.objects.filter(department_id__in=department_ids)
+    return (
+        User.objects.filter(
+            Q(pk__in=teachers.values("user_id"))
+            | Q(
+                memberships__institution_id__in=institutions,
+                memberships__is_active=True,
+                memberships__role__in=TEACHING_ROLES,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def residents_for_correction(activity: Activity) -> QuerySet[User]:
+    """Whom the teacher may record at an activity: its audience and whoever signed in, and the
+    residents (trainees) of the department's hospital."""
+    return (
+        User.objects.filter(
+            Q(teaching_attendances__activity=activity)
+            | Q(
+                memberships__role=Role.TRAINEE,
+                memberships__institution_id=activity.department.base.institution_id,
+            )
+        )
+        .exclude(pk=activity.teacher_id)
+        .distinct()
+        .order_by("full_name", "username")
     )
 
 
@@ -218,8 +257,6 @@ def rating_form_for(institution_id: int) -> RatingForm | None:
 
 def activities_in_progress(moment: datetime.datetime) -> QuerySet[Activity]:
     """Activities whose sign-in window is open at `moment` (to tell a code of another one)."""
-    from tandem.teaching.window import OPENS_BEFORE
-
     return Activity.objects.filter(
         status=ActivityStatus.SCHEDULED,
         starts_at__lte=moment + OPENS_BEFORE,

@@ -117,7 +117,7 @@ def _teacher_allowed(department: Department, teacher: User) -> bool:
         user=teacher,
         is_active=True,
         institution_id=department.base.institution_id,
-        role__in=(Role.TEACHER, Role.TUTOR, Role.BASE_DIRECTOR, Role.COORDINATOR),
+        role__in=selectors.TEACHING_ROLES,
     ).exists()
 
 

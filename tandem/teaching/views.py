@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.accounts.models import Role, User
 from tandem.core.audit import audit_history
 from tandem.core.errors import error_messages
 from tandem.core.forms import apply_validation_error
@@ -78,21 +76,6 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     return render(request, "teaching/activity_form.html", {"form": form})
 
 
-def _correct_residents(activity: Activity) -> Any:
-    return (
-        User.objects.filter(
-            Q(teaching_attendances__activity=activity)
-            | Q(
-                memberships__role=Role.TRAINEE,
-                memberships__institution_id=activity.department.base.institution_id,
-            )
-        )
-        .exclude(pk=activity.teacher_id)
-        .distinct()
-        .order_by("full_name", "username")
-    )
-
-
 @login_required
 @require_GET
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -120,7 +103,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "expected_n", "present_n"
         )[0]
     if can_run:
-        context["correct_form"] = CorrectForm(residents=_correct_residents(activity))
+        context["correct_form"] = CorrectForm(
+            residents=selectors.residents_for_correction(activity)
+        )
     return render(request, "teaching/activity_detail.html", context)
 
 
@@ -247,7 +232,7 @@ def attendance_correct(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get_for_user_or_404(request.user, pk)
     if not permissions.can_run_activity(request.user, activity):
         raise PermissionDenied(_("Only the activity's teacher corrects its attendance."))
-    form = CorrectForm(request.POST, residents=_correct_residents(activity))
+    form = CorrectForm(request.POST, residents=selectors.residents_for_correction(activity))
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
