@@ -84,9 +84,17 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     can_view_attendance = permissions.can_view_attendance(user, activity)
     can_run = permissions.can_run_activity(user, activity)
+    mine = selectors.attendance_of(activity, user)
+    # A resident the schedule placed there after the audience was taken may still sign in.
+    walk_in = (
+        mine is None
+        and activity.teacher_id != user.pk
+        and activity.department_id in selectors.rotation_department_ids(user)
+    )
     context: dict[str, Any] = {
         "activity": activity,
-        "mine": selectors.attendance_of(activity, user),
+        "mine": mine,
+        "walk_in": walk_in,
         "sign_in_open": window.is_open(activity.starts_at, activity.ends_at, now),
         "opens_at": window.opens_at(activity.starts_at),
         "sign_in_form": SignInForm(),

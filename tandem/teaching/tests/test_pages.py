@@ -295,3 +295,19 @@ def test_pages_read_in_chinese(tw, client_for):
         headers={"Accept-Language": "zh-hans"},
     )
     assert "教学查房" in response.content.decode()
+
+
+def test_a_resident_placed_there_after_the_audience_was_taken_can_sign_in(tw, client_for):
+    Attendance.objects.filter(activity=tw.now, resident=tw.world.cast.resident).delete()
+    client = client_for("resident")
+    page = client.get(reverse("teaching:activity_detail", args=[tw.now.pk])).content.decode()
+    assert "Code on the teacher" in page
+    moment = tw.now.starts_at + datetime.timedelta(minutes=5)
+    with time_machine.travel(moment, tick=False):
+        response = client.post(
+            reverse("teaching:sign_in", args=[tw.now.pk]),
+            {"code": codes.current_code(tw.now.secret, moment)},
+        )
+    assert response.status_code == 302
+    row = Attendance.objects.get(activity=tw.now, resident=tw.world.cast.resident)
+    assert row.status == "present" and row.member_id == tw.world.member.pk
