@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tandem.wellbeing",
     "tandem.logbook",
     "tandem.workhours",
+    "tandem.teaching",
     "tandem.conduct",
     "tandem.portal",
 ]

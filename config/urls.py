@@ -33,6 +33,7 @@ urlpatterns = [
     path("wellbeing/", include("tandem.wellbeing.urls")),
     path("logbook/", include("tandem.logbook.urls")),
     path("workhours/", include("tandem.workhours.urls")),
+    path("teaching/", include("tandem.teaching.urls")),
     path("conduct/", include("tandem.conduct.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

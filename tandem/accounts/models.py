@@ -235,6 +235,7 @@ class FeedScope(models.TextChoices):
     MEETINGS = "meetings", _("Progress debriefings I organize or am invited to")
     ROTATIONS = "rotations", _("My residency rotations")
     SEMINARS = "seminars", _("Seminars I organize or am invited to")
+    TEACHING = "teaching", _("Teaching activities I give or am expected at")
 
 
 def all_feed_scopes() -> list[str]:

@@ -259,6 +259,13 @@ class NotificationKind(models.TextChoices):
     CULTIVATION_TERMINATED = "cultivation_ended", _("Joint cultivation terminated")
     # A teacher returned a case-log entry for correction (tandem.logbook).
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
+    # A teaching activity was scheduled with you as teacher or in its audience (tandem.teaching).
+    TEACHING_SCHEDULED = "teaching_scheduled", _("A teaching activity was scheduled for you")
+    # A teacher corrected your attendance at a teaching activity (tandem.teaching).
+    ATTENDANCE_CORRECTED = (
+        "attendance_fixed",
+        _("Your attendance at a teaching activity was corrected"),
+    )
     # No detail of the case: its label and the link are the whole text (tandem.conduct).
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
     # A shift the resident logged broke a work-hour rule (tandem.workhours).

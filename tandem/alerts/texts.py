@@ -12,6 +12,7 @@ from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
+from tandem.teaching.texts import attendance_corrected_text, scheduled_text
 from tandem.workhours import texts as workhours_texts
 
 
@@ -104,4 +105,8 @@ def notification_text(notification: Notification) -> str:
         return returned_text(p)
     if notification.kind == "workhours_violation":
         return workhours_texts.notification_text(p)
+    if notification.kind == "teaching_scheduled":
+        return scheduled_text(p)
+    if notification.kind == "attendance_fixed":
+        return attendance_corrected_text(p)
     return notification.get_kind_display()
