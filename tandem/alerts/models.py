@@ -259,6 +259,8 @@ class NotificationKind(models.TextChoices):
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
     # No detail of the case: its label and the link are the whole text (tandem.conduct).
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
+    # No detail either: a nomination, vote, announcement or objection step (tandem.rewards).
+    REWARD_STEP = "reward_step", _("A reward nomination you take part in has a new step")
 
 
 class Notification(models.Model):
