@@ -1,12 +1,14 @@
 """Every read of rewards data, scoped to the reader (decision 104).
 
-- A round (its kind, criteria, window and committee) is a public call: everyone in the
-  consortium (an active membership anywhere) reads it.
+- A round (its kind, criteria, window and committee) is a public call: everyone who reaches
+  the deciding institution (its own people and those of partners under an active agreement,
+  like its regulations) reads it; a round the consortium admin opens to the whole consortium
+  is read by everyone with an active membership.
 - A nomination (statement, evidence, votes) is read by its nominator, its nominees, the round's
   committee and the round's managers (coordinators of the deciding institution, the consortium
   admin). Votes are the committee's; an objector's name is the committee's alone.
-- Once announced, the awarded nominees of a round are on its announcement page for the whole
-  consortium, with the number of objections, never their authors.
+- Once announced, the awarded nominees of a round are on its announcement page for everyone
+  who reads the round, with the number of objections, never their authors.
 """
 
 import datetime
@@ -47,7 +49,12 @@ def today() -> datetime.date:
 def round_list_visible_to(user: Any) -> QuerySet[RewardRound]:
     if not in_consortium(user):
         return RewardRound.objects.none()
-    return RewardRound.objects.select_related("institution")
+    qs = RewardRound.objects.select_related("institution")
+    if tenancy.is_consortium_admin(user):
+        return qs
+    return qs.filter(
+        Q(consortium_wide=True) | Q(institution_id__in=tenancy.reach_institution_ids(user))
+    )
 
 
 def round_get_for_user_or_404(user: Any, pk: int) -> RewardRound:
@@ -143,12 +150,13 @@ def nominations_of_round_for(user: Any, round_: RewardRound) -> QuerySet[Nominat
 
 
 def announced_award_get_or_404(user: Any, pk: int) -> Nomination:
-    """An award on a round's announcement page: anyone in the consortium reaches it."""
-    if not in_consortium(user):
-        raise Http404
+    """An award on a round's announcement page: whoever reads the round reaches it."""
     found = (
         Nomination.objects.filter(
-            pk=pk, status__in=AWARDED_STATUSES, round__announced_on__isnull=False
+            pk=pk,
+            status__in=AWARDED_STATUSES,
+            round__announced_on__isnull=False,
+            round__in=round_list_visible_to(user),
         )
         .select_related("round__institution")
         .first()
