@@ -233,10 +233,11 @@ def _in_round_scope(round_: RewardRound) -> Q:
     at_institution = Membership.objects.filter(
         institution_id=round_.institution_id, is_active=True
     ).values("user_id")
-    trainees_there = JointCultivation.objects.filter(
+    there = JointCultivation.objects.filter(
         Q(home_id=round_.institution_id) | Q(host_id=round_.institution_id)
-    ).values("trainee_id")
-    return Q(pk__in=at_institution) | Q(pk__in=trainees_there)
+    )
+    tutors_there = TutorAssignment.objects.filter(cultivation__in=there).values("tutor_id")
+    return Q(pk__in=at_institution) | Q(pk__in=there.values("trainee_id")) | Q(pk__in=tutors_there)
 
 
 def _with_role(role: str) -> Q:
@@ -245,7 +246,8 @@ def _with_role(role: str) -> Q:
 
 def nominee_candidates(user: Any, round_: RewardRound) -> QuerySet[User]:
     """The people `user` may nominate in `round_`: for a coordinator, the trainees and tutors
-    of the institutions they coordinate and the trainees of joint cultivations there; for a
+    of the institutions they coordinate and the trainees and tutors of joint cultivations
+    there; for a
     tutor, their current trainees, their co-tutors and themselves (for a pair); always within
     the round's scope and of the kind it rewards."""
     if not _signed_in(user):
@@ -260,10 +262,14 @@ def nominee_candidates(user: Any, round_: RewardRound) -> QuerySet[User]:
                 institution_id__in=coordinated, is_active=True, role__in=(Role.TRAINEE, Role.TUTOR)
             ).values("user_id")
         )
+        theirs = JointCultivation.objects.filter(
+            Q(home_id__in=coordinated) | Q(host_id__in=coordinated)
+        )
+        reach |= Q(pk__in=theirs.values("trainee_id"))
         reach |= Q(
-            pk__in=JointCultivation.objects.filter(
-                Q(home_id__in=coordinated) | Q(host_id__in=coordinated)
-            ).values("trainee_id")
+            pk__in=TutorAssignment.objects.filter(
+                cultivation__in=theirs, ended_at__isnull=True
+            ).values("tutor_id")
         )
     if Role.TUTOR in tenancy.roles(user):
         mine = TutorAssignment.objects.filter(tutor_id=user.pk, ended_at__isnull=True)

@@ -101,6 +101,22 @@ def _announced(cast: Any, days_ago: int) -> Nomination:
     return nomination
 
 
+def announced_on(cast: Any, day: datetime.date) -> Nomination:
+    """A nomination voted the day before `day` (when its window closed), announced on `day`."""
+    with time_machine.travel(_at(day - datetime.timedelta(days=1)), tick=False):
+        round_ = make_round(cast, close_in=0)
+        nomination = nominate(cast, round_)
+        vote_majority(cast, nomination)
+    with time_machine.travel(_at(day), tick=False):
+        services_announce.round_announce(actor=cast.coord_a, round_=round_)
+    nomination.refresh_from_db()
+    return nomination
+
+
+def at(day: datetime.date) -> Any:
+    return time_machine.travel(_at(day), tick=False)
+
+
 def nomination_in(cast: Any, state: str) -> Nomination:
     cached = getattr(cast, f"_rewards_{state}", None)
     if cached is not None:
