@@ -51,8 +51,8 @@ class RewardRound(models.Model):
     nominee_kind = models.CharField(
         _("who can be nominated"), max_length=12, choices=NomineeKind.choices
     )
-    title = models.CharField(_("title"), max_length=200)
-    title_zh = models.CharField(_("title in Chinese"), max_length=200)
+    title = models.CharField(_("round title"), max_length=200)
+    title_zh = models.CharField(_("round title in Chinese"), max_length=200)
     criteria = models.TextField(_("criteria (English)"), max_length=8000)
     criteria_zh = models.TextField(_("criteria (Chinese)"), max_length=8000)
     nominations_open = models.DateField(_("nominations open"))
