@@ -21,6 +21,7 @@ from django.utils import timezone
 from tandem.accounts.models import Membership, Role, User
 from tandem.core import tenancy
 from tandem.cultivation.models import JointCultivation, TutorAssignment
+from tandem.institutions.models import Institution
 from tandem.rewards.models import (
     AWARDED_STATUSES,
     Nomination,
@@ -101,9 +102,7 @@ def manager_ids(round_: RewardRound) -> set[int]:
     )
 
 
-def institutions_for_round(user: Any) -> Any:
-    from tandem.institutions.models import Institution
-
+def institutions_for_round(user: Any) -> QuerySet[Institution]:
     if tenancy.is_consortium_admin(user):
         return Institution.objects.filter(is_active=True).order_by("name")
     return Institution.objects.filter(pk__in=tenancy.coordinated_institution_ids(user)).order_by(
