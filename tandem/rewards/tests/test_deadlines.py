@@ -5,9 +5,11 @@ unanswered objection are refused with a clear message, nothing saved; the sweep 
 award final once the period is over and every objection answered."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from tandem.core.models import AuditEvent
 from tandem.institutions.models import CalendarDay
@@ -130,3 +132,13 @@ def test_an_upheld_objection_withdraws_the_award(cast):
         assert services_announce.awards_finalise_due() == 0
         with pytest.raises(ValidationError, match="Only an announced award"):
             services_announce.award_finalise(actor=cast.coord_a, nomination=nomination)
+
+
+def test_the_daily_command_runs_the_sweep(cast):
+    nomination = announced_on(cast, TUESDAY)
+    out = io.StringIO()
+    with at(datetime.date(2026, 11, 11)):
+        call_command("rewards_finalise", stdout=out)
+    assert "1 award(s) became final." in out.getvalue()
+    nomination.refresh_from_db()
+    assert nomination.status == NominationStatus.FINAL
