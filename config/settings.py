@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.workhours",
     "tandem.teaching",
     "tandem.conduct",
+    "tandem.rewards",
     "tandem.portal",
 ]
 

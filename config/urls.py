@@ -35,6 +35,7 @@ urlpatterns = [
     path("workhours/", include("tandem.workhours.urls")),
     path("teaching/", include("tandem.teaching.urls")),
     path("conduct/", include("tandem.conduct.urls")),
+    path("rewards/", include("tandem.rewards.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.

@@ -270,6 +270,8 @@ class NotificationKind(models.TextChoices):
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
     # A shift the resident logged broke a work-hour rule (tandem.workhours).
     WORKHOURS_VIOLATION = "workhours_violation", _("Your shifts break a work-hour rule")
+    # No detail either: a nomination, vote, announcement or objection step (tandem.rewards).
+    REWARD_STEP = "reward_step", _("A reward nomination you take part in has a new step")
 
 
 class Notification(models.Model):

@@ -26,6 +26,7 @@ from tandem.plans.models import (
     PlanVersion,
     TrainingPlan,
 )
+from tandem.rewards.selectors import final_awards_of_trainee
 
 FORMAT = "tandem-joint-record/1"
 
@@ -222,6 +223,22 @@ def _plan(cultivation: JointCultivation, refs: _Refs, reveal: bool) -> dict[str,
     }
 
 
+def _rewards(cultivation: JointCultivation, refs: _Refs) -> list[dict[str, Any]]:
+    """The trainee's final awards (decision 104), in both languages; not imported."""
+    return [
+        {
+            "kind": award.round.kind,
+            "title": award.round.title,
+            "title_zh": award.round.title_zh,
+            "institution": refs.inst(award.round.institution),
+            "announced_on": _d(award.round.announced_on),
+            "objection_until": _d(award.round.objection_until),
+            "final_on": _d(award.final_on),
+        }
+        for award in final_awards_of_trainee(cultivation.trainee_id)
+    ]
+
+
 def joint_record_build(cultivation: JointCultivation, *, reveal_confidential: bool) -> dict:
     """The whole joint record as plain JSON-ready data."""
     refs = _Refs()
@@ -314,6 +331,7 @@ def joint_record_build(cultivation: JointCultivation, *, reveal_confidential: bo
         "responsibilities": _responsibilities(c, refs),
         "responsibility_signatures": _responsibility_signatures(c, refs),
         "plan": _plan(c, refs, reveal_confidential),
+        "rewards": _rewards(c, refs),
     }
     body["institutions"] = [
         {

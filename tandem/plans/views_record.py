@@ -25,6 +25,7 @@ from tandem.plans.pdf import render_record_pdf
 from tandem.plans.record import joint_record_build, record_id
 from tandem.plans.record_import import joint_record_import
 from tandem.plans.views import milestone_rows, version_rows
+from tandem.rewards.selectors import final_awards_of_trainee
 
 
 def record_context(user: Any, cultivation: JointCultivation) -> dict[str, Any]:
@@ -44,6 +45,7 @@ def record_context(user: Any, cultivation: JointCultivation) -> dict[str, Any]:
         "plan": plan,
         "versions": version_rows(user, plan, cultivation),
         "milestones": milestone_rows(plan),
+        "rewards": final_awards_of_trainee(cultivation.trainee_id),
     }
 
 

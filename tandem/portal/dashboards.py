@@ -30,6 +30,7 @@ from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
+from tandem.rewards.selectors import rewards_dashboard
 from tandem.teaching.selectors import teaching_dashboard
 from tandem.wellbeing.selectors import wellbeing_dashboard
 from tandem.workhours.selectors import workhours_dashboard
@@ -94,6 +95,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "logbook": logbook_dashboard(user),
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
+        "rewards": rewards_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

@@ -46,6 +46,7 @@ from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
+from tandem.rewards import history as rewards_history
 from tandem.teaching import history as teaching_history
 from tandem.wellbeing import history as wellbeing_history
 from tandem.workhours import history as workhours_history
@@ -72,6 +73,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     conduct_history.WORDING,
     workhours_history.WORDING,
     teaching_history.WORDING,
+    rewards_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

@@ -17,6 +17,7 @@ from tandem.portal import demo
 from tandem.portal.views_feed import FEED_SOURCES
 from tandem.publications import demo as publications_demo
 from tandem.residency import demo as residency_demo
+from tandem.rewards import demo as rewards_demo
 from tandem.teaching import demo as teaching_demo
 from tandem.wellbeing import demo as wellbeing_demo
 from tandem.workhours import demo as workhours_demo
@@ -35,6 +36,7 @@ APP_DEMOS = [
     ("evaluation templates and an open round", evaluations_demo.load_demo),
     ("wellbeing officers and check-ins", wellbeing_demo.load_demo),
     ("discipline cases under the regulations", conduct_demo.load_demo),
+    ("reward rounds, an award in its objection period and a final one", rewards_demo.load_demo),
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
     ("case and procedure logs", logbook_demo.load_demo),
