@@ -21,6 +21,7 @@ from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
+from tandem.visits.api import router as visits_router
 from tandem.wellbeing.api import router as wellbeing_router
 
 api = TandemAPI(
@@ -53,3 +54,4 @@ api.add_router("/evaluations/", evaluations_router)
 api.add_router("/wellbeing/", wellbeing_router)
 api.add_router("/logbook/", logbook_router)
 api.add_router("/conduct/", conduct_router)
+api.add_router("/visits/", visits_router)

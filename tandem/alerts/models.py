@@ -27,6 +27,7 @@ class Rule(models.TextChoices):
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
     STAY_UNINSURED = "stay_uninsured", _("Host stay without the required insurance")
     LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
+    VISIT_ACTION_OVERDUE = "visit_action_overdue", _("Exchange-visit action overdue")
 
 
 class SubjectType(models.TextChoices):
@@ -38,6 +39,7 @@ class SubjectType(models.TextChoices):
     FEEDBACK_ITEM = "feedback_item", _("Feedback item")
     STAY = "stay", _("Stay")
     ROTATION = "rotation", _("Rotation")
+    VISIT_ACTION = "visit_action", _("Exchange-visit action")
 
 
 DEFAULT_THRESHOLDS = {
@@ -259,6 +261,9 @@ class NotificationKind(models.TextChoices):
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
     # No detail of the case: its label and the link are the whole text (tandem.conduct).
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
+    # Invited to an exchange visit; an exchange-visit action assigned, accepted or returned.
+    VISIT_INVITED = "visit_invited", _("Invited to an exchange visit")
+    VISIT_ACTION = "visit_action", _("An exchange-visit action of yours")
 
 
 class Notification(models.Model):

@@ -12,6 +12,7 @@ from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
+from tandem.visits.texts import action_text, invited_text, overdue_text
 
 
 def warning_text(warning: EarlyWarning) -> str:
@@ -63,6 +64,8 @@ def warning_text(warning: EarlyWarning) -> str:
         )
     if warning.rule == Rule.LOGBOOK_BEHIND:
         return pace_warning_text(d)
+    if warning.rule == Rule.VISIT_ACTION_OVERDUE:
+        return overdue_text(d)
     return str(warning)
 
 
@@ -99,4 +102,8 @@ def notification_text(notification: Notification) -> str:
         )
     if notification.kind == "log_returned":
         return returned_text(p)
+    if notification.kind == "visit_invited":
+        return invited_text(p)
+    if notification.kind == "visit_action":
+        return action_text(p)
     return notification.get_kind_display()
