@@ -235,6 +235,7 @@ class FeedScope(models.TextChoices):
     MEETINGS = "meetings", _("Progress debriefings I organize or am invited to")
     ROTATIONS = "rotations", _("My residency rotations")
     SEMINARS = "seminars", _("Seminars I organize or am invited to")
+    VISITS = "visits", _("Exchange visits I run or take part in")
 
 
 def all_feed_scopes() -> list[str]:

@@ -30,6 +30,7 @@ from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
+from tandem.visits.selectors import visits_dashboard
 from tandem.wellbeing.selectors import wellbeing_dashboard
 
 
@@ -90,6 +91,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "evaluations": evaluations_dashboard(user),
         "wellbeing": wellbeing_dashboard(user),
         "logbook": logbook_dashboard(user),
+        "visits": visits_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

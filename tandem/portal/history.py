@@ -46,6 +46,7 @@ from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
+from tandem.visits import history as visits_history
 from tandem.wellbeing import history as wellbeing_history
 
 # Every app's wording of its audit events, by name: a new app adds its `history.WORDING` here.
@@ -68,6 +69,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     wellbeing_history.WORDING,
     logbook_history.WORDING,
     conduct_history.WORDING,
+    visits_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

@@ -21,12 +21,14 @@ from tandem.bookings import selectors as bookings_selectors
 from tandem.feedback import selectors as feedback_selectors
 from tandem.meetings import selectors as meetings_selectors
 from tandem.residency import selectors as residency_selectors
+from tandem.visits import selectors as visits_selectors
 
 FEED_SOURCES: dict[str, Callable[[User], list[icalendar.Event]]] = {
     FeedScope.BOOKINGS: bookings_selectors.calendar_events_for,
     FeedScope.MEETINGS: meetings_selectors.calendar_events_for,
     FeedScope.ROTATIONS: residency_selectors.calendar_events_for,
     FeedScope.SEMINARS: feedback_selectors.calendar_events_for,
+    FeedScope.VISITS: visits_selectors.calendar_events_for,
 }
 
 

@@ -100,11 +100,11 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if can_manage:
         context.update(
-            agenda_form=forms.AgendaForm(visit=visit),
-            delegate_form=forms.DelegateForm(visit=visit),
-            session_form=forms.SessionForm(visit=visit),
-            practice_form=forms.PracticeForm(visit=visit),
-            action_form=forms.ActionForm(visit=visit),
+            agenda_form=forms.AgendaForm(visit=visit, auto_id="agenda_%s"),
+            delegate_form=forms.DelegateForm(visit=visit, auto_id="delegate_%s"),
+            session_form=forms.SessionForm(visit=visit, auto_id="session_%s"),
+            practice_form=forms.PracticeForm(visit=visit, auto_id="practice_%s"),
+            action_form=forms.ActionForm(visit=visit, auto_id="action_%s"),
         )
     return render(request, "visits/visit_detail.html", context)
 
