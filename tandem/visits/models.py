@@ -217,6 +217,7 @@ class Session(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("participants"),
         blank=True,
+        through="SessionParticipant",
         related_name="visit_sessions",
     )
 
@@ -242,6 +243,22 @@ class Session(models.Model):
         if self.other_topic:
             words.append(self.other_topic)
         return words
+
+
+class SessionParticipant(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session participant")
+        verbose_name_plural = _("session participants")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="visits_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
 
 
 class Practice(models.Model):

@@ -33,6 +33,7 @@ from tandem.visits.models import (
     Practice,
     PresentationTopic,
     Session,
+    SessionParticipant,
     SessionTopic,
     Visit,
     VisitStatus,
@@ -440,15 +441,22 @@ def visit_invite(*, actor: User, visit: Visit) -> int:
     been invited yet. Returns how many were invited."""
     visit = _manageable(actor, visit)
     now = timezone.now()
-    pending = list(visit.delegates.filter(invited_at__isnull=True))
-    people = {d.person_id for d in pending}
+    delegates = visit.delegates.filter(invited_at__isnull=True)
+    participants = SessionParticipant.objects.filter(session__visit=visit, invited_at__isnull=True)
     already = set(
         visit.delegates.filter(invited_at__isnull=False).values_list("person_id", flat=True)
+    ) | set(
+        SessionParticipant.objects.filter(
+            session__visit=visit, invited_at__isnull=False
+        ).values_list("person_id", flat=True)
     )
-    for session in visit.sessions.prefetch_related("participants"):
-        people |= {p.pk for p in session.participants.all()} - already
+    people = (
+        set(delegates.values_list("person_id", flat=True))
+        | set(participants.values_list("person_id", flat=True))
+    ) - already
     people.discard(actor.pk)
-    visit.delegates.filter(pk__in=[d.pk for d in pending]).update(invited_at=now)
+    delegates.update(invited_at=now)
+    participants.update(invited_at=now)
     if people:
         notification_send(
             users=people,
