@@ -17,6 +17,7 @@ from tandem.portal import demo
 from tandem.portal.views_feed import FEED_SOURCES
 from tandem.publications import demo as publications_demo
 from tandem.residency import demo as residency_demo
+from tandem.visits import demo as visits_demo
 from tandem.wellbeing import demo as wellbeing_demo
 
 # Each app adds its part of the demo consortium on top of the one before; each step does
@@ -36,6 +37,7 @@ APP_DEMOS = [
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
     ("case and procedure logs", logbook_demo.load_demo),
+    ("exchange visits between the hospitals", visits_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
