@@ -248,6 +248,7 @@ def calendar_events_for(user: Any) -> list[icalendar.Event]:
         "visit"
     )
     for session in sessions:
+        assert session.starts_at is not None
         event = icalendar.Event()
         event.add("uid", f"visit-session-{session.pk}@tandem")
         event.add("summary", f"{session.visit} — {session}")

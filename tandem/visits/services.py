@@ -347,7 +347,8 @@ def session_add(
         errors["visiting_base_id"] = visiting_errors
     if host_base is None and visiting_base is None:
         errors["host_base_id"] = [_("Choose the base of at least one side.")]
-    specialty = (host_base or visiting_base).specialty if (host_base or visiting_base) else ""
+    either = host_base or visiting_base
+    specialty = either.specialty if either is not None else ""
     if (
         not errors
         and host_base is not None
