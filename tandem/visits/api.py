@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.accounts.models import Membership, User
+from tandem.accounts.models import User
 from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution, Unit
+from tandem.institutions.selectors import institution_choices_for
 from tandem.visits import permissions, selectors, services
 from tandem.visits.models import Visit
 from tandem.visits.schemas import (
@@ -46,14 +47,11 @@ def _managed(request: HttpRequest, visit_id: int) -> Visit:
 
 
 def _side(visit: Visit, pk: int | None) -> Institution | None:
-    return Institution.objects.filter(pk=pk).first() if pk in visit.side_ids else None
+    return selectors.side_or_none(visit, pk)
 
 
 def _person(visit: Visit, pk: int | None) -> User | None:
-    if pk is None:
-        return None
-    members = Membership.objects.filter(institution_id__in=visit.side_ids, is_active=True)
-    return User.objects.filter(pk=pk, pk__in=members.values("user_id")).first()
+    return selectors.person_of_visit_or_none(visit, pk)
 
 
 def _base(pk: int | None, field: str) -> Unit | None:
@@ -61,7 +59,7 @@ def _base(pk: int | None, field: str) -> Unit | None:
     training base."""
     if pk is None:
         return None
-    unit = Unit.objects.filter(pk=pk).first()
+    unit = selectors.unit_or_none(pk)
     if unit is None:
         raise field_error(field, _("Choose a training base."))
     return unit
@@ -82,8 +80,9 @@ def visit_list(request: HttpRequest) -> Any:
 def visit_create(request: HttpRequest, payload: VisitsVisitIn) -> Any:
     if not permissions.can_create_visit(request.user, payload.host_id, payload.visiting_id):
         raise PermissionDenied(_("Only the coordinators of the two institutions plan a visit."))
-    host = Institution.objects.filter(pk=payload.host_id).first()
-    visiting = Institution.objects.filter(pk=payload.visiting_id).first()
+    directory = institution_choices_for(request.user)
+    host = directory.filter(pk=payload.host_id).first()
+    visiting = directory.filter(pk=payload.visiting_id).first()
     if host is None or visiting is None:
         raise PermissionDenied(_("Only the coordinators of the two institutions plan a visit."))
     agreement = None

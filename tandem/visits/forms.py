@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import Membership, User
+from tandem.accounts.models import User
 from tandem.agreements.models import Agreement
+from tandem.agreements.selectors import agreement_list_visible_to
 from tandem.institutions.models import Institution, Specialty
+from tandem.institutions.selectors import institution_choices_for
 from tandem.visits import selectors
 from tandem.visits.models import (
     PRACTICE_TOPICS,
@@ -40,23 +42,14 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        institutions = Institution.objects.filter(is_active=True).order_by("name")
+        institutions = institution_choices_for(user)
         self.fields["host"].queryset = institutions
         self.fields["visiting"].queryset = institutions
-        from tandem.agreements.selectors import agreement_list_visible_to
-
         self.fields["agreement"].queryset = agreement_list_visible_to(user)
 
 
 def _side_choices(visit: Visit) -> list[tuple[int, str]]:
     return [(visit.host_id, str(visit.host)), (visit.visiting_id, str(visit.visiting))]
-
-
-def _people_of(visit: Visit) -> Any:
-    ids = Membership.objects.filter(institution_id__in=visit.side_ids, is_active=True).values(
-        "user_id"
-    )
-    return User.objects.filter(pk__in=ids).order_by("full_name", "username")
 
 
 class SideForm(forms.Form):
@@ -67,8 +60,8 @@ class SideForm(forms.Form):
         self.visit = visit
         self.fields["institution"].choices = _side_choices(visit)
 
-    def clean_institution(self) -> Institution:
-        return Institution.objects.get(pk=self.cleaned_data["institution"])
+    def clean_institution(self) -> Institution | None:
+        return selectors.side_or_none(self.visit, self.cleaned_data["institution"])
 
 
 class AgendaForm(SideForm):
@@ -80,7 +73,7 @@ class AgendaForm(SideForm):
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, visit=visit, **kwargs)
-        self.fields["presenter"].queryset = _people_of(visit)
+        self.fields["presenter"].queryset = selectors.people_of(visit)
 
 
 class DelegateForm(SideForm):
@@ -89,7 +82,7 @@ class DelegateForm(SideForm):
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, visit=visit, **kwargs)
-        self.fields["person"].queryset = _people_of(visit)
+        self.fields["person"].queryset = selectors.people_of(visit)
 
 
 class SessionForm(forms.Form):
@@ -118,7 +111,7 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["host_base"].queryset = selectors.bases_of(visit.host_id)
         self.fields["visiting_base"].queryset = selectors.bases_of(visit.visiting_id)
-        self.fields["participants"].queryset = _people_of(visit)
+        self.fields["participants"].queryset = selectors.people_of(visit)
 
 
 class MinutesForm(forms.Form):
@@ -155,7 +148,7 @@ class ActionForm(SideForm):
 
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, visit=visit, **kwargs)
-        self.fields["owner"].queryset = _people_of(visit)
+        self.fields["owner"].queryset = selectors.people_of(visit)
         self.fields["session"].queryset = visit.sessions.all()
 
 
@@ -175,7 +168,9 @@ class PracticeSearchForm(forms.Form):
         label=_("Topic"), choices=[("", _("All")), *PRACTICE_TOPICS], required=False
     )
     institution = forms.ModelChoiceField(
-        label=_("Institution"),
-        queryset=Institution.objects.filter(is_active=True).order_by("name"),
-        required=False,
+        label=_("Institution"), queryset=Institution.objects.none(), required=False
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institution_choices_for(user)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tandem.institutions.models import Specialty
@@ -115,8 +116,6 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
         if self.title_zh and (get_language() or "").startswith("zh"):
             return self.title_zh
         return self.title
@@ -291,8 +290,6 @@ class Practice(models.Model):
         indexes = [models.Index(fields=["specialty", "topic"], name="visits_practice_find")]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
         if self.title_zh and (get_language() or "").startswith("zh"):
             return self.title_zh
         return self.title

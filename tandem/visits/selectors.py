@@ -23,9 +23,9 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.accounts.models import Role
+from tandem.accounts.models import Membership, Role, User
 from tandem.core import tenancy
-from tandem.institutions.models import Unit, UnitKind
+from tandem.institutions.models import Institution, Unit, UnitKind
 from tandem.visits.models import (
     Action,
     ActionStatus,
@@ -169,6 +169,32 @@ def review_of_previous(user: Any, visit: Visit) -> dict[str, Any]:
         "open": [a for a in actions if a.status != ActionStatus.ACCEPTED],
         "closed": [a for a in actions if a.status == ActionStatus.ACCEPTED],
     }
+
+
+def people_of(visit: Visit) -> QuerySet[User]:
+    """Everyone with an active role at one of the visit's two institutions: who may take part,
+    present, attend a session or own an action."""
+    members = Membership.objects.filter(institution_id__in=visit.side_ids, is_active=True)
+    return User.objects.filter(pk__in=members.values("user_id")).order_by("full_name", "username")
+
+
+def person_of_visit_or_none(visit: Visit, pk: int | None) -> User | None:
+    """A person of the visit's two institutions by id; None for anyone else and for nobody
+    (the same answer)."""
+    return people_of(visit).filter(pk=pk).first() if pk is not None else None
+
+
+def unit_or_none(pk: int | None) -> Unit | None:
+    """A unit of the consortium's directory (units are public, decision 003)."""
+    return Unit.objects.filter(pk=pk).first() if pk is not None else None
+
+
+def side_or_none(visit: Visit, pk: int | None) -> Institution | None:
+    if pk == visit.host_id:
+        return visit.host
+    if pk == visit.visiting_id:
+        return visit.visiting
+    return None
 
 
 def bases_of(institution_id: int) -> QuerySet[Unit]:

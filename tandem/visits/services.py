@@ -201,10 +201,11 @@ def visit_notes_save(*, actor: User, visit: Visit, notes: str) -> Visit:
     if side == "host":
         visit.host_notes = text
         visit.save(update_fields=["host_notes"])
+        audit_record(actor=actor, action="visits_visit.notes_host", target=visit)
     else:
         visit.visiting_notes = text
         visit.save(update_fields=["visiting_notes"])
-    audit_record(actor=actor, action=f"visits_visit.notes_{side}", target=visit)
+        audit_record(actor=actor, action="visits_visit.notes_visiting", target=visit)
     return visit
 
 

@@ -271,7 +271,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_read_library(request.user):
         raise PermissionDenied(_("The practice library is for the consortium's members."))
-    form = forms.PracticeSearchForm(request.GET or None)
+    form = forms.PracticeSearchForm(request.GET or None, user=request.user)
     data = form.cleaned_data if form.is_valid() else {}
     institution = data.get("institution")
     found = selectors.practice_search(
