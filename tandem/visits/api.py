@@ -117,7 +117,9 @@ def visit_get(request: HttpRequest, visit_id: int) -> Any:
     visit = selectors.visit_get_for_user_or_404(request.user, visit_id)
     return {
         **{f: getattr(visit, f) for f in VisitsVisitOut.model_fields},
-        "agenda": list(visit.agenda.all()),
+        "agenda": list(visit.agenda.all())
+        if selectors.takes_part_fully(request.user, visit)
+        else [],
         "delegates": list(selectors.delegate_list_in(request.user, visit)),
         "sessions": list(selectors.session_list_in(request.user, visit)),
     }

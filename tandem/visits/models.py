@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tandem.institutions.models import Specialty
@@ -59,7 +59,7 @@ class DelegateRole(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("visit action", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done, awaiting acceptance")
     ACCEPTED = "accepted", _("Accepted")
