@@ -5,6 +5,7 @@ changed, never with their words."""
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.audit_labels import HistoryWording
+from tandem.visits.models import DelegateRole, PresentationTopic, Session, SessionTopic, Visit
 
 WORDING = HistoryWording(
     actions={
@@ -42,5 +43,11 @@ WORDING = HistoryWording(
         "invited": _("Invited"),
         "owner": _("Owner"),
         "deadline": _("Deadline"),
+    },
+    # Values recorded on the visit for its agenda and people, and a session's topics.
+    recorded_choices={
+        (Visit, "topic"): PresentationTopic,
+        (Visit, "role"): DelegateRole,
+        (Session, "topics"): SessionTopic,
     },
 )
