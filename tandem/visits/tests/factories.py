@@ -67,7 +67,7 @@ def build_visitworld(cast: Cast, *, starts_on: datetime.date | None = None) -> V
         actor=cast.coord_a,
         visit=visit,
         topic="training_management",
-        title="Residency training at WMU",
+        title="WMU programme overview",
         institution=cast.inst_a,
         presenter=cast.coord_a,
     )
