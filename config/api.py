@@ -23,6 +23,7 @@ from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
 from tandem.rewards.api import router as rewards_router
 from tandem.teaching.api import router as teaching_router
+from tandem.visits.api import router as visits_router
 from tandem.wellbeing.api import router as wellbeing_router
 from tandem.workhours.api import router as workhours_router
 
@@ -59,3 +60,4 @@ api.add_router("/workhours/", workhours_router)
 api.add_router("/teaching/", teaching_router)
 api.add_router("/conduct/", conduct_router)
 api.add_router("/rewards/", rewards_router)
+api.add_router("/visits/", visits_router)

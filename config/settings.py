@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tandem.teaching",
     "tandem.conduct",
     "tandem.rewards",
+    "tandem.visits",
     "tandem.portal",
 ]
 

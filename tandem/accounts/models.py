@@ -236,6 +236,7 @@ class FeedScope(models.TextChoices):
     ROTATIONS = "rotations", _("My residency rotations")
     SEMINARS = "seminars", _("Seminars I organize or am invited to")
     TEACHING = "teaching", _("Teaching activities I give or am expected at")
+    VISITS = "visits", _("Exchange visits I run or take part in")
 
 
 def all_feed_scopes() -> list[str]:

@@ -28,6 +28,7 @@ class Rule(models.TextChoices):
     STAY_UNINSURED = "stay_uninsured", _("Host stay without the required insurance")
     LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
     WORKHOURS_VIOLATION = "workhours_violation", _("Work-hour rule broken")
+    VISIT_ACTION_OVERDUE = "visit_action_overdue", _("Exchange-visit action overdue")
 
 
 class SubjectType(models.TextChoices):
@@ -40,6 +41,7 @@ class SubjectType(models.TextChoices):
     STAY = "stay", _("Stay")
     ROTATION = "rotation", _("Rotation")
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
+    VISIT_ACTION = "visit_action", _("Exchange-visit action")
 
 
 DEFAULT_THRESHOLDS = {
@@ -272,6 +274,9 @@ class NotificationKind(models.TextChoices):
     WORKHOURS_VIOLATION = "workhours_violation", _("Your shifts break a work-hour rule")
     # No detail either: a nomination, vote, announcement or objection step (tandem.rewards).
     REWARD_STEP = "reward_step", _("A reward nomination you take part in has a new step")
+    # Invited to an exchange visit; an exchange-visit action assigned, accepted or returned.
+    VISIT_INVITED = "visit_invited", _("Invited to an exchange visit")
+    VISIT_ACTION = "visit_action", _("An exchange-visit action of yours")
 
 
 class Notification(models.Model):

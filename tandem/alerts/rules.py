@@ -43,6 +43,7 @@ from tandem.meetings.models import (
     SeriesParticipant,
 )
 from tandem.plans.models import MilestoneStatus, PlanMilestone
+from tandem.visits.selectors import overdue_actions as visit_overdue_actions
 from tandem.workhours import alerting as workhours_alerting
 
 ACTIVE = "active"
@@ -529,6 +530,31 @@ def workhours_violations(now: datetime.datetime, thresholds: Thresholds) -> list
     ]
 
 
+def visit_actions_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Exchange-visit actions open or in progress past their deadline: to the owner and the
+    coordinators of the owning institution (tandem/visits). The cause names the deadline, so a
+    new deadline is a new warning."""
+    return [
+        Cause(
+            rule=Rule.VISIT_ACTION_OVERDUE,
+            subject_type=SubjectType.VISIT_ACTION,
+            subject_id=action.pk,
+            cause=f"due:{action.deadline.isoformat()}",
+            institution_id=action.institution_id,
+            detail={
+                "title": action.title,
+                "due": action.deadline.isoformat(),
+                "owner": _name(action.owner.full_name, action.owner.username),
+                "visit": action.visit.title,
+                "visit_zh": action.visit.title_zh,
+                "action_id": action.pk,
+            },
+            extra_recipient_ids=(action.owner_id,),
+        )
+        for action in visit_overdue_actions(timezone.localdate(now))
+    ]
+
+
 RULES = (
     no_report,
     milestones,
@@ -540,6 +566,7 @@ RULES = (
     stays_uninsured,
     logbook_behind,
     workhours_violations,
+    visit_actions_overdue,
 )
 
 

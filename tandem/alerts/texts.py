@@ -13,6 +13,7 @@ from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
 from tandem.teaching.texts import attendance_corrected_text, scheduled_text
+from tandem.visits.texts import action_text, invited_text, overdue_text
 from tandem.workhours import texts as workhours_texts
 
 
@@ -67,6 +68,8 @@ def warning_text(warning: EarlyWarning) -> str:
         return pace_warning_text(d)
     if warning.rule == Rule.WORKHOURS_VIOLATION:
         return workhours_texts.warning_text(d)
+    if warning.rule == Rule.VISIT_ACTION_OVERDUE:
+        return overdue_text(d)
     return str(warning)
 
 
@@ -109,4 +112,8 @@ def notification_text(notification: Notification) -> str:
         return scheduled_text(p)
     if notification.kind == "attendance_fixed":
         return attendance_corrected_text(p)
+    if notification.kind == "visit_invited":
+        return invited_text(p)
+    if notification.kind == "visit_action":
+        return action_text(p)
     return notification.get_kind_display()

@@ -32,6 +32,7 @@ from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
 from tandem.rewards.selectors import rewards_dashboard
 from tandem.teaching.selectors import teaching_dashboard
+from tandem.visits.selectors import visits_dashboard
 from tandem.wellbeing.selectors import wellbeing_dashboard
 from tandem.workhours.selectors import workhours_dashboard
 
@@ -96,6 +97,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
         "rewards": rewards_dashboard(user),
+        "visits": visits_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

@@ -48,6 +48,7 @@ from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
 from tandem.rewards import history as rewards_history
 from tandem.teaching import history as teaching_history
+from tandem.visits import history as visits_history
 from tandem.wellbeing import history as wellbeing_history
 from tandem.workhours import history as workhours_history
 
@@ -74,6 +75,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     workhours_history.WORDING,
     teaching_history.WORDING,
     rewards_history.WORDING,
+    visits_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

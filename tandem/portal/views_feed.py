@@ -22,6 +22,7 @@ from tandem.feedback import selectors as feedback_selectors
 from tandem.meetings import selectors as meetings_selectors
 from tandem.residency import selectors as residency_selectors
 from tandem.teaching import selectors as teaching_selectors
+from tandem.visits import selectors as visits_selectors
 
 FEED_SOURCES: dict[str, Callable[[User], list[icalendar.Event]]] = {
     FeedScope.BOOKINGS: bookings_selectors.calendar_events_for,
@@ -29,6 +30,7 @@ FEED_SOURCES: dict[str, Callable[[User], list[icalendar.Event]]] = {
     FeedScope.ROTATIONS: residency_selectors.calendar_events_for,
     FeedScope.SEMINARS: feedback_selectors.calendar_events_for,
     FeedScope.TEACHING: teaching_selectors.calendar_events_for,
+    FeedScope.VISITS: visits_selectors.calendar_events_for,
 }
 
 

@@ -42,6 +42,7 @@ INSTITUTION_FIELDS = {
     "from_institution_id",
     "to_institution_id",
     "site_id",
+    "visiting_id",
 }
 # Fields naming objects shared by the whole consortium, per operation (`parent_id` is an
 # institution on institutions, a unit on units).
@@ -197,6 +198,8 @@ FOREIGN_EXAMPLES = {
     "previous_id": _existing("residency.ScheduleProposal"),
     "evaluator_ids": lambda cast: cast.tutor_a.pk,
     "appeal_body_id": _existing("conduct.Committee"),
+    "visiting_base_id": lambda cast: cast.lab_a.pk,
+    "participant_ids": lambda cast: cast.tutor_a.pk,
 }
 
 

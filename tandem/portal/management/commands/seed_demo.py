@@ -19,6 +19,7 @@ from tandem.publications import demo as publications_demo
 from tandem.residency import demo as residency_demo
 from tandem.rewards import demo as rewards_demo
 from tandem.teaching import demo as teaching_demo
+from tandem.visits import demo as visits_demo
 from tandem.wellbeing import demo as wellbeing_demo
 from tandem.workhours import demo as workhours_demo
 
@@ -42,6 +43,7 @@ APP_DEMOS = [
     ("case and procedure logs", logbook_demo.load_demo),
     ("work hours and their rule sets", workhours_demo.load_demo),
     ("teaching activities and attendance", teaching_demo.load_demo),
+    ("exchange visits between the hospitals", visits_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
