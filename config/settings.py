@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tandem.wellbeing",
     "tandem.logbook",
     "tandem.conduct",
+    "tandem.assessments",
     "tandem.portal",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("wellbeing/", include("tandem.wellbeing.urls")),
     path("logbook/", include("tandem.logbook.urls")),
     path("conduct/", include("tandem.conduct.urls")),
+    path("assessments/", include("tandem.assessments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.

@@ -27,6 +27,9 @@ class Rule(models.TextChoices):
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback item overdue")
     STAY_UNINSURED = "stay_uninsured", _("Host stay without the required insurance")
     LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
+    ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
+    WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
+    COMPONENT_FAILED = "component_failed", _("Assessment component failed")
 
 
 class SubjectType(models.TextChoices):
@@ -38,6 +41,7 @@ class SubjectType(models.TextChoices):
     FEEDBACK_ITEM = "feedback_item", _("Feedback item")
     STAY = "stay", _("Stay")
     ROTATION = "rotation", _("Rotation")
+    ASSESSMENT = "assessment", _("Rotation-end assessment")
 
 
 DEFAULT_THRESHOLDS = {
@@ -259,6 +263,9 @@ class NotificationKind(models.TextChoices):
     LOG_RETURNED = "log_returned", _("A log entry was returned to you")
     # No detail of the case: its label and the link are the whole text (tandem.conduct).
     CONDUCT_STEP = "conduct_step", _("A discipline case you take part in has a new step")
+    # Rotation-end assessments and WBAs (tandem.assessments).
+    ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
+    WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")
 
 
 class Notification(models.Model):

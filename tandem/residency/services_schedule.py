@@ -769,6 +769,11 @@ def proposal_publish(
         changes={"proposal": [None, proposal.pk]},
     )
     audit_record(actor=actor, action="proposal.publish", target=proposal)
+    # Each stint gets its rotation-end assessment in the same transaction. Imported here:
+    # the assessments pin repeat rotations through this module.
+    from tandem.assessments.services import assessments_sync_for_schedule
+
+    assessments_sync_for_schedule(actor=actor, schedule=schedule)
     return schedule
 
 
