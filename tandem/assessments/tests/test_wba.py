@@ -112,9 +112,9 @@ def test_an_expired_code_and_another_teachers_code_are_refused(aw):
     with pytest.raises(ValidationError):
         services_wba.wba_confirm_with_code(actor=cast.resident, wba=wba, code=other)
     _row, plain = services_wba.wba_code_issue(actor=cast.tutor_b)
-    with time_machine.travel(TODAY + datetime.timedelta(minutes=11), tick=False):
-        with pytest.raises(ValidationError) as caught:
-            services_wba.wba_confirm_with_code(actor=cast.resident, wba=wba, code=plain)
+    later = time_machine.travel(TODAY + datetime.timedelta(minutes=11), tick=False)
+    with later, pytest.raises(ValidationError) as caught:
+        services_wba.wba_confirm_with_code(actor=cast.resident, wba=wba, code=plain)
     assert "expired" in str(caught.value)
     wba.refresh_from_db()
     assert wba.status == WbaStatus.AWAITING
