@@ -1,0 +1,52 @@
+"""How the change history reads the audit events of rotation-end assessments and WBAs.
+Imported by name by the portal's history renderer (`tandem.portal.history`). No event holds
+a one-time code."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tandem.core.audit_labels import HistoryWording
+
+WORDING = HistoryWording(
+    actions={
+        "assessments.sync": _("created the rotation-end assessments of the schedule"),
+        "assessment_plan.save": _("saved an assessment plan"),
+        "assessment.record": _("recorded an assessment result"),
+        "assessment.decide": _("decided a rotation-end assessment"),
+        "assessment.remediate": _("planned a remediation"),
+        "wba.start": _("started a WBA"),
+        "wba.confirm": _("confirmed a WBA"),
+        "wba.decline": _("declined a WBA"),
+        "wba.confirm_code": _("confirmed a WBA with a one-time code"),
+        "wba.code_issue": _("issued a one-time code"),
+        "wba_form.create": _("created a WBA form"),
+        "wba_requirement.set": _("set a WBA requirement"),
+    },
+    keys={
+        "created": _("Created"),
+        "moved": _("Moved"),
+        "cancelled": _("Cancelled"),
+        "component": _("Component"),
+        "attempt": _("Attempt"),
+        "score": _("Score"),
+        "characters": _("Characters"),
+        "signed": _("Signed off"),
+        "failed": _("Failed components"),
+        "kind": _("Remedy"),
+        "block": _("Block"),
+        "form": _("Form"),
+        "teacher": _("Teacher"),
+        "minutes": _("Valid for (minutes)"),
+        "count": _("At least"),
+        "due_days": _("Due days after the rotation ends"),
+        "theory_pass": _("Theory exam pass mark"),
+        "skills_pass": _("Skills exam pass mark"),
+        "global_pass": _("Global evaluation pass mark"),
+        "attendance_pass": _("Attendance pass mark"),
+        "caselog_pass": _("Case-log completion pass mark"),
+        "summary_required": _("Rotation summary required"),
+        "signoff_required": _("Sign-off required"),
+        "global_template": _("Global evaluation form"),
+        "department_template": _("Form for evaluating the department"),
+        "teacher_template": _("Form for evaluating the teachers"),
+    },
+)
