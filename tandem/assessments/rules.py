@@ -65,8 +65,8 @@ def clean_stations(stations: Sequence[dict[str, Any]] | None) -> list[dict[str, 
 
 def stations_percent(stations: Iterable[dict[str, Any]]) -> Decimal:
     rows = list(stations)
-    total = sum(Decimal(str(r["max"])) for r in rows)
-    got = sum(Decimal(str(r["score"])) for r in rows)
+    total = sum((Decimal(str(r["max"])) for r in rows), Decimal(0))
+    got = sum((Decimal(str(r["score"])) for r in rows), Decimal(0))
     return (got * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

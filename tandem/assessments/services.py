@@ -161,8 +161,8 @@ def _round_for(
     institution: Any,
     due_on: datetime.date,
 ) -> EvaluationRound | None:
-    templates = {
-        relationship: getattr(plan, name)
+    templates: dict[str, EvaluationTemplate] = {
+        str(relationship): getattr(plan, name)
         for name, (relationship, _anon) in TEMPLATE_RELATIONSHIPS.items()
         if getattr(plan, name) is not None
     }
@@ -481,16 +481,16 @@ def assessment_decide(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.decided_at = timezone.now()
     assessment.save(update_fields=["status", "decided_by", "decided_at"])
     failed = [c.kind for c in components if c.passed is False]
-    remediation = Remediation.objects.filter(assessment=assessment).first()
-    if passed and remediation is not None:
-        remediation.status = RemediationStatus.DONE
-        remediation.save(update_fields=["status"])
+    found = Remediation.objects.filter(assessment=assessment).first()
+    if passed and found is not None:
+        found.status = RemediationStatus.DONE
+        found.save(update_fields=["status"])
     elif not passed:
-        if remediation is None:
+        if found is None:
             Remediation.objects.create(assessment=assessment)
         else:
-            remediation.status = RemediationStatus.OPEN
-            remediation.save(update_fields=["status"])
+            found.status = RemediationStatus.OPEN
+            found.save(update_fields=["status"])
     audit_record(
         actor=actor,
         action="assessment.decide",
