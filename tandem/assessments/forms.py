@@ -16,7 +16,7 @@ class WbaStartForm(forms.Form):
     """One screen on a phone: form, rotation, teacher, case, a rating per domain, feedback.
     The rating fields follow the chosen form (`?form=` or the posted one)."""
 
-    form = forms.ModelChoiceField(label=_("Form"), queryset=WbaForm.objects.none())
+    form = forms.ModelChoiceField(label=_("Assessment form"), queryset=WbaForm.objects.none())
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
     teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=User.objects.none())
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -164,7 +164,7 @@ class AssessmentPlan(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("assessment", "Open")
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
     # The stint is no longer in the published schedule (a re-solve moved it).
@@ -297,7 +297,7 @@ class RemediationKind(models.TextChoices):
 
 class RemediationStatus(models.TextChoices):
     OPEN = "open", _("To decide")
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("remediation", "Planned")
     DONE = "done", _("Done")
 
 
@@ -408,7 +408,7 @@ class WbaRequirement(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    form = models.ForeignKey(WbaForm, verbose_name=_("form"), on_delete=models.CASCADE)
+    form = models.ForeignKey(WbaForm, verbose_name=_("assessment form"), on_delete=models.CASCADE)
     count = models.PositiveSmallIntegerField(_("at least"))
 
     class Meta:
@@ -450,7 +450,7 @@ class Wba(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    form = models.ForeignKey(WbaForm, verbose_name=_("form"), on_delete=models.PROTECT)
+    form = models.ForeignKey(WbaForm, verbose_name=_("assessment form"), on_delete=models.PROTECT)
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("teacher"),
