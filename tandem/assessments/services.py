@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from tandem.accounts.models import User
 from tandem.alerts.models import NotificationKind
 from tandem.alerts.services import notification_send
-from tandem.assessments import permissions, rules
+from tandem.assessments import permissions, rules, selectors
 from tandem.assessments.models import (
     Assessment,
     AssessmentPlan,
@@ -313,6 +313,41 @@ def assessments_sync_for_schedule(*, actor: User, schedule: PublishedSchedule) -
         },
     )
     return result
+
+
+@transaction.atomic
+def assessment_apply_plan(*, actor: User, assessment: Assessment) -> Assessment:
+    """Give an open assessment with nothing recorded yet the components and due date of the
+    plan in force now (for a plan set up after the schedule was published)."""
+    assessment = _lock(assessment)
+    if not permissions.is_office_of(actor, assessment):
+        raise PermissionDenied(_("Only the resident's training office changes assessments."))
+    if (
+        assessment.status != AssessmentStatus.OPEN
+        or assessment.components.filter(passed__isnull=False).exists()
+    ):
+        raise field_error(
+            "status", _("Only an open assessment with nothing recorded takes a new plan.")
+        )
+    plan = selectors.plan_for(assessment.member.program_id, assessment.department_id)
+    marks = plan.pass_marks() if plan else DEFAULT_MARKS
+    before = sorted(assessment.components.values_list("kind", flat=True))
+    assessment.components.all().delete()
+    Component.objects.bulk_create(
+        Component(assessment=assessment, kind=kind, pass_mark=mark) for kind, mark in marks.items()
+    )
+    old_due = assessment.due_on
+    assessment.due_on = assessment.end + datetime.timedelta(
+        days=plan.due_days if plan else DEFAULT_DUE_DAYS
+    )
+    assessment.save(update_fields=["due_on"])
+    audit_record(
+        actor=actor,
+        action="assessment.apply_plan",
+        target=assessment,
+        changes={"components": [before, sorted(marks)], "due_on": [old_due, assessment.due_on]},
+    )
+    return assessment
 
 
 # --------------------------------------------------------------------------- components

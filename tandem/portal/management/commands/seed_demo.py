@@ -4,6 +4,7 @@ from django.db import transaction
 from tandem.accounts import demo as accounts_demo
 from tandem.agreements import demo as agreements_demo
 from tandem.alerts import demo as alerts_demo
+from tandem.assessments import demo as assessments_demo
 from tandem.bookings import demo as bookings_demo
 from tandem.conduct import demo as conduct_demo
 from tandem.cultivation import demo as cultivation_demo
@@ -36,6 +37,7 @@ APP_DEMOS = [
     ("early warnings and notifications", alerts_demo.load_demo),
     ("residency rotations and published schedules", residency_demo.load_demo),
     ("case and procedure logs", logbook_demo.load_demo),
+    ("rotation-end assessments and WBAs", assessments_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
