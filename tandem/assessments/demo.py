@@ -19,6 +19,7 @@ from tandem.assessments.models import (
     WbaForm,
     WbaRequirement,
 )
+from tandem.assessments.standard import standard_forms
 from tandem.residency.models import CohortMember, Department, Program
 from tandem.residency.stints import stints_of_members
 
@@ -40,7 +41,7 @@ def load_demo() -> None:
     programs = Program.objects.filter(
         pk__in=CohortMember.objects.filter(cohort__schedule__isnull=False).values("program")
     )
-    forms = {f.kind: f for f in WbaForm.objects.filter(program__isnull=True)}
+    forms = standard_forms()
     for program in programs:
         coordinator = _coordinator(program.institution_id)
         if coordinator is None:

@@ -6,7 +6,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.accounts.models import User
 from tandem.assessments import selectors
 from tandem.assessments.models import WbaForm
 from tandem.residency.models import CohortMember, Department
@@ -18,7 +17,7 @@ class WbaStartForm(forms.Form):
 
     form = forms.ModelChoiceField(label=_("Assessment form"), queryset=WbaForm.objects.none())
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
-    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=User.objects.none())
+    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=None)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     case = forms.CharField(label=_("Case or procedure"), max_length=200)
     feedback = forms.CharField(
@@ -39,10 +38,8 @@ class WbaStartForm(forms.Form):
         self.fields["form"].queryset = WbaForm.objects.filter(pk__in=form_ids)
         departments = Department.objects.filter(pk__in={s.department_id for s in stints})
         self.fields["department"].queryset = departments
-        self.fields["teacher"].queryset = (
-            User.objects.filter(pk__in=departments.values("teachers"))
-            .exclude(pk=user.pk)
-            .order_by("full_name")
+        self.fields["teacher"].queryset = selectors.teachers_of_departments(
+            departments.values("pk"), user.pk
         )
         self.fields["teacher"].label_from_instance = lambda u: u.full_name or u.username
         self.initial.setdefault("date", today)

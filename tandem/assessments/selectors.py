@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from tandem.accounts.models import Role
+from tandem.accounts.models import Role, User
 from tandem.assessments.models import (
     Assessment,
     AssessmentPlan,
@@ -200,6 +200,19 @@ def wba_progress_of_resident(resident_id: int) -> list[tuple[Stint, Department, 
         if lines:
             rows.append((stint, departments[stint.department_id], lines))
     return rows
+
+
+def teachers_of_departments(department_ids: Any, exclude_id: int) -> QuerySet[User]:
+    """The teachers of these departments (for the WBA form's choice of teacher)."""
+    return (
+        User.objects.filter(
+            pk__in=Department.teachers.through.objects.filter(
+                department_id__in=department_ids
+            ).values("user_id")
+        )
+        .exclude(pk=exclude_id)
+        .order_by("full_name")
+    )
 
 
 def programs_managed_by(user: Any) -> QuerySet[Program]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from tandem.assessments import services
 from tandem.assessments.models import Assessment, WbaForm
 from tandem.assessments.services_wba import wba_requirement_set
+from tandem.assessments.standard import standard_forms
 from tandem.core.tests.cast import Cast
 from tandem.evaluations.tests.factories import make_template
 from tandem.residency.tests.factories import World, build_world, publish
@@ -72,7 +73,7 @@ def build_assessworld(
         due_days=7,
         **({"global_pass": 3, **forms} if engine else {}),
     )
-    mini_cex = WbaForm.objects.get(kind="mini_cex", program=None)
+    mini_cex = standard_forms()["mini_cex"]
     wba_requirement_set(actor=cast.coord_a, program=world.program, form=mini_cex, count=1)
     publish(world)
     return AssessWorld(world, mini_cex)
