@@ -769,12 +769,16 @@ def proposal_publish(
         changes={"proposal": [None, proposal.pk]},
     )
     audit_record(actor=actor, action="proposal.publish", target=proposal)
-    # Each stint gets its rotation-end assessment in the same transaction. Imported here:
-    # the assessments pin repeat rotations through this module.
+    _sync_assessments(actor, schedule)
+    return schedule
+
+
+def _sync_assessments(actor: User, schedule: PublishedSchedule) -> None:
+    """Each stint of the schedule gets its rotation-end assessment, in the same transaction as
+    the change. Imported here: the assessments pin repeat rotations through this module."""
     from tandem.assessments.services import assessments_sync_for_schedule
 
     assessments_sync_for_schedule(actor=actor, schedule=schedule)
-    return schedule
 
 
 # --------------------------------------------------------------------------- after publishing
@@ -1000,6 +1004,7 @@ def leave_decide(
         change = _leave_change(schedule, member, request_obj.block.index)
         _refuse_if_broken(change, schedule)
         _apply(schedule, change, [(member, request_obj.block.index)], instance_changed=True)
+        _sync_assessments(actor, schedule)
         audit_record(
             actor=actor,
             action="schedule.leave",
@@ -1040,6 +1045,7 @@ def swap_decide(
         change = _swap_change(schedule, a, b, t)
         _refuse_if_broken(change, schedule)
         _apply(schedule, change, [(a, t), (b, t)], instance_changed=False)
+        _sync_assessments(actor, schedule)
         audit_record(
             actor=actor,
             action="schedule.swap",

@@ -264,3 +264,19 @@ def test_the_teachers_global_evaluation_comes_from_the_engine(cast):
     # Rating 2 and entrustment 3: a mean of 2.5, under the pass mark of 3.
     assert (component.score, component.passed) == (Decimal("2.5"), False)
     assert decided.status == AssessmentStatus.FAILED
+
+
+def test_an_approved_leave_moves_the_assessment_to_the_shortened_stint(cast):
+    from tandem.residency.services_schedule import leave_decide, leave_request
+
+    aw = build_assessworld(cast, start_date=datetime.date(2026, 12, 7))
+    before = a1_assessment(aw)
+    assert before.end == datetime.date(2027, 1, 31)
+    request_obj = leave_request(actor=cast.resident, member=aw.world.member, block=1, reason="Exam")
+    leave_decide(actor=cast.coord_a, request_obj=request_obj, approve=True)
+    after = a1_assessment(aw)
+    assert after.pk == before.pk
+    assert (after.end, after.due_on) == (
+        datetime.date(2027, 1, 3),
+        datetime.date(2027, 1, 10),
+    )
