@@ -62,3 +62,54 @@ class WbaStartForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("rating_")
         }
+
+
+class PlanForm(forms.Form):
+    """A plan of a program, for one department or (empty) every department without its own."""
+
+    program = forms.ModelChoiceField(label=_("Program"), queryset=None)
+    department = forms.ModelChoiceField(
+        label=_("Department (empty: every department)"), queryset=None, required=False
+    )
+    due_days = forms.IntegerField(
+        label=_("Due days after the rotation ends"), min_value=0, max_value=90, initial=14
+    )
+    theory_pass = forms.IntegerField(
+        label=_("Theory exam pass mark"), min_value=0, max_value=100, required=False
+    )
+    skills_pass = forms.IntegerField(
+        label=_("Skills exam pass mark"), min_value=0, max_value=100, required=False
+    )
+    global_pass = forms.IntegerField(
+        label=_("Global evaluation pass mark"), min_value=0, max_value=100, required=False
+    )
+    attendance_pass = forms.IntegerField(
+        label=_("Attendance pass mark"), min_value=0, max_value=100, required=False
+    )
+    caselog_pass = forms.IntegerField(
+        label=_("Case-log completion pass mark"), min_value=0, max_value=100, required=False
+    )
+    summary_required = forms.BooleanField(
+        label=_("Rotation summary required"), required=False, initial=True
+    )
+    signoff_required = forms.BooleanField(
+        label=_("Sign-off required"), required=False, initial=True
+    )
+    global_template = forms.ModelChoiceField(
+        label=_("Global evaluation form"), queryset=None, required=False
+    )
+    department_template = forms.ModelChoiceField(
+        label=_("Form for evaluating the department"), queryset=None, required=False
+    )
+    teacher_template = forms.ModelChoiceField(
+        label=_("Form for evaluating the teachers"), queryset=None, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = selectors.programs_managed_by(user)
+        self.fields["department"].queryset = selectors.departments_for_plans(user)
+        templates = selectors.templates_for_plans(user)
+        self.fields["global_template"].queryset = templates.filter(relationship="tutor_trainee")
+        self.fields["department_template"].queryset = templates.filter(relationship="trainee_host")
+        self.fields["teacher_template"].queryset = templates.filter(relationship="trainee_tutor")

@@ -23,8 +23,10 @@ from tandem.assessments.models import (
     WbaStatus,
 )
 from tandem.core import tenancy
+from tandem.evaluations.models import EvaluationTemplate
+from tandem.evaluations.selectors import templates_visible_to
 from tandem.residency.models import CohortMember, Department, Program
-from tandem.residency.selectors import STAFF_ROLES
+from tandem.residency.selectors import STAFF_ROLES, department_list_visible_to
 from tandem.residency.stints import Stint, stints_of_resident
 
 
@@ -219,3 +221,11 @@ def programs_managed_by(user: Any) -> QuerySet[Program]:
     if tenancy.is_consortium_admin(user):
         return Program.objects.all()
     return Program.objects.filter(institution_id__in=tenancy.coordinated_institution_ids(user))
+
+
+def departments_for_plans(user: Any) -> QuerySet[Department]:
+    return department_list_visible_to(user).filter(is_active=True)
+
+
+def templates_for_plans(user: Any) -> QuerySet[EvaluationTemplate]:
+    return templates_visible_to(user).filter(is_current=True, retired_at__isnull=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.assessments import views
+from tandem.assessments import views, views_plans
 
 app_name = "assessments"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("wba/<int:pk>/confirm/", views.wba_confirm, name="wba_confirm"),
     path("wba/<int:pk>/code/", views.wba_code, name="wba_code"),
     path("codes/", views.code_issue, name="code_issue"),
+    path("plans/", views_plans.plans, name="plans"),
 ]

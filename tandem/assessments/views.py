@@ -35,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assessments": paginate(request, selectors.assessment_list_visible_to(user)),
         "can_start_wba": permissions.can_start_wba(user),
         "can_issue_codes": permissions.can_issue_codes(user),
+        "can_keep_plans": selectors.programs_managed_by(user).exists(),
         "to_confirm": selectors.wba_list_to_confirm(user)[:50],
         "my_wbas": selectors.wba_list_visible_to(user).filter(resident_id=user.pk)[:20],
         "progress": selectors.wba_progress_of_resident(user.pk),

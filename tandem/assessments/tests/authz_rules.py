@@ -132,6 +132,9 @@ RULES: dict[str, Rule] = {
     "assessments:code_issue": page(
         kwargs=_world, expect=expect(ok=TEACHERS, forbidden=everyone_else(TEACHERS))
     ),
+    "assessments:plans": page(
+        kwargs=_world, expect=expect(ok=OFFICE, forbidden=everyone_else(OFFICE))
+    ),
     # --- API ---
     "assessment_list": api(
         "GET",
