@@ -229,3 +229,15 @@ def departments_for_plans(user: Any) -> QuerySet[Department]:
 
 def templates_for_plans(user: Any) -> QuerySet[EvaluationTemplate]:
     return templates_visible_to(user).filter(is_current=True, retired_at__isnull=True)
+
+
+def assessments_dashboard(user: Any) -> dict[str, Any]:
+    """The dashboard card: a resident's open assessments, a teacher's WBAs to confirm."""
+    if not _signed_in(user):
+        return {}
+    return {
+        "open": Assessment.objects.filter(
+            resident_id=user.pk, status=AssessmentStatus.OPEN
+        ).count(),
+        "to_confirm": Wba.objects.filter(teacher_id=user.pk, status=WbaStatus.AWAITING).count(),
+    }
