@@ -19,7 +19,6 @@ from tandem.assessments.models import (
     WbaForm,
     WbaRequirement,
 )
-from tandem.assessments.standard import standard_forms
 from tandem.residency.models import CohortMember, Department, Program
 from tandem.residency.stints import stints_of_members
 
@@ -41,7 +40,7 @@ def load_demo() -> None:
     programs = Program.objects.filter(
         pk__in=CohortMember.objects.filter(cohort__schedule__isnull=False).values("program")
     )
-    forms = standard_forms()
+    forms = services_wba.standard_forms()
     for program in programs:
         coordinator = _coordinator(program.institution_id)
         if coordinator is None:

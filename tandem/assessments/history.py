@@ -2,9 +2,25 @@
 Imported by name by the portal's history renderer (`tandem.portal.history`). No event holds
 a one-time code."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from tandem.assessments.models import Assessment, ComponentKind, RemediationKind
 from tandem.core.audit_labels import HistoryWording
+
+
+def _labels(choices: type[ComponentKind] | type[RemediationKind]) -> Callable[[Any], Any]:
+    """Recorded codes (one, or a list) in the reader's words."""
+
+    def word(value: Any) -> Any:
+        if isinstance(value, list):
+            return [word(item) for item in value]
+        return choices(value).label if value in choices.values else value
+
+    return word
+
 
 WORDING = HistoryWording(
     actions={
@@ -51,5 +67,11 @@ WORDING = HistoryWording(
         "global_template": _("Global evaluation form"),
         "department_template": _("Form for evaluating the department"),
         "teacher_template": _("Form for evaluating the teachers"),
+    },
+    value_wording={
+        (Assessment, "components"): _labels(ComponentKind),
+        (Assessment, "component"): _labels(ComponentKind),
+        (Assessment, "failed"): _labels(ComponentKind),
+        (Assessment, "kind"): _labels(RemediationKind),
     },
 )

@@ -24,6 +24,7 @@ from tandem.assessments.models import (
     WbaRequirement,
     WbaStatus,
 )
+from tandem.assessments.standard import STANDARD_FORMS
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.residency.models import CohortMember, Department, Program
@@ -303,3 +304,15 @@ def wba_requirement_set(
         changes={"form": str(form), "count": [before, int(count)]},
     )
     return result
+
+
+def standard_forms() -> dict[str, WbaForm]:
+    """{kind: form} of the standard forms, written again if missing (a data migration writes
+    them; a test database flushed between transactional tests has lost them)."""
+    found = {}
+    for spec in STANDARD_FORMS:
+        form, _created = WbaForm.objects.get_or_create(
+            kind=spec["kind"], program=None, defaults=spec
+        )
+        found[spec["kind"]] = form
+    return found

@@ -61,17 +61,3 @@ STANDARD_FORMS: list[dict[str, Any]] = [
         ],
     },
 ]
-
-
-def standard_forms() -> dict[str, Any]:
-    """{kind: WbaForm} of the standard forms, written again if missing (a data migration writes
-    them; a test database flushed between transactional tests has lost them)."""
-    from tandem.assessments.models import WbaForm
-
-    found = {}
-    for spec in STANDARD_FORMS:
-        form, _created = WbaForm.objects.get_or_create(
-            kind=spec["kind"], program=None, defaults=spec
-        )
-        found[spec["kind"]] = form
-    return found

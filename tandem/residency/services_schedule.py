@@ -775,7 +775,9 @@ def proposal_publish(
 
 def _sync_assessments(actor: User, schedule: PublishedSchedule) -> None:
     """Each stint of the schedule gets its rotation-end assessment, in the same transaction as
-    the change. Imported here: the assessments pin repeat rotations through this module."""
+    the change."""
+    # Breaks the cycle residency.services_schedule ↔ assessments.services (which pins repeat
+    # rotations through proposal_pin here).
     from tandem.assessments.services import assessments_sync_for_schedule
 
     assessments_sync_for_schedule(actor=actor, schedule=schedule)

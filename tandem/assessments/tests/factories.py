@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from tandem.assessments import services
 from tandem.assessments.models import Assessment, WbaForm
-from tandem.assessments.services_wba import wba_requirement_set
-from tandem.assessments.standard import standard_forms
+from tandem.assessments.services_wba import standard_forms, wba_requirement_set
 from tandem.core.tests.cast import Cast
 from tandem.evaluations.tests.factories import make_template
 from tandem.residency.tests.factories import World, build_world, publish
