@@ -4,6 +4,7 @@ from tandem.accounts.api import router as accounts_router
 from tandem.accounts.api_auth import API_AUTH
 from tandem.agreements.api import router as agreements_router
 from tandem.alerts.api import router as alerts_router
+from tandem.assessments.api import router as assessments_router
 from tandem.bookings.api import router as bookings_router
 from tandem.conduct.api import router as conduct_router
 from tandem.core.api import TandemAPI, install_error_handlers
@@ -61,3 +62,4 @@ api.add_router("/teaching/", teaching_router)
 api.add_router("/conduct/", conduct_router)
 api.add_router("/rewards/", rewards_router)
 api.add_router("/visits/", visits_router)
+api.add_router("/assessments/", assessments_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tandem.conduct",
     "tandem.rewards",
     "tandem.visits",
+    "tandem.assessments",
     "tandem.portal",
 ]
 

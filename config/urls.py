@@ -37,6 +37,7 @@ urlpatterns = [
     path("conduct/", include("tandem.conduct.urls")),
     path("rewards/", include("tandem.rewards.urls")),
     path("visits/", include("tandem.visits.urls")),
+    path("assessments/", include("tandem.assessments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # The API answers JSON only: a path under /api/ that matches no operation is a JSON 404.

@@ -29,6 +29,9 @@ class Rule(models.TextChoices):
     LOGBOOK_BEHIND = "logbook_behind", _("Case log far behind the pace")
     WORKHOURS_VIOLATION = "workhours_violation", _("Work-hour rule broken")
     VISIT_ACTION_OVERDUE = "visit_action_overdue", _("Exchange-visit action overdue")
+    ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
+    WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
+    COMPONENT_FAILED = "component_failed", _("Assessment component failed")
 
 
 class SubjectType(models.TextChoices):
@@ -42,6 +45,7 @@ class SubjectType(models.TextChoices):
     ROTATION = "rotation", _("Rotation")
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
+    ASSESSMENT = "assessment", _("Rotation-end assessment")
 
 
 DEFAULT_THRESHOLDS = {
@@ -277,6 +281,9 @@ class NotificationKind(models.TextChoices):
     # Invited to an exchange visit; an exchange-visit action assigned, accepted or returned.
     VISIT_INVITED = "visit_invited", _("Invited to an exchange visit")
     VISIT_ACTION = "visit_action", _("An exchange-visit action of yours")
+    # Rotation-end assessments and WBAs (tandem.assessments).
+    ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
+    WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")
 
 
 class Notification(models.Model):

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tandem.alerts.models import DEFAULT_THRESHOLDS, Rule, SubjectType, WarningThresholds
+from tandem.assessments import warnings as assessment_warnings
 from tandem.cultivation import selectors_training
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
 from tandem.feedback import selectors as feedback_selectors
@@ -555,6 +556,41 @@ def visit_actions_overdue(now: datetime.datetime, thresholds: Thresholds) -> lis
     ]
 
 
+def _assessment_causes(rule: str, subject_type: str, rows: list[dict[str, Any]]) -> list[Cause]:
+    return [
+        Cause(
+            rule=rule,
+            subject_type=subject_type,
+            subject_id=row["subject_id"],
+            cause=row["cause"],
+            institution_id=row["institution_id"],
+            trainee_id=row["resident_id"],
+            detail=row["detail"],
+            extra_recipient_ids=row["recipients"],
+        )
+        for row in rows
+    ]
+
+
+def assessment_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Open rotation-end assessments past their due date (tandem/assessments/warnings.py): to
+    the resident, the responsible teacher and the coordinators of the resident's hospital."""
+    rows = assessment_warnings.overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.ASSESSMENT_OVERDUE, SubjectType.ASSESSMENT, rows)
+
+
+def component_failed(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Assessments with a failed component not yet remedied; the cause names the components."""
+    rows = assessment_warnings.failed_components(timezone.localdate(now))
+    return _assessment_causes(Rule.COMPONENT_FAILED, SubjectType.ASSESSMENT, rows)
+
+
+def wba_short(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Current rotations ending within a week with fewer confirmed WBAs than required."""
+    rows = assessment_warnings.wba_short(timezone.localdate(now))
+    return _assessment_causes(Rule.WBA_SHORT, SubjectType.ROTATION, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -567,6 +603,9 @@ RULES = (
     logbook_behind,
     workhours_violations,
     visit_actions_overdue,
+    assessment_overdue,
+    component_failed,
+    wba_short,
 )
 
 

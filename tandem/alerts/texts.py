@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tandem.alerts.models import EarlyWarning, Notification, Rule
+from tandem.assessments import texts as assessment_texts
 from tandem.core.numbers import format_money
 from tandem.cultivation.texts import termination_text
 from tandem.evaluations.texts import reminder_text
@@ -70,6 +71,12 @@ def warning_text(warning: EarlyWarning) -> str:
         return workhours_texts.warning_text(d)
     if warning.rule == Rule.VISIT_ACTION_OVERDUE:
         return overdue_text(d)
+    if warning.rule == Rule.ASSESSMENT_OVERDUE:
+        return assessment_texts.overdue_text(d)
+    if warning.rule == Rule.COMPONENT_FAILED:
+        return assessment_texts.failed_text(d)
+    if warning.rule == Rule.WBA_SHORT:
+        return assessment_texts.wba_short_text(d)
     return str(warning)
 
 
@@ -116,4 +123,8 @@ def notification_text(notification: Notification) -> str:
         return invited_text(p)
     if notification.kind == "visit_action":
         return action_text(p)
+    if notification.kind == "assessment_decided":
+        return assessment_texts.decided_text(p)
+    if notification.kind == "wba_to_confirm":
+        return assessment_texts.wba_to_confirm_text(p)
     return notification.get_kind_display()

@@ -14,8 +14,8 @@ from tandem.accounts.models import User
 from tandem.institutions.models import Institution
 from tandem.logbook import services
 from tandem.logbook.models import Catalogue, EntryRole, LogEntry
-from tandem.logbook.stints import stints_of_members
 from tandem.residency.models import CohortMember, Department
+from tandem.residency.stints import stints_of_members
 
 # hospital, specialty, name, name_zh, [(code, kind, name, name_zh, [(department, role, n)])]
 # A department code "" is a minimum over the whole training.

@@ -14,8 +14,8 @@ from typing import Any
 from django.db.models import Q
 
 from tandem.logbook.progress import progress_for
-from tandem.logbook.stints import stints_of_members
 from tandem.residency.models import Assignment, CohortMember, Department
+from tandem.residency.stints import stints_of_members
 
 CHECK_FROM = 0.25  # share of the stint gone by before it is checked
 FAR_BEHIND = 0.5  # behind when logged share < FAR_BEHIND × expected share

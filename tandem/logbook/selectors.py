@@ -17,13 +17,13 @@ from tandem.accounts.models import Role, User
 from tandem.core import tenancy
 from tandem.logbook.models import Catalogue, CatalogueItem, EntryStatus, LogEntry, Minimum
 from tandem.logbook.progress import Progress, progress_for
-from tandem.logbook.stints import Stint, stints_of_members, stints_of_resident
 from tandem.residency.models import Cohort, CohortMember, Department
 from tandem.residency.selectors import (
     STAFF_ROLES,
     cohort_list_visible_to,
     department_list_visible_to,
 )
+from tandem.residency.stints import Stint, stints_of_members, stints_of_resident
 
 
 def _signed_in(user: Any) -> bool:

@@ -17,6 +17,7 @@ from tandem.agreements.selectors import (
     agreement_list_visible_to,
 )
 from tandem.alerts.selectors import alerts_dashboard
+from tandem.assessments.selectors import assessments_dashboard
 from tandem.bookings.selectors import booking_dashboard
 from tandem.core import tenancy
 from tandem.cultivation.selectors import cultivation_dashboard
@@ -98,6 +99,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "teaching": teaching_dashboard(user),
         "rewards": rewards_dashboard(user),
         "visits": visits_dashboard(user),
+        "assessments": assessments_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

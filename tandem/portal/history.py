@@ -29,6 +29,7 @@ from django.utils.translation import get_language, gettext, pgettext
 from tandem.accounts import history as accounts_history
 from tandem.agreements import history as agreements_history
 from tandem.alerts import history as alerts_history
+from tandem.assessments import history as assessments_history
 from tandem.bookings import history as bookings_history
 from tandem.conduct import history as conduct_history
 from tandem.core import history as core_history
@@ -76,6 +77,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     teaching_history.WORDING,
     rewards_history.WORDING,
     visits_history.WORDING,
+    assessments_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

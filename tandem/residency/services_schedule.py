@@ -769,7 +769,18 @@ def proposal_publish(
         changes={"proposal": [None, proposal.pk]},
     )
     audit_record(actor=actor, action="proposal.publish", target=proposal)
+    _sync_assessments(actor, schedule)
     return schedule
+
+
+def _sync_assessments(actor: User, schedule: PublishedSchedule) -> None:
+    """Each stint of the schedule gets its rotation-end assessment, in the same transaction as
+    the change."""
+    # Breaks the cycle residency.services_schedule ↔ assessments.services (which pins repeat
+    # rotations through proposal_pin here).
+    from tandem.assessments.services import assessments_sync_for_schedule
+
+    assessments_sync_for_schedule(actor=actor, schedule=schedule)
 
 
 # --------------------------------------------------------------------------- after publishing
@@ -995,6 +1006,7 @@ def leave_decide(
         change = _leave_change(schedule, member, request_obj.block.index)
         _refuse_if_broken(change, schedule)
         _apply(schedule, change, [(member, request_obj.block.index)], instance_changed=True)
+        _sync_assessments(actor, schedule)
         audit_record(
             actor=actor,
             action="schedule.leave",
@@ -1035,6 +1047,7 @@ def swap_decide(
         change = _swap_change(schedule, a, b, t)
         _refuse_if_broken(change, schedule)
         _apply(schedule, change, [(a, t), (b, t)], instance_changed=False)
+        _sync_assessments(actor, schedule)
         audit_record(
             actor=actor,
             action="schedule.swap",

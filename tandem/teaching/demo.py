@@ -75,6 +75,7 @@ SERIES = [
 def load_demo() -> None:
     if Activity.objects.exists():
         return
+    services.built_in_kinds_ensure()
     _rating_forms()
     today = timezone.localdate()
     monday = today - datetime.timedelta(days=today.weekday())

@@ -45,11 +45,32 @@ class ActivityKind(BilingualName):
         verbose_name = _("kind of teaching activity")
         verbose_name_plural = _("kinds of teaching activity")
         ordering = ["position", "name"]
+        # Two partial constraints instead of `nulls_distinct=False`, which SQLite ignores.
         constraints = [
             models.UniqueConstraint(
-                fields=["base", "code"], name="teaching_kind_code", nulls_distinct=False
-            )
+                fields=["base", "code"],
+                condition=models.Q(base__isnull=False),
+                name="teaching_kind_code",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(base__isnull=True),
+                name="teaching_kind_code_built_in",
+            ),
         ]
+
+
+# The built-in kinds (code, English, Chinese), as migration 0002 writes them.
+BUILT_IN_KINDS = [
+    ("orientation", "Orientation on entering the department", "入科教育"),
+    ("teaching_rounds", "Teaching rounds", "教学查房"),
+    ("small_lecture", "Small lecture", "小讲课"),
+    ("case_discussion", "Case discussion", "病例讨论"),
+    ("difficult_case", "Difficult case discussion", "疑难病例讨论"),
+    ("skills_training", "Skills training", "技能培训"),
+    ("procedure_demo", "Procedure demonstration", "操作示范"),
+    ("journal_club", "Journal club", "文献研读会"),
+]
 
 
 class ActivitySeries(models.Model):

@@ -25,6 +25,7 @@ from tandem.institutions.models import Institution, Unit
 from tandem.residency.models import Department
 from tandem.teaching import codes, permissions, rating, selectors, window
 from tandem.teaching.models import (
+    BUILT_IN_KINDS,
     Activity,
     ActivityKind,
     ActivitySeries,
@@ -43,6 +44,15 @@ ACTIVITY_FIELDS = ("kind", "teacher", "topic", "place", "starts_at", "ends_at")
 
 
 # --------------------------------------------------------------------------- kinds
+
+
+def built_in_kinds_ensure() -> None:
+    """Put back the built-in kinds as the data migration writes them (idempotent): a database
+    flushed after migrating — a demo loaded by hand, a transactional test — has lost them."""
+    for position, (code, name, name_zh) in enumerate(BUILT_IN_KINDS, start=1):
+        ActivityKind.objects.update_or_create(
+            base=None, code=code, defaults={"name": name, "name_zh": name_zh, "position": position}
+        )
 
 
 @transaction.atomic

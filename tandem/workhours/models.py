@@ -105,10 +105,17 @@ class RuleSet(models.Model):
         verbose_name_plural = _("work-hour rule sets")
         ordering = ["institution__name", "program__name", "pk"]
         constraints = [
+            # Two partial constraints instead of `nulls_distinct=False`, which SQLite ignores:
+            # one rule set per program, one hospital-wide per institution.
             models.UniqueConstraint(
                 fields=["institution", "program"],
+                condition=Q(program__isnull=False),
                 name="workhours_ruleset_once",
-                nulls_distinct=False,
+            ),
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=Q(program__isnull=True),
+                name="workhours_ruleset_once_hospital",
             ),
             models.CheckConstraint(
                 condition=Q(averaging_weeks__gte=1, max_weekly_hours__gte=1),

@@ -196,6 +196,7 @@ FOREIGN_EXAMPLES = {
     "program_id": _existing("residency.Program"),
     "department_ids": _existing("residency.Department"),
     "previous_id": _existing("residency.ScheduleProposal"),
+    "proposal_id": _existing("residency.ScheduleProposal"),
     "evaluator_ids": lambda cast: cast.tutor_a.pk,
     "appeal_body_id": _existing("conduct.Committee"),
     "visiting_base_id": lambda cast: cast.lab_a.pk,

@@ -7,7 +7,6 @@ tutor_a that began ten minutes ago and lasts an hour and a half (its sign-in win
 """
 
 import datetime
-import importlib
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -32,13 +31,8 @@ def current_start() -> datetime.date:
 
 
 def ensure_built_in_kinds() -> None:
-    """The built-in kinds come with a data migration; a test on a flushed database
-    (`transaction=True`) has lost them, so they are put back as the migration writes them."""
-    migration = importlib.import_module("tandem.teaching.migrations.0002_builtin_kinds")
-    for position, (code, name, name_zh) in enumerate(migration.BUILT_IN, start=1):
-        ActivityKind.objects.update_or_create(
-            base=None, code=code, defaults={"name": name, "name_zh": name_zh, "position": position}
-        )
+    """A test on a flushed database (`transaction=True`) has lost the migration's kinds."""
+    services.built_in_kinds_ensure()
 
 
 def kind(code: str) -> ActivityKind:

@@ -1,9 +1,6 @@
 """Stints (a resident's consecutive blocks in one department of a published schedule), derived
-from the schedule's assignment rows.
-
-Private to the logbook: `tandem/residency/stints.py` (the assessments app's) is the shared one;
-at the merge this module becomes a thin call to it.
-"""
+from the schedule's assignment rows. Shared by the logbook (completion per stint) and the
+assessments (one rotation-end assessment per stint)."""
 
 import datetime
 from collections.abc import Iterable
