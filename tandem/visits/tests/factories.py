@@ -93,7 +93,7 @@ def build_visitworld(cast: Cast, *, starts_on: datetime.date | None = None) -> V
         visit=visit,
         institution=cast.inst_b,
         owner=cast.tutor_b,
-        title="Rotation-end assessment with a skills station",
+        title="Pilot an OSCE station for residents leaving the ward",
         deadline=day + datetime.timedelta(days=90),
     )
     done_b = services.action_add(
