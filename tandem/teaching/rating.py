@@ -21,6 +21,7 @@ from tandem.evaluations.models import (
     Relationship,
     RoundTemplate,
 )
+from tandem.evaluations.rotation import rotation_pair_add
 from tandem.teaching import selectors
 from tandem.teaching.models import Activity, Attendance
 
@@ -67,31 +68,27 @@ def pair_for_sign_in(*, activity: Activity, attendance: Attendance) -> Evaluatio
     round_ = _round_for(activity)
     if round_ is None:
         return None
-    existing = EvaluationPair.objects.filter(
-        round=round_, evaluator_id=attendance.resident_id, target_user_id=activity.teacher_id
-    ).exclude(status=PairStatus.WITHDRAWN)
-    found = existing.first()
-    if found is not None:
-        return found
-    template = RoundTemplate.objects.get(round=round_, relationship=Relationship.TRAINEE_TUTOR)
     home_id = (
         attendance.member.cohort.institution_id
         if attendance.member_id and attendance.member
         else round_.institution_id
     )
-    pair = EvaluationPair(
-        round=round_,
-        relationship=Relationship.TRAINEE_TUTOR,
-        template_id=template.template_id,
-        evaluator_id=attendance.resident_id,
-        target_user_id=activity.teacher_id,
-        institution_id=home_id,
-        due_on=round_.due_on,
-    )
-    pair.full_clean()
     try:
         with transaction.atomic():
-            pair.save()
-    except IntegrityError:
-        return existing.first()
-    return pair
+            return rotation_pair_add(
+                round_=round_,
+                relationship=Relationship.TRAINEE_TUTOR,
+                evaluator_id=attendance.resident_id,
+                institution_id=home_id,
+                target_user_id=activity.teacher_id,
+            )
+    except IntegrityError:  # the same pair written at the same moment: keep that one
+        return (
+            EvaluationPair.objects.filter(
+                round=round_,
+                evaluator_id=attendance.resident_id,
+                target_user_id=activity.teacher_id,
+            )
+            .exclude(status=PairStatus.WITHDRAWN)
+            .first()
+        )
