@@ -47,6 +47,7 @@ from tandem.residency.models import (
     ScheduleProposal,
 )
 from tandem.residency.stints import Stint, stints_of_members
+from tandem.teaching.selectors import stint_attendance_share
 
 # Without a plan: due two weeks after the rotation, the summary and the sign-off only.
 DEFAULT_DUE_DAYS = 14
@@ -456,9 +457,26 @@ def signoff_record(
     return _store(actor, assessment, component, {"signed": bool(approve)})
 
 
+def _fill_attendance(actor: User, assessment: Assessment, component: Component) -> None:
+    share = stint_attendance_share(
+        assessment.resident_id, assessment.department_id, assessment.start, assessment.end
+    )
+    if share is None:
+        return  # no activity held: the training office records it by hand
+    component.score = Decimal(str(round(share * 100, 1)))
+    component.passed = rules.component_passes(component.pass_mark, component.score)
+    _store(actor, assessment, component, {"score": component.score})
+
+
 def _fill_automatic(actor: User, assessment: Assessment, components: list[Component]) -> None:
-    """The case-log completion and the teacher's global evaluation, read at decision time."""
+    """The case-log completion and the teacher's global evaluation, read at decision time; the
+    attendance too when nobody recorded it and the department's teaching activities
+    (tandem/teaching) were held during the stint."""
     for component in components:
+        if component.kind == ComponentKind.ATTENDANCE:
+            if component.score is None:
+                _fill_attendance(actor, assessment, component)
+            continue
         if component.kind not in (ComponentKind.CASELOG, ComponentKind.GLOBAL):
             continue
         if assessment.status == AssessmentStatus.OPEN and component.passed is not None:

@@ -249,6 +249,30 @@ def rotating_on(
     return found
 
 
+def stint_attendance_share(
+    resident_id: int, department_id: int, start: datetime.date, end: datetime.date
+) -> float | None:
+    """The share of the department's activities held during a stint that the resident, being in
+    their audience, attended (excused ones left out); None when there were none — one query.
+    Read by the rotation-end assessment (tandem/assessments)."""
+    now = timezone.now()
+    counts = Attendance.objects.filter(
+        resident_id=resident_id,
+        in_audience=True,
+        activity__department_id=department_id,
+        activity__status=ActivityStatus.SCHEDULED,
+        activity__ends_at__lte=now,
+        activity__starts_at__date__gte=start,
+        activity__starts_at__date__lte=end,
+    ).aggregate(
+        due=Count("id", filter=~Q(status=AttendanceStatus.EXCUSED)),
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+    )
+    if not counts["due"]:
+        return None
+    return counts["present"] / counts["due"]
+
+
 def rating_form_for(institution_id: int) -> RatingForm | None:
     return (
         RatingForm.objects.filter(institution_id=institution_id).select_related("template").first()

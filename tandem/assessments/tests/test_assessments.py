@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from tandem.assessments import selectors, services
 from tandem.assessments.models import (
@@ -27,6 +28,8 @@ from tandem.residency.services_schedule import (
     proposal_publish_changes,
 )
 from tandem.residency.tests.factories import WORLD_START
+from tandem.teaching.models import Activity, ActivityKind, Attendance, AttendanceStatus
+from tandem.teaching.services import built_in_kinds_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +112,47 @@ def test_passing_every_component_passes_the_assessment(aw):
     # No case-log minimum applies to A1 in this world: nothing to complete.
     assert decided.components.get(kind="caselog").score == 100
     assert not Remediation.objects.exists()
+
+
+def test_attendance_comes_from_the_teaching_activities_of_the_stint(aw):
+    """Not recorded by hand: the share of the department's activities held during the stint
+    that the resident attended, excused ones left out (1 of 2 here, below the pass mark 80)."""
+    cast = aw.world.cast
+    assessment = a1_assessment(aw)
+    built_in_kinds_ensure()
+    kind = ActivityKind.objects.get(base__isnull=True, code="small_lecture")
+    statuses = [AttendanceStatus.PRESENT, AttendanceStatus.EXPECTED, AttendanceStatus.EXCUSED]
+    for offset, status in enumerate(statuses):
+        starts = timezone.make_aware(
+            datetime.datetime.combine(
+                assessment.start + datetime.timedelta(days=offset), datetime.time(10)
+            )
+        )
+        activity = Activity.objects.create(
+            department=assessment.department,
+            kind=kind,
+            teacher=cast.tutor_a,
+            topic=f"Lecture {offset}",
+            place="Seminar room",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            created_by=cast.tutor_a,
+        )
+        Attendance.objects.create(activity=activity, resident=cast.resident, status=status)
+    _pass_all_but(aw, assessment, skipped=("attendance",))
+    decided = services.assessment_decide(actor=cast.coord_a, assessment=assessment)
+    attendance = decided.components.get(kind="attendance")
+    assert attendance.score == Decimal("50.0") and attendance.passed is False
+    assert decided.status == AssessmentStatus.FAILED
+
+
+def test_attendance_recorded_by_hand_is_kept(aw):
+    cast = aw.world.cast
+    assessment = a1_assessment(aw)
+    _pass_all_but(aw, assessment)  # attendance 90, recorded by the office
+    decided = services.assessment_decide(actor=cast.coord_a, assessment=assessment)
+    assert decided.components.get(kind="attendance").score == 90
+    assert decided.status == AssessmentStatus.PASSED
 
 
 def test_deciding_with_a_component_missing_names_it(aw):
