@@ -84,6 +84,9 @@ def _check_shift(
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    # Compared and subtracted in UTC: two times of one zone compare by their wall clocks, wrong
+    # across the night the clocks change.
+    start, end = start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     if end <= start:
         raise field_error("end", _("The shift must end after it starts."))
     hours = (end - start).total_seconds() / 3600

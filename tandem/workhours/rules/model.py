@@ -35,7 +35,9 @@ class Shift:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
             raise ValueError("shift times must be aware datetimes")
-        if self.end <= self.start:
+        # In UTC: two times of one zone compare by their wall clocks, so 01:30 EDT and 01:10 EST
+        # (the night the clocks go back, `fold=1`) would compare the wrong way round.
+        if self.end.astimezone(datetime.UTC) <= self.start.astimezone(datetime.UTC):
             raise ValueError("a shift ends after it starts")
         if self.kind not in KINDS:
             raise ValueError(f"unknown shift kind {self.kind!r}")

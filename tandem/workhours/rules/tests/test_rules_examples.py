@@ -88,3 +88,12 @@ def test_a_pattern_with_a_call_every_fourth_day_drops_the_post_call_day():
         ("2026-06-05", "on_call"),
         ("2026-06-06", "handover"),
     ]
+
+
+def test_a_shift_inside_the_repeated_hour_of_the_fall_back_night_is_valid():
+    # 01:00 EDT to 01:00 EST (the second 01:00, fold=1) is one hour, though the wall clocks agree;
+    # hypothesis found the library refusing it as "ending before it starts".
+    start = datetime.datetime(2026, 11, 1, 1, 0, tzinfo=NY)
+    end = start.replace(fold=1)
+    shift = Shift(start=start, end=end, kind="home_call")
+    assert weekly_hours([shift], NY) == {datetime.date(2026, 10, 26): 1}
