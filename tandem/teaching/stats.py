@@ -71,31 +71,32 @@ def activities_in(activities: QuerySet[Activity], period: Period) -> QuerySet[Ac
     )
 
 
-def by_department(activities: QuerySet[Activity], period: Period) -> list[dict[str, Any]]:
-    """Two queries: activities per department and kind count, attendance per department."""
+def _grouped(
+    activities: QuerySet[Activity], period: Period, key: str, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Two queries: the activities held per `key` (an Activity field path) with the `names`
+    columns ({row field: field path}), and their attendance counts; one row per group."""
     held = {
-        row["department_id"]: row
+        row[key]: row
         for row in activities_in(activities, period)
         .order_by()
-        .values("department_id", "department__name", "department__name_zh")
+        .values(key, *names.values())
         .annotate(activities=Count("id"))
     }
     counts = {
-        row["activity__department_id"]: row
+        row[f"activity__{key}"]: row
         for row in attendances_in(activities, period)
         .order_by()
-        .values("activity__department_id")
+        .values(f"activity__{key}")
         .annotate(**_aggregates())
     }
     rows = []
-    for department_id, row in held.items():
-        found = counts.get(department_id, {})
+    for group_id, row in held.items():
+        found = counts.get(group_id, {})
         rows.append(
             _rate(
                 {
-                    "department_id": department_id,
-                    "name": row["department__name"],
-                    "name_zh": row["department__name_zh"],
+                    **{field: row[path] for field, path in names.items()},
                     "activities": row["activities"],
                     "expected": found.get("expected", 0),
                     "attended": found.get("attended", 0),
@@ -103,40 +104,39 @@ def by_department(activities: QuerySet[Activity], period: Period) -> list[dict[s
                 }
             )
         )
+    return rows
+
+
+def by_department(activities: QuerySet[Activity], period: Period) -> list[dict[str, Any]]:
+    """Two queries: activities per department and kind count, attendance per department."""
+    rows = _grouped(
+        activities,
+        period,
+        "department_id",
+        {
+            "department_id": "department_id",
+            "name": "department__name",
+            "name_zh": "department__name_zh",
+        },
+    )
     rows.sort(key=lambda r: r["name"])
     return rows
 
 
 def by_teacher(activities: QuerySet[Activity], period: Period) -> list[dict[str, Any]]:
-    held = {
-        row["teacher_id"]: row
-        for row in activities_in(activities, period)
-        .order_by()
-        .values("teacher_id", "teacher__full_name", "teacher__username")
-        .annotate(activities=Count("id"))
-    }
-    counts = {
-        row["activity__teacher_id"]: row
-        for row in attendances_in(activities, period)
-        .order_by()
-        .values("activity__teacher_id")
-        .annotate(**_aggregates())
-    }
-    rows = []
-    for teacher_id, row in held.items():
-        found = counts.get(teacher_id, {})
-        rows.append(
-            _rate(
-                {
-                    "teacher_id": teacher_id,
-                    "name": row["teacher__full_name"] or row["teacher__username"],
-                    "activities": row["activities"],
-                    "expected": found.get("expected", 0),
-                    "attended": found.get("attended", 0),
-                    "walk_ins": found.get("walk_ins", 0),
-                }
-            )
-        )
+    rows = _grouped(
+        activities,
+        period,
+        "teacher_id",
+        {
+            "teacher_id": "teacher_id",
+            "name": "teacher__full_name",
+            "username": "teacher__username",
+        },
+    )
+    for row in rows:
+        username = row.pop("username")
+        row["name"] = row["label"] = row["name"] or username
     rows.sort(key=lambda r: r["name"])
     return rows
 
@@ -157,42 +157,17 @@ def with_rates(rows: Any) -> list[dict[str, Any]]:
 
 
 def by_base(activities: QuerySet[Activity], period: Period) -> list[dict[str, Any]]:
-    held = {
-        row["department__base_id"]: row
-        for row in activities_in(activities, period)
-        .order_by()
-        .values(
-            "department__base_id",
-            "department__base__name",
-            "department__base__name_zh",
-            "department__base__institution__name",
-        )
-        .annotate(activities=Count("id"))
-    }
-    counts = {
-        row["activity__department__base_id"]: row
-        for row in attendances_in(activities, period)
-        .order_by()
-        .values("activity__department__base_id")
-        .annotate(**_aggregates())
-    }
-    rows = []
-    for base_id, row in held.items():
-        found = counts.get(base_id, {})
-        rows.append(
-            _rate(
-                {
-                    "base_id": base_id,
-                    "name": row["department__base__name"],
-                    "name_zh": row["department__base__name_zh"],
-                    "institution": row["department__base__institution__name"],
-                    "activities": row["activities"],
-                    "expected": found.get("expected", 0),
-                    "attended": found.get("attended", 0),
-                    "walk_ins": found.get("walk_ins", 0),
-                }
-            )
-        )
+    rows = _grouped(
+        activities,
+        period,
+        "department__base_id",
+        {
+            "base_id": "department__base_id",
+            "name": "department__base__name",
+            "name_zh": "department__base__name_zh",
+            "institution": "department__base__institution__name",
+        },
+    )
     rows.sort(key=lambda r: (r["institution"], r["name"]))
     return rows
 
