@@ -6,13 +6,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.accounts.models import User
 from tandem.assessments import permissions, selectors, services, services_wba
-from tandem.assessments.models import WbaForm
 from tandem.assessments.schemas import (
     AssessmentOut,
     AssessmentRecordIn,
@@ -27,7 +27,7 @@ from tandem.assessments.schemas import (
 )
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
-from tandem.residency.models import Department, ScheduleProposal
+from tandem.residency.models import ScheduleProposal
 
 router = Router(tags=["assessments"])
 
@@ -166,10 +166,11 @@ def wba_list(request: HttpRequest) -> Any:
 def wba_start(request: HttpRequest, payload: WbaIn) -> Any:
     if not permissions.can_start_wba(request.user):
         raise PermissionDenied(_("Only residents on a published schedule start WBAs."))
-    department = Department.objects.filter(pk=payload.department_id).first()
+    wba_forms, departments = selectors.wba_choices(request.user, timezone.localdate())
+    department = departments.filter(pk=payload.department_id).first()
     if department is None:
         raise field_error("department_id", _("Choose a department of one of your rotations."))
-    form = WbaForm.objects.filter(pk=payload.form_id, is_active=True).first()
+    form = wba_forms.filter(pk=payload.form_id).first()
     if form is None:
         raise field_error("form_id", _("Choose a form of your program."))
     teacher = department.teachers.filter(pk=payload.teacher_id).first()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.assessments import selectors
 from tandem.assessments.models import WbaForm
-from tandem.residency.models import CohortMember, Department
+from tandem.residency.models import Department
 
 
 class WbaStartForm(forms.Form):
@@ -30,13 +30,8 @@ class WbaStartForm(forms.Form):
     def __init__(self, *args: Any, user: Any, chosen: WbaForm | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        stints = selectors.current_stints(user, today)
-        members = CohortMember.objects.filter(pk__in={s.member_id for s in stints})
-        form_ids: set[int] = set()
-        for member in members:
-            form_ids |= set(selectors.forms_for_member(member).values_list("pk", flat=True))
-        self.fields["form"].queryset = WbaForm.objects.filter(pk__in=form_ids)
-        departments = Department.objects.filter(pk__in={s.department_id for s in stints})
+        wba_forms, departments = selectors.wba_choices(user, today)
+        self.fields["form"].queryset = wba_forms
         self.fields["department"].queryset = departments
         self.fields["teacher"].queryset = selectors.teachers_of_departments(
             departments.values("pk"), user.pk

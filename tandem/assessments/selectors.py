@@ -151,6 +151,19 @@ def current_stints(user: Any, day: Any) -> list[Stint]:
     return [s for s in stints_of_resident(getattr(user, "pk", 0)) if s.covers(day)]
 
 
+def wba_choices(user: Any, day: Any) -> tuple[QuerySet[WbaForm], QuerySet[Department]]:
+    """What a resident may start a WBA with on `day`: the forms of their current programs and
+    the departments of their current stints (the page's choices and the API's id lookups)."""
+    stints = current_stints(user, day)
+    form_ids: set[int] = set()
+    for member in CohortMember.objects.filter(pk__in={s.member_id for s in stints}):
+        form_ids |= set(forms_for_member(member).values_list("pk", flat=True))
+    return (
+        WbaForm.objects.filter(pk__in=form_ids, is_active=True),
+        Department.objects.filter(pk__in={s.department_id for s in stints}),
+    )
+
+
 def stint_on(resident_id: int, department_id: int, day: Any) -> Stint | None:
     for stint in stints_of_resident(resident_id):
         if stint.department_id == department_id and stint.covers(day):
