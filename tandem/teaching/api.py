@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.teaching import codes, permissions, selectors, services, stats, window
-from tandem.teaching.models import Activity, ActivityKind
+from tandem.teaching.models import Activity
 from tandem.teaching.schemas import (
     TeachingActivityIn,
     TeachingActivityOut,
@@ -65,7 +65,7 @@ def activity_schedule(request: HttpRequest, payload: TeachingActivityIn) -> Any:
     )
     if department is None:
         raise field_error("department_id", _("Choose a department you schedule activities in."))
-    kind = ActivityKind.objects.filter(pk=payload.kind_id).first()
+    kind = selectors.kinds_for_base(department.base_id).filter(pk=payload.kind_id).first()
     teacher = selectors.teacher_candidates([department.pk]).filter(pk=payload.teacher_id).first()
     created = services.activity_schedule(
         actor=request.user,
