@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -208,13 +209,16 @@ def test_own_bookings_reach_the_calendar_feed_as_tentative_until_confirmed(cast,
 
 def test_usage_report_counts_hours_used_and_utilisation(cast, client_for):
     rules_for(cast.resource_a)
-    started = started_booking(cast)
-    services.booking_mark(actor=cast.coord_a, booking=started, outcome="completed")
-    today = timezone.localdate()
-    response = client_for("coord_a").get(
-        reverse("bookings:report"),
-        {"group": "resource", "date_from": today.isoformat(), "date_to": today.isoformat()},
-    )
+    # At noon, so that the booking that began an hour ago lies inside today whenever the suite runs.
+    noon = datetime.datetime.combine(timezone.localdate(), datetime.time(12))
+    with time_machine.travel(timezone.make_aware(noon), tick=False):
+        started = started_booking(cast)
+        services.booking_mark(actor=cast.coord_a, booking=started, outcome="completed")
+        today = timezone.localdate()
+        response = client_for("coord_a").get(
+            reverse("bookings:report"),
+            {"group": "resource", "date_from": today.isoformat(), "date_to": today.isoformat()},
+        )
     rows = response.context["rows"]
     assert len(rows) == 1 and rows[0].hours_used == 1
     assert rows[0].open_hours == 12 and rows[0].utilisation == Decimal("8.3")
