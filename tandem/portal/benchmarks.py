@@ -237,8 +237,8 @@ def table(indicator: Indicator, grouping: str, today: datetime.date) -> Table:
         lines,
         threshold,
     )
-    for key in hidden:
-        grid[key].suppressed = True
+    for cell_key, cell in grid.items():
+        cell.suppressed = cell_key in hidden
 
     def row(kind: str, key: Any, label: str, group: str = "") -> Row:
         cells = {col: grid[(kind, key, col)] for col in all_columns}

@@ -40,7 +40,7 @@ class BenchmarkForm(forms.Form):
         super().__init__(data, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         grouping = cleaned.get("grouping")
         group = cleaned.get("group")
         if grouping and group and group not in benchmarks.group_labels(grouping):
