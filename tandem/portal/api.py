@@ -75,6 +75,7 @@ def benchmark(request: HttpRequest, indicator: str, filters: Query[BenchmarkFilt
         "title": str(chosen.title),
         "grouping": table.grouping,
         "is_rate": chosen.is_rate,
+        "measure": chosen.measure,
         "threshold": table.threshold,
         "columns": [str(key) for key, _label in columns],
         "rows": [
@@ -89,6 +90,12 @@ def benchmark(request: HttpRequest, indicator: str, filters: Query[BenchmarkFilt
                         "units": None if row.cells[key].suppressed else row.cells[key].units,
                         "hits": None if row.cells[key].suppressed else row.cells[key].hits,
                         "rate": row.cells[key].rate() if chosen.is_rate else None,
+                        "value": (
+                            None
+                            if row.cells[key].suppressed or not chosen.has_value
+                            else round(row.cells[key].value, 1)
+                        ),
+                        "mean": row.cells[key].mean() if chosen.measure == "mean" else None,
                         "suppressed": row.cells[key].suppressed,
                     }
                     for key, _label in columns

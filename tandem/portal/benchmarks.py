@@ -21,7 +21,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tandem.assessments.selectors_benchmark import assessments_decided
+from tandem.bookings.selectors_benchmark import bookings_by_partners
 from tandem.cultivation.selectors_benchmark import cultivation_flows, cultivations_by_start_year
+from tandem.feedback.selectors_benchmark import feedback_closed
 from tandem.institutions.models import Institution, KnownTier, Region, tier_label_text
 from tandem.plans.selectors_benchmark import milestones_due
 from tandem.portal.suppression import Line, suppress
@@ -54,10 +56,18 @@ class Indicator:
     # "year": columns are years; "institution": columns are institutions (a flow matrix).
     columns: str = "year"
     hit: Promise | None = None
+    # For a mean or a sum of `b_value` (days to close, hours used): what the value is in.
+    value_unit: Promise | None = None
+    # "count" (units), "rate" (hits per unit), "mean" (value per unit) or "sum" (of values).
+    measure: str = "count"
 
     @property
     def is_rate(self) -> bool:
-        return self.hit is not None
+        return self.measure == "rate"
+
+    @property
+    def has_value(self) -> bool:
+        return self.measure in ("mean", "sum")
 
 
 INDICATORS: dict[str, Indicator] = {
@@ -82,6 +92,7 @@ INDICATORS: dict[str, Indicator] = {
             _("milestones due"),
             milestones_due,
             hit=_("passed on time"),
+            measure="rate",
         ),
         Indicator(
             "rotation_pass",
@@ -89,6 +100,23 @@ INDICATORS: dict[str, Indicator] = {
             _("assessments decided"),
             lambda today: assessments_decided(),
             hit=_("passed"),
+            measure="rate",
+        ),
+        Indicator(
+            "feedback_days_to_close",
+            _("Days from a feedback item to its confirmed closing, by the year it closed"),
+            _("feedback items closed"),
+            lambda today: feedback_closed(),
+            value_unit=_("days on average"),
+            measure="mean",
+        ),
+        Indicator(
+            "resource_sharing",
+            _("Hours of each institution's resources used by partners, by year"),
+            _("completed bookings by partners"),
+            lambda today: bookings_by_partners(),
+            value_unit=_("hours used"),
+            measure="sum",
         ),
     )
 }
@@ -114,6 +142,7 @@ class Cell:
     units: int = 0
     people: int = 0
     hits: int = 0
+    value: float = 0.0
     suppressed: bool = False
 
     def rate(self) -> float | None:
@@ -121,6 +150,12 @@ class Cell:
         if self.suppressed or not self.units:
             return None
         return round(100 * self.hits / self.units, 1)
+
+    def mean(self) -> float | None:
+        """The value per unit, one decimal; None when hidden or empty."""
+        if self.suppressed or not self.units:
+            return None
+        return round(self.value / self.units, 1)
 
 
 @dataclass
@@ -158,20 +193,35 @@ class Table:
         return any(cell.suppressed for row in self.rows() for cell in row.cells.values())
 
 
-def _aggregate(units: QuerySet[Any], *fields: str) -> list[dict[str, Any]]:
-    """Units, distinct people and hits per combination of `fields` (of all units if none)."""
-    measures = {
+def _aggregate(units: QuerySet[Any], *fields: str, values: bool = False) -> list[dict[str, Any]]:
+    """Units, distinct people and hits (and the sum of the values) per combination of
+    `fields` (of all units if none)."""
+    measures: dict[str, Any] = {
         "n_units": Count("pk"),
         "n_people": Count("b_person", distinct=True),
         "n_hits": Coalesce(Sum("b_hit"), Value(0)),
     }
+    if values:
+        measures["n_value"] = Sum("b_value")
     if not fields:
         return [units.aggregate(**measures)]
     return list(units.values(*fields).annotate(**measures))
 
 
+def _number(value: Any) -> float:
+    """A summed value as a number: a duration in hours."""
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds() / 3600
+    return float(value or 0)
+
+
 def _cell(values: dict[str, Any]) -> Cell:
-    return Cell(units=values["n_units"], people=values["n_people"], hits=values["n_hits"])
+    return Cell(
+        units=values["n_units"],
+        people=values["n_people"],
+        hits=values["n_hits"],
+        value=_number(values.get("n_value")),
+    )
 
 
 def table(indicator: Indicator, grouping: str, today: datetime.date) -> Table:
@@ -191,17 +241,17 @@ def table(indicator: Indicator, grouping: str, today: datetime.date) -> Table:
         )
     )
     cells: dict[tuple[Any, ...], Cell] = {}
-    for values in _aggregate(units, "b_row", "b_col"):
+    for values in _aggregate(units, "b_row", "b_col", values=indicator.has_value):
         cells[("i", values["b_row"], values["b_col"])] = _cell(values)
-    for values in _aggregate(units, "b_row"):
+    for values in _aggregate(units, "b_row", values=indicator.has_value):
         cells[("i", values["b_row"], TOTAL)] = _cell(values)
-    for values in _aggregate(units, "b_group", "b_col"):
+    for values in _aggregate(units, "b_group", "b_col", values=indicator.has_value):
         cells[("g", values["b_group"], values["b_col"])] = _cell(values)
-    for values in _aggregate(units, "b_group"):
+    for values in _aggregate(units, "b_group", values=indicator.has_value):
         cells[("g", values["b_group"], TOTAL)] = _cell(values)
-    for values in _aggregate(units, "b_col"):
+    for values in _aggregate(units, "b_col", values=indicator.has_value):
         cells[("t", None, values["b_col"])] = _cell(values)
-    for values in _aggregate(units):
+    for values in _aggregate(units, values=indicator.has_value):
         cells[("t", None, TOTAL)] = _cell(values)
 
     row_ids = sorted(
@@ -303,7 +353,25 @@ def cell_text(cell: Cell, indicator: Indicator) -> str:
     if indicator.is_rate:
         rate = cell.rate()
         return "" if rate is None else f"{rate:.1f} % / {cell.units}"
+    if indicator.measure == "mean":
+        mean = cell.mean()
+        return "" if mean is None else f"{mean:.1f} / {cell.units}"
+    if indicator.measure == "sum":
+        return f"{cell.value:.1f}"
     return str(cell.units)
+
+
+def cell_number(cell: Cell, indicator: Indicator) -> float | None:
+    """The cell's figure as a number (what the chart draws); None when hidden or empty."""
+    if cell.suppressed:
+        return None
+    if indicator.is_rate:
+        return cell.rate()
+    if indicator.measure == "mean":
+        return cell.mean()
+    if indicator.measure == "sum":
+        return round(cell.value, 1)
+    return cell.units
 
 
 def chart_rows(rows: list[Row], indicator: Indicator) -> list[tuple[str, float | None, str]]:
@@ -311,7 +379,7 @@ def chart_rows(rows: list[Row], indicator: Indicator) -> list[tuple[str, float |
     out = []
     for row in rows:
         cell = row.total
-        value = None if cell.suppressed else (cell.rate() if indicator.is_rate else cell.units)
+        value = cell_number(cell, indicator)
         out.append((row.label, value, cell_text(cell, indicator)))
     return out
 

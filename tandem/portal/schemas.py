@@ -43,6 +43,9 @@ class BenchmarkCellOut(Schema):
     units: int | None
     hits: int | None
     rate: float | None
+    # For a mean or a sum indicator (days to close, hours used); None otherwise or when hidden.
+    value: float | None
+    mean: float | None
     suppressed: bool
 
 
@@ -59,6 +62,7 @@ class BenchmarkOut(Schema):
     title: str
     grouping: str
     is_rate: bool
+    measure: str
     threshold: int
     columns: list[str]
     rows: list[BenchmarkRowOut]

@@ -45,6 +45,12 @@ def benchmark_context(user: Any, form: BenchmarkForm) -> dict[str, Any]:
                 "cells": [
                     benchmarks.cell_text(row.cells[key], indicator) for key, _label in columns
                 ],
+                "numbers": [
+                    benchmarks.cell_number(row.cells[key], indicator)
+                    if indicator.measure in ("count", "sum")
+                    else benchmarks.cell_text(row.cells[key], indicator)
+                    for key, _label in columns
+                ],
                 "drill": row.kind == "institution" and (drill is None or row.key in drill),
             }
             for row in rows
@@ -77,7 +83,10 @@ def benchmark_export(request: HttpRequest) -> HttpResponse:
     content = workbook(
         str(_("Benchmark")),
         header,
-        [[item["row"].label, *item["cells"]] for item in context["rows"]]
+        [
+            [item["row"].label, *[("–" if n is None else n) for n in item["numbers"]]]
+            for item in context["rows"]
+        ]
         + [
             [
                 _("– : fewer than %(n)d people, or hidden so that they cannot be worked out")

@@ -190,6 +190,8 @@ def test_narrowing_filters_only_hide_rows_and_columns_of_the_same_table(consorti
         "units": None,
         "hits": None,
         "rate": None,
+        "value": None,
+        "mean": None,
         "suppressed": True,
     }
 
@@ -239,3 +241,87 @@ def test_pages_take_a_constant_number_of_queries(consortium, client, indicator):
         _cultivations(home, consortium["east1"], 2024, 4)
         _cultivations(home, consortium["west1"], 2026, 2)
     assert _queries(client, indicator) == small
+
+
+def test_resource_sharing_sums_the_hours_partners_used(consortium):
+    from tandem.bookings.models import BookingStatus
+    from tandem.bookings.tests.factories import BookingFactory
+    from tandem.resources.tests.factories import SharedResourceFactory
+
+    microscope = SharedResourceFactory(institution=consortium["west1"])
+    start = timezone.make_aware(datetime.datetime(2026, 3, 2, 9))
+    for cultivation in consortium["e1_2026"][:3]:
+        BookingFactory(
+            resource=microscope,
+            booked_by=cultivation.trainee,
+            institution=consortium["east1"],
+            start=start,
+            end=start + datetime.timedelta(hours=2, minutes=30),
+            status=BookingStatus.COMPLETED,
+        )
+    # West 1's own people and a booking not completed are not partners' use.
+    BookingFactory(
+        resource=microscope,
+        booked_by=consortium["w1_2026"][0].trainee,
+        start=start,
+        end=start + datetime.timedelta(hours=5),
+        status=BookingStatus.COMPLETED,
+    )
+    BookingFactory(
+        resource=microscope,
+        booked_by=consortium["e1_2025"][0].trainee,
+        institution=consortium["east1"],
+        start=start,
+        status=BookingStatus.CONFIRMED,
+    )
+    table = benchmarks.table(
+        benchmarks.INDICATORS["resource_sharing"], "region", timezone.localdate()
+    )
+    figures = _figures(table)
+    assert figures[("West 1", "2026")] == "7.5"
+    assert figures[("Consortium", "total")] == "7.5"
+
+
+def test_days_to_close_counts_each_anonymous_item_as_its_own_person(consortium):
+    from tandem.agreements.tests.factories import AgreementFactory
+    from tandem.feedback.models import FeedbackItem, ItemStatus
+
+    agreement = AgreementFactory()
+    closed = timezone.make_aware(datetime.datetime(2026, 5, 4, 12))
+
+    def item(institution, days, raiser=None):
+        FeedbackItem.objects.create(
+            category="housing",
+            title="Heating",
+            description="Cold rooms",
+            is_anonymous=raiser is None,
+            raised_by=raiser,
+            agreement=agreement,
+            institution=institution,
+            handler_role="coordinator",
+            status=ItemStatus.CLOSED,
+            raised_on=datetime.date(2026, 4, 1),
+            acknowledge_due=datetime.date(2026, 4, 3),
+            resolve_due=datetime.date(2026, 4, 15),
+            resolved_at=closed,
+            resolution="Fixed",
+            closed_at=closed,
+            days_to_close=days,
+        )
+
+    for days in (4, 6, 8):
+        item(consortium["west1"], days)
+    for days in (10, 10, 10):
+        item(consortium["east2"], days)
+    raiser = consortium["e1_2025"][0].trainee
+    for days in (2, 4):
+        item(consortium["east1"], days, raiser)
+    table = benchmarks.table(
+        benchmarks.INDICATORS["feedback_days_to_close"], "region", timezone.localdate()
+    )
+    figures = _figures(table)
+    assert figures[("West 1", "2026")] == "6.0 / 3"
+    # Two items of one trainee: one person, hidden, and East 2 with it (else the eastern
+    # subtotal gives it away); the subtotal itself describes four people.
+    assert figures[("East 1", "2026")] == figures[("East 2", "2026")] == "–"
+    assert figures[(str(Region.EASTERN.label), "2026")] == "7.2 / 5"
