@@ -26,6 +26,7 @@ from tandem.cultivation.selectors_benchmark import cultivation_flows, cultivatio
 from tandem.feedback.selectors_benchmark import feedback_closed
 from tandem.institutions.models import Institution, KnownTier, Region, tier_label_text
 from tandem.plans.selectors_benchmark import milestones_due
+from tandem.publications.selectors_benchmark import publications_by_year
 from tandem.portal.suppression import Line, suppress
 
 TOTAL = "total"
@@ -92,6 +93,14 @@ INDICATORS: dict[str, Indicator] = {
             _("milestones due"),
             milestones_due,
             hit=_("passed on time"),
+            measure="rate",
+        ),
+        Indicator(
+            "publications_compliant",
+            _("Publications keeping the authorship rules, by year"),
+            _("publications"),
+            lambda today: publications_by_year(),
+            hit=_("acceptable under the authorship policy"),
             measure="rate",
         ),
         Indicator(

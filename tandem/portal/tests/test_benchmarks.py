@@ -325,3 +325,20 @@ def test_days_to_close_counts_each_anonymous_item_as_its_own_person(consortium):
     # subtotal gives it away); the subtotal itself describes four people.
     assert figures[("East 1", "2026")] == figures[("East 2", "2026")] == "–"
     assert figures[(str(Region.EASTERN.label), "2026")] == "7.2 / 5"
+
+
+def test_publications_compliant_is_the_share_acceptable_under_the_authorship_rules(consortium):
+    from tandem.publications.models import Publication
+
+    for index, cultivation in enumerate(consortium["e1_2026"]):
+        Publication.objects.create(
+            cultivation=cultivation,
+            title=f"Paper {index}",
+            year=2026,
+            compliant=index < 4,
+            created_by=cultivation.trainee,
+        )
+    table = benchmarks.table(
+        benchmarks.INDICATORS["publications_compliant"], "region", timezone.localdate()
+    )
+    assert _figures(table)[("East 1", "2026")] == "80.0 % / 5"
