@@ -26,8 +26,8 @@ from tandem.cultivation.selectors_benchmark import cultivation_flows, cultivatio
 from tandem.feedback.selectors_benchmark import feedback_closed
 from tandem.institutions.models import Institution, KnownTier, Region, tier_label_text
 from tandem.plans.selectors_benchmark import milestones_due
-from tandem.publications.selectors_benchmark import publications_by_year
 from tandem.portal.suppression import Line, suppress
+from tandem.publications.selectors_benchmark import publications_by_year
 
 TOTAL = "total"
 ROW_KINDS = {"i": "institution", "g": "group", "t": "total"}
