@@ -3,9 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from tandem.portal import benchmarks
+from tandem.portal import benchmarks, selectors
 
 
 class BenchmarkForm(forms.Form):
@@ -58,3 +59,20 @@ class BenchmarkForm(forms.Form):
             first=data.get("first"),
             last=data.get("last"),
         )
+
+
+class AnnualReportForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Report of"),
+        queryset=None,
+        required=False,
+        empty_label=_("the consortium"),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = selectors.report_institution_choices(user)

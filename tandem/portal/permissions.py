@@ -22,3 +22,13 @@ def drill_down_institution_ids(user: Any) -> set[int] | None:
     if tenancy.is_consortium_admin(user):
         return None
     return tenancy.coordinated_institution_ids(user)
+
+
+def can_request_annual_report(user: Any, institution: Any | None) -> bool:
+    """The consortium's report: anyone who reads the reports. An institution's: the consortium
+    admins and that institution's coordinators and training-base directors."""
+    if not can_view_benchmarks(user):
+        return False
+    if institution is None or tenancy.is_consortium_admin(user):
+        return True
+    return institution.pk in tenancy.own_institution_ids(user, Role.COORDINATOR, Role.BASE_DIRECTOR)

@@ -2,17 +2,21 @@
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.forms import apply_validation_error
 from tandem.core.spreadsheets import workbook
-from tandem.portal import benchmarks, charts, permissions
-from tandem.portal.forms import BenchmarkForm
+from tandem.portal import annual, benchmarks, charts, permissions, selectors, services
+from tandem.portal.forms import AnnualReportForm, BenchmarkForm
+from tandem.portal.models import ReportStatus
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -99,4 +103,64 @@ def benchmark_export(request: HttpRequest) -> HttpResponse:
     )
     name = form.cleaned_data["indicator"]
     response["Content-Disposition"] = f'attachment; filename="benchmark-{name}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annual_report_list(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    form = AnnualReportForm(
+        request.POST or None,
+        user=request.user,
+        initial={"year": timezone.localdate().year - 1, "language": get_language()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.annual_report_request(
+                actor=request.user,
+                institution=form.cleaned_data["institution"],
+                year=form.cleaned_data["year"],
+                language=form.cleaned_data["language"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The report is being built."))
+            return redirect("portal:annual_report", pk=report.pk)
+    reports = selectors.annual_report_list_visible_to(request.user)[:50]
+    return render(request, "portal/annual_reports.html", {"form": form, "reports": reports})
+
+
+@login_required
+@require_GET
+def annual_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.annual_report_get_for_user_or_404(request.user, pk)
+    if request.htmx:
+        return render(request, "portal/_annual_report_progress.html", {"report": report})
+    return render(request, "portal/annual_report.html", {"report": report})
+
+
+@login_required
+@require_GET
+def annual_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.annual_report_get_for_user_or_404(request.user, pk)
+    if report.status != ReportStatus.DONE:
+        raise Http404
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1]
+    )
+
+
+@login_required
+@require_GET
+def annual_report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every table of the report, computed now from the same tables as the PDF."""
+    report = selectors.annual_report_get_for_user_or_404(request.user, pk)
+    parts = annual.sections(report.year, report.institution_id, timezone.localdate())
+    response = HttpResponse(
+        annual.workbook(parts, report.language),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="annual-{report.year}.xlsx"'
     return response
