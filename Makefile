@@ -39,7 +39,8 @@ demo: migrate
 # The domain code that mypy checks: services (split ones too, `services_<topic>.py`, decision
 # 074), selectors and permissions of every app, and the core modules they build on.
 TYPED := $(wildcard tandem/*/services.py tandem/*/services_*.py tandem/*/selectors.py \
-	tandem/*/permissions.py) tandem/core/tenancy.py tandem/core/audit.py tandem/core/lookups.py
+	tandem/*/permissions.py) tandem/core/tenancy.py tandem/core/audit.py tandem/core/lookups.py \
+	tandem/portal/benchmarks.py tandem/portal/suppression.py tandem/portal/charts.py
 
 # The rotation solver library, tooling and tests included (decision 078).
 TYPED += tandem/residency/scheduling

@@ -18,6 +18,7 @@ from tandem.institutions.api_calendar import router as institutions_calendar_rou
 from tandem.logbook.api import router as logbook_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
+from tandem.portal.api import reports_router
 from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
@@ -45,6 +46,7 @@ api.add_router("/resources/", resources_router)
 # The tutor workspace first: /cultivation/workspace is not a /cultivation/{cultivation_id}.
 api.add_router("/cultivation/", portal_router)
 api.add_router("/cultivation/", cultivation_router)
+api.add_router("/reports/", reports_router)
 api.add_router("/plans/", plans_router)
 api.add_router("/residency/", residency_router)
 api.add_router("/funds/", funds_router)

@@ -25,6 +25,7 @@ from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from tandem.accounts import history as accounts_history
 from tandem.agreements import history as agreements_history
@@ -78,6 +79,8 @@ WORDINGS: tuple[HistoryWording, ...] = (
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,
+    # The portal's own: the annual reports people ask for.
+    HistoryWording(actions={"annual_report.requested": _("asked for an annual report")}),
 )
 
 ACTION_LABELS: dict[str, Promise] = {

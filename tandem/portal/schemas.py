@@ -35,3 +35,42 @@ class WorkspaceRowOut(Schema):
     last_progress_report_at: datetime.datetime | None = None
     is_first_in_charge: bool = False
     to_start: list[WorkspaceDutyOut] = []
+
+
+class BenchmarkCellOut(Schema):
+    column: str
+    # None when hidden: fewer people than the threshold, or hidden so they cannot be worked out.
+    units: int | None
+    hits: int | None
+    rate: float | None
+    # For a mean or a sum indicator (days to close, hours used); None otherwise or when hidden.
+    value: float | None
+    mean: float | None
+    suppressed: bool
+
+
+class BenchmarkRowOut(Schema):
+    kind: str  # institution, group or total
+    key: str
+    label: str
+    group: str
+    cells: list[BenchmarkCellOut]
+
+
+class BenchmarkOut(Schema):
+    indicator: str
+    title: str
+    grouping: str
+    is_rate: bool
+    measure: str
+    threshold: int
+    columns: list[str]
+    rows: list[BenchmarkRowOut]
+
+
+class BenchmarkFilters(Schema):
+    grouping: str = "region"
+    show: str = "institutions"
+    group: str = ""
+    first: int | None = None
+    last: int | None = None

@@ -1,19 +1,26 @@
-"""Reads that combine several apps: the tutor's workspace."""
+"""Reads that combine several apps: the tutor's workspace, the annual reports."""
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.accounts.models import Role
 from tandem.alerts.selectors import active_warnings_for
+from tandem.core import tenancy
 from tandem.cultivation.selectors import current_trainee_rows, responsibilities_divided_for
+from tandem.institutions.models import Institution
 from tandem.meetings.selectors import last_reports_for
 from tandem.plans.selectors import (
     milestones_to_review_for,
     next_milestones_for,
     plan_started_for,
 )
+from tandem.portal import permissions as report_permissions
+from tandem.portal.models import AnnualReport
 
 
 def workspace_rows(user: Any) -> list[dict[str, Any]]:
@@ -69,3 +76,28 @@ def _duty(code: str, label: str, url: str, pk: int | None, count: int = 1) -> di
         "count": count,
         "url": reverse(url, args=[pk] if pk is not None else []),
     }
+
+
+def annual_report_list_visible_to(user: Any) -> QuerySet[AnnualReport]:
+    """The consortium's reports for every report reader; an institution's for the admins and
+    those who may request it."""
+    if not report_permissions.can_view_benchmarks(user):
+        return AnnualReport.objects.none()
+    reports = AnnualReport.objects.select_related("institution", "requested_by")
+    if tenancy.is_consortium_admin(user):
+        return reports
+    own = tenancy.own_institution_ids(user, Role.COORDINATOR, Role.BASE_DIRECTOR)
+    return reports.filter(Q(institution__isnull=True) | Q(institution_id__in=own))
+
+
+def annual_report_get_for_user_or_404(user: Any, pk: int) -> AnnualReport:
+    return get_object_or_404(annual_report_list_visible_to(user), pk=pk)
+
+
+def report_institution_choices(user: Any) -> QuerySet[Institution]:
+    """The institutions whose annual report the user may ask for."""
+    institutions = Institution.objects.filter(is_active=True)
+    if tenancy.is_consortium_admin(user):
+        return institutions
+    own = tenancy.own_institution_ids(user, Role.COORDINATOR, Role.BASE_DIRECTOR)
+    return institutions.filter(pk__in=own)

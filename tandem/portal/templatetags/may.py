@@ -13,6 +13,7 @@ from tandem.bookings import permissions as bookings_permissions
 from tandem.cultivation import permissions as cultivation_permissions
 from tandem.funds import permissions as funds_permissions
 from tandem.funds import selectors as funds_selectors
+from tandem.portal import permissions as portal_permissions
 
 register = template.Library()
 
@@ -21,6 +22,12 @@ register = template.Library()
 def may_use_tutor_workspace(user: Any) -> bool:
     """`portal:workspace`."""
     return cultivation_permissions.can_use_workspace(user)
+
+
+@register.filter
+def may_view_benchmarks(user: Any) -> bool:
+    """`portal:benchmark` and its export."""
+    return portal_permissions.can_view_benchmarks(user)
 
 
 @register.filter

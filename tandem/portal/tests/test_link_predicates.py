@@ -65,3 +65,12 @@ def test_resulting_fund_is_named_but_not_linked_for_who_cannot_open_it(cast, cli
     fund_url = reverse("funds:detail", args=[hidden.pk])
     assert str(hidden) in page and fund_url not in page
     assert client_for("tutor_a").get(fund_url).status_code == 404
+
+
+def test_benchmarking_is_linked_for_report_readers_only(cast, client_for):
+    report = reverse("portal:benchmark")
+    for actor in ("admin", "coord_a"):
+        assert f'href="{report}"' in _links(client_for(actor), reverse("dashboard")), actor
+    for actor in ("tutor_a", "trainee"):
+        assert f'href="{report}"' not in _links(client_for(actor), reverse("dashboard")), actor
+        assert client_for(actor).get(report).status_code == 403
