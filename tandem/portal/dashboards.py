@@ -8,6 +8,8 @@ not grow with the data.
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.accounts.models import Membership, Role
 from tandem.accounts.selectors import person_list_visible_to
@@ -28,6 +30,8 @@ from tandem.institutions.models import Institution, Region
 from tandem.logbook.selectors import logbook_dashboard
 from tandem.meetings.selectors import meetings_dashboard
 from tandem.plans.selectors import plans_dashboard
+from tandem.portal import benchmarks, charts
+from tandem.portal import permissions as report_permissions
 from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
@@ -72,6 +76,18 @@ def _institutions_by_region() -> list[dict[str, Any]]:
     return _bars([(label, counts.get(value, 0)) for value, label in Region.choices])
 
 
+def _joint_trainees_by_region() -> charts.BarChart:
+    """The consortium's joint trainees per region (its benchmarking table's group rows, so
+    suppressed as everywhere else): what a report reader looks at first."""
+    indicator = benchmarks.INDICATORS["joint_trainees"]
+    table = benchmarks.table(indicator, benchmarks.Grouping.REGION, timezone.localdate())
+    rows, _columns = benchmarks.shown(table, benchmarks.View(show="groups"))
+    return charts.bar_chart(
+        str(_("Joint trainees by region")),
+        benchmarks.chart_rows([row for row in rows if row.kind == "group"], indicator),
+    )
+
+
 def dashboard_for(user: Any) -> dict[str, Any]:
     roles = tenancy.roles(user)
     is_admin = tenancy.is_consortium_admin(user)
@@ -113,6 +129,8 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         context["people_by_role"] = _people_by_role(user)
     if is_admin:
         context["institutions_by_region"] = _institutions_by_region()
+    if report_permissions.can_view_benchmarks(user):
+        context["benchmark_chart"] = _joint_trainees_by_region()
     if Role.TRAINEE in roles:
         context["trainee_profile"] = getattr(user, "trainee_profile", None)
     if Role.TUTOR in roles:

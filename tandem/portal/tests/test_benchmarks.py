@@ -292,3 +292,16 @@ def test_publications_compliant_is_the_share_acceptable_under_the_authorship_rul
         benchmarks.INDICATORS["publications_compliant"], "region", timezone.localdate()
     )
     assert _figures(table)[("East 1", "2026")] == "80.0 % / 5"
+
+
+def test_the_dashboard_shows_report_readers_the_regions_and_never_an_institution(
+    consortium, client
+):
+    client.force_login(consortium["coordinator"])
+    chart = client.get("/").context["benchmark_chart"]
+    bars = {bar.label: bar.text for bar in chart.bars}
+    assert bars == {str(Region.EASTERN.label): "14", str(Region.WESTERN.label): "3"}
+    trainee = consortium["e1_2025"][0].trainee
+    MembershipFactory(user=trainee, institution=consortium["east1"], role=Role.TRAINEE)
+    client.force_login(trainee)
+    assert "benchmark_chart" not in client.get("/").context
