@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from tandem.accounts.models import User
+from tandem.accounts.models import Role, User
 from tandem.core import tenancy
 from tandem.faculty.models import (
     DevelopmentPlan,
@@ -22,7 +23,7 @@ from tandem.faculty.models import (
     TeacherPolicy,
     TeacherProfile,
 )
-from tandem.faculty.qualification import Facts, Policy
+from tandem.faculty.qualification import Facts, Policy, reasons_not_qualified
 from tandem.institutions.models import Unit
 from tandem.residency.models import CohortMember, Department
 from tandem.residency.stints import Stint, stints_of_members
@@ -224,3 +225,46 @@ def teacher_choices_of_base_ids(base_ids: Any) -> QuerySet[User]:
     return User.objects.filter(
         teacher_profiles__base_id__in=base_ids, teacher_profiles__is_active=True
     ).distinct()
+
+
+def faculty_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """The teacher's certificates expiring (within 60 days, or expired) and this year's plan
+    goals; for the managers of bases, their unqualified teachers (a fixed number of queries)."""
+    if not _signed_in(user):
+        return {}
+    today = today or timezone.localdate()
+    own = list(own_profiles(user))
+    expiring = [
+        p
+        for p in own
+        if p.certificate_expires_on is not None
+        and p.certificate_expires_on <= today + datetime.timedelta(days=60)
+    ]
+    goals = list(
+        PlanGoal.objects.filter(plan__profile__teacher_id=user.pk, plan__year=today.year)
+        .select_related("plan", "plan__profile__base")
+        .order_by("plan_id", "id")[:10]
+    )
+    unqualified: list[dict[str, Any]] = []
+    managed = base_list_managed_by(user)
+    if not tenancy.is_consortium_admin(user) and (
+        tenancy.coordinated_institution_ids(user)
+        or tenancy.unit_ids_with_role(user, Role.BASE_DIRECTOR)
+    ):
+        profiles = list(
+            TeacherProfile.objects.filter(base__in=managed.values("pk"), is_active=True)
+            .select_related("teacher", "base")
+            .order_by("base_id", "teacher__full_name")[:500]
+        )
+        policies = policies_by_base({p.base_id for p in profiles})
+        for p in profiles:
+            reasons = reasons_not_qualified(facts_of(p), policies[p.base_id], today)
+            if reasons:
+                unqualified.append({"profile": p, "reasons": reasons})
+    return {
+        "expiring": expiring,
+        "goals": goals,
+        "unqualified": unqualified[:10],
+        "unqualified_count": len(unqualified),
+        "today": today,
+    }

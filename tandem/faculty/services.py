@@ -341,11 +341,11 @@ def goal_update(
     if errors:
         raise ValidationError(errors)
     goal = PlanGoal.objects.get(pk=goal.pk)
-    before = snapshot(goal, ("text", "target", "status"))
+    before = {"goal": goal.text, "target": goal.target, "goal_status": goal.status}
     goal.text, goal.target, goal.status = text, target, status
     goal.full_clean()
     goal.save()
-    changed = diff(before, snapshot(goal, ("text", "target", "status")))
+    changed = diff(before, {"goal": text, "target": target, "goal_status": status})
     if changed:
         audit_record(actor=actor, action="faculty_goal.change", target=plan, changes=changed)
     return goal

@@ -38,6 +38,7 @@ from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
 from tandem.cultivation import history as cultivation_history
 from tandem.evaluations import history as evaluations_history
+from tandem.faculty import history as faculty_history
 from tandem.feedback import history as feedback_history
 from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
@@ -78,6 +79,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,
+    faculty_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {
