@@ -33,11 +33,12 @@ from tandem.residency.models import CohortMember
 router = Router(tags=["faculty"])
 
 
-def _detail(profile: Any) -> dict[str, Any]:
+def _detail(profile: Any) -> Any:
     policy = selectors.policy_of(selectors.policy_row(profile.base))
     reasons = reasons_not_qualified(selectors.facts_of(profile), policy, timezone.localdate())
-    data = FacultyProfileOut.from_orm(profile).dict()
-    return data | {"qualified": not reasons, "reasons": [texts.reason_text(r) for r in reasons]}
+    profile.qualified = not reasons
+    profile.reasons = [texts.reason_text(r) for r in reasons]
+    return profile
 
 
 def _load_out(profile: Any, load: Any, year: int) -> dict[str, Any]:
@@ -153,6 +154,10 @@ def assignment_create(request: HttpRequest, payload: FacultyAssignmentIn) -> Any
     """Make a teacher responsible for a resident's stint in a department; refused with the
     reason for an unqualified teacher or one at their limit of residents at once."""
     bases = selectors.base_list_managed_by(request.user)
+    if not bases.exists():
+        raise PermissionDenied(
+            _("Only the training office or the base's director assigns responsible teachers.")
+        )
     ids = IdResolver()
     department = ids.one(
         "department_id",

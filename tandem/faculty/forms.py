@@ -71,8 +71,11 @@ class GoalForm(forms.Form):
     text = forms.CharField(label=_("Goal"), max_length=300)
     target = forms.CharField(label=_("Target"), max_length=200, required=False)
     status = forms.ChoiceField(
-        label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.PLANNED
+        label=_("Status"), choices=GoalStatus.choices, initial=GoalStatus.PLANNED, required=False
     )
+
+    def clean_status(self) -> str:
+        return self.cleaned_data.get("status") or GoalStatus.PLANNED
 
 
 class ReviewForm(forms.Form):

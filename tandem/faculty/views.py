@@ -212,6 +212,8 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user_or_404(request.user, pk)
+    if not permissions.can_record_training(request.user, profile):
+        raise PermissionDenied(_("Only the teacher and the base's managers record training."))
     form = TrainingForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -229,6 +231,8 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     profile = selectors.profile_get_for_user_or_404(request.user, pk)
+    if not permissions.can_start_plan(request.user, profile):
+        raise PermissionDenied(_("A teacher writes their own development plan."))
     form = PlanStartForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -272,7 +276,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_user_or_404(request.user, pk)
+    if not permissions.can_write_plan(request.user, plan):
+        raise PermissionDenied(_("The teacher writes the goals until the plan is reviewed."))
     form = GoalForm(request.POST)
+
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("faculty:plan_detail", pk=pk)
@@ -292,6 +299,8 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = selectors.goal_get_for_user_or_404(request.user, pk)
+    if not permissions.can_write_plan(request.user, goal.plan):
+        raise PermissionDenied(_("The teacher writes the goals until the plan is reviewed."))
     form = GoalForm(request.POST, prefix=f"g{goal.pk}")
     if not form.is_valid():
         _form_errors(request, form)
