@@ -105,7 +105,7 @@ def peak_load(
         events[after] = events.get(after, 0) - 1
     best = Peak(0)
     count = 0
-    days = sorted(events)
+    days = [day for day in sorted(events) if events[day]]  # one ending as another starts: 0
     for index, day in enumerate(days):
         count += events[day]
         if count > best.count and day <= end:
