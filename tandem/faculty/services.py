@@ -228,7 +228,7 @@ def training_record(
         errors["date"] = [_("Give the date of the course.")]
     elif date > timezone.localdate():
         errors["date"] = [_("Record a course once it has taken place.")]
-    if errors:
+    if errors or date is None:
         raise ValidationError(errors)
     record = TrainingRecord(
         profile=profile,
