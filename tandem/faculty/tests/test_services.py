@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from tandem.assessments.models import Assessment
+from tandem.assessments.services import assessments_sync_for_schedule
 from tandem.core.errors import error_messages
 from tandem.faculty import services
 from tandem.faculty.models import PlanStatus, ResponsibleTeacher, TeacherProfile
 from tandem.faculty.tests.factories import make_teacher, qualified_profile
+from tandem.residency.models import PublishedSchedule
 from tandem.residency.tests.factories import make_resident
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +249,14 @@ def test_resident_cannot_be_their_own_teacher(fw):
             department=fw.world.a1,
             teacher=cast.resident,
         )
+
+
+def test_publishing_again_gives_the_new_assessment_the_assigned_teacher(fw):
+    """Without an assignment the department's first teacher by name (Expired T) would be
+    responsible; the assigned teacher wins."""
+    _assign(fw)
+    Assessment.objects.filter(member=fw.world.member, department=fw.world.a1).delete()
+    schedule = PublishedSchedule.objects.get(cohort=fw.world.cohort)
+    assessments_sync_for_schedule(actor=fw.world.cast.coord_a, schedule=schedule)
+    assessment = Assessment.objects.get(member=fw.world.member, department=fw.world.a1)
+    assert assessment.teacher_id == fw.world.cast.tutor_a.pk
