@@ -28,7 +28,6 @@ from tandem.faculty.schemas import (
     FacultyTrainingOut,
     FacultyWorkloadOut,
 )
-from tandem.residency.models import CohortMember
 
 router = Router(tags=["faculty"])
 
@@ -166,9 +165,7 @@ def assignment_create(request: HttpRequest, payload: FacultyAssignmentIn) -> Any
     )
     member = ids.one(
         "member_id",
-        CohortMember.objects.filter(
-            assignments__department__base__in=bases.values("pk")
-        ).distinct(),
+        selectors.member_choices_of_base_ids(bases.values("pk")),
         payload.member_id,
     )
     teacher = ids.one(

@@ -268,3 +268,7 @@ def faculty_dashboard(user: Any, today: datetime.date | None = None) -> dict[str
         "unqualified_count": len(unqualified),
         "today": today,
     }
+
+
+def member_choices_of_base_ids(base_ids: Any) -> QuerySet[CohortMember]:
+    return CohortMember.objects.filter(assignments__department__base_id__in=base_ids).distinct()
