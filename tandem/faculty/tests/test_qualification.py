@@ -2,7 +2,7 @@
 
 import datetime
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tandem.faculty.qualification import (
@@ -63,12 +63,14 @@ def _reference_years(since, on):
         years += 1
 
 
+@settings(deadline=None)  # a loaded machine must not fail a pure function
 @given(since=dates, on=dates)
 def test_full_years_against_counting_anniversaries(since, on):
     expected = _reference_years(since, on) if on >= since else 0
     assert full_years(since, on) == expected
 
 
+@settings(deadline=None)  # a loaded machine must not fail a pure function
 @given(
     active=st.booleans(),
     since=st.none() | dates,
@@ -125,6 +127,7 @@ BASE = datetime.date(2026, 1, 1)
 offsets = st.tuples(st.integers(0, 60), st.integers(0, 30))
 
 
+@settings(deadline=None)  # a loaded machine must not fail a pure function
 @given(raw=st.lists(offsets, max_size=8), window=offsets)
 def test_peak_load_against_counting_day_by_day(raw, window):
     intervals = [
