@@ -10,6 +10,7 @@ from tandem.conduct.api import router as conduct_router
 from tandem.core.api import TandemAPI, install_error_handlers
 from tandem.cultivation.api import router as cultivation_router
 from tandem.evaluations.api import router as evaluations_router
+from tandem.faculty.api import router as faculty_router
 from tandem.feedback.api import router as feedback_router
 from tandem.funds.api import router as funds_router
 from tandem.imports.api import router as imports_router
@@ -61,6 +62,7 @@ api.add_router("/wellbeing/", wellbeing_router)
 api.add_router("/logbook/", logbook_router)
 api.add_router("/workhours/", workhours_router)
 api.add_router("/teaching/", teaching_router)
+api.add_router("/faculty/", faculty_router)
 api.add_router("/conduct/", conduct_router)
 api.add_router("/rewards/", rewards_router)
 api.add_router("/visits/", visits_router)

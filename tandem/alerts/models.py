@@ -32,6 +32,8 @@ class Rule(models.TextChoices):
     ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
     WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
+    CERT_EXPIRING = "cert_expiring", _("Teacher-training certificate expiring")
+    EXPIRED_TEACHER = "expired_teacher", _("Responsible teacher with an expired certificate")
 
 
 class SubjectType(models.TextChoices):
@@ -46,6 +48,7 @@ class SubjectType(models.TextChoices):
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
     ASSESSMENT = "assessment", _("Rotation-end assessment")
+    TEACHER_PROFILE = "teacher_profile", _("Teacher profile")
 
 
 DEFAULT_THRESHOLDS = {

@@ -8,7 +8,7 @@ holds with it", OR-ed together (a handful of values in practice).
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,7 @@ from tandem.alerts.models import DEFAULT_THRESHOLDS, Rule, SubjectType, WarningT
 from tandem.assessments import warnings as assessment_warnings
 from tandem.cultivation import selectors_training
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
+from tandem.faculty import warnings as faculty_warnings
 from tandem.feedback import selectors as feedback_selectors
 from tandem.funds.models import AllocationStatus, FundAllocation
 from tandem.logbook import pace as logbook_pace
@@ -591,6 +592,20 @@ def wba_short(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     return _assessment_causes(Rule.WBA_SHORT, SubjectType.ROTATION, rows)
 
 
+def certificate_expiring(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Teacher-training certificates expiring within 60 days (tandem/faculty/warnings.py): to
+    the teacher and the coordinators of the base's hospital; the cause names the expiry day."""
+    rows = faculty_warnings.certificates_expiring(timezone.localdate(now))
+    return _assessment_causes(Rule.CERT_EXPIRING, SubjectType.TEACHER_PROFILE, rows)
+
+
+def expired_teacher_assigned(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """A teacher whose certificate expired and who is still responsible for a resident."""
+    rows = faculty_warnings.expired_still_assigned(timezone.localdate(now))
+    causes = _assessment_causes(Rule.EXPIRED_TEACHER, SubjectType.TEACHER_PROFILE, rows)
+    return [replace(cause, urgent=True) for cause in causes]
+
+
 RULES = (
     no_report,
     milestones,
@@ -606,6 +621,8 @@ RULES = (
     assessment_overdue,
     component_failed,
     wba_short,
+    certificate_expiring,
+    expired_teacher_assigned,
 )
 
 

@@ -10,6 +10,7 @@ from tandem.assessments import texts as assessment_texts
 from tandem.core.numbers import format_money
 from tandem.cultivation.texts import termination_text
 from tandem.evaluations.texts import reminder_text
+from tandem.faculty.texts import expiring_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
@@ -77,6 +78,8 @@ def warning_text(warning: EarlyWarning) -> str:
         return assessment_texts.failed_text(d)
     if warning.rule == Rule.WBA_SHORT:
         return assessment_texts.wba_short_text(d)
+    if warning.rule in (Rule.CERT_EXPIRING, Rule.EXPIRED_TEACHER):
+        return expiring_text(d)
     return str(warning)
 
 

@@ -34,6 +34,7 @@ from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.evaluations.models import EvaluationRound, EvaluationTemplate, Relationship
 from tandem.evaluations.rotation import pair_mean_rating, rotation_pair_add, rotation_round_open
+from tandem.faculty.selectors import assigned_teachers
 from tandem.logbook.selectors import stint_completion
 from tandem.residency import services_schedule
 from tandem.residency.instancing import department_key
@@ -240,6 +241,8 @@ def assessments_sync_for_schedule(*, actor: User, schedule: PublishedSchedule) -
         .values_list("department_id", "user_id")
     ):
         teachers[department_id].append(user_id)
+    # The responsible teacher assigned to a stint (tandem/faculty) before the department's.
+    assigned = assigned_teachers(members)
     existing = {
         (a.member_id, a.department_id, a.start): a
         for a in Assessment.objects.select_for_update().filter(
@@ -280,7 +283,8 @@ def assessments_sync_for_schedule(*, actor: User, schedule: PublishedSchedule) -
             start=stint.start,
             end=stint.end,
             due_on=due_on,
-            teacher_id=_responsible_teacher(teachers, department.pk, member.resident_id),
+            teacher_id=assigned.get(key)
+            or _responsible_teacher(teachers, department.pk, member.resident_id),
         )
         assessment.full_clean(exclude=["member", "resident", "department", "teacher"])
         assessment.save()
@@ -314,6 +318,16 @@ def assessments_sync_for_schedule(*, actor: User, schedule: PublishedSchedule) -
         },
     )
     return result
+
+
+def assessment_teacher_follow(
+    *, member_id: int, department_id: int, start: datetime.date, teacher_id: int
+) -> int:
+    """The open assessment of a stint takes the responsible teacher assigned to it
+    (tandem/faculty, in the assignment's transaction)."""
+    return Assessment.objects.filter(
+        member_id=member_id, department_id=department_id, start=start, status=AssessmentStatus.OPEN
+    ).update(teacher_id=teacher_id)
 
 
 @transaction.atomic

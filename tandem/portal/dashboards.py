@@ -24,6 +24,7 @@ from tandem.bookings.selectors import booking_dashboard
 from tandem.core import tenancy
 from tandem.cultivation.selectors import cultivation_dashboard
 from tandem.evaluations.selectors import evaluations_dashboard
+from tandem.faculty.selectors import faculty_dashboard
 from tandem.feedback.selectors import feedback_dashboard
 from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
@@ -113,6 +114,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "logbook": logbook_dashboard(user),
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
+        "faculty": faculty_dashboard(user),
         "rewards": rewards_dashboard(user),
         "visits": visits_dashboard(user),
         "assessments": assessments_dashboard(user),

@@ -39,6 +39,7 @@ from tandem.core.models import AuditEvent
 from tandem.core.numbers import format_money, format_number
 from tandem.cultivation import history as cultivation_history
 from tandem.evaluations import history as evaluations_history
+from tandem.faculty import history as faculty_history
 from tandem.feedback import history as feedback_history
 from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
@@ -81,6 +82,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     assessments_history.WORDING,
     # The portal's own: the annual reports people ask for.
     HistoryWording(actions={"annual_report.requested": _("asked for an annual report")}),
+    faculty_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

@@ -9,6 +9,7 @@ from tandem.bookings import demo as bookings_demo
 from tandem.conduct import demo as conduct_demo
 from tandem.cultivation import demo as cultivation_demo
 from tandem.evaluations import demo as evaluations_demo
+from tandem.faculty import demo as faculty_demo
 from tandem.feedback import demo as feedback_demo
 from tandem.funds import demo as funds_demo
 from tandem.logbook import demo as logbook_demo
@@ -46,6 +47,7 @@ APP_DEMOS = [
     ("teaching activities and attendance", teaching_demo.load_demo),
     ("exchange visits between the hospitals", visits_demo.load_demo),
     ("rotation-end assessments and WBAs", assessments_demo.load_demo),
+    ("teachers: profiles, training, plans and responsible teachers", faculty_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.

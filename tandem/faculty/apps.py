@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FacultyConfig(AppConfig):
+    name = "tandem.faculty"
+    label = "faculty"

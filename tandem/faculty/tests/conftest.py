@@ -1,0 +1,8 @@
+import pytest
+
+from tandem.faculty.tests.factories import build_facworld
+
+
+@pytest.fixture
+def fw(cast):
+    return build_facworld(cast)
