@@ -32,6 +32,8 @@ class Rule(models.TextChoices):
     ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
     WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
+    CCC_REVIEW_OVERDUE = "ccc_review_overdue", _("Competency review past its due date")
+    CCC_NOT_REVIEWED = "ccc_not_reviewed", _("Resident not reviewed by the competency committee")
 
 
 class SubjectType(models.TextChoices):
@@ -46,6 +48,7 @@ class SubjectType(models.TextChoices):
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
     ASSESSMENT = "assessment", _("Rotation-end assessment")
+    RESIDENT_REVIEW = "resident_review", _("Competency review of a resident")
 
 
 DEFAULT_THRESHOLDS = {
@@ -284,6 +287,8 @@ class NotificationKind(models.TextChoices):
     # Rotation-end assessments and WBAs (tandem.assessments).
     ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
     WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")
+    # The competency committee finalised a review of the resident (tandem.milestones).
+    CCC_SUMMARY = "ccc_summary", _("Your competency review is finalised")
 
 
 class Notification(models.Model):

@@ -43,6 +43,7 @@ from tandem.meetings.models import (
     ProgressReport,
     SeriesParticipant,
 )
+from tandem.milestones import warnings as milestone_warnings
 from tandem.plans.models import MilestoneStatus, PlanMilestone
 from tandem.visits.selectors import overdue_actions as visit_overdue_actions
 from tandem.workhours import alerting as workhours_alerting
@@ -591,6 +592,20 @@ def wba_short(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     return _assessment_causes(Rule.WBA_SHORT, SubjectType.ROTATION, rows)
 
 
+def ccc_review_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Open competency reviews of a resident past the period's due date (tandem/milestones):
+    to the committee's members and the coordinators of the program's hospital."""
+    rows = milestone_warnings.review_overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.CCC_REVIEW_OVERDUE, SubjectType.RESIDENT_REVIEW, rows)
+
+
+def ccc_not_reviewed(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Residents of a program with a committee, in training for more than six months, with no
+    finalised competency review in the last six months."""
+    rows = milestone_warnings.not_reviewed(timezone.localdate(now))
+    return _assessment_causes(Rule.CCC_NOT_REVIEWED, SubjectType.COHORT_MEMBER, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -606,6 +621,8 @@ RULES = (
     assessment_overdue,
     component_failed,
     wba_short,
+    ccc_review_overdue,
+    ccc_not_reviewed,
 )
 
 
