@@ -23,7 +23,10 @@ def _messages(exc: ValidationError) -> str:
 def test_committee_below_three_cannot_hold_a_review(mw, cast):
     Committee.objects.filter(pk=mw.committee.pk).delete()
     small = services.committee_create(
-        actor=cast.coord_a, program=mw.world.program, members=[cast.tutor_a, mw.two], chair=cast.tutor_a
+        actor=cast.coord_a,
+        program=mw.world.program,
+        members=[cast.tutor_a, mw.two],
+        chair=cast.tutor_a,
     )
     with pytest.raises(ValidationError) as exc:
         services.review_open(
