@@ -27,6 +27,7 @@ from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
 from tandem.logbook.selectors import logbook_dashboard
 from tandem.meetings.selectors import meetings_dashboard
+from tandem.milestones.selectors import milestones_dashboard
 from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
@@ -95,6 +96,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "evaluations": evaluations_dashboard(user),
         "wellbeing": wellbeing_dashboard(user),
         "logbook": logbook_dashboard(user),
+        "milestones": milestones_dashboard(user),
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
         "rewards": rewards_dashboard(user),

@@ -43,6 +43,7 @@ from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
 from tandem.logbook import history as logbook_history
 from tandem.meetings import history as meetings_history
+from tandem.milestones import history as milestones_history
 from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
@@ -78,6 +79,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,
+    milestones_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {
