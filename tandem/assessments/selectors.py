@@ -262,7 +262,7 @@ def assessments_dashboard(user: Any) -> dict[str, Any]:
 def wba_counts_of_resident(resident_id: int, start: Any, end: Any) -> list[dict[str, Any]]:
     """Confirmed and waiting WBAs of the resident dated between `start` and `end`, counted per
     kind of form — one query. Read by the competency committee (tandem/milestones)."""
-    return list(
+    rows = (
         Wba.objects.filter(resident_id=resident_id, date__gte=start, date__lte=end)
         .exclude(status=WbaStatus.DECLINED)
         .order_by()
@@ -273,6 +273,7 @@ def wba_counts_of_resident(resident_id: int, start: Any, end: Any) -> list[dict[
         )
         .order_by("form__kind")
     )
+    return [dict(row) for row in rows]
 
 
 def assessment_results_of_resident(resident_id: int, start: Any, end: Any) -> QuerySet[Assessment]:
