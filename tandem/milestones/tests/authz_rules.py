@@ -4,7 +4,7 @@ The world (tests/factories.py): the committee of A's program is tutor_a (chair) 
 teachers of A; coord_a (A's training office) and the consortium admin see the committee's
 work without rating; the cast's resident reads only their own finalised summary; everyone
 else (B's people, the trainee, the outsider) gets 404. Milestone sets are read by everyone
-signed in except the outsider, who sees only the built-in set.
+signed in; A's own set by everyone but the outsider (A's partner B reads it too).
 """
 
 from tandem.core.tests.authz import CREATED, OK, REDIRECT, Rule, api, everyone_else, expect, page
@@ -24,7 +24,7 @@ def _none(cast):
 
 
 def _set(cast):
-    return {"pk": _mw(cast).milestone_set.pk}
+    return {"pk": _mw(cast).own_set.pk}
 
 
 def _committee(cast):
@@ -80,15 +80,24 @@ def _sub_id(cast):
 RULES: dict[str, Rule] = {
     "milestones:home": page(kwargs=_none, expect=expect(ok=everyone_else())),
     "milestones:set_list": page(kwargs=_none, expect=expect(ok=everyone_else())),
-    # The built-in set: everyone signed in reads it and exports it.
-    "milestones:set_detail": page(kwargs=_set, expect=expect(ok=everyone_else())),
-    "milestones:set_export": page(kwargs=_set, expect=expect(ok=everyone_else())),
-    # Nobody changes the built-in set; only a training office may try (403), others 403 too.
+    # A's own set: read by A and its partner B, not by the outsider; kept by A's office.
+    "milestones:set_detail": page(
+        kwargs=_set, expect=expect(ok=everyone_else(["outsider"]), hidden=["outsider"])
+    ),
+    "milestones:set_export": page(
+        kwargs=_set, expect=expect(ok=everyone_else(["outsider"]), hidden=["outsider"])
+    ),
     "milestones:set_import": page(
         "POST",
         kwargs=_set,
         data=lambda c: {},
-        expect=expect(forbidden=everyone_else()),
+        expect=expect(
+            ok=OFFICE,
+            forbidden=everyone_else([*OFFICE, "outsider"]),
+            hidden=["outsider"],
+            ok_status=REDIRECT,
+        ),
+        note="the office without a file is sent back with a message",
     ),
     # The program has a committee already: no one sets up a second one.
     "milestones:committee_create": page(kwargs=_program, expect=expect(hidden=everyone_else())),
@@ -142,8 +151,8 @@ RULES: dict[str, Rule] = {
     ),
     "milestones_set_get": api(
         "GET",
-        lambda c: f"/api/v1/milestones/sets/{_mw(c).milestone_set.pk}",
-        expect(ok=everyone_else(), anonymous=401),
+        lambda c: f"/api/v1/milestones/sets/{_mw(c).own_set.pk}",
+        expect(ok=everyone_else(["outsider"]), hidden=["outsider"], anonymous=401),
     ),
     "milestones_committee_list": api(
         "GET",

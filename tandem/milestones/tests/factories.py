@@ -2,8 +2,8 @@
 
 The program "IM PGY1" of A (internal medicine; the cast's `resident` and `resident2`) has a
 committee of three faculty of A: `tutor_a` (the chair) and two teachers, `ccc_two` and
-`ccc_three`. The built-in internal-medicine set is used. Review "2026 H1" is finalised for the
-cast's resident (progressing); review "2026 H2" is open.
+`ccc_three`. The built-in internal-medicine set is used; A also has a set of its own. Review
+"2026 H1" is finalised for the cast's resident (progressing); review "2026 H2" is open.
 """
 
 import datetime
@@ -23,6 +23,7 @@ from tandem.residency.tests.factories import World, build_world, publish
 class MilestoneWorld:
     world: World
     milestone_set: MilestoneSet
+    own_set: MilestoneSet  # A's own set (the outsider cannot see it)
     committee: Committee
     two: object
     three: object
@@ -53,6 +54,15 @@ def build_milestone_world(cast: Cast, *, start_date: datetime.date | None = None
     world = build_world(cast, start_date=start_date or today - datetime.timedelta(days=7))
     publish(world)
     milestone_set = services.builtin_set_ensure("internal_medicine")
+    own_set = services.set_create(
+        actor=cast.coord_a,
+        institution=cast.inst_a,
+        specialty="internal_medicine",
+        version="A-1",
+        name="IM milestones of A",
+        name_zh="A院内科里程碑",
+    )
+    services.epa_save(actor=cast.coord_a, milestone_set=own_set, code="EPA1", name="Admit")
     two, three = faculty(cast, "ccc_two"), faculty(cast, "ccc_three")
     committee = services.committee_create(
         actor=cast.coord_a,
@@ -86,7 +96,7 @@ def build_milestone_world(cast: Cast, *, start_date: datetime.date | None = None
     open_rr = opened.residents.get(resident=cast.resident)
     done_rr.refresh_from_db()
     return MilestoneWorld(
-        world, milestone_set, committee, two, three, done, opened, done_rr, open_rr
+        world, milestone_set, own_set, committee, two, three, done, opened, done_rr, open_rr
     )
 
 
