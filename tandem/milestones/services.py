@@ -435,11 +435,18 @@ def ratings_save(
     return written
 
 
+def committee_level(levels: list[int | None]) -> int | None:
+    """The committee's level from its members' levels: the lower median of those given ("not
+    yet assessable" left out), None when nobody could assess."""
+    given = [level for level in levels if level is not None]
+    return median_low(given) if given else None
+
+
 def _summary(resident_review: ResidentReview) -> dict[str, dict[str, int | None]]:
     """The median (the lower of two middle values) of the members' levels per subcompetency
     and EPA; None when no member could assess it."""
-    subs: dict[str, list[int]] = {}
-    epas: dict[str, list[int]] = {}
+    subs: dict[str, list[int | None]] = {}
+    epas: dict[str, list[int | None]] = {}
     review_set = resident_review.review.milestone_set
     for code in Subcompetency.objects.filter(milestone_set=review_set).values_list(
         "code", flat=True
@@ -450,15 +457,13 @@ def _summary(resident_review: ResidentReview) -> dict[str, dict[str, int | None]
     for rating in Rating.objects.filter(resident_review=resident_review).select_related(
         "subcompetency", "epa"
     ):
-        if rating.level is None:
-            continue
         if rating.subcompetency is not None:
             subs.setdefault(rating.subcompetency.code, []).append(rating.level)
         elif rating.epa is not None:
             epas.setdefault(rating.epa.code, []).append(rating.level)
     return {
-        "subcompetencies": {c: median_low(v) if v else None for c, v in subs.items()},
-        "epas": {c: median_low(v) if v else None for c, v in epas.items()},
+        "subcompetencies": {code: committee_level(v) for code, v in subs.items()},
+        "epas": {code: committee_level(v) for code, v in epas.items()},
     }
 
 
