@@ -19,6 +19,7 @@ from tandem.assessments.models import (
     AssessmentStatus,
     Wba,
     WbaForm,
+    WbaKind,
     WbaRequirement,
     WbaStatus,
 )
@@ -261,7 +262,8 @@ def assessments_dashboard(user: Any) -> dict[str, Any]:
 
 def wba_counts_of_resident(resident_id: int, start: Any, end: Any) -> list[dict[str, Any]]:
     """Confirmed and waiting WBAs of the resident dated between `start` and `end`, counted per
-    kind of form — one query. Read by the competency committee (tandem/milestones)."""
+    kind of form (with the kind's label in the reader's language) — one query. Read by the
+    competency committee (tandem/milestones)."""
     rows = (
         Wba.objects.filter(resident_id=resident_id, date__gte=start, date__lte=end)
         .exclude(status=WbaStatus.DECLINED)
@@ -273,7 +275,7 @@ def wba_counts_of_resident(resident_id: int, start: Any, end: Any) -> list[dict[
         )
         .order_by("form__kind")
     )
-    return [dict(row) for row in rows]
+    return [{**row, "label": str(WbaKind(row["form__kind"]).label)} for row in rows]
 
 
 def assessment_results_of_resident(resident_id: int, start: Any, end: Any) -> QuerySet[Assessment]:

@@ -70,7 +70,7 @@ def set_create(request: HttpRequest, payload: MilestonesSetIn) -> Any:
 def set_get(request: HttpRequest, set_id: int) -> Any:
     found = selectors.set_get_for_user_or_404(request.user, set_id)
     return {
-        **MilestonesSetOut.from_orm(found).dict(),
+        **MilestonesSetOut.model_validate(found).model_dump(),
         "subcompetencies": list(selectors.subcompetencies_of(found)),
         "epas": list(selectors.epas_of(found)),
     }

@@ -518,6 +518,7 @@ def resident_review_finalise(
         action="competency_review.finalise",
         target=locked,
         changes={
+            "status": [ReviewStatus.OPEN.value, ReviewStatus.FINALISED.value],
             "decision": decision,
             "plan": plan,
             "plan_owner": _name(plan_owner) if plan_owner else "",
