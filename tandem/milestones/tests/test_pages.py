@@ -17,6 +17,8 @@ from tandem.assessments.models import Wba, WbaForm, WbaKind, WbaStatus
 from tandem.milestones import services
 from tandem.milestones.models import Rating, ReviewStatus, Subcompetency
 from tandem.milestones.services_import import set_export
+from tandem.residency import services as residency_services
+from tandem.residency.tests.factories import make_resident
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +214,33 @@ def test_dashboard_panels(mw, cast, client_for):
     assert "residents to rate" in member_page or "resident to rate" in member_page
     resident_page = client_for("resident").get(reverse("dashboard")).content.decode()
     assert "Your competency review 2026 H1" in resident_page
+
+
+def _review_with(mw, cast, extra: int, label: str):
+    for index in range(extra):
+        resident = make_resident(cast, f"{label.replace(' ', '')}.r{index}")
+        residency_services.member_add(
+            actor=cast.coord_a, cohort=mw.world.cohort, resident=resident, program=mw.world.program
+        )
+    today = timezone.localdate()
+    return services.review_open(
+        actor=cast.tutor_a,
+        committee=mw.committee,
+        milestone_set=mw.milestone_set,
+        label=label,
+        period_start=today,
+        period_end=today + datetime.timedelta(days=180),
+        due_on=today + datetime.timedelta(days=200),
+    )
+
+
+def test_review_and_committee_pages_at_a_constant_number_of_queries(mw, cast, client_for):
+    client = client_for("tutor_a")
+    small = _review_with(mw, cast, 0, "2027 H1")
+    small_count = _count(client, reverse("milestones:review_detail", args=[small.pk]))
+    committee_small = _count(client, reverse("milestones:committee_detail", args=[mw.committee.pk]))
+    large = _review_with(mw, cast, 6, "2027 H2")
+    assert large.residents.count() == small.residents.count() + 6
+    assert _count(client, reverse("milestones:review_detail", args=[large.pk])) == small_count
+    committee_large = _count(client, reverse("milestones:committee_detail", args=[mw.committee.pk]))
+    assert committee_large == committee_small
