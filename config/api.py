@@ -17,6 +17,7 @@ from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
 from tandem.institutions.api_calendar import router as institutions_calendar_router
 from tandem.logbook.api import router as logbook_router
+from tandem.milestones.api import router as milestones_router
 from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
 from tandem.portal.api import reports_router
@@ -60,6 +61,7 @@ api.add_router("/imports/", imports_router)
 api.add_router("/evaluations/", evaluations_router)
 api.add_router("/wellbeing/", wellbeing_router)
 api.add_router("/logbook/", logbook_router)
+api.add_router("/milestones/", milestones_router)
 api.add_router("/workhours/", workhours_router)
 api.add_router("/teaching/", teaching_router)
 api.add_router("/faculty/", faculty_router)

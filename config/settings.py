@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tandem.evaluations",
     "tandem.wellbeing",
     "tandem.logbook",
+    "tandem.milestones",
     "tandem.workhours",
     "tandem.teaching",
     "tandem.faculty",

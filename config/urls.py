@@ -32,6 +32,7 @@ urlpatterns = [
     path("evaluations/", include("tandem.evaluations.urls")),
     path("wellbeing/", include("tandem.wellbeing.urls")),
     path("logbook/", include("tandem.logbook.urls")),
+    path("milestones/", include("tandem.milestones.urls")),
     path("workhours/", include("tandem.workhours.urls")),
     path("teaching/", include("tandem.teaching.urls")),
     path("faculty/", include("tandem.faculty.urls")),

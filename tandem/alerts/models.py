@@ -34,6 +34,8 @@ class Rule(models.TextChoices):
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
     CERT_EXPIRING = "cert_expiring", _("Teacher-training certificate expiring")
     EXPIRED_TEACHER = "expired_teacher", _("Responsible teacher with an expired certificate")
+    CCC_REVIEW_OVERDUE = "ccc_review_overdue", _("Competency review past its due date")
+    CCC_NOT_REVIEWED = "ccc_not_reviewed", _("Resident not reviewed by the competency committee")
 
 
 class SubjectType(models.TextChoices):
@@ -49,6 +51,7 @@ class SubjectType(models.TextChoices):
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
     ASSESSMENT = "assessment", _("Rotation-end assessment")
     TEACHER_PROFILE = "teacher_profile", _("Teacher profile")
+    RESIDENT_REVIEW = "resident_review", _("Competency review of a resident")
 
 
 DEFAULT_THRESHOLDS = {
@@ -287,6 +290,8 @@ class NotificationKind(models.TextChoices):
     # Rotation-end assessments and WBAs (tandem.assessments).
     ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
     WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")
+    # The competency committee finalised a review of the resident (tandem.milestones).
+    CCC_SUMMARY = "ccc_summary", _("Your competency review is finalised")
 
 
 class Notification(models.Model):

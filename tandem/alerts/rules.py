@@ -44,6 +44,7 @@ from tandem.meetings.models import (
     ProgressReport,
     SeriesParticipant,
 )
+from tandem.milestones import warnings as milestone_warnings
 from tandem.plans.models import MilestoneStatus, PlanMilestone
 from tandem.visits.selectors import overdue_actions as visit_overdue_actions
 from tandem.workhours import alerting as workhours_alerting
@@ -606,6 +607,20 @@ def expired_teacher_assigned(now: datetime.datetime, thresholds: Thresholds) -> 
     return [replace(cause, urgent=True) for cause in causes]
 
 
+def ccc_review_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Open competency reviews of a resident past the period's due date (tandem/milestones):
+    to the committee's members and the coordinators of the program's hospital."""
+    rows = milestone_warnings.review_overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.CCC_REVIEW_OVERDUE, SubjectType.RESIDENT_REVIEW, rows)
+
+
+def ccc_not_reviewed(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Residents of a program with a committee, in training for more than six months, with no
+    finalised competency review in the last six months."""
+    rows = milestone_warnings.not_reviewed(timezone.localdate(now))
+    return _assessment_causes(Rule.CCC_NOT_REVIEWED, SubjectType.COHORT_MEMBER, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -623,6 +638,8 @@ RULES = (
     wba_short,
     certificate_expiring,
     expired_teacher_assigned,
+    ccc_review_overdue,
+    ccc_not_reviewed,
 )
 
 

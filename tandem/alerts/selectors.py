@@ -200,3 +200,11 @@ def active_warnings_for(cultivation_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return dict(rows)
+
+
+def active_warnings_of_trainee(trainee_id: int) -> QuerySet[EarlyWarning]:
+    """The open and acknowledged warnings about one trainee, newest first (one query). Read by
+    the competency committee's evidence page (tandem/milestones), whose members see them."""
+    return EarlyWarning.objects.filter(trainee_id=trainee_id, status__in=ACTIVE_STATUSES).order_by(
+        "-opened_at", "-id"
+    )

@@ -13,6 +13,7 @@ from tandem.evaluations.texts import reminder_text
 from tandem.faculty.texts import expiring_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
+from tandem.milestones import texts as milestone_texts
 from tandem.plans.models import MilestoneKind
 from tandem.teaching.texts import attendance_corrected_text, scheduled_text
 from tandem.visits.texts import action_text, invited_text, overdue_text
@@ -80,6 +81,10 @@ def warning_text(warning: EarlyWarning) -> str:
         return assessment_texts.wba_short_text(d)
     if warning.rule in (Rule.CERT_EXPIRING, Rule.EXPIRED_TEACHER):
         return expiring_text(d)
+    if warning.rule == Rule.CCC_REVIEW_OVERDUE:
+        return milestone_texts.overdue_text(d)
+    if warning.rule == Rule.CCC_NOT_REVIEWED:
+        return milestone_texts.not_reviewed_text(d)
     return str(warning)
 
 
@@ -130,4 +135,6 @@ def notification_text(notification: Notification) -> str:
         return assessment_texts.decided_text(p)
     if notification.kind == "wba_to_confirm":
         return assessment_texts.wba_to_confirm_text(p)
+    if notification.kind == "ccc_summary":
+        return milestone_texts.summary_text(p)
     return notification.get_kind_display()

@@ -9,7 +9,7 @@ consortium admins. A WBA: the resident, its teacher, and the same offices.
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tandem.accounts.models import Role, User
@@ -19,6 +19,7 @@ from tandem.assessments.models import (
     AssessmentStatus,
     Wba,
     WbaForm,
+    WbaKind,
     WbaRequirement,
     WbaStatus,
 )
@@ -254,3 +255,36 @@ def assessments_dashboard(user: Any) -> dict[str, Any]:
         ).count(),
         "to_confirm": Wba.objects.filter(teacher_id=user.pk, status=WbaStatus.AWAITING).count(),
     }
+
+
+# --------------------------------------------------------------------------- for the committee
+
+
+def wba_counts_of_resident(resident_id: int, start: Any, end: Any) -> list[dict[str, Any]]:
+    """Confirmed and waiting WBAs of the resident dated between `start` and `end`, counted per
+    kind of form (with the kind's label in the reader's language) — one query. Read by the
+    competency committee (tandem/milestones)."""
+    rows = (
+        Wba.objects.filter(resident_id=resident_id, date__gte=start, date__lte=end)
+        .exclude(status=WbaStatus.DECLINED)
+        .order_by()
+        .values("form__kind")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=WbaStatus.CONFIRMED)),
+            awaiting=Count("id", filter=Q(status=WbaStatus.AWAITING)),
+        )
+        .order_by("form__kind")
+    )
+    return [{**row, "label": str(WbaKind(row["form__kind"]).label)} for row in rows]
+
+
+def assessment_results_of_resident(resident_id: int, start: Any, end: Any) -> QuerySet[Assessment]:
+    """The resident's rotation-end assessments of rotations ending between `start` and `end`,
+    with their components — two queries. Read by the competency committee."""
+    return (
+        Assessment.objects.filter(resident_id=resident_id, end__gte=start, end__lte=end)
+        .exclude(status=AssessmentStatus.CANCELLED)
+        .select_related("department")
+        .prefetch_related("components")
+        .order_by("end", "id")
+    )

@@ -6,6 +6,7 @@ so a single new response below it changes nothing visible. Comments come unattri
 by their random ids, which have nothing to do with the order of submission.
 """
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -296,4 +297,58 @@ def trend_for_target(target: Any) -> list[dict[str, Any]]:
         dict(row)
         for row in rows
         if not row["response__template__is_anonymous"] or row["responses"] >= minimum
+    ]
+
+
+def entrustment_for_target(
+    target: Any, start: datetime.date, end: datetime.date
+) -> list[dict[str, Any]]:
+    """The mean entrustment level per EPA item (prompt) of released rounds opened between
+    `start` and `end` about `target` (one query); an anonymous template's rows count only
+    when the round has at least the threshold of responses. Read by the competency committee's
+    evidence page (tandem/milestones)."""
+    key = "response__target_user" if isinstance(target, User) else "response__target_institution"
+    rows = (
+        EvaluationAnswer.objects.filter(
+            **{key: target},
+            response__round__released_at__isnull=False,
+            response__round__opens_on__gte=start,
+            response__round__opens_on__lte=end,
+            number__isnull=False,
+            item__kind=ItemKind.ENTRUSTMENT,
+        )
+        .values(
+            "item__prompt",
+            "item__prompt_zh",
+            "response__round_id",
+            "response__template__is_anonymous",
+        )
+        .annotate(responses=Count("response_id", distinct=True), mean=Avg("number"))
+        .order_by("item__prompt", "response__round_id")
+    )
+    minimum = threshold()
+    shown: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        if row["response__template__is_anonymous"] and row["responses"] < minimum:
+            continue
+        entry = shown.setdefault(
+            (row["item__prompt"], row["item__prompt_zh"]),
+            {
+                "prompt": row["item__prompt"],
+                "prompt_zh": row["item__prompt_zh"],
+                "sum": 0.0,
+                "n": 0,
+            },
+        )
+        entry["sum"] += float(row["mean"]) * row["responses"]
+        entry["n"] += row["responses"]
+    return [
+        {
+            "prompt": e["prompt"],
+            "prompt_zh": e["prompt_zh"],
+            "responses": e["n"],
+            "mean": e["sum"] / e["n"],
+        }
+        for e in shown.values()
+        if e["n"]
     ]

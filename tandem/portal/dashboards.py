@@ -30,6 +30,7 @@ from tandem.funds.selectors import funds_dashboard
 from tandem.institutions.models import Institution, Region
 from tandem.logbook.selectors import logbook_dashboard
 from tandem.meetings.selectors import meetings_dashboard
+from tandem.milestones.selectors import milestones_dashboard
 from tandem.plans.selectors import plans_dashboard
 from tandem.portal import benchmarks, charts
 from tandem.portal import permissions as report_permissions
@@ -112,6 +113,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "evaluations": evaluations_dashboard(user),
         "wellbeing": wellbeing_dashboard(user),
         "logbook": logbook_dashboard(user),
+        "milestones": milestones_dashboard(user),
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
         "faculty": faculty_dashboard(user),

@@ -45,6 +45,7 @@ from tandem.funds import history as funds_history
 from tandem.institutions import history as institutions_history
 from tandem.logbook import history as logbook_history
 from tandem.meetings import history as meetings_history
+from tandem.milestones import history as milestones_history
 from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
@@ -83,6 +84,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     # The portal's own: the annual reports people ask for.
     HistoryWording(actions={"annual_report.requested": _("asked for an annual report")}),
     faculty_history.WORDING,
+    milestones_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

@@ -332,3 +332,23 @@ def teaching_dashboard(user: Any) -> dict[str, Any]:
             if a.teacher_id == user.pk and a.starts_at - datetime.timedelta(minutes=15) <= now
         ],
     }
+
+
+def period_attendance_share(
+    resident_id: int, start: datetime.date, end: datetime.date
+) -> tuple[int, int]:
+    """(attended, due) of the teaching activities held between `start` and `end` in whose
+    audience the resident was, excused ones left out — one query. Read by the competency
+    committee's evidence page (tandem/milestones)."""
+    counts = Attendance.objects.filter(
+        resident_id=resident_id,
+        in_audience=True,
+        activity__status=ActivityStatus.SCHEDULED,
+        activity__ends_at__lte=timezone.now(),
+        activity__starts_at__date__gte=start,
+        activity__starts_at__date__lte=end,
+    ).aggregate(
+        due=Count("id", filter=~Q(status=AttendanceStatus.EXCUSED)),
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+    )
+    return counts["present"], counts["due"]

@@ -201,6 +201,7 @@ FOREIGN_EXAMPLES = {
     "appeal_body_id": _existing("conduct.Committee"),
     "visiting_base_id": lambda cast: cast.lab_a.pk,
     "participant_ids": lambda cast: cast.tutor_a.pk,
+    "plan_owner_id": lambda cast: cast.tutor_a.pk,
 }
 
 

@@ -14,6 +14,7 @@ from tandem.feedback import demo as feedback_demo
 from tandem.funds import demo as funds_demo
 from tandem.logbook import demo as logbook_demo
 from tandem.meetings import demo as meetings_demo
+from tandem.milestones import demo as milestones_demo
 from tandem.plans import demo as plans_demo
 from tandem.portal import demo
 from tandem.portal.views_feed import FEED_SOURCES
@@ -48,6 +49,7 @@ APP_DEMOS = [
     ("exchange visits between the hospitals", visits_demo.load_demo),
     ("rotation-end assessments and WBAs", assessments_demo.load_demo),
     ("teachers: profiles, training, plans and responsible teachers", faculty_demo.load_demo),
+    ("competency committee and milestone reviews", milestones_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
