@@ -118,9 +118,10 @@ def annual_overdue(today: datetime.date) -> QuerySet[AnnualAssessment]:
 
 
 def rotations_of_year_passed(member: CohortMember) -> bool | None:
-    """Every rotation-end assessment of the membership passed (None: it has none)."""
+    """Every rotation-end assessment of the membership whose rotation has ended passed (None:
+    it has none)."""
     statuses = list(
-        Assessment.objects.filter(member=member)
+        Assessment.objects.filter(member=member, end__lt=timezone.localdate())
         .exclude(status=AssessmentStatus.CANCELLED)
         .values_list("status", flat=True)
     )
@@ -398,3 +399,11 @@ def completion_dashboard(user: Any) -> dict[str, Any]:
         card["office_total"] = len(found)
         card["office_eligible"] = sum(1 for c in found if c.verdict.eligible)
     return card
+
+
+def annual_plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
+    queryset = AnnualPlan.objects.select_related("program").order_by("program__specialty")
+    if not _signed_in(user):
+        return queryset.none()
+    ids = office_institution_ids(user)
+    return queryset if ids is None else queryset.filter(program__institution_id__in=ids)
