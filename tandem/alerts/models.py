@@ -32,6 +32,8 @@ class Rule(models.TextChoices):
     ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
     WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
+    ANNUAL_OVERDUE = "annual_overdue", _("Annual assessment overdue")
+    COMPLETION_AT_RISK = "completion_at_risk", _("Not on track for completion near the end")
 
 
 class SubjectType(models.TextChoices):
@@ -46,6 +48,7 @@ class SubjectType(models.TextChoices):
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
     ASSESSMENT = "assessment", _("Rotation-end assessment")
+    ANNUAL = "annual", _("Annual assessment")
 
 
 DEFAULT_THRESHOLDS = {

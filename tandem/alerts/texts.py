@@ -77,6 +77,10 @@ def warning_text(warning: EarlyWarning) -> str:
         return assessment_texts.failed_text(d)
     if warning.rule == Rule.WBA_SHORT:
         return assessment_texts.wba_short_text(d)
+    if warning.rule == Rule.ANNUAL_OVERDUE:
+        return assessment_texts.annual_overdue_text(d)
+    if warning.rule == Rule.COMPLETION_AT_RISK:
+        return assessment_texts.completion_at_risk_text(d)
     return str(warning)
 
 
