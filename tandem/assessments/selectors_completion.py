@@ -11,9 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import icalendar
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
 from tandem.assessments import eligibility
@@ -407,3 +409,45 @@ def annual_plans_visible_to(user: Any) -> QuerySet[AnnualPlan]:
         return queryset.none()
     ids = office_institution_ids(user)
     return queryset if ids is None else queryset.filter(program__institution_id__in=ids)
+
+
+def calendar_events_for(user: Any) -> list[Any]:
+    """The person's exam dates for their calendar feed: their annual exams (UID
+    `annual-<id>@tandem`) and the due dates of their rotation-end assessments
+    (`rotation-exam-<id>@tandem`), all-day events, from 60 days back on."""
+    if not _signed_in(user):
+        return []
+    since = timezone.localdate() - datetime.timedelta(days=60)
+    events = []
+    for annual in AnnualAssessment.objects.filter(resident_id=user.pk, exam_on__gte=since).order_by(
+        "exam_on", "pk"
+    ):
+        event = icalendar.Event()
+        event.add("uid", f"annual-{annual.pk}@tandem")
+        event.add(
+            "summary",
+            _("Annual assessment, training year %(year)s") % {"year": annual.training_year},
+        )
+        event.add("dtstart", annual.exam_on)
+        event.add("dtend", annual.exam_on + datetime.timedelta(days=1))
+        event.add("dtstamp", annual.created_at)
+        events.append(event)
+    for assessment in (
+        Assessment.objects.filter(
+            resident_id=user.pk, status=AssessmentStatus.OPEN, due_on__gte=since
+        )
+        .select_related("department")
+        .order_by("due_on", "pk")
+    ):
+        event = icalendar.Event()
+        event.add("uid", f"rotation-exam-{assessment.pk}@tandem")
+        event.add(
+            "summary",
+            _("Rotation-end assessment due: %(department)s")
+            % {"department": str(assessment.department)},
+        )
+        event.add("dtstart", assessment.due_on)
+        event.add("dtend", assessment.due_on + datetime.timedelta(days=1))
+        event.add("dtstamp", assessment.created_at)
+        events.append(event)
+    return events

@@ -30,6 +30,7 @@ from tandem.accounts import history as accounts_history
 from tandem.agreements import history as agreements_history
 from tandem.alerts import history as alerts_history
 from tandem.assessments import history as assessments_history
+from tandem.assessments import history_completion as completion_history
 from tandem.bookings import history as bookings_history
 from tandem.conduct import history as conduct_history
 from tandem.core import history as core_history
@@ -78,6 +79,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,
+    completion_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {
