@@ -83,7 +83,7 @@ def completion_export(request: HttpRequest) -> HttpResponse:
     """One row per resident for the provincial examination system; text stays text."""
     _form, candidates = filtered_candidates(request.user, request.GET)
     header = [
-        _("Name"),
+        _("Resident"),
         _("Username"),
         _("Email"),
         _("Phone"),
