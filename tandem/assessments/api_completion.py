@@ -147,9 +147,7 @@ def completion_result_record(
         remarks=payload.remarks,
     )
     (found,) = [
-        c
-        for c in selectors_completion.candidates_of_resident(resident.pk)
-        if c.key == chosen.key
+        c for c in selectors_completion.candidates_of_resident(resident.pk) if c.key == chosen.key
     ]
     return _candidate_out(found)
 
@@ -191,9 +189,7 @@ def annual_list(request: HttpRequest) -> Any:
     return selectors_completion.annual_list_visible_to(request.user)
 
 
-@router.post(
-    "/annual", response={201: list[AnnualOut], **ERRORS}, operation_id="annual_schedule"
-)
+@router.post("/annual", response={201: list[AnnualOut], **ERRORS}, operation_id="annual_schedule")
 def annual_schedule(request: HttpRequest, payload: AnnualScheduleIn) -> Any:
     """An annual assessment with this exam date for every member of the cohort in the program."""
     _recorder(request, _("Only the training offices schedule annual exams."))

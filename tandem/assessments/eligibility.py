@@ -98,15 +98,19 @@ def evaluate(rules: Rules, facts: Facts) -> Verdict:
             state = facts.annual.get(year, MISSING)
             if state != PASSED:
                 missing.append(Missing("annual", label=str(year), state=state))
-    if rules.attendance_pass is not None and facts.attendance_due:
-        if facts.attendance_present * 100 < rules.attendance_pass * facts.attendance_due:
-            missing.append(
-                Missing(
-                    "attendance",
-                    have=facts.attendance_present * 100 // facts.attendance_due,
-                    need=rules.attendance_pass,
-                )
+    pass_mark = rules.attendance_pass
+    if (
+        pass_mark is not None
+        and facts.attendance_due
+        and facts.attendance_present * 100 < pass_mark * facts.attendance_due
+    ):
+        missing.append(
+            Missing(
+                "attendance",
+                have=facts.attendance_present * 100 // facts.attendance_due,
+                need=pass_mark,
             )
+        )
     if rules.remediation_clear:
         for label in facts.open_remediations:
             missing.append(Missing("remediation", label=label))

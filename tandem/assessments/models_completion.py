@@ -91,9 +91,7 @@ class AnnualAssessment(models.Model):
     attendance = models.DecimalField(
         _("attendance (percent)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
-    rotations_passed = models.BooleanField(
-        _("rotations of the year passed"), null=True, blank=True
-    )
+    rotations_passed = models.BooleanField(_("rotations of the year passed"), null=True, blank=True)
     status = models.CharField(
         _("result"), max_length=8, choices=AnnualStatus.choices, default=AnnualStatus.OPEN
     )

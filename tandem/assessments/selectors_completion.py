@@ -235,6 +235,7 @@ def candidates_of(members: Any) -> list[Candidate]:
 
     statuses: dict[tuple[int, int], list[str]] = defaultdict(list)
     remediations: dict[int, list[str]] = defaultdict(list)
+    row: Any
     for row in (
         Assessment.objects.filter(member_id__in=member_ids)
         .exclude(status=AssessmentStatus.CANCELLED)
@@ -339,7 +340,7 @@ def candidates_of(members: Any) -> list[Candidate]:
                     years[year] = status
         lines = []
         rows = minimums.get(catalogues.get((institution_id, specialty), -1), [])
-        items_seen = defaultdict(int)
+        items_seen: dict[int, int] = defaultdict(int)
         for row in rows:
             items_seen[row["item_id"]] += 1
         for row in rows:

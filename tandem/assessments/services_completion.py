@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,7 +157,7 @@ def annual_passes(
 ) -> list[str]:
     """The components below their pass mark (none: passed). A component without a pass mark
     is left out; the rotations count only when the plan requires them and there are any."""
-    below = []
+    below: list[str] = []
     if plan is None:
         return below
     for name in ANNUAL_SCORES:
@@ -245,7 +245,9 @@ def completion_result_record(
         raise field_error("decided_on", _("Give the date of the result."))
     certificate_number = (certificate_number or "").strip()
     if outcome == CompletionOutcome.PASSED and not certificate_number:
-        raise field_error("certificate_number", _("A passed completion needs its certificate number."))
+        raise field_error(
+            "certificate_number", _("A passed completion needs its certificate number.")
+        )
     candidates = [
         c
         for c in selectors_completion.candidates_of_resident(resident.pk)

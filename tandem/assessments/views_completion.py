@@ -29,8 +29,6 @@ from tandem.core.pagination import paginate
 from tandem.core.spreadsheets import workbook
 
 
-
-
 def _office_only(user: Any) -> set[int] | None:
     offices = selectors_completion.office_institution_ids(user)
     if offices is not None and not offices:
@@ -280,9 +278,7 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                services_completion.annual_record(
-                    actor=request.user, assessment=assessment, **data
-                )
+                services_completion.annual_record(actor=request.user, assessment=assessment, **data)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:

@@ -43,7 +43,9 @@ def pass_rotations(aw: AssessWorld, member=None) -> None:
     world = aw.world
     Assessment.objects.filter(
         member=member or world.member, department__in=[world.a1, world.a2]
-    ).update(status=AssessmentStatus.PASSED, decided_by=world.cast.coord_a, decided_at=timezone.now())
+    ).update(
+        status=AssessmentStatus.PASSED, decided_by=world.cast.coord_a, decided_at=timezone.now()
+    )
 
 
 def annual_of(aw: AssessWorld, member=None) -> AnnualAssessment:

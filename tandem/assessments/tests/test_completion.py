@@ -199,4 +199,4 @@ def test_an_unresolved_remediation_keeps_the_resident_from_completion(cw, cast):
     assessment = Assessment.objects.get(member=cw.world.member, department=cw.world.a1)
     Remediation.objects.create(assessment=assessment)
     assert _missing(cast) == ["Remediation after the A1 ward rotation not yet resolved"]
-    assert AssessmentStatus.PASSED == assessment.status
+    assert assessment.status == AssessmentStatus.PASSED

@@ -20,9 +20,7 @@ def test_demo_has_annual_assessments_in_each_state_and_checklists():
     assert CompletionRule.objects.exists()
     statuses = set(AnnualAssessment.objects.values_list("status", flat=True))
     assert statuses == {"open", "passed", "failed"}
-    candidates = selectors_completion.candidates_of(
-        CohortMember.objects.select_related("program")
-    )
+    candidates = selectors_completion.candidates_of(CohortMember.objects.select_related("program"))
     assert candidates and all(c.missing_texts or c.verdict.eligible for c in candidates)
     count = AnnualAssessment.objects.count()
     call_command("seed_demo", stdout=io.StringIO())

@@ -42,7 +42,9 @@ def test_the_resident_sees_their_own_checklist_in_english_and_chinese(cw, client
 def test_an_outsider_gets_404_for_a_checklist_and_an_annual_assessment(cw, client_for, cast):
     for who in ("outsider", "coord_b", "tutor_a"):
         client = client_for(who)
-        assert client.get(reverse("assessments:checklist", args=[cast.resident.pk])).status_code == 404
+        assert (
+            client.get(reverse("assessments:checklist", args=[cast.resident.pk])).status_code == 404
+        )
         url = reverse("assessments:annual_detail", args=[annual_of(cw).pk])
         assert client.get(url).status_code == 404
 

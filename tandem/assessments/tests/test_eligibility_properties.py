@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tandem.assessments import eligibility
-from tandem.assessments.eligibility import CaseLogFact, Facts, Rules, RotationFact
+from tandem.assessments.eligibility import CaseLogFact, Facts, RotationFact, Rules
 
 STATES = [eligibility.PASSED, eligibility.FAILED, eligibility.OPEN, eligibility.MISSING]
 
@@ -54,11 +54,13 @@ def reference(rules: Rules, facts: Facts) -> tuple[bool, set[tuple[str, str]]]:
         for year in range(1, rules.training_years + 1):
             if facts.annual.get(year) != "passed":
                 missing.add(("annual", str(year)))
-    if rules.attendance_pass is not None and facts.attendance_due > 0:
-        if Fraction(facts.attendance_present, facts.attendance_due) < Fraction(
-            rules.attendance_pass, 100
-        ):
-            missing.add(("attendance", ""))
+    if (
+        rules.attendance_pass is not None
+        and facts.attendance_due > 0
+        and Fraction(facts.attendance_present, facts.attendance_due)
+        < Fraction(rules.attendance_pass, 100)
+    ):
+        missing.add(("attendance", ""))
     if rules.remediation_clear:
         missing |= {("remediation", label) for label in facts.open_remediations}
     return not missing, missing
