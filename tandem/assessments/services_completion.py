@@ -47,9 +47,8 @@ RULE_FIELDS = (
 )
 
 
-def _save_settings(
-    actor: User, obj: Any, names: tuple[str, ...], fields: dict[str, Any], action: str
-) -> Any:
+def _save_settings(obj: Any, names: tuple[str, ...], fields: dict[str, Any]) -> dict[str, Any]:
+    """Set and save the fields; the changes, for the caller's audit row."""
     unknown = set(fields) - set(names)
     if unknown:
         raise field_error(sorted(unknown)[0], _("This is not a setting here."))
@@ -58,13 +57,11 @@ def _save_settings(
         setattr(obj, name, value)
     obj.full_clean()
     obj.save()
-    changes = {
+    return {
         name: [before.get(name), getattr(obj, name)]
         for name in names
         if before.get(name) != getattr(obj, name)
     }
-    audit_record(actor=actor, action=action, target=obj, changes=changes)
-    return obj
 
 
 @transaction.atomic
@@ -73,7 +70,9 @@ def annual_plan_save(*, actor: User, program: Program, **fields: Any) -> AnnualP
     if not permissions_completion.can_keep_completion(actor, program.institution_id):
         raise PermissionDenied(_("Only the program's training office keeps its annual plan."))
     plan = AnnualPlan.objects.filter(program=program).first() or AnnualPlan(program=program)
-    return _save_settings(actor, plan, ANNUAL_PLAN_FIELDS, fields, "annual_plan.save")
+    changes = _save_settings(plan, ANNUAL_PLAN_FIELDS, fields)
+    audit_record(actor=actor, action="annual_plan.save", target=plan, changes=changes)
+    return plan
 
 
 @transaction.atomic
@@ -89,7 +88,9 @@ def completion_rule_save(
     rule = CompletionRule.objects.filter(
         institution_id=institution_id, specialty=specialty
     ).first() or CompletionRule(institution_id=institution_id, specialty=specialty)
-    return _save_settings(actor, rule, RULE_FIELDS, fields, "completion_rule.save")
+    changes = _save_settings(rule, RULE_FIELDS, fields)
+    audit_record(actor=actor, action="completion_rule.save", target=rule, changes=changes)
+    return rule
 
 
 @transaction.atomic
