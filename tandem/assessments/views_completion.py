@@ -41,6 +41,17 @@ def _recorder_only(user: Any) -> None:
         raise PermissionDenied(_("Only the training offices keep annual and completion rules."))
 
 
+def home_links(user: Any) -> dict[str, bool]:
+    """What the assessments home page links to: the office list, the resident's checklist."""
+    offices = selectors_completion.office_institution_ids(user)
+    return {
+        "can_see_completion": offices is None or bool(offices),
+        "has_checklist": selectors_completion.members_visible_to(user)
+        .filter(resident_id=user.pk)
+        .exists(),
+    }
+
+
 def filtered_candidates(user: Any, data: Any) -> tuple[CompletionFilterForm, list[Any]]:
     """The office list's rows under the filter (shared by the page, the export and the API)."""
     offices = _office_only(user)

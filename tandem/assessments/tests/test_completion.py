@@ -200,3 +200,11 @@ def test_an_unresolved_remediation_keeps_the_resident_from_completion(cw, cast):
     Remediation.objects.create(assessment=assessment)
     assert _missing(cast) == ["Remediation after the A1 ward rotation not yet resolved"]
     assert assessment.status == AssessmentStatus.PASSED
+
+
+def test_the_calendar_feed_carries_the_annual_exam_and_rotation_exam_dates(cw, cast):
+    events = selectors_completion.calendar_events_for(cast.resident)
+    summaries = {str(e["summary"]): e.decoded("dtstart") for e in events}
+    assert summaries["Annual assessment, training year 1"] == datetime.date(2026, 12, 1)
+    assert any(s.startswith("Rotation-end assessment due: B1 ward") for s in summaries)
+    assert selectors_completion.calendar_events_for(cast.tutor_a) == []
