@@ -231,6 +231,7 @@ class FeedScope(models.TextChoices):
     """What a person's calendar feed may carry. Adding a scope: a member here and its event
     source in `tandem/portal/views_feed.py` (`FEED_SOURCES`); no migration."""
 
+    ASSESSMENTS = "assessments", _("My annual and rotation-end assessment dates")
     BOOKINGS = "bookings", _("My bookings of shared resources")
     MEETINGS = "meetings", _("Progress debriefings I organize or am invited to")
     ROTATIONS = "rotations", _("My residency rotations")

@@ -36,6 +36,8 @@ class Rule(models.TextChoices):
     EXPIRED_TEACHER = "expired_teacher", _("Responsible teacher with an expired certificate")
     CCC_REVIEW_OVERDUE = "ccc_review_overdue", _("Competency review past its due date")
     CCC_NOT_REVIEWED = "ccc_not_reviewed", _("Resident not reviewed by the competency committee")
+    ANNUAL_OVERDUE = "annual_overdue", _("Annual assessment overdue")
+    COMPLETION_AT_RISK = "completion_at_risk", _("Not on track for completion near the end")
 
 
 class SubjectType(models.TextChoices):
@@ -52,6 +54,7 @@ class SubjectType(models.TextChoices):
     ASSESSMENT = "assessment", _("Rotation-end assessment")
     TEACHER_PROFILE = "teacher_profile", _("Teacher profile")
     RESIDENT_REVIEW = "resident_review", _("Competency review of a resident")
+    ANNUAL = "annual", _("Annual assessment")
 
 
 DEFAULT_THRESHOLDS = {

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from tandem.alerts.models import DEFAULT_THRESHOLDS, Rule, SubjectType, WarningThresholds
 from tandem.assessments import warnings as assessment_warnings
+from tandem.assessments import warnings_completion
 from tandem.cultivation import selectors_training
 from tandem.cultivation.models import JointCultivation, TutorAssignment, TutorRole
 from tandem.faculty import warnings as faculty_warnings
@@ -621,6 +622,18 @@ def ccc_not_reviewed(now: datetime.datetime, thresholds: Thresholds) -> list[Cau
     return _assessment_causes(Rule.CCC_NOT_REVIEWED, SubjectType.COHORT_MEMBER, rows)
 
 
+def annual_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Open annual assessments past the day their result was due (decision 112)."""
+    rows = warnings_completion.annual_overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.ANNUAL_OVERDUE, SubjectType.ANNUAL, rows)
+
+
+def completion_at_risk(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Residents within six months of the end of training and not on track for completion."""
+    rows = warnings_completion.completion_at_risk(timezone.localdate(now))
+    return _assessment_causes(Rule.COMPLETION_AT_RISK, SubjectType.COHORT_MEMBER, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -640,6 +653,8 @@ RULES = (
     expired_teacher_assigned,
     ccc_review_overdue,
     ccc_not_reviewed,
+    annual_overdue,
+    completion_at_risk,
 )
 
 

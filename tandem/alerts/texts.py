@@ -85,6 +85,10 @@ def warning_text(warning: EarlyWarning) -> str:
         return milestone_texts.overdue_text(d)
     if warning.rule == Rule.CCC_NOT_REVIEWED:
         return milestone_texts.not_reviewed_text(d)
+    if warning.rule == Rule.ANNUAL_OVERDUE:
+        return assessment_texts.annual_overdue_text(d)
+    if warning.rule == Rule.COMPLETION_AT_RISK:
+        return assessment_texts.completion_at_risk_text(d)
     return str(warning)
 
 

@@ -218,3 +218,9 @@ def wba_code_issue(request: HttpRequest) -> Any:
     user: User = request.user  # type: ignore[assignment]
     row, plain = services_wba.wba_code_issue(actor=user)
     return Status(201, {"code": plain, "expires_at": row.expires_at})
+
+
+# Annual assessments, completion and the programs' setup (decision 112).
+from tandem.assessments.api_completion import router as completion_router  # noqa: E402
+
+router.add_router("", completion_router)

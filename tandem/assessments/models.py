@@ -520,3 +520,14 @@ class WbaCode(models.Model):
 
     def __str__(self) -> str:
         return str(_("one-time code"))
+
+
+# Annual assessments and completion (decision 112) live in their own module.
+from tandem.assessments.models_completion import (  # noqa: E402, F401
+    AnnualAssessment,
+    AnnualPlan,
+    AnnualStatus,
+    CompletionOutcome,
+    CompletionResult,
+    CompletionRule,
+)

@@ -53,3 +53,20 @@ def decided_text(params: dict[str, Any]) -> str:
 
 def wba_to_confirm_text(params: dict[str, Any]) -> str:
     return _("%(resident)s asks you to confirm a WBA (%(form)s).") % params
+
+
+def annual_overdue_text(detail: dict[str, Any]) -> str:
+    return (
+        _("The annual assessment of %(trainee)s (training year %(year)s) was due on %(due)s.")
+        % detail
+    )
+
+
+def completion_at_risk_text(detail: dict[str, Any]) -> str:
+    return (
+        _(
+            "%(trainee)s ends training on %(end)s and is not on track for completion: %(missing)s "
+            "items of the checklist are missing."
+        )
+        % detail
+    )

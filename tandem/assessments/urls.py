@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.assessments import views, views_plans
+from tandem.assessments import views, views_completion, views_plans
 
 app_name = "assessments"
 urlpatterns = [
@@ -17,4 +17,15 @@ urlpatterns = [
     path("wba/<int:pk>/code/", views.wba_code, name="wba_code"),
     path("codes/", views.code_issue, name="code_issue"),
     path("plans/", views_plans.plans, name="plans"),
+    path("annual/", views_completion.annual, name="annual"),
+    path("annual/<int:pk>/", views_completion.annual_detail, name="annual_detail"),
+    path("completion/", views_completion.completion, name="completion"),
+    path("completion/export/", views_completion.completion_export, name="completion_export"),
+    path("completion/rules/", views_completion.completion_rules, name="completion_rules"),
+    path("completion/<int:pk>/", views_completion.checklist, name="checklist"),
+    path(
+        "completion/<int:pk>/record/",
+        views_completion.completion_record,
+        name="completion_record",
+    ),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.assessments import permissions, selectors, services, services_wba
+from tandem.assessments import permissions, selectors, services, services_wba, views_completion
 from tandem.assessments.forms import WbaStartForm
 from tandem.assessments.models import ComponentKind, WbaForm
 from tandem.core.audit import audit_history
@@ -39,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "to_confirm": selectors.wba_list_to_confirm(user)[:50],
         "my_wbas": selectors.wba_list_visible_to(user).filter(resident_id=user.pk)[:20],
         "progress": selectors.wba_progress_of_resident(user.pk),
+        **views_completion.home_links(user),
     }
     return render(request, "assessments/home.html", context)
 

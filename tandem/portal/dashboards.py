@@ -20,6 +20,7 @@ from tandem.agreements.selectors import (
 )
 from tandem.alerts.selectors import alerts_dashboard
 from tandem.assessments.selectors import assessments_dashboard
+from tandem.assessments.selectors_completion import completion_dashboard
 from tandem.bookings.selectors import booking_dashboard
 from tandem.core import tenancy
 from tandem.cultivation.selectors import cultivation_dashboard
@@ -120,6 +121,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "rewards": rewards_dashboard(user),
         "visits": visits_dashboard(user),
         "assessments": assessments_dashboard(user),
+        "completion": completion_dashboard(user),
         "funds": funds_dashboard(user),
         "publications": publications_dashboard(user),
         "bookings": booking_dashboard(user),

@@ -31,6 +31,7 @@ from tandem.accounts import history as accounts_history
 from tandem.agreements import history as agreements_history
 from tandem.alerts import history as alerts_history
 from tandem.assessments import history as assessments_history
+from tandem.assessments import history_completion as completion_history
 from tandem.bookings import history as bookings_history
 from tandem.conduct import history as conduct_history
 from tandem.core import history as core_history
@@ -85,6 +86,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     HistoryWording(actions={"annual_report.requested": _("asked for an annual report")}),
     faculty_history.WORDING,
     milestones_history.WORDING,
+    completion_history.WORDING,
 )
 
 ACTION_LABELS: dict[str, Promise] = {

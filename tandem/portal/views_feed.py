@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from tandem.accounts.models import FeedScope, User
 from tandem.accounts.selectors_feed import calendar_feed_for_token
+from tandem.assessments import selectors_completion as assessments_selectors
 from tandem.bookings import selectors as bookings_selectors
 from tandem.feedback import selectors as feedback_selectors
 from tandem.meetings import selectors as meetings_selectors
@@ -25,6 +26,7 @@ from tandem.teaching import selectors as teaching_selectors
 from tandem.visits import selectors as visits_selectors
 
 FEED_SOURCES: dict[str, Callable[[User], list[icalendar.Event]]] = {
+    FeedScope.ASSESSMENTS: assessments_selectors.calendar_events_for,
     FeedScope.BOOKINGS: bookings_selectors.calendar_events_for,
     FeedScope.MEETINGS: meetings_selectors.calendar_events_for,
     FeedScope.ROTATIONS: residency_selectors.calendar_events_for,

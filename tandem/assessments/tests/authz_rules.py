@@ -218,3 +218,193 @@ RULES: dict[str, Rule] = {
         expect(ok=TEACHERS, forbidden=everyone_else(TEACHERS), ok_status=CREATED, anonymous=401),
     ),
 }
+
+
+# --- annual assessments, completion and the programs' setup (decision 112) ---
+# The completion world adds A's rules for internal medicine, the program's annual plan and the
+# cohort's annual exam. A resident's annual assessment and checklist are read by the resident,
+# A's training office and the admin, by nobody else (not even the teachers). The lists are
+# everyone's (scoped); the office list is for the training offices (coord_b and the outsider
+# coordinate hospitals of their own, and see nobody there).
+C_READERS = ["resident", "coord_a", "admin"]
+OFFICES = ["coord_a", "coord_b", "outsider", "admin"]
+
+
+def _completion(cast):
+    from tandem.assessments.tests.completion_factories import build_completion
+
+    found = getattr(cast, "_completion", None)
+    if found is None:
+        found = build_completion(assessworld_once(cast))
+        cast._completion = found  # type: ignore[attr-defined]
+    return found
+
+
+def _annual(cast):
+    from tandem.assessments.tests.completion_factories import annual_of
+
+    return annual_of(_completion(cast))
+
+
+def _eligible_resident(cast):
+    from tandem.assessments.tests.completion_factories import make_eligible
+
+    make_eligible(_completion(cast))
+    return {"pk": cast.resident.pk}
+
+
+def _c_only(ok, ok_status, anonymous=REDIRECT):
+    return expect(
+        ok=ok,
+        forbidden=[r for r in C_READERS if r not in ok],
+        hidden=everyone_else(C_READERS),
+        ok_status=ok_status,
+        anonymous=anonymous,
+    )
+
+
+def _c_world(cast):
+    return (_completion(cast), {})[1]
+
+
+def _office_api(method, path, ok_status=OK, data=None):
+    return api(
+        method,
+        lambda c: (_completion(c), f"/api/v1/assessments/{path}")[1],
+        expect(ok=OFFICE, forbidden=everyone_else(OFFICE), ok_status=ok_status, anonymous=401),
+        data=data,
+    )
+
+
+def _everyone_api(path):
+    return api(
+        "GET",
+        lambda c: (_completion(c), f"/api/v1/assessments/{path}")[1],
+        expect(ok=everyone_else(), anonymous=401),
+    )
+
+
+RULES.update(
+    {
+        "assessments:annual": page(kwargs=_c_world, expect=expect(ok=everyone_else())),
+        "assessments:annual_detail": page(
+            kwargs=lambda c: {"pk": _annual(c).pk},
+            expect=expect(ok=C_READERS, hidden=everyone_else(C_READERS)),
+        ),
+        "assessments:completion": page(
+            kwargs=_c_world, expect=expect(ok=OFFICES, forbidden=everyone_else(OFFICES))
+        ),
+        "assessments:completion_export": page(
+            kwargs=_c_world, expect=expect(ok=OFFICES, forbidden=everyone_else(OFFICES))
+        ),
+        "assessments:completion_rules": page(
+            kwargs=_c_world, expect=expect(ok=OFFICE, forbidden=everyone_else(OFFICE))
+        ),
+        "assessments:checklist": page(
+            kwargs=lambda c: (_completion(c), {"pk": c.resident.pk})[1],
+            expect=expect(ok=C_READERS, hidden=everyone_else(C_READERS)),
+        ),
+        "assessments:completion_record": page(
+            "POST",
+            kwargs=_eligible_resident,
+            data=lambda c: {
+                "specialty": "internal_medicine",
+                "outcome": "passed",
+                "decided_on": timezone.localdate().isoformat(),
+                "certificate_number": "GD-1",
+            },
+            expect=_c_only(OFFICE, REDIRECT),
+        ),
+        # --- API ---
+        "completion_list": api(
+            "GET",
+            lambda c: (_completion(c), "/api/v1/assessments/completion")[1],
+            expect(ok=OFFICES, forbidden=everyone_else(OFFICES), anonymous=401),
+        ),
+        "completion_get": api(
+            "GET",
+            lambda c: (_completion(c), f"/api/v1/assessments/completion/{c.resident.pk}")[1],
+            expect(ok=C_READERS, hidden=everyone_else(C_READERS), anonymous=401),
+        ),
+        "completion_result_record": api(
+            "POST",
+            lambda c: (
+                _eligible_resident(c),
+                f"/api/v1/assessments/completion/{c.resident.pk}/result",
+            )[1],
+            _c_only(OFFICE, OK, 401),
+            data=lambda c: {
+                "specialty": "internal_medicine",
+                "outcome": "passed",
+                "decided_on": timezone.localdate().isoformat(),
+                "certificate_number": "GD-1",
+            },
+        ),
+        "completion_rule_list": _everyone_api("completion-rules"),
+        "completion_rule_save": _office_api(
+            "PUT",
+            "completion-rules",
+            data=lambda c: {"program_id": _completion(c).world.program.pk, "training_years": 3},
+        ),
+        "annual_list": _everyone_api("annual"),
+        "annual_schedule": _office_api(
+            "POST",
+            "annual",
+            CREATED,
+            data=lambda c: {
+                "cohort_id": _completion(c).world.cohort.pk,
+                "program_id": _completion(c).world.program.pk,
+                "exam_on": "2027-06-01",
+                "due_on": "2027-06-15",
+            },
+        ),
+        "annual_get": api(
+            "GET",
+            lambda c: f"/api/v1/assessments/annual/{_annual(c).pk}",
+            expect(ok=C_READERS, hidden=everyone_else(C_READERS), anonymous=401),
+        ),
+        "annual_record": api(
+            "POST",
+            lambda c: f"/api/v1/assessments/annual/{_annual(c).pk}/result",
+            _c_only(OFFICE, OK, 401),
+            data=lambda c: {"theory": 70},
+        ),
+        "annual_plan_list": _everyone_api("annual-plans"),
+        "annual_plan_save": _office_api(
+            "PUT",
+            "annual-plans",
+            data=lambda c: {"program_id": _completion(c).world.program.pk, "theory_pass": 65},
+        ),
+        "assessment_plan_list": _everyone_api("plans"),
+        "assessment_plan_save": _office_api(
+            "PUT",
+            "plans",
+            data=lambda c: {
+                "program_id": _completion(c).world.program.pk,
+                "department_id": _completion(c).world.a2.pk,
+                "theory_pass": 55,
+            },
+        ),
+        "wba_form_list": _everyone_api("wba-forms"),
+        "wba_form_create": _office_api(
+            "POST",
+            "wba-forms",
+            CREATED,
+            data=lambda c: {
+                "program_id": _completion(c).world.program.pk,
+                "name": "Handover",
+                "domains": [{"code": "clarity", "name": "Clarity"}],
+            },
+        ),
+        "wba_requirement_list": _everyone_api("wba-requirements"),
+        "wba_requirement_set": _office_api(
+            "PUT",
+            "wba-requirements",
+            data=lambda c: {
+                "program_id": _completion(c).world.program.pk,
+                "form_id": _completion(c).mini_cex.pk,
+                "count": 2,
+            },
+        ),
+    }
+)

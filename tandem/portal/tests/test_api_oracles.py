@@ -202,6 +202,10 @@ FOREIGN_EXAMPLES = {
     "visiting_base_id": lambda cast: cast.lab_a.pk,
     "participant_ids": lambda cast: cast.tutor_a.pk,
     "plan_owner_id": lambda cast: cast.tutor_a.pk,
+    "department_id": _existing("residency.Department"),
+    "global_template_id": _existing("evaluations.EvaluationTemplate"),
+    "department_template_id": _existing("evaluations.EvaluationTemplate"),
+    "teacher_template_id": _existing("evaluations.EvaluationTemplate"),
 }
 
 

@@ -5,6 +5,7 @@ from tandem.accounts import demo as accounts_demo
 from tandem.agreements import demo as agreements_demo
 from tandem.alerts import demo as alerts_demo
 from tandem.assessments import demo as assessments_demo
+from tandem.assessments import demo_completion as completion_demo
 from tandem.bookings import demo as bookings_demo
 from tandem.conduct import demo as conduct_demo
 from tandem.cultivation import demo as cultivation_demo
@@ -50,6 +51,7 @@ APP_DEMOS = [
     ("rotation-end assessments and WBAs", assessments_demo.load_demo),
     ("teachers: profiles, training, plans and responsible teachers", faculty_demo.load_demo),
     ("competency committee and milestone reviews", milestones_demo.load_demo),
+    ("annual assessments and completion eligibility", completion_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.
