@@ -161,7 +161,9 @@ def round_announce(request: HttpRequest, round_id: int) -> Any:
     operation_id="rewards_announcement",
 )
 def announcement(request: HttpRequest, round_id: int) -> Any:
-    """The announced awards with their objection counts; never who objected."""
+    """The announcement (公示), to every member of the consortium: the round's criteria and the
+    awarded nominees with their objection counts; never statements, evidence, votes or who
+    objected."""
     round_ = selectors.announced_round_get_or_404(request.user, round_id)
     awards = []
     for award in selectors.awards_of_round(round_):
@@ -177,7 +179,11 @@ def announcement(request: HttpRequest, round_id: int) -> Any:
         )
     return {
         "round_id": round_.pk,
+        "institution_id": round_.institution_id,
         "title": str(round_),
+        "kind": round_.kind,
+        "criteria": round_.criteria,
+        "criteria_zh": round_.criteria_zh,
         "announced_on": round_.announced_on,
         "objection_until": round_.objection_until,
         "awards": awards,

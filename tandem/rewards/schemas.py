@@ -117,7 +117,11 @@ class RewardsAwardOut(Schema):
 
 class RewardsAnnouncementOut(Schema):
     round_id: int
+    institution_id: int
     title: str
+    kind: str
+    criteria: str
+    criteria_zh: str
     announced_on: datetime.date
     objection_until: datetime.date
     awards: list[RewardsAwardOut]

@@ -127,8 +127,9 @@ def round_announce(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def announcement(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public announcement (公示): the awarded nominees, the period, how many objections
-    each has and whether they are answered — never who lodged them."""
+    """The public announcement (公示), to the whole consortium: the round, its criteria, the
+    awarded nominees, the period, how many objections each has and whether they are answered —
+    never the statements, evidence, votes or who objected."""
     user = request.user
     round_ = selectors.announced_round_get_or_404(user, pk)
     day = selectors.today()
@@ -153,6 +154,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
         "today": day,
         "in_period": round_.in_objection_period_on(day),
         "own_objections": selectors.own_objections(user, round_),
+        "reads_round": selectors.round_list_visible_to(user).filter(pk=round_.pk).exists(),
     }
     return render(request, "rewards/announcement.html", context)
 

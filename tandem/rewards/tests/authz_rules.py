@@ -3,8 +3,9 @@
 The nomination is tutor_b's, of cast.trainee, in A's round whose committee is coord_a,
 tutor_a (recused: he tutors the trainee) and two teachers. It is read by the nominator, the
 nominee, the committee and the round's managers (coord_a, the consortium admin); coord_b, the
-resident and the outsider get 404. Rounds and announcements are read by everyone who reaches
-A (the outsider, at C without an agreement, gets 404).
+resident and the outsider get 404. Rounds are read by everyone who reaches A (the outsider, at
+C without an agreement, gets 404); an announcement is published to the whole consortium, so the
+outsider reads it and may object (decision 110).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ MANAGERS = ["admin", "coord_a"]
 COMMITTEE_OR_MANAGERS = ["admin", "coord_a", "tutor_a"]
 CREATORS = ["admin", "coord_a", "coord_b", "outsider"]
 NOMINATORS = ["admin", "coord_a", "coord_b", "tutor_a", "tutor_b"]
-OBJECTORS = ["admin", "coord_b", "tutor_b", "resident"]
+OBJECTORS = ["admin", "coord_b", "tutor_b", "resident", "outsider"]
 REACH_A = ["admin", "coord_a", "coord_b", "tutor_a", "tutor_b", "trainee", "resident"]
 
 
@@ -84,9 +85,7 @@ RULES: dict[str, Rule] = {
         | {"outsider": 404},
         note="The window is still open: the service refuses with a message, nothing saved.",
     ),
-    "rewards:announcement": page(
-        kwargs=_round("announced"), expect=expect(ok=REACH_A, hidden=everyone_else(REACH_A))
-    ),
+    "rewards:announcement": page(kwargs=_round("announced"), expect=expect(ok=everyone_else())),
     "rewards:nomination_detail": page(
         kwargs=_nomination("open"), expect=expect(ok=READERS, hidden=everyone_else(READERS))
     ),
@@ -114,12 +113,7 @@ RULES: dict[str, Rule] = {
         "POST",
         kwargs=_nomination("announced"),
         data=lambda cast: {"grounds": "The second paper is another student's."},
-        expect=expect(
-            ok=OBJECTORS,
-            forbidden=everyone_else(OBJECTORS, ["outsider"]),
-            hidden=["outsider"],
-            ok_status=REDIRECT,
-        ),
+        expect=expect(ok=OBJECTORS, forbidden=everyone_else(OBJECTORS), ok_status=REDIRECT),
     ),
     "rewards:objection_answer": page(
         "POST",
@@ -205,7 +199,7 @@ API_RULES: dict[str, Rule] = {
         | dict.fromkeys(COMMITTEE_OR_MANAGERS, 400),
         note="The window is still open: a 400 saying until when.",
     ),
-    "rewards_announcement": api("GET", _round_path("announced", "/announcement"), IN_REACH),
+    "rewards_announcement": api("GET", _round_path("announced", "/announcement"), EVERYONE),
     "rewards_nomination_list": api("GET", _round_path("open", "/nominations"), IN_REACH),
     "rewards_nomination_create": api(
         "POST",
@@ -250,13 +244,7 @@ API_RULES: dict[str, Rule] = {
     "rewards_objection_lodge": api(
         "POST",
         _nomination_path("announced", "/objections"),
-        expect(
-            ok=OBJECTORS,
-            forbidden=everyone_else(OBJECTORS, ["outsider"]),
-            hidden=["outsider"],
-            ok_status=201,
-            anonymous=401,
-        ),
+        expect(ok=OBJECTORS, forbidden=everyone_else(OBJECTORS), ok_status=201, anonymous=401),
         data=lambda cast: {"grounds": "The second paper is another student's."},
     ),
     "rewards_objection_answer": api(
