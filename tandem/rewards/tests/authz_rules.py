@@ -69,6 +69,31 @@ RULES: dict[str, Rule] = {
         )
         | {"outsider": 404},
     ),
+    "rewards:round_member_remove": page(
+        "POST",
+        kwargs=_round("round"),
+        data=lambda cast: {"user": judges(cast)[1].pk, "reason": "Leaves the hospital."},
+        expect=expect(
+            ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=REDIRECT
+        )
+        | {"outsider": 404},
+        note="The first manager removes the member; the second is told they are not one.",
+    ),
+    "rewards:round_edit": page(
+        kwargs=_round("round"),
+        expect=expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]))
+        | {"outsider": 404},
+    ),
+    "rewards:round_cancel": page(
+        "POST",
+        kwargs=_round("round"),
+        data=lambda cast: {"reason": ""},
+        expect=expect(
+            ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=REDIRECT
+        )
+        | {"outsider": 404},
+        note="Without a reason the service refuses with a message (a 302), nothing saved.",
+    ),
     "rewards:nomination_new": page(
         kwargs=_round("round"),
         expect=expect(ok=NOMINATORS, forbidden=everyone_else(NOMINATORS, ["outsider"]))
@@ -187,6 +212,44 @@ API_RULES: dict[str, Rule] = {
             anonymous=401,
         ),
         data=lambda cast: {"user_id": judges(cast)[1].pk},
+    ),
+    "rewards_round_member_remove": api(
+        "POST",
+        lambda cast: (
+            f"/api/v1/rewards/rounds/{round_in(cast, 'round').pk}/members/"
+            f"{judges(cast)[1].pk}/remove"
+        ),
+        expect(
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        )
+        | dict.fromkeys(MANAGERS, 400),
+        data=lambda cast: {"reason": ""},
+        note="Without a reason: a 400 naming reason, nothing saved.",
+    ),
+    "rewards_round_update": api(
+        "PATCH",
+        _round_path("round"),
+        expect(
+            ok=MANAGERS,
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        ),
+        data=lambda cast: {"objection_days": 7},
+    ),
+    "rewards_round_cancel": api(
+        "POST",
+        _round_path("round", "/cancel"),
+        expect(
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        )
+        | dict.fromkeys(MANAGERS, 400),
+        data=lambda cast: {"reason": ""},
+        note="Without a reason: a 400 naming reason, nothing saved.",
     ),
     "rewards_round_announce": api(
         "POST",
