@@ -45,6 +45,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "rounds": paginate(request, selectors.round_list_visible_to(user)),
         "can_create": permissions.can_create_round(user),
         "today": selectors.today(),
+        "announced": selectors.announced_round_list_visible_to(user)
+        .filter(announced_on__lte=selectors.today(), objection_until__gte=selectors.today())
+        .order_by("objection_until", "id")[:20],
     }
     return render(request, "rewards/round_list.html", context)
 

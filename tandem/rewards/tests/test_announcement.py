@@ -132,3 +132,12 @@ def test_someone_outside_the_consortium_gets_404_on_page_and_api(announced, stra
 
 def test_the_dashboard_lists_an_announcement_for_every_member(announced, cast):
     assert [r.pk for r in rewards_dashboard(cast.outsider)["announced"]] == [announced.round_id]
+
+
+def test_the_round_list_names_the_announcements_of_the_consortium(announced, client_for):
+    page = client_for("outsider").get(reverse("rewards:round_list"))
+    text = page.content.decode()
+    assert reverse("rewards:announcement", kwargs={"pk": announced.round_id}) in text
+    assert (
+        f'href="{reverse("rewards:round_detail", kwargs={"pk": announced.round_id})}"' not in text
+    )
