@@ -46,6 +46,7 @@ class Command(BaseCommand):
                 per_week=options["per_week"],
             )
             self.stdout.write(f"built in {time.monotonic() - started:.0f} s")
+        bench.analyze()
         activities = Activity.objects.filter(department__base=found.base)
         attendances = Attendance.objects.filter(activity__department__base=found.base)
         self.stdout.write(
