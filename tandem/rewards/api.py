@@ -12,7 +12,13 @@ from ninja.pagination import paginate
 
 from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
-from tandem.rewards import permissions, selectors, services, services_announce
+from tandem.rewards import (
+    permissions,
+    selectors,
+    services,
+    services_announce,
+    services_committee,
+)
 from tandem.rewards.models import Nomination, Objection, RewardRound
 from tandem.rewards.schemas import (
     RewardsAnnouncementOut,
@@ -24,8 +30,10 @@ from tandem.rewards.schemas import (
     RewardsNominationOut,
     RewardsObjectionIn,
     RewardsObjectionOut,
+    RewardsReasonIn,
     RewardsRoundIn,
     RewardsRoundOut,
+    RewardsRoundUpdateIn,
     RewardsVoteIn,
     RewardsVoteOut,
 )
@@ -143,6 +151,58 @@ def round_member_add(request: HttpRequest, round_id: int, payload: RewardsMember
     return _round_data(round_)
 
 
+def _managed_round(request: HttpRequest, round_id: int) -> RewardRound:
+    round_ = selectors.round_get_for_user_or_404(request.user, round_id)
+    if not permissions.can_manage_round(request.user, round_):
+        raise PermissionDenied(_("Only the round's managers change the round and its committee."))
+    return round_
+
+
+@router.post(
+    "/rounds/{round_id}/members/{user_id}/remove",
+    response={200: RewardsRoundOut, **ERRORS},
+    operation_id="rewards_round_member_remove",
+)
+def round_member_remove(
+    request: HttpRequest, round_id: int, user_id: int, payload: RewardsReasonIn
+) -> Any:
+    """Remove a committee member, with a reason, while nothing is decided; not a member who
+    has voted on a nomination under review."""
+    round_ = _managed_round(request, round_id)
+    user = selectors.members_of(round_).filter(pk=user_id).first()
+    services_committee.round_member_remove(
+        actor=request.user, round_=round_, user=user, reason=payload.reason
+    )
+    return _round_data(round_)
+
+
+@router.patch(
+    "/rounds/{round_id}",
+    response={200: RewardsRoundOut, **ERRORS},
+    operation_id="rewards_round_update",
+)
+def round_update(request: HttpRequest, round_id: int, payload: RewardsRoundUpdateIn) -> Any:
+    """Change the titles, criteria, window or objection period while nothing is decided."""
+    round_ = _managed_round(request, round_id)
+    changed = services_committee.round_update(
+        actor=request.user, round_=round_, **payload.dict(exclude_none=True)
+    )
+    return _round_data(changed)
+
+
+@router.post(
+    "/rounds/{round_id}/cancel",
+    response={200: RewardsRoundOut, **ERRORS},
+    operation_id="rewards_round_cancel",
+)
+def round_cancel(request: HttpRequest, round_id: int, payload: RewardsReasonIn) -> Any:
+    """Cancel the round with a reason: its nominations under review close, everyone is told."""
+    round_ = _managed_round(request, round_id)
+    return _round_data(
+        services_committee.round_cancel(actor=request.user, round_=round_, reason=payload.reason)
+    )
+
+
 @router.post(
     "/rounds/{round_id}/announce",
     response={200: RewardsRoundOut, **ERRORS},
@@ -161,7 +221,9 @@ def round_announce(request: HttpRequest, round_id: int) -> Any:
     operation_id="rewards_announcement",
 )
 def announcement(request: HttpRequest, round_id: int) -> Any:
-    """The announced awards with their objection counts; never who objected."""
+    """The announcement (公示), to every member of the consortium: the round's criteria and the
+    awarded nominees with their objection counts; never statements, evidence, votes or who
+    objected."""
     round_ = selectors.announced_round_get_or_404(request.user, round_id)
     awards = []
     for award in selectors.awards_of_round(round_):
@@ -177,7 +239,11 @@ def announcement(request: HttpRequest, round_id: int) -> Any:
         )
     return {
         "round_id": round_.pk,
+        "institution_id": round_.institution_id,
         "title": str(round_),
+        "kind": round_.kind,
+        "criteria": round_.criteria,
+        "criteria_zh": round_.criteria_zh,
         "announced_on": round_.announced_on,
         "objection_until": round_.objection_until,
         "awards": awards,

@@ -55,3 +55,26 @@ class NominationForm(forms.Form):
     def __init__(self, *args: Any, user: Any, round_: RewardRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nominees"].queryset = selectors.nominee_candidates(user, round_)
+
+
+class RoundEditForm(forms.Form):
+    """What a round's managers change while nothing is decided (decision 110); the kind of
+    reward, who can be nominated and the deciding institution are fixed."""
+
+    title = forms.CharField(label=_("Title (English)"), max_length=200)
+    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200)
+    criteria = forms.CharField(
+        label=_("Criteria (English)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    criteria_zh = forms.CharField(
+        label=_("Criteria (Chinese)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    nominations_open = forms.DateField(
+        label=_("Nominations open"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    nominations_close = forms.DateField(
+        label=_("Nominations close"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    objection_days = forms.IntegerField(
+        label=_("Objection period (working days)"), min_value=1, max_value=30
+    )

@@ -13,6 +13,10 @@ WORDING = HistoryWording(
     actions={
         "reward_round.create": _("opened a reward round"),
         "reward_round.member_add": _("added a member to the reward committee"),
+        "reward_round.member_remove": _("removed a member from the reward committee"),
+        "reward_round.update": _("changed the reward round"),
+        "reward_round.cancel": _("cancelled the reward round"),
+        "reward_nomination.close": _("closed the nomination: the round was cancelled"),
         "reward_round.announce": _("announced the result of the reward round"),
         "reward_nomination.create": _("made a nomination"),
         "reward_nomination.evidence": _("added evidence to a nomination"),
@@ -25,6 +29,8 @@ WORDING = HistoryWording(
     },
     keys={
         "member": _("Committee member"),
+        "reason": _("Reason"),
+        "closed": _("Nominations closed"),
         "awarded": _("Awards"),
         "reference_kind": _("Evidence"),
     },

@@ -71,6 +71,11 @@ class RewardRound(models.Model):
     announced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("why the round is cancelled"), blank=True, max_length=4000)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -93,6 +98,14 @@ class RewardRound(models.Model):
                 condition=Q(announced_on__isnull=True) | Q(objection_until__isnull=False),
                 name="rewards_announcement_has_period",
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="rewards_cancel_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | Q(announced_on__isnull=True),
+                name="rewards_cancel_before_announcement",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,8 +115,17 @@ class RewardRound(models.Model):
     def criteria_text(self) -> str:
         return self.criteria_zh if _zh() and self.criteria_zh else self.criteria
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_open_to_change(self) -> bool:
+        """Nothing is decided yet: neither announced nor cancelled."""
+        return self.announced_on is None and self.cancelled_at is None
+
     def accepts_nominations_on(self, day: datetime.date) -> bool:
-        return self.announced_on is None and self.nominations_open <= day <= self.nominations_close
+        return self.is_open_to_change and self.nominations_open <= day <= self.nominations_close
 
     def in_objection_period_on(self, day: datetime.date) -> bool:
         return (
@@ -132,6 +154,7 @@ class NominationStatus(models.TextChoices):
     ANNOUNCED = "announced", _("Awarded: in its objection period")
     FINAL = "final", _("Awarded: final")
     WITHDRAWN = "withdrawn", _("Withdrawn after an objection")
+    CANCELLED = "cancelled", _("Closed: the round was cancelled")
 
 
 AWARDED_STATUSES = (NominationStatus.ANNOUNCED, NominationStatus.FINAL, NominationStatus.WITHDRAWN)

@@ -20,6 +20,8 @@ class RewardsRoundOut(Schema):
     objection_days: int
     announced_on: datetime.date | None
     objection_until: datetime.date | None
+    cancelled_at: datetime.datetime | None
+    cancel_reason: str
     member_ids: list[int]
 
 
@@ -40,6 +42,22 @@ class RewardsRoundIn(Schema):
 
 class RewardsMemberIn(Schema):
     user_id: int
+
+
+class RewardsReasonIn(Schema):
+    reason: str = ""
+
+
+class RewardsRoundUpdateIn(Schema):
+    """Only the fields sent change; the kind, who can be nominated and the institution never."""
+
+    title: str | None = None
+    title_zh: str | None = None
+    criteria: str | None = None
+    criteria_zh: str | None = None
+    nominations_open: datetime.date | None = None
+    nominations_close: datetime.date | None = None
+    objection_days: int | None = None
 
 
 class RewardsNominationIn(Schema):
@@ -117,7 +135,11 @@ class RewardsAwardOut(Schema):
 
 class RewardsAnnouncementOut(Schema):
     round_id: int
+    institution_id: int
     title: str
+    kind: str
+    criteria: str
+    criteria_zh: str
     announced_on: datetime.date
     objection_until: datetime.date
     awards: list[RewardsAwardOut]

@@ -7,8 +7,12 @@
 - A nomination (statement, evidence, votes) is read by its nominator, its nominees, the round's
   committee and the round's managers (coordinators of the deciding institution, the consortium
   admin). Votes are the committee's; an objector's name is the committee's alone.
-- Once announced, the awarded nominees of a round are on its announcement page for everyone
-  who reads the round, with the number of objections, never their authors.
+- Once announced, the result is published to the whole consortium (公示, decision 110):
+  everyone with an active role anywhere in the consortium reads the round's announcement page
+  and may object to an award, though they may not read the round's own page. The announcement
+  publishes the round (title, kind, criteria, deciding institution, period) and the awarded
+  nominees' names with the number of objections; never the statements, evidence, votes or
+  objectors. Someone with no active role in the consortium gets the same 404 as for nothing.
 """
 
 import datetime
@@ -65,8 +69,16 @@ def round_get_for_user_or_404(user: Any, pk: int) -> RewardRound:
     return found
 
 
+def announced_round_list_visible_to(user: Any) -> QuerySet[RewardRound]:
+    """Announced rounds: their announcement is published to every member of the consortium
+    (not only to those who reach the deciding institution)."""
+    if not in_consortium(user):
+        return RewardRound.objects.none()
+    return RewardRound.objects.select_related("institution").filter(announced_on__isnull=False)
+
+
 def announced_round_get_or_404(user: Any, pk: int) -> RewardRound:
-    found = round_list_visible_to(user).filter(pk=pk, announced_on__isnull=False).first()
+    found = announced_round_list_visible_to(user).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
@@ -149,13 +161,12 @@ def nominations_of_round_for(user: Any, round_: RewardRound) -> QuerySet[Nominat
 
 
 def announced_award_get_or_404(user: Any, pk: int) -> Nomination:
-    """An award on a round's announcement page: whoever reads the round reaches it."""
+    """An award on a round's announcement page: every member of the consortium reaches it."""
     found = (
         Nomination.objects.filter(
             pk=pk,
             status__in=AWARDED_STATUSES,
-            round__announced_on__isnull=False,
-            round__in=round_list_visible_to(user),
+            round__in=announced_round_list_visible_to(user),
         )
         .select_related("round__institution")
         .first()
@@ -327,9 +338,9 @@ def rewards_dashboard(user: Any) -> dict[str, Any]:
             )[:5]
         ),
         "announced": list(
-            rounds.filter(announced_on__lte=day, objection_until__gte=day).order_by(
-                "objection_until"
-            )[:5]
+            announced_round_list_visible_to(user)
+            .filter(announced_on__lte=day, objection_until__gte=day)
+            .order_by("objection_until")[:5]
         ),
         "awaiting_vote": awaiting,
     }

@@ -89,6 +89,14 @@ def lock_nomination(nomination: Nomination) -> Nomination:
 # --- rounds --------------------------------------------------------------------------------
 
 
+def require_open_to_change(round_: RewardRound) -> None:
+    """A round changes (committee, criteria, dates) only while nothing is decided."""
+    if round_.cancelled_at is not None:
+        raise ValidationError(_("This round is cancelled: nothing of it changes any more."))
+    if round_.announced_on is not None:
+        raise ValidationError(_("The result is announced: the round no longer changes."))
+
+
 @transaction.atomic
 def round_create(
     *,
@@ -195,8 +203,7 @@ def round_member_add(*, actor: User, round_: RewardRound, user: User | None) -> 
     round_ = lock_round(round_)
     if not permissions.can_manage_round(actor, round_):
         raise PermissionDenied(_("Only the round's managers change its committee."))
-    if round_.announced_on is not None:
-        raise ValidationError(_("The result is announced: the committee no longer changes."))
+    require_open_to_change(round_)
     if user is None or not selectors.member_candidates(round_).filter(pk=user.pk).exists():
         raise field_error(
             "user", _("Committee members are staff of the deciding institution (not trainees).")

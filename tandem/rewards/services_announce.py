@@ -48,6 +48,8 @@ def round_announce(*, actor: User, round_: RewardRound) -> RewardRound:
     round_ = lock_round(round_)
     if not permissions.can_announce(actor, round_):
         raise PermissionDenied(_("Only the round's committee or managers announce its result."))
+    if round_.cancelled_at is not None:
+        raise ValidationError(_("This round is cancelled: it has no result to announce."))
     if round_.announced_on is not None:
         raise ValidationError(_("The result of this round is already announced."))
     day = today()

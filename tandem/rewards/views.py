@@ -20,8 +20,14 @@ from tandem.core.audit import audit_history
 from tandem.core.errors import error_messages
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate
-from tandem.rewards import permissions, selectors, services, services_announce
-from tandem.rewards.forms import NominationForm, RoundForm
+from tandem.rewards import (
+    permissions,
+    selectors,
+    services,
+    services_announce,
+    services_committee,
+)
+from tandem.rewards.forms import NominationForm, RoundEditForm, RoundForm
 from tandem.rewards.models import NominationStatus, ReferenceKind, VoteChoice
 
 
@@ -39,6 +45,9 @@ def round_list(request: HttpRequest) -> HttpResponse:
         "rounds": paginate(request, selectors.round_list_visible_to(user)),
         "can_create": permissions.can_create_round(user),
         "today": selectors.today(),
+        "announced": selectors.announced_round_list_visible_to(user)
+        .filter(announced_on__lte=selectors.today(), objection_until__gte=selectors.today())
+        .order_by("objection_until", "id")[:20],
     }
     return render(request, "rewards/round_list.html", context)
 
@@ -79,8 +88,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_nominate": permissions.can_nominate(user, round_)
         and round_.accepts_nominations_on(day),
         "can_manage": manages,
+        "can_change": manages and round_.is_open_to_change,
         "member_candidates": selectors.member_candidates(round_) if manages else [],
-        "can_announce": permissions.can_announce(user, round_) and round_.announced_on is None,
+        "can_announce": permissions.can_announce(user, round_) and round_.is_open_to_change,
         "history": audit_history(round_)[:20] if manages else [],
     }
     return render(request, "rewards/round_detail.html", context)
@@ -99,6 +109,69 @@ def round_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         _say(request, exc)
     else:
         messages.success(request, _("The member is added to the committee."))
+    return redirect("rewards:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_round(request.user, round_):
+        raise PermissionDenied(_("Only the round's managers change the round and its committee."))
+    user = selectors.members_of(round_).filter(pk=_int(request.POST.get("user"))).first()
+    try:
+        services_committee.round_member_remove(
+            actor=request.user, round_=round_, user=user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, _("The member is removed from the committee."))
+    return redirect("rewards:round_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_round(request.user, round_):
+        raise PermissionDenied(_("Only the round's managers change the round and its committee."))
+    initial = {name: getattr(round_, name) for name in services_committee.EDITABLE}
+    form = RoundEditForm(request.POST or None, initial=initial)
+    context = {"form": form, "round": round_}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services_committee.round_update(
+                    actor=request.user, round_=round_, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The round is changed."))
+                return redirect("rewards:round_detail", pk=pk)
+        return render(request, "rewards/round_edit.html", context, status=400)
+    if not round_.is_open_to_change:
+        messages.info(request, _("This round is decided or cancelled: it no longer changes."))
+    return render(request, "rewards/round_edit.html", context)
+
+
+@login_required
+@require_POST
+def round_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.round_get_for_user_or_404(request.user, pk)
+    if not permissions.can_manage_round(request.user, round_):
+        raise PermissionDenied(_("Only the round's managers change the round and its committee."))
+    try:
+        services_committee.round_cancel(
+            actor=request.user, round_=round_, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as exc:
+        _say(request, exc)
+    else:
+        messages.success(
+            request, _("The round is cancelled; its nominations are closed and everyone told.")
+        )
     return redirect("rewards:round_detail", pk=pk)
 
 
@@ -127,8 +200,9 @@ def round_announce(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def announcement(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public announcement (公示): the awarded nominees, the period, how many objections
-    each has and whether they are answered — never who lodged them."""
+    """The public announcement (公示), to the whole consortium: the round, its criteria, the
+    awarded nominees, the period, how many objections each has and whether they are answered —
+    never the statements, evidence, votes or who objected."""
     user = request.user
     round_ = selectors.announced_round_get_or_404(user, pk)
     day = selectors.today()
@@ -153,6 +227,7 @@ def announcement(request: HttpRequest, pk: int) -> HttpResponse:
         "today": day,
         "in_period": round_.in_objection_period_on(day),
         "own_objections": selectors.own_objections(user, round_),
+        "reads_round": selectors.round_list_visible_to(user).filter(pk=round_.pk).exists(),
     }
     return render(request, "rewards/announcement.html", context)
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.accounts.models import Role, User
+from tandem.accounts.models import Membership, Role, User
 from tandem.core import tenancy
 from tandem.institutions.models import Unit, UnitKind
 from tandem.residency.models import Assignment, Department
@@ -126,17 +126,16 @@ def teacher_candidates(department_ids: Any) -> QuerySet[User]:
 
 def residents_for_correction(activity: Activity) -> QuerySet[User]:
     """Whom the teacher may record at an activity: its audience and whoever signed in, and the
-    residents (trainees) of the department's hospital."""
+    residents (trainees) of the department's hospital. Two subqueries, not joins: joined, every
+    resident's attendances over the years multiplied the rows DISTINCT had to fold (2.9 s at
+    the teaching benchmark's 234,700 attendances)."""
+    audience = Attendance.objects.filter(activity_id=activity.pk).values("resident_id")
+    trainees = Membership.objects.filter(
+        role=Role.TRAINEE, institution_id=activity.department.base.institution_id
+    ).values("user_id")
     return (
-        User.objects.filter(
-            Q(teaching_attendances__activity=activity)
-            | Q(
-                memberships__role=Role.TRAINEE,
-                memberships__institution_id=activity.department.base.institution_id,
-            )
-        )
+        User.objects.filter(Q(pk__in=audience) | Q(pk__in=trainees))
         .exclude(pk=activity.teacher_id)
-        .distinct()
         .order_by("full_name", "username")
     )
 

@@ -18,7 +18,7 @@ from tandem.core.api import ERRORS, Pagination
 from tandem.core.errors import field_error
 from tandem.institutions.models import Institution, Unit
 from tandem.institutions.selectors import institution_choices_for
-from tandem.visits import permissions, selectors, services
+from tandem.visits import permissions, selectors, services, services_changes
 from tandem.visits.models import Visit
 from tandem.visits.schemas import (
     VisitsActionIn,
@@ -28,12 +28,14 @@ from tandem.visits.schemas import (
     VisitsMinutesIn,
     VisitsPracticeIn,
     VisitsPracticeOut,
+    VisitsReasonIn,
     VisitsSessionIn,
     VisitsSessionOut,
     VisitsStepIn,
     VisitsVisitDetailOut,
     VisitsVisitIn,
     VisitsVisitOut,
+    VisitsVisitUpdateIn,
 )
 
 router = Router(tags=["visits"])
@@ -123,6 +125,51 @@ def visit_get(request: HttpRequest, visit_id: int) -> Any:
         "delegates": list(selectors.delegate_list_in(request.user, visit)),
         "sessions": list(selectors.session_list_in(request.user, visit)),
     }
+
+
+@router.patch(
+    "/visits/{visit_id}",
+    response={200: VisitsVisitOut, **ERRORS},
+    operation_id="visits_visit_update",
+)
+def visit_update(request: HttpRequest, visit_id: int, payload: VisitsVisitUpdateIn) -> Any:
+    """Change the details (the days only while the visit is planned)."""
+    visit = _managed(request, visit_id)
+    return services_changes.visit_update(
+        actor=request.user, visit=visit, **payload.dict(exclude_none=True)
+    )
+
+
+@router.post(
+    "/visits/{visit_id}/delegates/{delegate_id}/remove",
+    response={200: VisitsVisitOut, **ERRORS},
+    operation_id="visits_delegate_remove",
+)
+def delegate_remove(
+    request: HttpRequest, visit_id: int, delegate_id: int, payload: VisitsReasonIn
+) -> Any:
+    """A person no longer takes part, with a reason, while the visit is planned."""
+    visit = _managed(request, visit_id)
+    delegate = visit.delegates.filter(pk=delegate_id).first()
+    return services_changes.delegate_remove(
+        actor=request.user, visit=visit, delegate=delegate, reason=payload.reason
+    )
+
+
+@router.post(
+    "/sessions/{session_id}/remove",
+    response={200: VisitsVisitOut, **ERRORS},
+    operation_id="visits_session_remove",
+)
+def session_remove(request: HttpRequest, session_id: int, payload: VisitsReasonIn) -> Any:
+    """Remove a session with a reason, while the visit is planned and no minutes or actions
+    come from it."""
+    session = selectors.session_get_for_user_or_404(request.user, session_id)
+    if not permissions.can_manage_visit(request.user, session.visit):
+        raise PermissionDenied(_("Only the coordinators of the two institutions run the visit."))
+    return services_changes.session_remove(
+        actor=request.user, session=session, reason=payload.reason
+    )
 
 
 @router.post(

@@ -174,3 +174,15 @@ class PracticeSearchForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institution_choices_for(user)
+
+
+class VisitEditForm(forms.Form):
+    """The details of a planned or held visit (decision 114): the two institutions and the
+    agreement stay as they were planned."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    title_zh = forms.CharField(label=_("Title in Chinese"), max_length=200, required=False)
+    starts_on = forms.DateField(label=_("First day"), widget=DATE)
+    ends_on = forms.DateField(label=_("Last day"), widget=DATE)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea, required=False)

@@ -70,6 +70,21 @@ class VisitsVisitDetailOut(VisitsVisitOut):
     sessions: list[VisitsSessionOut]
 
 
+class VisitsVisitUpdateIn(Schema):
+    """Only the fields sent change; the two institutions and the agreement never."""
+
+    title: str | None = None
+    title_zh: str | None = None
+    starts_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    place: str | None = None
+    purpose: str | None = None
+
+
+class VisitsReasonIn(Schema):
+    reason: str = ""
+
+
 class VisitsDelegateIn(Schema):
     person_id: int
     institution_id: int

@@ -261,6 +261,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": session.visit,
         "form": form,
         "can_record": can_record,
+        "can_remove": permissions.can_change_visit(request.user, session.visit)
+        and session.visit.status == "planned"
+        and not session.minutes,
         "actions": selectors.action_list_visible_to(request.user).filter(session=session),
     }
     return render(request, "visits/session_detail.html", context, status=status)

@@ -53,6 +53,27 @@ VISIBLE_FIELDS_OF = {
     "residency_cohort_create": {"calendar_id"},
     "residency_capacity_set": {"calendar_id"},
     "residency_calendar_get": {"pk"},
+    # a reward's announcement (公示) is published to the whole consortium (decision 110)
+    "rewards_announcement": {"round_id"},
+    "rewards_objection_lodge": {"nomination_id"},
+}
+
+
+def _awarded_nominees(cast: Any) -> set[int]:
+    """Whom the announcements of reward rounds name: the awarded nominees, to everyone."""
+    from tandem.rewards.models import AWARDED_STATUSES, Nomination
+
+    return set(
+        Nomination.objects.filter(
+            status__in=AWARDED_STATUSES, round__announced_on__isnull=False
+        ).values_list("nominees", flat=True)
+    )
+
+
+# People an operation or page publishes to every member of the consortium, per key.
+PUBLISHED_PEOPLE_OF = {
+    "rewards_announcement": _awarded_nominees,
+    "rewards:announcement": _awarded_nominees,
 }
 
 
@@ -221,10 +242,13 @@ def _answer(response: Any) -> tuple[int, str]:
     return response.status_code, response.content.decode()
 
 
-def _secrets_of_people_out_of_reach(viewer: User) -> list[str]:
-    """Names, e-mails and usernames of everyone the viewer cannot see. The cast's usernames are
-    words ("trainee", "admin") that answers hold anyway: they are made unmistakable first."""
-    visible = set(person_list_visible_to(viewer).values_list("pk", flat=True))
+def _secrets_of_people_out_of_reach(viewer: User, published: set[int] | None = None) -> list[str]:
+    """Names, e-mails and usernames of everyone the viewer cannot see (but those `published`
+    to the whole consortium). The cast's usernames are words ("trainee", "admin") that answers
+    hold anyway: they are made unmistakable first."""
+    visible = set(person_list_visible_to(viewer).values_list("pk", flat=True)) | (
+        published or set()
+    )
     secrets: list[str] = []
     for person in User.objects.exclude(pk__in=visible):
         person.username = f"{person.username}-login-{person.pk}"
@@ -305,7 +329,8 @@ def test_the_outsider_learns_nothing_of_other_institutions(
         url = f"{url}{'&' if '?' in url else '?'}{rule.query}"
     data = rule.data(cast) if rule.data is not None else None
     client = client_for("outsider")
-    secrets = _secrets_of_people_out_of_reach(cast.outsider)
+    published = PUBLISHED_PEOPLE_OF.get(operation_id)
+    secrets = _secrets_of_people_out_of_reach(cast.outsider, published(cast) if published else None)
 
     if data is not None and not isinstance(data, dict | list):
         response = getattr(client, method.lower())(url, data=data)

@@ -22,6 +22,7 @@ import tandem
 from tandem.institutions.models import Institution
 from tandem.portal.tests.test_api_oracles import (
     MISSING_ID,
+    PUBLISHED_PEOPLE_OF,
     _assert_names_nobody_out_of_reach,
     _secrets_of_people_out_of_reach,
 )
@@ -170,7 +171,8 @@ def test_no_page_names_a_person_out_of_the_outsiders_reach(key, cast, client_for
         url = f"{url}?{rule.query}"
     client = client_for("outsider")
     data = rule.data(cast) if rule.data else None
-    secrets = _secrets_of_people_out_of_reach(cast.outsider)
+    published = PUBLISHED_PEOPLE_OF.get(key)
+    secrets = _secrets_of_people_out_of_reach(cast.outsider, published(cast) if published else None)
     method = getattr(client, rule.method.lower())
     response = method(url, data=data) if data is not None else method(url)
     _assert_names_nobody_out_of_reach(response, secrets, key)

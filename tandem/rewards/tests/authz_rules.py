@@ -3,8 +3,9 @@
 The nomination is tutor_b's, of cast.trainee, in A's round whose committee is coord_a,
 tutor_a (recused: he tutors the trainee) and two teachers. It is read by the nominator, the
 nominee, the committee and the round's managers (coord_a, the consortium admin); coord_b, the
-resident and the outsider get 404. Rounds and announcements are read by everyone who reaches
-A (the outsider, at C without an agreement, gets 404).
+resident and the outsider get 404. Rounds are read by everyone who reaches A (the outsider, at
+C without an agreement, gets 404); an announcement is published to the whole consortium, so the
+outsider reads it and may object (decision 110).
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ MANAGERS = ["admin", "coord_a"]
 COMMITTEE_OR_MANAGERS = ["admin", "coord_a", "tutor_a"]
 CREATORS = ["admin", "coord_a", "coord_b", "outsider"]
 NOMINATORS = ["admin", "coord_a", "coord_b", "tutor_a", "tutor_b"]
-OBJECTORS = ["admin", "coord_b", "tutor_b", "resident"]
+OBJECTORS = ["admin", "coord_b", "tutor_b", "resident", "outsider"]
 REACH_A = ["admin", "coord_a", "coord_b", "tutor_a", "tutor_b", "trainee", "resident"]
 
 
@@ -68,6 +69,31 @@ RULES: dict[str, Rule] = {
         )
         | {"outsider": 404},
     ),
+    "rewards:round_member_remove": page(
+        "POST",
+        kwargs=_round("round"),
+        data=lambda cast: {"user": judges(cast)[1].pk, "reason": "Leaves the hospital."},
+        expect=expect(
+            ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=REDIRECT
+        )
+        | {"outsider": 404},
+        note="The first manager removes the member; the second is told they are not one.",
+    ),
+    "rewards:round_edit": page(
+        kwargs=_round("round"),
+        expect=expect(ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]))
+        | {"outsider": 404},
+    ),
+    "rewards:round_cancel": page(
+        "POST",
+        kwargs=_round("round"),
+        data=lambda cast: {"reason": ""},
+        expect=expect(
+            ok=MANAGERS, forbidden=everyone_else(MANAGERS, ["outsider"]), ok_status=REDIRECT
+        )
+        | {"outsider": 404},
+        note="Without a reason the service refuses with a message (a 302), nothing saved.",
+    ),
     "rewards:nomination_new": page(
         kwargs=_round("round"),
         expect=expect(ok=NOMINATORS, forbidden=everyone_else(NOMINATORS, ["outsider"]))
@@ -84,9 +110,7 @@ RULES: dict[str, Rule] = {
         | {"outsider": 404},
         note="The window is still open: the service refuses with a message, nothing saved.",
     ),
-    "rewards:announcement": page(
-        kwargs=_round("announced"), expect=expect(ok=REACH_A, hidden=everyone_else(REACH_A))
-    ),
+    "rewards:announcement": page(kwargs=_round("announced"), expect=expect(ok=everyone_else())),
     "rewards:nomination_detail": page(
         kwargs=_nomination("open"), expect=expect(ok=READERS, hidden=everyone_else(READERS))
     ),
@@ -114,12 +138,7 @@ RULES: dict[str, Rule] = {
         "POST",
         kwargs=_nomination("announced"),
         data=lambda cast: {"grounds": "The second paper is another student's."},
-        expect=expect(
-            ok=OBJECTORS,
-            forbidden=everyone_else(OBJECTORS, ["outsider"]),
-            hidden=["outsider"],
-            ok_status=REDIRECT,
-        ),
+        expect=expect(ok=OBJECTORS, forbidden=everyone_else(OBJECTORS), ok_status=REDIRECT),
     ),
     "rewards:objection_answer": page(
         "POST",
@@ -194,6 +213,44 @@ API_RULES: dict[str, Rule] = {
         ),
         data=lambda cast: {"user_id": judges(cast)[1].pk},
     ),
+    "rewards_round_member_remove": api(
+        "POST",
+        lambda cast: (
+            f"/api/v1/rewards/rounds/{round_in(cast, 'round').pk}/members/"
+            f"{judges(cast)[1].pk}/remove"
+        ),
+        expect(
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        )
+        | dict.fromkeys(MANAGERS, 400),
+        data=lambda cast: {"reason": ""},
+        note="Without a reason: a 400 naming reason, nothing saved.",
+    ),
+    "rewards_round_update": api(
+        "PATCH",
+        _round_path("round"),
+        expect(
+            ok=MANAGERS,
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        ),
+        data=lambda cast: {"objection_days": 7},
+    ),
+    "rewards_round_cancel": api(
+        "POST",
+        _round_path("round", "/cancel"),
+        expect(
+            forbidden=everyone_else(MANAGERS, ["outsider"]),
+            hidden=["outsider"],
+            anonymous=401,
+        )
+        | dict.fromkeys(MANAGERS, 400),
+        data=lambda cast: {"reason": ""},
+        note="Without a reason: a 400 naming reason, nothing saved.",
+    ),
     "rewards_round_announce": api(
         "POST",
         _round_path("voted", "/announce"),
@@ -205,7 +262,7 @@ API_RULES: dict[str, Rule] = {
         | dict.fromkeys(COMMITTEE_OR_MANAGERS, 400),
         note="The window is still open: a 400 saying until when.",
     ),
-    "rewards_announcement": api("GET", _round_path("announced", "/announcement"), IN_REACH),
+    "rewards_announcement": api("GET", _round_path("announced", "/announcement"), EVERYONE),
     "rewards_nomination_list": api("GET", _round_path("open", "/nominations"), IN_REACH),
     "rewards_nomination_create": api(
         "POST",
@@ -250,13 +307,7 @@ API_RULES: dict[str, Rule] = {
     "rewards_objection_lodge": api(
         "POST",
         _nomination_path("announced", "/objections"),
-        expect(
-            ok=OBJECTORS,
-            forbidden=everyone_else(OBJECTORS, ["outsider"]),
-            hidden=["outsider"],
-            ok_status=201,
-            anonymous=401,
-        ),
+        expect(ok=OBJECTORS, forbidden=everyone_else(OBJECTORS), ok_status=201, anonymous=401),
         data=lambda cast: {"grounds": "The second paper is another student's."},
     ),
     "rewards_objection_answer": api(

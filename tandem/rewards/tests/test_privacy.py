@@ -1,8 +1,9 @@
 """An objector's name is the committee's to know: never on the public announcement (page or
 API), never shown to the nominee, the nominator or the round's managers outside the
 committee, never in the nomination's history or in a notification. The outsider (a third
-institution) gets the same 404 as for what does not exist; a trainee who tries to nominate
-gets 403."""
+institution) reads the announcement, published to the whole consortium (decision 110), but gets
+the same 404 as for what does not exist on the round and the nomination; a trainee who tries to
+nominate gets 403."""
 
 import pytest
 from django.urls import reverse
@@ -71,7 +72,6 @@ def test_the_announcement_api_and_history_and_notifications_name_no_objector(
 def test_outsider_gets_404(objected, client_for):
     outsider = client_for("outsider")
     for url in (
-        reverse("rewards:announcement", kwargs={"pk": objected.round_id}),
         reverse("rewards:round_detail", kwargs={"pk": objected.round_id}),
         reverse("rewards:nomination_detail", kwargs={"pk": objected.pk}),
         f"/api/v1/rewards/nominations/{objected.pk}",

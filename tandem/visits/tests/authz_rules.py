@@ -54,6 +54,10 @@ def _ids(cast):
     return visitworld_once(cast)
 
 
+def _tutor_b_delegate(cast):
+    return visitworld_once(cast).visit.delegates.get(person=cast.tutor_b)
+
+
 RULES: dict[str, Rule] = {
     "visits:home": page(
         kwargs=lambda c: (visitworld_once(c), {})[1], expect=expect(ok=everyone_else())
@@ -87,6 +91,24 @@ RULES: dict[str, Rule] = {
         lambda c: {"host_base": _ids(c).surgery_a.pk, "topics": ["assessment_evaluation"]},
     ),
     "visits:visit_invite": _post("invite", lambda c: {}),
+    "visits:visit_edit": page(kwargs=_visit, expect=_managers(OK)),
+    "visits:delegate_remove": page(
+        "POST",
+        kwargs=lambda c: {
+            "pk": visitworld_once(c).visit.pk,
+            "delegate_pk": _tutor_b_delegate(c).pk,
+        },
+        data=lambda c: {"reason": ""},
+        expect=_managers(),
+        note="Without a reason the service refuses with a message (a 302), nothing saved.",
+    ),
+    "visits:session_remove": page(
+        "POST",
+        kwargs=lambda c: {"pk": visitworld_once(c).session.pk},
+        data=lambda c: {"reason": ""},
+        expect=_managers(),
+        note="An action comes from the session: the service refuses with a message (a 302).",
+    ),
     "visits:practice_add": _post(
         "practice",
         lambda c: {
@@ -144,6 +166,29 @@ RULES: dict[str, Rule] = {
     ),
     "visits_visit_get": api(
         "GET", lambda c: f"/api/v1/visits/visits/{visitworld_once(c).visit.pk}", _readers(OK, 401)
+    ),
+    "visits_visit_update": api(
+        "PATCH",
+        lambda c: f"/api/v1/visits/visits/{visitworld_once(c).visit.pk}",
+        _managers(OK, 401),
+        data=lambda c: {"place": "Teaching building, room 3"},
+    ),
+    "visits_delegate_remove": api(
+        "POST",
+        lambda c: (
+            f"/api/v1/visits/visits/{visitworld_once(c).visit.pk}/delegates/"
+            f"{_tutor_b_delegate(c).pk}/remove"
+        ),
+        _managers(400, 401),
+        data=lambda c: {"reason": ""},
+        note="Without a reason: a 400 naming reason, nothing saved.",
+    ),
+    "visits_session_remove": api(
+        "POST",
+        lambda c: f"/api/v1/visits/sessions/{visitworld_once(c).session.pk}/remove",
+        _managers(400, 401),
+        data=lambda c: {"reason": ""},
+        note="An action comes from the session: a 400 saying so, nothing saved.",
     ),
     "visits_delegate_add": api(
         "POST",
