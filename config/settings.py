@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.logbook",
     "tandem.workhours",
     "tandem.teaching",
+    "tandem.quality",
     "tandem.conduct",
     "tandem.rewards",
     "tandem.visits",
