@@ -23,6 +23,7 @@ from tandem.publications.api import router as publications_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
 from tandem.rewards.api import router as rewards_router
+from tandem.quality.api import router as quality_router
 from tandem.teaching.api import router as teaching_router
 from tandem.visits.api import router as visits_router
 from tandem.wellbeing.api import router as wellbeing_router
@@ -59,6 +60,7 @@ api.add_router("/wellbeing/", wellbeing_router)
 api.add_router("/logbook/", logbook_router)
 api.add_router("/workhours/", workhours_router)
 api.add_router("/teaching/", teaching_router)
+api.add_router("/quality/", quality_router)
 api.add_router("/conduct/", conduct_router)
 api.add_router("/rewards/", rewards_router)
 api.add_router("/visits/", visits_router)

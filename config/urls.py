@@ -34,6 +34,7 @@ urlpatterns = [
     path("logbook/", include("tandem.logbook.urls")),
     path("workhours/", include("tandem.workhours.urls")),
     path("teaching/", include("tandem.teaching.urls")),
+    path("quality/", include("tandem.quality.urls")),
     path("conduct/", include("tandem.conduct.urls")),
     path("rewards/", include("tandem.rewards.urls")),
     path("visits/", include("tandem.visits.urls")),

@@ -32,6 +32,8 @@ class Rule(models.TextChoices):
     ASSESSMENT_OVERDUE = "assessment_overdue", _("Rotation-end assessment overdue")
     WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
+    STANDARDS_MISSED = "standards_missed", _("Base standards missed this month")
+    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification item overdue")
 
 
 class SubjectType(models.TextChoices):
@@ -46,6 +48,8 @@ class SubjectType(models.TextChoices):
     COHORT_MEMBER = "cohort_member", _("Resident in a cohort")
     VISIT_ACTION = "visit_action", _("Exchange-visit action")
     ASSESSMENT = "assessment", _("Rotation-end assessment")
+    TRAINING_BASE = "training_base", _("Training base")
+    RECTIFICATION = "rectification", _("Rectification item")
 
 
 DEFAULT_THRESHOLDS = {

@@ -44,6 +44,7 @@ from tandem.meetings.models import (
     SeriesParticipant,
 )
 from tandem.plans.models import MilestoneStatus, PlanMilestone
+from tandem.quality import warnings as quality_warnings
 from tandem.visits.selectors import overdue_actions as visit_overdue_actions
 from tandem.workhours import alerting as workhours_alerting
 
@@ -591,6 +592,21 @@ def wba_short(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
     return _assessment_causes(Rule.WBA_SHORT, SubjectType.ROTATION, rows)
 
 
+def standards_missed(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Bases missing some of their standards this month (tandem/quality): to the training
+    office of the base's hospital and the base's directors; the cause names the month and the
+    standards, so a new miss is a new warning."""
+    rows = quality_warnings.standards_missed(timezone.localdate(now))
+    return _assessment_causes(Rule.STANDARDS_MISSED, SubjectType.TRAINING_BASE, rows)
+
+
+def rectifications_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Rectification items still open past their deadline: to the owner, the supervisor and the
+    training office of the base's hospital."""
+    rows = quality_warnings.rectifications_overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.RECTIFICATION_OVERDUE, SubjectType.RECTIFICATION, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -606,6 +622,8 @@ RULES = (
     assessment_overdue,
     component_failed,
     wba_short,
+    standards_missed,
+    rectifications_overdue,
 )
 
 

@@ -13,6 +13,7 @@ from tandem.evaluations.texts import reminder_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.plans.models import MilestoneKind
+from tandem.quality import texts as quality_texts
 from tandem.teaching.texts import attendance_corrected_text, scheduled_text
 from tandem.visits.texts import action_text, invited_text, overdue_text
 from tandem.workhours import texts as workhours_texts
@@ -77,6 +78,10 @@ def warning_text(warning: EarlyWarning) -> str:
         return assessment_texts.failed_text(d)
     if warning.rule == Rule.WBA_SHORT:
         return assessment_texts.wba_short_text(d)
+    if warning.rule == Rule.STANDARDS_MISSED:
+        return quality_texts.missed_text(d)
+    if warning.rule == Rule.RECTIFICATION_OVERDUE:
+        return quality_texts.overdue_text(d)
     return str(warning)
 
 

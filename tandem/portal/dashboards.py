@@ -32,6 +32,7 @@ from tandem.publications.selectors import publications_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
 from tandem.rewards.selectors import rewards_dashboard
+from tandem.quality.selectors import quality_dashboard
 from tandem.teaching.selectors import teaching_dashboard
 from tandem.visits.selectors import visits_dashboard
 from tandem.wellbeing.selectors import wellbeing_dashboard
@@ -97,6 +98,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "logbook": logbook_dashboard(user),
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
+        "quality": quality_dashboard(user),
         "rewards": rewards_dashboard(user),
         "visits": visits_dashboard(user),
         "assessments": assessments_dashboard(user),

@@ -48,6 +48,7 @@ from tandem.publications import history as publications_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
 from tandem.rewards import history as rewards_history
+from tandem.quality import history as quality_history
 from tandem.teaching import history as teaching_history
 from tandem.visits import history as visits_history
 from tandem.wellbeing import history as wellbeing_history
@@ -75,6 +76,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     conduct_history.WORDING,
     workhours_history.WORDING,
     teaching_history.WORDING,
+    quality_history.WORDING,
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,

@@ -23,7 +23,6 @@ from tandem.quality.models import (
     SelfAssessment,
     SelfScore,
     Standard,
-    StandardKind,
     Supervisor,
 )
 from tandem.residency.models import Department
@@ -239,15 +238,20 @@ def compliance_of(
     return Compliance(month.replace(day=1), rows, history, missed)
 
 
-def missed_by_base(month: datetime.date, today: datetime.date) -> list[dict[str, Any]]:
-    """For the early warning: every base with active standards that misses some in the month,
-    with how many; five queries for the whole consortium."""
-    standards = list(Standard.objects.filter(is_active=True).select_related("base__institution"))
+def missed_by_base(
+    month: datetime.date, today: datetime.date, base_ids: list[int] | None = None
+) -> list[dict[str, Any]]:
+    """Per base with active standards (all, or those of `base_ids`): the standards it misses in
+    the month. Four queries for the whole consortium; the early warning and the dashboard."""
+    queryset = Standard.objects.filter(is_active=True).select_related("base__institution")
+    if base_ids is not None:
+        queryset = queryset.filter(base_id__in=base_ids)
+    standards = list(queryset)
     if not standards:
         return []
-    base_ids = {s.base_id for s in standards}
+    bases = {s.base_id: s.base for s in standards}
     departments = list(
-        Department.objects.filter(base_id__in=base_ids, is_active=True).values_list("pk", "base_id")
+        Department.objects.filter(base_id__in=bases, is_active=True).values_list("pk", "base_id")
     )
     first, last = compliance.month_bounds(month)
     facts = facts_for(
@@ -255,11 +259,11 @@ def missed_by_base(month: datetime.date, today: datetime.date) -> list[dict[str,
     )
     kind_id = orientation_kind_id()
     result = []
-    for base_id in sorted(base_ids):
+    for base_id in sorted(bases):
         mine = [s for s in standards if s.base_id == base_id]
-        ids = [d for d, b in departments if b == base_id]
+        ids = {d for d, b in departments if b == base_id}
         base_facts = compliance.Facts(
-            ids,
+            sorted(ids),
             [a for a in facts.activities if a.department_id in ids],
             [s for s in facts.stints if s.department_id in ids],
         )
@@ -269,9 +273,7 @@ def missed_by_base(month: datetime.date, today: datetime.date) -> list[dict[str,
             )
         )
         missed = sorted(rule_id for rule_id, s in statuses.items() if s == compliance.MISSED)
-        if missed:
-            base = mine[0].base
-            result.append({"base": base, "missed": missed})
+        result.append({"base": bases[base_id], "missed": len(missed), "standard_ids": missed})
     return result
 
 
@@ -443,29 +445,28 @@ def evidence_get_for_user_or_404(user: Any, pk: int) -> Evidence:
 
 
 def quality_dashboard(user: Any) -> dict[str, Any]:
-    """The card: for those who manage bases, the open rectifications of their bases; for an
-    owner, their items due. Two queries (the standards missed this month are on the compliance
-    page, linked from here)."""
+    """The card: for those who manage bases (up to five with standards), the standards missed
+    this month and the open rectifications; for an owner, their items due. Constant queries."""
     if not _signed_in(user):
         return {}
-    due = list(rectifications_due_for(user).order_by("deadline")[:5])
-    bases = (
-        list(base_list_managed_by(user).filter(quality_standards__is_active=True).distinct()[:5])
-        if not tenancy.is_consortium_admin(user)
-        else []
+    today = timezone.localdate()
+    due = list(rectifications_due_for(user).order_by("deadline", "id")[:5])
+    base_ids = list(
+        base_list_managed_by(user)
+        .filter(quality_standards__is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()[:5]
     )
+    bases = missed_by_base(today, today, base_ids) if base_ids else []
     open_count = (
-        Rectification.objects.filter(
-            observation__activity__department__base__in=[b.pk for b in bases]
-        )
+        Rectification.objects.filter(observation__activity__department__base_id__in=base_ids)
         .exclude(status=RectificationStatus.ACCEPTED)
         .count()
-        if bases
+        if base_ids
         else 0
     )
     if not due and not bases:
         return {}
     return {"due": due, "bases": bases, "open_count": open_count}
 
-
-__all__ = ["StandardKind"]
