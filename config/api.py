@@ -20,10 +20,10 @@ from tandem.meetings.api import router as meetings_router
 from tandem.plans.api import router as plans_router
 from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
+from tandem.quality.api import router as quality_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
 from tandem.rewards.api import router as rewards_router
-from tandem.quality.api import router as quality_router
 from tandem.teaching.api import router as teaching_router
 from tandem.visits.api import router as visits_router
 from tandem.wellbeing.api import router as wellbeing_router

@@ -29,10 +29,10 @@ from tandem.logbook.selectors import logbook_dashboard
 from tandem.meetings.selectors import meetings_dashboard
 from tandem.plans.selectors import plans_dashboard
 from tandem.publications.selectors import publications_dashboard
+from tandem.quality.selectors import quality_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
 from tandem.rewards.selectors import rewards_dashboard
-from tandem.quality.selectors import quality_dashboard
 from tandem.teaching.selectors import teaching_dashboard
 from tandem.visits.selectors import visits_dashboard
 from tandem.wellbeing.selectors import wellbeing_dashboard

@@ -45,10 +45,10 @@ from tandem.logbook import history as logbook_history
 from tandem.meetings import history as meetings_history
 from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
+from tandem.quality import history as quality_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
 from tandem.rewards import history as rewards_history
-from tandem.quality import history as quality_history
 from tandem.teaching import history as teaching_history
 from tandem.visits import history as visits_history
 from tandem.wellbeing import history as wellbeing_history

@@ -37,9 +37,7 @@ def standard_list(request: HttpRequest, base_id: int) -> Any:
     response={200: QualityComplianceOut, **ERRORS},
     operation_id="quality_compliance_get",
 )
-def compliance_get(
-    request: HttpRequest, base_id: int, month: datetime.date | None = None
-) -> Any:
+def compliance_get(request: HttpRequest, base_id: int, month: datetime.date | None = None) -> Any:
     """The base's standards in the month holding `month` (default: this month), met or not with
     the evidence, and the twelve months up to it."""
     base = selectors.base_get_for_user_or_404(request.user, base_id)
@@ -84,9 +82,7 @@ def rectification_list(request: HttpRequest, status: str | None = None) -> Any:
 )
 def rectification_respond(request: HttpRequest, item_id: int, payload: QualityRespondIn) -> Any:
     item = selectors.rectification_get_for_user_or_404(request.user, item_id)
-    return services.rectification_respond(
-        actor=request.user, item=item, response=payload.response
-    )
+    return services.rectification_respond(actor=request.user, item=item, response=payload.response)
 
 
 @router.post(

@@ -5,8 +5,12 @@ from tandem.quality.models import PeriodUnit, StandardKind
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
-    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    month = forms.CharField(
+        label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +60,9 @@ class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return to the owner"))]
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EvidenceForm(forms.Form):

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tandem.quality.texts import standard_text
+
 
 def _zh() -> bool:
     return (get_language() or "").startswith("zh")
@@ -83,8 +85,6 @@ class Standard(models.Model):
         ]
 
     def __str__(self) -> str:
-        from tandem.quality.texts import standard_text
-
         return standard_text(self)
 
 
@@ -317,6 +317,9 @@ class SelfScore(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=0), name="quality_score_positive"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.score}"
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

@@ -221,7 +221,7 @@ def compliance_of(
     for standard in standards:
         mine = [o for o in outcomes if o.rule_id == standard.pk]
         for o in mine:
-            o.department = names.get(o.department_id, "")  # type: ignore[attr-defined]
+            o.department = names.get(o.department_id or 0, "")  # type: ignore[attr-defined]
             for e in o.evidence:
                 if "resident_id" in e:
                     e["person"] = people.get(e["resident_id"], "")
@@ -469,4 +469,3 @@ def quality_dashboard(user: Any) -> dict[str, Any]:
     if not due and not bases:
         return {}
     return {"due": due, "bases": bases, "open_count": open_count}
-

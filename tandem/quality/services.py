@@ -111,9 +111,12 @@ def standard_add(
             errors["activity_kind"] = [_("Choose the kind of activity the standard counts.")]
         elif not selectors.activity_kinds_for(base).filter(pk=activity_kind.pk).exists():
             errors["activity_kind"] = [_("This kind of activity is not offered at this base.")]
-    elif kind == StandardKind.ORIENTATION and activity_kind is not None:
-        if not selectors.activity_kinds_for(base).filter(pk=activity_kind.pk).exists():
-            errors["activity_kind"] = [_("This kind of activity is not offered at this base.")]
+    elif (
+        kind == StandardKind.ORIENTATION
+        and activity_kind is not None
+        and not selectors.activity_kinds_for(base).filter(pk=activity_kind.pk).exists()
+    ):
+        errors["activity_kind"] = [_("This kind of activity is not offered at this base.")]
     _raise_if(errors)
     standard = Standard(
         base=base,
@@ -288,7 +291,8 @@ def rectification_add(
     ):
         errors["owner"] = [
             _(
-                "The owner is the activity's teacher, a teacher of its department or the base's director."
+                "The owner is the activity's teacher, a teacher of its department or the "
+                "base's director."
             )
         ]
     if not isinstance(deadline, datetime.date):

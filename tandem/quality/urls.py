@@ -19,7 +19,11 @@ urlpatterns = [
     path("bases/<int:pk>/self-assessments/", views_self.assessment_new, name="assessment_new"),
     path("self-assessments/<int:pk>/", views_self.assessment_detail, name="assessment_detail"),
     path("self-assessments/<int:pk>/evidence/", views_self.evidence_add, name="evidence_add"),
-    path("self-assessments/<int:pk>/submit/", views_self.assessment_submit, name="assessment_submit"),
-    path("self-assessments/<int:pk>/export.xlsx", views_self.assessment_xlsx, name="assessment_xlsx"),
+    path(
+        "self-assessments/<int:pk>/submit/", views_self.assessment_submit, name="assessment_submit"
+    ),
+    path(
+        "self-assessments/<int:pk>/export.xlsx", views_self.assessment_xlsx, name="assessment_xlsx"
+    ),
     path("evidence/<int:pk>/", views_self.evidence_download, name="evidence_download"),
 ]

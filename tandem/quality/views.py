@@ -263,5 +263,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         _errors(request, exc)
     else:
-        messages.success(request, _("Item accepted.") if decision == "accept" else _("Item returned."))
+        messages.success(
+            request, _("Item accepted.") if decision == "accept" else _("Item returned.")
+        )
     return redirect("quality:item_detail", pk=pk)

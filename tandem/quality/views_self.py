@@ -75,7 +75,9 @@ def _context(assessment, rows, editable):
         "editable": editable,
         "total": total,
         "maximum": maximum,
-        "evidence_form": EvidenceForm(indicators=[r["indicator"] for r in rows]) if editable else None,
+        "evidence_form": EvidenceForm(indicators=[r["indicator"] for r in rows])
+        if editable
+        else None,
     }
 
 

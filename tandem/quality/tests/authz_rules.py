@@ -62,8 +62,13 @@ RULES: dict[str, Rule] = {
     "quality:standard_add": page(
         "POST",
         kwargs=_base,
-        data=lambda c: {"kind": "teacher_load", "count": 3, "period": 1, "unit": "week",
-                        "within_days": 3},
+        data=lambda c: {
+            "kind": "teacher_load",
+            "count": 3,
+            "period": 1,
+            "unit": "week",
+            "within_days": 3,
+        },
         expect=_managers(REDIRECT),
     ),
     "quality:standard_retire": page(

@@ -32,7 +32,12 @@ def build_qualityworld(cast: Cast) -> QualityWorld:
     base = tw.world.base_a
     coord = cast.coord_a
     rounds = services.standard_add(
-        actor=coord, base=base, kind="frequency", activity_kind=tw.rounds, count=1, period=1,
+        actor=coord,
+        base=base,
+        kind="frequency",
+        activity_kind=tw.rounds,
+        count=1,
+        period=1,
         unit="week",
     )
     orientation = services.standard_add(actor=coord, base=base, kind="orientation", within_days=3)

@@ -99,13 +99,17 @@ def test_a_week_short_of_a_round_is_named_and_a_running_week_is_pending():
     # December 2026: Mondays 30 Nov, 7, 14, 21, 28 Dec. A round every week but 14-20 Dec.
     held = [datetime.date(2026, 12, d) for d in (1, 9, 23, 29)]
     facts = c.Facts([1], [c.ActivityFact(1, 7, d) for d in held])
-    [outcome] = c.evaluate([rule], facts, datetime.date(2026, 12, 1), today=datetime.date(2027, 1, 5))
+    [outcome] = c.evaluate(
+        [rule], facts, datetime.date(2026, 12, 1), today=datetime.date(2027, 1, 5)
+    )
     assert outcome.status == c.MISSED
     assert [(e["start"], e["end"]) for e in outcome.evidence] == [
         (datetime.date(2026, 12, 14), datetime.date(2026, 12, 20))
     ]
     # Seen on 16 December, the week of the 14th is still running: pending, not missed.
-    [outcome] = c.evaluate([rule], facts, datetime.date(2026, 12, 1), today=datetime.date(2026, 12, 16))
+    [outcome] = c.evaluate(
+        [rule], facts, datetime.date(2026, 12, 1), today=datetime.date(2026, 12, 16)
+    )
     assert outcome.status == c.PENDING
 
 

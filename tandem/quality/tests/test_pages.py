@@ -53,7 +53,10 @@ def test_outsider_gets_404_everywhere(client, cast, qw):
 
 def test_the_teacher_sees_the_observation_but_records_no_finding(client, cast, qw):
     _login(client, cast.tutor_a)
-    assert client.get(reverse("quality:observation_detail", args=[qw.observation.pk])).status_code == 200
+    assert (
+        client.get(reverse("quality:observation_detail", args=[qw.observation.pk])).status_code
+        == 200
+    )
     response = client.post(
         reverse("quality:finding_add", args=[qw.observation.pk]),
         {"finding": "Mine", "owner": cast.tutor_a.pk, "deadline": "2099-01-01"},
@@ -79,20 +82,29 @@ def test_the_supervisor_cannot_report_the_owners_action(client, cast, qw):
 def test_rectification_lifecycle_returned_then_accepted(client, cast, qw):
     item_url = reverse("quality:item_detail", args=[qw.item.pk])
     _login(client, cast.tutor_a)
-    response = client.post(reverse("quality:item_respond", args=[qw.item.pk]), {"response": " "}, follow=True)
+    response = client.post(
+        reverse("quality:item_respond", args=[qw.item.pk]), {"response": " "}, follow=True
+    )
     assert "Say what action was taken." in _messages(response)
     qw.item.refresh_from_db()
     assert qw.item.status == RectificationStatus.OPEN
-    client.post(reverse("quality:item_respond", args=[qw.item.pk]), {"response": "Case presentations added."})
+    client.post(
+        reverse("quality:item_respond", args=[qw.item.pk]),
+        {"response": "Case presentations added."},
+    )
     qw.item.refresh_from_db()
     assert qw.item.status == RectificationStatus.RESPONDED
     # The owner cannot accept their own item.
-    response = client.post(reverse("quality:item_decide", args=[qw.item.pk]), {"decision": "accept"})
+    response = client.post(
+        reverse("quality:item_decide", args=[qw.item.pk]), {"decision": "accept"}
+    )
     assert response.status_code == 403
 
     _login(client, cast.coord_a)
     response = client.post(
-        reverse("quality:item_decide", args=[qw.item.pk]), {"decision": "return", "note": ""}, follow=True
+        reverse("quality:item_decide", args=[qw.item.pk]),
+        {"decision": "return", "note": ""},
+        follow=True,
     )
     assert "Say what is missing when returning an item." in _messages(response)
     client.post(
@@ -103,7 +115,9 @@ def test_rectification_lifecycle_returned_then_accepted(client, cast, qw):
     assert qw.item.status == RectificationStatus.OPEN and qw.item.return_note
 
     _login(client, cast.tutor_a)
-    client.post(reverse("quality:item_respond", args=[qw.item.pk]), {"response": "Schedule attached."})
+    client.post(
+        reverse("quality:item_respond", args=[qw.item.pk]), {"response": "Schedule attached."}
+    )
     _login(client, cast.coord_a)
     client.post(reverse("quality:item_decide", args=[qw.item.pk]), {"decision": "accept"})
     qw.item.refresh_from_db()
@@ -133,8 +147,14 @@ def test_a_standard_with_a_bad_period_is_refused_with_nothing_saved(client, cast
     _login(client, cast.coord_a)
     response = client.post(
         reverse("quality:standard_add", args=[qw.tw.world.base_a.pk]),
-        {"kind": "frequency", "activity_kind": qw.tw.lecture.pk, "count": 1, "period": 0,
-         "unit": "week", "within_days": 3},
+        {
+            "kind": "frequency",
+            "activity_kind": qw.tw.lecture.pk,
+            "count": 1,
+            "period": 0,
+            "unit": "week",
+            "within_days": 3,
+        },
         follow=True,
     )
     assert "Give a period from 1 to 52." in _messages(response)
@@ -167,16 +187,24 @@ def _grow(qw, residents: int, weeks: int) -> None:
     for n in range(residents):
         person = make_resident(cast, f"q{offset}_{n}")
         Assessment.objects.create(
-            member=base.member, resident=person, department=qw.tw.world.a1,
+            member=base.member,
+            resident=person,
+            department=qw.tw.world.a1,
             start=today.replace(day=1) - datetime.timedelta(days=offset + n),
             end=today + datetime.timedelta(days=20),
-            due_on=today + datetime.timedelta(days=30), teacher=cast.tutor_a,
+            due_on=today + datetime.timedelta(days=30),
+            teacher=cast.tutor_a,
         )
     for k in range(weeks):
         start = qw.tw.now.starts_at - datetime.timedelta(days=7 * (k + 1))
         Activity.objects.create(
-            department=qw.tw.world.a1, kind=qw.tw.rounds, teacher=cast.tutor_a, topic=f"R{k}",
-            place="Room", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+            department=qw.tw.world.a1,
+            kind=qw.tw.rounds,
+            teacher=cast.tutor_a,
+            topic=f"R{k}",
+            place="Room",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
             created_by=cast.coord_a,
         )
 
@@ -203,7 +231,9 @@ def test_compliance_page_at_a_constant_number_of_queries(client, cast, qw):
     # tutor_a now has more than two residents at once: named in the evidence.
     load = [r for r in response.context["result"].rows if r["standard"].kind == "teacher_load"][0]
     assert load["status"] == "missed"
-    assert load["outcomes"][0].evidence[0]["person"] == str(cast.tutor_a.full_name or cast.tutor_a.username)
+    assert load["outcomes"][0].evidence[0]["person"] == str(
+        cast.tutor_a.full_name or cast.tutor_a.username
+    )
     assert len(response.context["result"].history) == 12
 
 
@@ -222,7 +252,9 @@ def test_self_assessment_scores_evidence_submit_and_excel(client, cast, qw, sett
     assert any("give a score from 0 to" in m for m in _messages(response))
     assert not SelfScore.objects.exists()
     # Submitting with scores missing names them.
-    response = client.post(reverse("quality:assessment_submit", args=[qw.assessment.pk]), follow=True)
+    response = client.post(
+        reverse("quality:assessment_submit", args=[qw.assessment.pk]), follow=True
+    )
     assert any("Score every indicator" in m for m in _messages(response))
     data[f"score_{first.pk}"] = "8.5"
     data[f"comment_{first.pk}"] = "Beds and case mix met."
@@ -255,7 +287,9 @@ def test_self_assessment_scores_evidence_submit_and_excel(client, cast, qw, sett
     sheet = openpyxl.load_workbook(io.BytesIO(body)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Group", "Indicator", "Maximum score", "Score")
-    assert rows[1][3] == 8.5 and rows[1][4] == "Beds and case mix met." and rows[1][5] == "Bed census"
+    assert (
+        rows[1][3] == 8.5 and rows[1][4] == "Beds and case mix met." and rows[1][5] == "Bed census"
+    )
     assert len(rows) == 1 + len(indicators)
 
 
