@@ -33,7 +33,7 @@ class Rule(models.TextChoices):
     WBA_SHORT = "wba_short", _("Too few WBAs near the rotation end")
     COMPONENT_FAILED = "component_failed", _("Assessment component failed")
     STANDARDS_MISSED = "standards_missed", _("Base standards missed this month")
-    RECTIFICATION_OVERDUE = "rectification_overdue", _("Rectification item overdue")
+    RECTIFICATION_OVERDUE = "rectify_overdue", _("Rectification item overdue")
 
 
 class SubjectType(models.TextChoices):
