@@ -17,12 +17,13 @@ from tandem.imports.api import router as imports_router
 from tandem.institutions.api import router as institutions_router
 from tandem.institutions.api_calendar import router as institutions_calendar_router
 from tandem.logbook.api import router as logbook_router
-from tandem.milestones.api import router as milestones_router
 from tandem.meetings.api import router as meetings_router
+from tandem.milestones.api import router as milestones_router
 from tandem.plans.api import router as plans_router
 from tandem.portal.api import reports_router
 from tandem.portal.api import router as portal_router
 from tandem.publications.api import router as publications_router
+from tandem.quality.api import router as quality_router
 from tandem.residency.api import router as residency_router
 from tandem.resources.api import router as resources_router
 from tandem.rewards.api import router as rewards_router
@@ -65,6 +66,7 @@ api.add_router("/milestones/", milestones_router)
 api.add_router("/workhours/", workhours_router)
 api.add_router("/teaching/", teaching_router)
 api.add_router("/faculty/", faculty_router)
+api.add_router("/quality/", quality_router)
 api.add_router("/conduct/", conduct_router)
 api.add_router("/rewards/", rewards_router)
 api.add_router("/visits/", visits_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tandem.workhours",
     "tandem.teaching",
     "tandem.faculty",
+    "tandem.quality",
     "tandem.conduct",
     "tandem.rewards",
     "tandem.visits",

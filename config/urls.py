@@ -36,6 +36,7 @@ urlpatterns = [
     path("workhours/", include("tandem.workhours.urls")),
     path("teaching/", include("tandem.teaching.urls")),
     path("faculty/", include("tandem.faculty.urls")),
+    path("quality/", include("tandem.quality.urls")),
     path("conduct/", include("tandem.conduct.urls")),
     path("rewards/", include("tandem.rewards.urls")),
     path("visits/", include("tandem.visits.urls")),

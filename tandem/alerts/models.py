@@ -38,6 +38,8 @@ class Rule(models.TextChoices):
     CCC_NOT_REVIEWED = "ccc_not_reviewed", _("Resident not reviewed by the competency committee")
     ANNUAL_OVERDUE = "annual_overdue", _("Annual assessment overdue")
     COMPLETION_AT_RISK = "completion_at_risk", _("Not on track for completion near the end")
+    STANDARDS_MISSED = "standards_missed", _("Base standards missed this month")
+    RECTIFICATION_OVERDUE = "rectify_overdue", _("Rectification item overdue")
 
 
 class SubjectType(models.TextChoices):
@@ -55,6 +57,8 @@ class SubjectType(models.TextChoices):
     TEACHER_PROFILE = "teacher_profile", _("Teacher profile")
     RESIDENT_REVIEW = "resident_review", _("Competency review of a resident")
     ANNUAL = "annual", _("Annual assessment")
+    TRAINING_BASE = "training_base", _("Training base")
+    RECTIFICATION = "rectification", _("Rectification item")
 
 
 DEFAULT_THRESHOLDS = {

@@ -47,6 +47,7 @@ from tandem.meetings.models import (
 )
 from tandem.milestones import warnings as milestone_warnings
 from tandem.plans.models import MilestoneStatus, PlanMilestone
+from tandem.quality import warnings as quality_warnings
 from tandem.visits.selectors import overdue_actions as visit_overdue_actions
 from tandem.workhours import alerting as workhours_alerting
 
@@ -634,6 +635,21 @@ def completion_at_risk(now: datetime.datetime, thresholds: Thresholds) -> list[C
     return _assessment_causes(Rule.COMPLETION_AT_RISK, SubjectType.COHORT_MEMBER, rows)
 
 
+def standards_missed(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Bases missing some of their standards this month (tandem/quality): to the training
+    office of the base's hospital and the base's directors; the cause names the month and the
+    standards, so a new miss is a new warning."""
+    rows = quality_warnings.standards_missed(timezone.localdate(now))
+    return _assessment_causes(Rule.STANDARDS_MISSED, SubjectType.TRAINING_BASE, rows)
+
+
+def rectifications_overdue(now: datetime.datetime, thresholds: Thresholds) -> list[Cause]:
+    """Rectification items still open past their deadline: to the owner, the supervisor and the
+    training office of the base's hospital."""
+    rows = quality_warnings.rectifications_overdue(timezone.localdate(now))
+    return _assessment_causes(Rule.RECTIFICATION_OVERDUE, SubjectType.RECTIFICATION, rows)
+
+
 RULES = (
     no_report,
     milestones,
@@ -655,6 +671,8 @@ RULES = (
     ccc_not_reviewed,
     annual_overdue,
     completion_at_risk,
+    standards_missed,
+    rectifications_overdue,
 )
 
 

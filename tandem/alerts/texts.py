@@ -15,6 +15,7 @@ from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
 from tandem.milestones import texts as milestone_texts
 from tandem.plans.models import MilestoneKind
+from tandem.quality import texts as quality_texts
 from tandem.teaching.texts import attendance_corrected_text, scheduled_text
 from tandem.visits.texts import action_text, invited_text, overdue_text
 from tandem.workhours import texts as workhours_texts
@@ -89,6 +90,10 @@ def warning_text(warning: EarlyWarning) -> str:
         return assessment_texts.annual_overdue_text(d)
     if warning.rule == Rule.COMPLETION_AT_RISK:
         return assessment_texts.completion_at_risk_text(d)
+    if warning.rule == Rule.STANDARDS_MISSED:
+        return quality_texts.missed_text(d)
+    if warning.rule == Rule.RECTIFICATION_OVERDUE:
+        return quality_texts.overdue_text(d)
     return str(warning)
 
 

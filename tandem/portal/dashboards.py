@@ -36,6 +36,7 @@ from tandem.plans.selectors import plans_dashboard
 from tandem.portal import benchmarks, charts
 from tandem.portal import permissions as report_permissions
 from tandem.publications.selectors import publications_dashboard
+from tandem.quality.selectors import quality_dashboard
 from tandem.residency.selectors import residency_dashboard
 from tandem.resources.selectors import resource_list_visible_to
 from tandem.rewards.selectors import rewards_dashboard
@@ -118,6 +119,7 @@ def dashboard_for(user: Any) -> dict[str, Any]:
         "workhours": workhours_dashboard(user),
         "teaching": teaching_dashboard(user),
         "faculty": faculty_dashboard(user),
+        "quality": quality_dashboard(user),
         "rewards": rewards_dashboard(user),
         "visits": visits_dashboard(user),
         "assessments": assessments_dashboard(user),

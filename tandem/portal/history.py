@@ -49,6 +49,7 @@ from tandem.meetings import history as meetings_history
 from tandem.milestones import history as milestones_history
 from tandem.plans import history as plans_history
 from tandem.publications import history as publications_history
+from tandem.quality import history as quality_history
 from tandem.residency import history as residency_history
 from tandem.resources import history as resources_history
 from tandem.rewards import history as rewards_history
@@ -79,6 +80,7 @@ WORDINGS: tuple[HistoryWording, ...] = (
     conduct_history.WORDING,
     workhours_history.WORDING,
     teaching_history.WORDING,
+    quality_history.WORDING,
     rewards_history.WORDING,
     visits_history.WORDING,
     assessments_history.WORDING,

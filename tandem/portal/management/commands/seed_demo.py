@@ -20,6 +20,7 @@ from tandem.plans import demo as plans_demo
 from tandem.portal import demo
 from tandem.portal.views_feed import FEED_SOURCES
 from tandem.publications import demo as publications_demo
+from tandem.quality import demo as quality_demo
 from tandem.residency import demo as residency_demo
 from tandem.rewards import demo as rewards_demo
 from tandem.teaching import demo as teaching_demo
@@ -52,6 +53,7 @@ APP_DEMOS = [
     ("teachers: profiles, training, plans and responsible teachers", faculty_demo.load_demo),
     ("competency committee and milestone reviews", milestones_demo.load_demo),
     ("annual assessments and completion eligibility", completion_demo.load_demo),
+    ("base standards, supervision and a self-assessment", quality_demo.load_demo),
     # After the others: its requirement refuses new tutors without the course.
     ("tutor training requirements and insurance", cultivation_demo.load_training_requirement_demo),
     # Last: who has a calendar is known once every calendar's events are there.

@@ -1,0 +1,1 @@
+# Quality records are kept through the app's pages and services (every write audited).
