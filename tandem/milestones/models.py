@@ -189,7 +189,7 @@ class Review(models.Model):
     milestone_set = models.ForeignKey(
         MilestoneSet, verbose_name=_("milestone set"), on_delete=models.PROTECT, related_name="+"
     )
-    label = models.CharField(_("period"), max_length=40)
+    label = models.CharField(_("review period"), max_length=40)
     period_start = models.DateField(_("period starts"))
     period_end = models.DateField(_("period ends"))
     due_on = models.DateField(_("decisions due on"))
