@@ -2,7 +2,9 @@
 rotation-end assessment on its page, decides it (failed: a remediation opens), plans a repeat
 rotation in a block that has not started, pinned in an open proposal of the cohort, and solves
 the cohort's schedule again on the residency pages: the new proposal has the resident in that
-department in that block, on the page and in the database.
+department in that block, on the page and in the database. Published (after the partner's
+approval on its own account when needed), the schedule in force keeps the repeat rotation and
+the repeat stint has an assessment of its own.
 
 Set-up through factories and services (the world, the published schedule, the components that
 pass); every step the issue names goes through the pages. Real clock: the calendar starts four
@@ -14,6 +16,7 @@ import pytest
 from tandem.accounts.tests.factories import PASSWORD
 from tandem.assessments import services
 from tandem.assessments.models import (
+    Assessment,
     AssessmentStatus,
     Remediation,
     RemediationKind,
@@ -22,7 +25,7 @@ from tandem.assessments.models import (
 from tandem.assessments.tests.factories import a1_assessment, build_assessworld
 from tandem.core.tests.browser import sign_in
 from tandem.core.tests.cast import build_cast
-from tandem.residency.models import ProposalStatus, ScheduleProposal
+from tandem.residency.models import Block, ProposalStatus, PublishedSchedule, ScheduleProposal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +54,7 @@ def _pass_the_others(aw, assessment):
 
 
 def test_a_failed_component_leads_to_a_pinned_repeat_block_in_the_re_solved_schedule(
-    browser_page, live_server, settings
+    browser_page, chromium, live_server, settings
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cast = build_cast()
@@ -121,3 +124,28 @@ def test_a_failed_component_leads_to_a_pinned_repeat_block_in_the_re_solved_sche
     cell = row.locator("td").nth(REPEAT_BLOCK)
     assert cell.get_attribute("title") == "A1 ward"
     assert "📌" in cell.inner_text()
+
+    # Published (the partner approves on its own account first, when a resident goes there):
+    # the schedule in force has the repeat rotation, and the repeat stint its own assessment.
+    if solved.partner_approvals.exists():
+        context = chromium.new_context(base_url=live_server.url, locale="en-US")
+        context.set_default_timeout(15_000)
+        partner = context.new_page()
+        sign_in(partner, "coord_b", PASSWORD)
+        partner.goto(f"/residency/proposals/{solved.pk}/")
+        partner.get_by_role("button", name="Approve the residents coming to us").click()
+        partner.get_by_text("approved").first.wait_for()
+        context.close()
+        page.reload()
+    page.get_by_role("button", name="Confirm these changes and publish").click()
+    page.wait_for_url(f"**/residency/cohorts/{world.cohort.pk}/schedule/")
+    schedule = PublishedSchedule.objects.get(cohort=world.cohort)
+    assert schedule.proposal_id == solved.pk
+    assert schedule.solution["assignments"][world.member.key][REPEAT_BLOCK] == a1
+    block = Block.objects.get(calendar=world.calendar, index=REPEAT_BLOCK)
+    repeat = Assessment.objects.get(
+        member=world.member, department=world.a1, start=block.start_date
+    )
+    assert repeat.status == AssessmentStatus.OPEN and repeat.pk != assessment.pk
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.FAILED
