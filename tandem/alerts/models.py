@@ -294,6 +294,7 @@ class NotificationKind(models.TextChoices):
     # Invited to an exchange visit; an exchange-visit action assigned, accepted or returned.
     VISIT_INVITED = "visit_invited", _("Invited to an exchange visit")
     VISIT_ACTION = "visit_action", _("An exchange-visit action of yours")
+    RECTIFICATION = "rectification", _("A rectification item after a supervision visit")
     # Rotation-end assessments and WBAs (tandem.assessments).
     ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
     WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")

@@ -146,4 +146,6 @@ def notification_text(notification: Notification) -> str:
         return assessment_texts.wba_to_confirm_text(p)
     if notification.kind == "ccc_summary":
         return milestone_texts.summary_text(p)
+    if notification.kind == "rectification":
+        return quality_texts.rectification_text(p)
     return notification.get_kind_display()

@@ -8,10 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.alerts.models import NotificationKind
+from tandem.alerts.services import notification_send
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
 from tandem.evaluations.models import (
@@ -312,7 +315,22 @@ def rectification_add(
         target=item,
         changes={"owner": [None, str(owner)], "deadline": [None, deadline]},
     )
+    _notify(item, owner.pk, "assigned")
     return item
+
+
+def _notify(item: Rectification, user_id: int, step: str) -> None:
+    """Tell the owner or the supervisor about a step of the item (in-app, e-mail as they chose)."""
+    notification_send(
+        users=[user_id],
+        kind=NotificationKind.RECTIFICATION,
+        params={
+            "finding": item.finding[:120],
+            "deadline": item.deadline.isoformat(),
+            "step": step,
+        },
+        url=reverse("quality:item_detail", kwargs={"pk": item.pk}),
+    )
 
 
 def _locked(item: Rectification) -> Rectification:
@@ -346,6 +364,7 @@ def rectification_respond(*, actor: User, item: Rectification, response: str) ->
         changes={"status": [RectificationStatus.OPEN, RectificationStatus.RESPONDED]},
         reason=item.response,
     )
+    _notify(item, item.observation.supervisor_id, "responded")
     return item
 
 
@@ -381,6 +400,7 @@ def rectification_decide(
         changes={"status": [before, item.status]},
         reason=note,
     )
+    _notify(item, item.owner_id, "accepted" if accept else "returned")
     return item
 
 

@@ -50,3 +50,17 @@ def missed_text(detail: dict[str, Any]) -> str:
 
 def overdue_text(detail: dict[str, Any]) -> str:
     return _("Rectification “%(finding)s” (%(owner)s) was due on %(due)s.") % detail
+
+
+def rectification_text(params: dict[str, Any]) -> str:
+    """A notification about a rectification item: assigned to its owner, the action reported to
+    the supervisor, accepted or returned to the owner."""
+    values = {"finding": params.get("finding", ""), "deadline": params.get("deadline", "")}
+    step = params.get("step")
+    if step == "responded":
+        return _("The action taken on “%(finding)s” is reported: accept it or return it.") % values
+    if step == "accepted":
+        return _("The supervisor accepted the action taken on “%(finding)s”.") % values
+    if step == "returned":
+        return _("The supervisor returned “%(finding)s”: see what is missing.") % values
+    return _("A supervision finding is yours to rectify by %(deadline)s: “%(finding)s”.") % values

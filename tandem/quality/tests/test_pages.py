@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.alerts.models import Notification
 from tandem.assessments.models import Assessment
 from tandem.quality.models import (
     Evidence,
@@ -123,6 +124,15 @@ def test_rectification_lifecycle_returned_then_accepted(client, cast, qw):
     qw.item.refresh_from_db()
     assert qw.item.status == RectificationStatus.ACCEPTED and qw.item.accepted_by == cast.coord_a
     assert client.get(item_url).status_code == 200
+    # Each step told the other side, with a link to the item.
+    told = Notification.objects.filter(kind="rectification").order_by("pk")
+    assert [n.params["step"] for n in told.filter(user=cast.tutor_a)] == [
+        "assigned",
+        "returned",
+        "accepted",
+    ]
+    assert [n.params["step"] for n in told.filter(user=cast.coord_a)] == ["responded"] * 2
+    assert {n.url for n in told} == {item_url}
 
 
 def test_a_finding_with_a_past_deadline_or_a_stranger_owner_is_refused(client, cast, qw):
