@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +21,9 @@ from tandem.institutions.models import Unit
 from tandem.teaching import selectors, services, stats
 from tandem.teaching.forms import KindForm, PeriodForm
 from tandem.teaching.models import Activity, Attendance, AttendanceStatus
+
+# The most attendance rows one Excel file holds (about a year of a large base).
+EXPORT_MAX_ROWS = 100_000
 
 
 def _period(request: HttpRequest) -> stats.Period:
@@ -91,11 +95,24 @@ def attendance_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     activity (the period as on the page)."""
     base = selectors.base_get_for_user_or_404(request.user, pk)
     period = _period(request)
-    rows = (
-        stats.attendances_in(_activities_of(base), period)
-        .select_related("activity__department", "activity__kind", "activity__teacher", "resident")
-        .order_by("activity__starts_at", "activity_id", "resident__full_name", "id")
-    )
+    found = stats.attendances_in(_activities_of(base), period)
+    count = found.count()
+    if count > EXPORT_MAX_ROWS:
+        # Written in the request: a file of millions of cells would keep the person waiting for
+        # minutes (docs/benchmarks.md), so a period that large is asked for in parts.
+        messages.error(
+            request,
+            _(
+                "The period holds %(count)s attendance rows; export at most %(max)s at a time: "
+                "choose a shorter period."
+            )
+            % {"count": count, "max": EXPORT_MAX_ROWS},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("teaching:base_detail", args=[pk]) + (f"?{query}" if query else ""))
+    rows = found.select_related(
+        "activity__department", "activity__kind", "activity__teacher", "resident"
+    ).order_by("activity__starts_at", "activity_id", "resident__full_name", "id")
     labels = dict(AttendanceStatus.choices)
     header = [
         _("Day"),

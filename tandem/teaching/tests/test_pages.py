@@ -277,6 +277,20 @@ def test_attendance_in_excel(tw, client_for):
     assert {r[6] for r in rows[1:]} == {"Rui Resident", "Second Resident"}
 
 
+def test_an_export_too_large_is_refused_with_the_count(tw, client_for, monkeypatch):
+    from tandem.teaching import views_bases
+
+    monkeypatch.setattr(views_bases, "EXPORT_MAX_ROWS", 1)
+    response = client_for("coord_a").get(
+        reverse("teaching:attendance_xlsx", args=[tw.world.base_a.pk]), follow=True
+    )
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "export at most 1 at a time" in text and "choose a shorter period" in text
+    assert response.redirect_chain[-1][0].startswith(
+        reverse("teaching:base_detail", args=[tw.world.base_a.pk])
+    )
+
+
 def feed_text(user) -> str:
     return feed_calendar(user, ["teaching"]).decode()
 
