@@ -295,6 +295,7 @@ class NotificationKind(models.TextChoices):
     VISIT_INVITED = "visit_invited", _("Invited to an exchange visit")
     VISIT_ACTION = "visit_action", _("An exchange-visit action of yours")
     RECTIFICATION = "rectification", _("A rectification item after a supervision visit")
+    RESPONSIBLE_TEACHER = "responsible_teacher", _("A responsible teacher assigned")
     # Rotation-end assessments and WBAs (tandem.assessments).
     ASSESSMENT_DECIDED = "assessment_decided", _("Your rotation-end assessment was decided")
     WBA_TO_CONFIRM = "wba_to_confirm", _("A WBA waits for your confirmation")

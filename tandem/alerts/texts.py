@@ -10,6 +10,7 @@ from tandem.assessments import texts as assessment_texts
 from tandem.core.numbers import format_money
 from tandem.cultivation.texts import termination_text
 from tandem.evaluations.texts import reminder_text
+from tandem.faculty import texts as faculty_texts
 from tandem.faculty.texts import expiring_text
 from tandem.feedback.texts import feedback_warning_text
 from tandem.logbook.texts import pace_warning_text, returned_text
@@ -148,4 +149,6 @@ def notification_text(notification: Notification) -> str:
         return milestone_texts.summary_text(p)
     if notification.kind == "rectification":
         return quality_texts.rectification_text(p)
+    if notification.kind == "responsible_teacher":
+        return faculty_texts.assigned_text(p)
     return notification.get_kind_display()

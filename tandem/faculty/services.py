@@ -13,10 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.accounts.models import User
+from tandem.alerts.models import NotificationKind
+from tandem.alerts.services import notification_send
 from tandem.assessments.services import assessment_teacher_follow
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
@@ -542,6 +545,26 @@ def responsible_assign(
             "starts_on": [None, starts_on],
             "ends_on": [None, ends_on],
         },
+    )
+    params = {
+        "resident": str(member.resident),
+        "teacher": str(teacher),
+        "department": department.name,
+        "department_zh": department.name_zh,
+        "start": starts_on.isoformat(),
+        "end": ends_on.isoformat(),
+    }
+    notification_send(
+        users=[teacher.pk],
+        kind=NotificationKind.RESPONSIBLE_TEACHER,
+        params={**params, "role": "teacher"},
+        url=reverse("faculty:profile_detail", kwargs={"pk": profile.pk}),
+    )
+    notification_send(
+        users=[member.resident_id],
+        kind=NotificationKind.RESPONSIBLE_TEACHER,
+        params={**params, "role": "resident"},
+        url=reverse("residency:home"),
     )
     return assignment
 

@@ -3,8 +3,8 @@
 import datetime
 from typing import Any
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tandem.faculty.qualification import Peak, Reason
 
@@ -59,3 +59,27 @@ def expiring_text(d: dict[str, Any]) -> str:
             % d
         )
     return _("The teacher-training certificate of %(teacher)s expires on %(expires)s.") % d
+
+
+def assigned_text(params: dict[str, Any]) -> str:
+    """The notification of a responsible-teacher assignment, to the teacher or the resident."""
+    zh = (get_language() or "").startswith("zh")
+    values = {
+        "resident": params.get("resident", ""),
+        "teacher": params.get("teacher", ""),
+        "department": (zh and params.get("department_zh")) or params.get("department", ""),
+        "start": params.get("start", ""),
+        "end": params.get("end", ""),
+    }
+    if params.get("role") == "teacher":
+        return (
+            _(
+                "You are the responsible teacher of %(resident)s in %(department)s from %(start)s "
+                "to %(end)s."
+            )
+            % values
+        )
+    return (
+        _("%(teacher)s is your responsible teacher in %(department)s from %(start)s to %(end)s.")
+        % values
+    )

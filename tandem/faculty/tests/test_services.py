@@ -6,6 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from tandem.alerts.models import Notification
+from tandem.alerts.texts import notification_text
 from tandem.assessments.models import Assessment
 from tandem.assessments.services import assessments_sync_for_schedule
 from tandem.core.errors import error_messages
@@ -35,6 +37,12 @@ def test_assignment_covers_the_stint_and_the_assessment_follows(fw):
     assert assignment.ends_on == block[1].end_date
     assessment = Assessment.objects.get(member=fw.world.member, department=fw.world.a1)
     assert assessment.teacher_id == fw.world.cast.tutor_a.pk
+    # The teacher and the resident are told, each in their own words.
+    told = {n.user_id: n for n in Notification.objects.filter(kind="responsible_teacher")}
+    assert set(told) == {fw.world.cast.tutor_a.pk, fw.world.member.resident_id}
+    assert "You are the responsible teacher of" in notification_text(told[fw.world.cast.tutor_a.pk])
+    resident_text = notification_text(told[fw.world.member.resident_id])
+    assert resident_text.startswith(f"{fw.world.cast.tutor_a} is your responsible teacher")
 
 
 def test_expired_certificate_is_refused_with_the_date_and_nothing_saved(fw):
@@ -260,3 +268,9 @@ def test_publishing_again_gives_the_new_assessment_the_assigned_teacher(fw):
     assessments_sync_for_schedule(actor=fw.world.cast.coord_a, schedule=schedule)
     assessment = Assessment.objects.get(member=fw.world.member, department=fw.world.a1)
     assert assessment.teacher_id == fw.world.cast.tutor_a.pk
+    # The teacher and the resident are told, each in their own words.
+    told = {n.user_id: n for n in Notification.objects.filter(kind="responsible_teacher")}
+    assert set(told) == {fw.world.cast.tutor_a.pk, fw.world.member.resident_id}
+    assert "You are the responsible teacher of" in notification_text(told[fw.world.cast.tutor_a.pk])
+    resident_text = notification_text(told[fw.world.member.resident_id])
+    assert resident_text.startswith(f"{fw.world.cast.tutor_a} is your responsible teacher")
