@@ -11,6 +11,7 @@ WORDING = HistoryWording(
         "faculty_policy.set": _("set the teacher qualification rule of the base"),
         "faculty_profile.create": _("added a teacher profile"),
         "faculty_profile.change": _("changed a teacher profile"),
+        "faculty_profile.certificate": _("kept a scan of a teacher-training certificate"),
         "faculty_training.record": _("recorded a teacher-training course"),
         "faculty_plan.start": _("started a development plan"),
         "faculty_plan.submit": _("submitted a development plan for review"),

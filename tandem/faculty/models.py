@@ -93,6 +93,10 @@ class TeacherProfile(models.Model):
     )
     certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
     certificate_expires_on = models.DateField(_("certificate expires on"), null=True, blank=True)
+    # A scan of the certificate, served only through the profile's access check.
+    certificate_file = models.FileField(
+        _("certificate file"), upload_to="faculty/certificates/%Y/", blank=True
+    )
     tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.GENERAL)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -23,6 +23,7 @@ from tandem.alerts.services import notification_send
 from tandem.assessments.services import assessment_teacher_follow
 from tandem.core.audit import audit_record, diff, snapshot
 from tandem.core.errors import field_error
+from tandem.core.uploads import upload_check
 from tandem.faculty import permissions, selectors, texts
 from tandem.faculty.models import (
     DevelopmentPlan,
@@ -171,6 +172,25 @@ def profile_create(
         target=profile,
         changes={"teacher": [None, teacher], "base": [None, base]}
         | diff({}, snapshot(profile, PROFILE_FIELDS)),
+    )
+    return profile
+
+
+@transaction.atomic
+def certificate_upload(*, actor: User, profile: TeacherProfile, file: Any) -> TeacherProfile:
+    """Keep a scan of the teacher-training certificate (a PDF, image or office document), in
+    place of an earlier one."""
+    if not permissions.can_edit_profile(actor, profile):
+        raise PermissionDenied(_("Only the training office or the base's director keeps profiles."))
+    name = upload_check(file, field="certificate_file")
+    profile = TeacherProfile.objects.select_for_update().get(pk=profile.pk)
+    replaced = profile.certificate_file.name or None
+    profile.certificate_file.save(name.rsplit("/", 1)[-1], file, save=True)
+    audit_record(
+        actor=actor,
+        action="faculty_profile.certificate",
+        target=profile,
+        changes={"certificate_file": [replaced and replaced.rsplit("/", 1)[-1], name]},
     )
     return profile
 

@@ -14,6 +14,12 @@ urlpatterns = [
     path("responsible/<int:pk>/end/", views.assignment_end, name="assignment_end"),
     path("profiles/<int:pk>/", views.profile_detail, name="profile_detail"),
     path("profiles/<int:pk>/edit/", views.profile_edit, name="profile_edit"),
+    path("profiles/<int:pk>/certificate/", views.certificate_upload, name="certificate_upload"),
+    path(
+        "profiles/<int:pk>/certificate/file/",
+        views.certificate_download,
+        name="certificate_download",
+    ),
     path("profiles/<int:pk>/training/", views.training_add, name="training_add"),
     path("profiles/<int:pk>/plans/", views.plan_start, name="plan_start"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,6 +206,31 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = ProfileFields(initial={name: getattr(profile, name) for name in names})
     return render(request, "faculty/profile_form.html", {"profile": profile, "form": form})
+
+
+@login_required
+@require_POST
+def certificate_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = selectors.profile_get_for_user_or_404(request.user, pk)
+    try:
+        services.certificate_upload(
+            actor=request.user, profile=profile, file=request.FILES.get("certificate_file")
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The certificate file is kept."))
+    return redirect("faculty:profile_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = selectors.profile_get_for_user_or_404(request.user, pk)
+    if not profile.certificate_file:
+        raise Http404
+    name = profile.certificate_file.name.rsplit("/", 1)[-1]
+    return FileResponse(profile.certificate_file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

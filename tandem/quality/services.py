@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -17,6 +16,7 @@ from tandem.alerts.models import NotificationKind
 from tandem.alerts.services import notification_send
 from tandem.core.audit import audit_record
 from tandem.core.errors import field_error
+from tandem.core.uploads import upload_check
 from tandem.evaluations.models import (
     EvaluationRound,
     EvaluationTemplate,
@@ -53,8 +53,6 @@ from tandem.quality.models import (
     Supervisor,
 )
 from tandem.teaching.models import Activity, ActivityKind
-
-EVIDENCE_EXTENSIONS = ("pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx")
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
@@ -530,24 +528,7 @@ def evidence_add(
     assessment = _editable(actor, assessment)
     if indicator is None or indicator.indicator_list_id != assessment.indicator_list_id:
         raise field_error("indicator", _("Choose an indicator of this self-assessment."))
-    if file is None:
-        raise field_error("file", _("Choose a file to upload."))
-    name = getattr(file, "name", "") or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_EXTENSIONS:
-        raise field_error(
-            "file",
-            _("Upload a PDF, an image, or a Word or Excel document (%(kinds)s).")
-            % {"kinds": ", ".join(EVIDENCE_EXTENSIONS)},
-        )
-    limit = settings.MAX_ATTACHMENT_BYTES
-    if (file.size or 0) > limit:
-        raise field_error(
-            "file",
-            _("The file is larger than %(mb)s MB.") % {"mb": round(limit / (1024 * 1024), 1)},
-        )
-    if not file.size:
-        raise field_error("file", _("The file is empty."))
+    name = upload_check(file, field="file")
     title = (title or "").strip() or name.rsplit(".", 1)[0]
     evidence = Evidence(
         assessment=assessment, indicator=indicator, title=title[:200], file=file, uploaded_by=actor

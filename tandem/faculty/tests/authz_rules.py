@@ -29,6 +29,16 @@ def _profile(cast):
     return {"pk": facworld_once(cast).profile_a.pk}
 
 
+def _certified(cast):
+    """The profile with a scan of its certificate kept (written to the media folder)."""
+    from django.core.files.base import ContentFile
+
+    profile = facworld_once(cast).profile_a
+    if not profile.certificate_file:
+        profile.certificate_file.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"))
+    return {"pk": profile.pk}
+
+
 def _plan(cast):
     return {"pk": facworld_once(cast).plan.pk}
 
@@ -148,6 +158,16 @@ RULES: dict[str, Rule] = {
         kwargs=_profile,
         expect=expect(ok=MANAGERS, forbidden=["tutor_a"], hidden=everyone_else(READERS)),
     ),
+    # With no file sent: managers are sent back to the profile with the message naming it.
+    "faculty:certificate_upload": page(
+        "POST",
+        kwargs=_profile,
+        data=lambda cast: {},
+        expect=expect(
+            ok=MANAGERS, ok_status=REDIRECT, forbidden=["tutor_a"], hidden=everyone_else(READERS)
+        ),
+    ),
+    "faculty:certificate_download": page(kwargs=_certified, expect=_readers()),
     "faculty:training_add": page(
         "POST", kwargs=_profile, data=_training_body, expect=_readers(REDIRECT)
     ),

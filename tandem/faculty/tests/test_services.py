@@ -274,3 +274,34 @@ def test_publishing_again_gives_the_new_assessment_the_assigned_teacher(fw):
     assert "You are the responsible teacher of" in notification_text(told[fw.world.cast.tutor_a.pk])
     resident_text = notification_text(told[fw.world.member.resident_id])
     assert resident_text.startswith(f"{fw.world.cast.tutor_a} is your responsible teacher")
+
+
+def test_a_certificate_scan_is_kept_and_a_bad_file_is_refused_with_nothing_kept(
+    fw, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    coord = fw.world.cast.coord_a
+    for bad, message in (
+        (SimpleUploadedFile("run.exe", b"MZ"), "Upload a PDF, an image"),
+        (SimpleUploadedFile("empty.pdf", b""), "The file is empty."),
+        (None, "Choose a file to upload."),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            services.certificate_upload(actor=coord, profile=fw.profile_a, file=bad)
+        assert "certificate_file" in caught.value.message_dict
+        assert error_messages(caught.value)[0].startswith(message)
+    fw.profile_a.refresh_from_db()
+    assert not fw.profile_a.certificate_file
+    with pytest.raises(PermissionDenied):
+        services.certificate_upload(
+            actor=fw.world.cast.tutor_a,
+            profile=fw.profile_a,
+            file=SimpleUploadedFile("mine.pdf", b"%PDF-1.4"),
+        )
+    services.certificate_upload(
+        actor=coord, profile=fw.profile_a, file=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan")
+    )
+    fw.profile_a.refresh_from_db()
+    assert fw.profile_a.certificate_file.read() == b"%PDF-1.4 scan"
