@@ -150,7 +150,7 @@ def _choice_lookup(choices: Any, *, exclude: tuple[str, ...] = ()) -> dict[str, 
     return lookup
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell as text: Excel gives 2025.0 for 2025 and numbers for student numbers."""
     if value is None:
         return ""
@@ -181,7 +181,7 @@ def _bounded(rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
     filled = 0
     for scanned, row in enumerate(rows, start=1):
         cells = list(row[:MAX_COLUMNS])
-        if any(_cell(c) for c in cells):
+        if any(cell_text(c) for c in cells):
             filled += 1
         if filled > MAX_ROWS + 1 or scanned > MAX_SCANNED_ROWS:
             raise _too_many_rows()
@@ -257,14 +257,14 @@ def parse_and_validate(
     """Every row checked; raises ImportRejected listing all errors, or returns the rows.
     `on_row(done, total)` is told after each row (a background import shows it as progress)."""
     table = read_table(file)
-    if not table or not any(_cell(c) for c in table[0]):
+    if not table or not any(cell_text(c) for c in table[0]):
         raise ImportRejected([RowError(1, "", _("The first row must hold the column headers."))])
     lookup = _header_lookup()
     columns: dict[str, tuple[int, str]] = {}  # key -> (index, header as written)
     for index, header in enumerate(table[0]):
         key = lookup.get(_norm(header))
         if key and key not in columns:
-            columns[key] = (index, _cell(header))
+            columns[key] = (index, cell_text(header))
     # Name missing columns the way the file names the others.
     zh_headers = {zh for _k, zh, _r in COLUMNS}
     chinese = any(header in zh_headers for _i, header in columns.values())
@@ -275,7 +275,7 @@ def parse_and_validate(
     ]
     if errors:
         raise ImportRejected(errors)
-    body = [(n, row) for n, row in enumerate(table[1:], start=2) if any(_cell(c) for c in row)]
+    body = [(n, row) for n, row in enumerate(table[1:], start=2) if any(cell_text(c) for c in row)]
     if not body:
         raise ImportRejected([RowError(2, "", _("The file has no rows to import."))])
     if len(body) > MAX_ROWS:
@@ -338,7 +338,7 @@ class _RowChecker:
         if key not in self.columns:
             return ""
         index = self.columns[key][0]
-        return _cell(row[index]) if index < len(row) else ""
+        return cell_text(row[index]) if index < len(row) else ""
 
     def _error(self, n: int, key: str, message: str) -> None:
         header = self.columns[key][1] if key in self.columns else header_label(key, self.chinese)

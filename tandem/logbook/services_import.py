@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tandem.accounts.importing import ImportRejected, RowError, read_table
+from tandem.accounts.importing import ImportRejected, RowError, cell_text, read_table
 from tandem.accounts.models import User
 from tandem.logbook import permissions, services
 from tandem.logbook.models import Catalogue, EntryRole, ItemKind
@@ -65,14 +65,6 @@ class ImportResult:
     minimums: int
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 @dataclass
 class _Row:
     number: int
@@ -89,7 +81,7 @@ def _parse(table: list[list[Any]], catalogue: Catalogue) -> list[_Row]:
     errors: list[RowError] = []
     columns: dict[str, int] = {}
     for index, header in enumerate(table[0] if table else []):
-        key = HEADERS.get(_text(header).lower())
+        key = HEADERS.get(cell_text(header).lower())
         if key and key not in columns:
             columns[key] = index
     for required in ("code", "kind", "name"):
@@ -108,10 +100,10 @@ def _parse(table: list[list[Any]], catalogue: Catalogue) -> list[_Row]:
 
     def cell(cells: list[Any], key: str) -> str:
         index = columns.get(key)
-        return _text(cells[index]) if index is not None and index < len(cells) else ""
+        return cell_text(cells[index]) if index is not None and index < len(cells) else ""
 
     for number, cells in enumerate(table[1:], start=2):
-        if not any(_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
         code, name, name_zh = cell(cells, "code"), cell(cells, "name"), cell(cells, "name_zh")
         kind = KINDS.get(cell(cells, "kind").lower())

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tandem.accounts.importing import ImportRejected, RowError, read_table
+from tandem.accounts.importing import ImportRejected, RowError, cell_text, read_table
 from tandem.accounts.models import User
 from tandem.core.spreadsheets import workbook
 from tandem.milestones import permissions, selectors, services
@@ -72,14 +72,6 @@ class ImportResult:
     epas: int
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 @dataclass
 class _Row:
     number: int
@@ -95,7 +87,7 @@ def _parse(table: list[list[Any]]) -> list[_Row]:
     errors: list[RowError] = []
     columns: dict[str, int] = {}
     for index, header in enumerate(table[0] if table else []):
-        key = HEADERS.get(_text(header).lower())
+        key = HEADERS.get(cell_text(header).lower())
         if key and key not in columns:
             columns[key] = index
     for required in ("type", "code", "name"):
@@ -106,12 +98,12 @@ def _parse(table: list[list[Any]]) -> list[_Row]:
 
     def cell(cells: list[Any], key: str) -> str:
         index = columns.get(key)
-        return _text(cells[index]) if index is not None and index < len(cells) else ""
+        return cell_text(cells[index]) if index is not None and index < len(cells) else ""
 
     rows: list[_Row] = []
     seen: dict[tuple[str, str], int] = {}
     for number, cells in enumerate(table[1:], start=2):
-        if not any(_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
         row_errors: list[RowError] = []
         kind = TYPES.get(cell(cells, "type").lower())
