@@ -13,6 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tandem.institutions.models import Specialty
+
+
+def specialty_text(code: str) -> str:
+    """A specialty as the reader reads it (its label in their language; an unknown code as is)."""
+    return str(Specialty(code).label) if code in Specialty.values else code
+
 
 class AnnualPlan(models.Model):
     """The components of a program's annual assessment: a pass mark left empty leaves the
@@ -164,7 +171,11 @@ class CompletionRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.institution} — {self.specialty}"
+        return f"{self.institution} — {self.specialty_label}"
+
+    @property
+    def specialty_label(self) -> str:
+        return specialty_text(self.specialty)
 
 
 class CompletionOutcome(models.TextChoices):

@@ -23,6 +23,7 @@ from tandem.assessments.forms_completion import (
     CompletionResultForm,
     CompletionRuleForm,
 )
+from tandem.assessments.models_completion import specialty_text
 from tandem.core.audit import audit_history
 from tandem.core.forms import apply_validation_error
 from tandem.core.pagination import paginate
@@ -112,7 +113,7 @@ def completion_export(request: HttpRequest) -> HttpResponse:
             c.resident.email,
             c.resident.phone,
             str(c.member.program),
-            c.specialty,
+            specialty_text(c.specialty),
             str(c.member.cohort),
             c.training_ends,
             _("Yes") if c.verdict.eligible else _("No"),

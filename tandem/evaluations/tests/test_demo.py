@@ -106,7 +106,10 @@ def test_the_demo_shows_a_copied_template_and_a_second_version():
     call_command("seed_demo", stdout=io.StringIO())
     copy = EvaluationTemplate.objects.get(title="Host institution evaluation (our version)")
     assert copy.institution_id is not None and copy.version == 1
-    peer = EvaluationTemplate.objects.filter(relationship=Relationship.PEER)
+    # The demo's peer template (the supervision form of the quality app is a peer form too).
+    peer = EvaluationTemplate.objects.filter(
+        relationship=Relationship.PEER, title="Peer evaluation"
+    )
     assert sorted(peer.values_list("version", "is_current")) == [(1, False), (2, True)]
     round_ = EvaluationRound.objects.get(title=ROUND_TITLE)
     assert round_.round_templates.get(relationship=Relationship.PEER).template.version == 1
