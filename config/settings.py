@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.OutOfRangeIdMiddleware",
     "tandem.core.middleware.ApiAnswersJsonMiddleware",
+    "tandem.core.middleware.NulInQueryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
@@ -55,3 +56,26 @@ def _json_error(response: HttpResponse) -> HttpResponse:
     if "Allow" in response:
         json["Allow"] = response["Allow"]
     return json
+
+
+class NulInQueryMiddleware:
+    """A NUL character in a query parameter can name nothing (PostgreSQL refuses to store or
+    compare it): answer 400 naming the parameter, on pages and in the API alike, before any
+    view reads it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                name = key.replace("\x00", "")
+                message = _("Remove the NUL character from the parameter “%(name)s”.") % {
+                    "name": name
+                }
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": message, "errors": {name: [message]}}, status=400
+                    )
+                return render(request, "400.html", {"message": message}, status=400)
+        return self.get_response(request)

@@ -114,3 +114,17 @@ def test_a_server_error_in_the_api_is_still_json(cast, client_for, monkeypatch):
         "detail": "Something went wrong on our side; the error is logged. Try again later.",
         "errors": {},
     }
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_parameter_is_named_not_a_server_error(client):
+    """PostgreSQL cannot compare a text with NUL in it; found by the API fuzz test on
+    /api/v1/visits/practices?specialty=…%00…"""
+    api = client.get("/api/v1/visits/practices", {"specialty": "a\x00b"})
+    assert api.status_code == 400
+    assert api.json()["errors"] == {
+        "specialty": ["Remove the NUL character from the parameter “specialty”."]
+    }
+    page = client.get("/accounts/login/", {"next": "/\x00"})
+    assert page.status_code == 400
+    assert "Remove the NUL character from the parameter “next”." in page.content.decode()
