@@ -143,9 +143,12 @@ def members_visible_to(user: Any) -> QuerySet[CohortMember]:
 
 def resident_get_for_user_or_404(user: Any, pk: int) -> User:
     """A resident whose checklist the reader sees: the same 404 for missing and not yours."""
-    if not members_visible_to(user).filter(resident_id=pk).exists():
+    resident = User.objects.filter(
+        pk=pk, pk__in=members_visible_to(user).values("resident_id")
+    ).first()
+    if resident is None:
         raise Http404
-    return User.objects.get(pk=pk)
+    return resident
 
 
 def rule_list_visible_to(user: Any) -> QuerySet[CompletionRule]:

@@ -5,6 +5,7 @@ and the same as on the benchmarking page and in the API (one table, suppressed a
 
 import datetime
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -93,7 +94,10 @@ def workbook(parts: list[dict[str, Any]], language: str) -> bytes:
     with translation.override(language):
         book = openpyxl.Workbook(write_only=True)
         for number, part in enumerate(parts, start=1):
-            sheet = book.create_sheet(f"{number} {part['indicator'].key}"[:31])
+            # A sheet's name is read too: the indicator's title, without the characters Excel
+            # refuses in sheet names.
+            title = re.sub(r"[\[\]:*?/\\]", " ", str(part["indicator"].title))
+            sheet = book.create_sheet(f"{number} {title}"[:31])
             _append(sheet, [str(part["indicator"].title)])
             _append(sheet, [_("Group or institution"), *[label for _key, label in part["columns"]]])
             for row in part["rows"]:
